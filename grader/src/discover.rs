@@ -1,0 +1,168 @@
+//! Finding the course on disk: its root, and for each exercise in the
+//! manifest the crates and test files that belong to it.
+
+use crate::manifest::{ExerciseEntry, Manifest, MANIFEST_FILE};
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+pub const EXERCISES_DIR: &str = "exercises";
+pub const SOLUTIONS_DIR: &str = "solutions";
+
+/// A course checkout: its root directory and its manifest.
+#[derive(Debug, Clone)]
+pub struct Course {
+    pub root: PathBuf,
+    pub manifest: Manifest,
+}
+
+/// Which of an exercise's two crates to grade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    /// The student's crate under `exercises/`.
+    Exercise,
+    /// The reference under `solutions/`, graded by the same tests.
+    Solution,
+}
+
+/// One manifest entry resolved against the file system.
+#[derive(Debug, Clone)]
+pub struct Exercise {
+    pub entry: ExerciseEntry,
+    /// `exercises/<dir>`, absolute.
+    pub exercise_dir: PathBuf,
+    /// `solutions/<dir>`, absolute.
+    pub solution_dir: PathBuf,
+    /// The integration test files, `exercises/<dir>/tests/*.rs`, sorted.
+    pub test_files: Vec<PathBuf>,
+}
+
+impl Course {
+    /// The course containing `start`: the nearest ancestor with a
+    /// `course.toml`.
+    pub fn locate(start: &Path) -> Result<Course> {
+        let start = start
+            .canonicalize()
+            .with_context(|| format!("cannot open {}", start.display()))?;
+        let Some(root) = start.ancestors().find(|dir| dir.join(MANIFEST_FILE).is_file()) else {
+            bail!(
+                "no {MANIFEST_FILE} in {} or any directory above it. Run the grader from inside \
+                 the course (where README.md and course.toml are), or pass --course <DIR>.",
+                start.display()
+            );
+        };
+        Course::open(root)
+    }
+
+    pub fn open(root: &Path) -> Result<Course> {
+        let manifest = Manifest::load(root)?;
+        Ok(Course { root: root.to_path_buf(), manifest })
+    }
+
+    /// Every exercise of the manifest, in curriculum order.
+    pub fn exercises(&self) -> Vec<Exercise> {
+        self.manifest.exercises.iter().map(|entry| self.resolve(entry)).collect()
+    }
+
+    /// One exercise, by name or directory.
+    pub fn exercise(&self, name: &str) -> Result<Exercise> {
+        match self.manifest.find(name) {
+            Some(entry) => Ok(self.resolve(entry)),
+            None => {
+                let known: Vec<&str> = self.manifest.exercises.iter().map(|e| e.name.as_str()).collect();
+                bail!("no exercise named `{name}`; the course has: {}", known.join(", "))
+            }
+        }
+    }
+
+    fn resolve(&self, entry: &ExerciseEntry) -> Exercise {
+        let exercise_dir = self.root.join(EXERCISES_DIR).join(&entry.dir);
+        let solution_dir = self.root.join(SOLUTIONS_DIR).join(&entry.dir);
+        let test_files = rust_files_in(&exercise_dir.join("tests"));
+        Exercise { entry: entry.clone(), exercise_dir, solution_dir, test_files }
+    }
+
+    /// A path relative to the course root, for messages.
+    pub fn relative(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root).unwrap_or(path).display().to_string()
+    }
+}
+
+impl Exercise {
+    pub fn crate_dir(&self, variant: Variant) -> &Path {
+        match variant {
+            Variant::Exercise => &self.exercise_dir,
+            Variant::Solution => &self.solution_dir,
+        }
+    }
+
+    /// Cargo test-target names: one per file in `tests/`, named after it.
+    pub fn test_targets(&self) -> Vec<String> {
+        self.test_files
+            .iter()
+            .filter_map(|file| file.file_stem().map(|stem| stem.to_string_lossy().into_owned()))
+            .collect()
+    }
+
+    /// Test function names in the order the files declare them.
+    pub fn declared_tests(&self) -> Vec<String> {
+        self.test_files
+            .iter()
+            .filter_map(|file| std::fs::read_to_string(file).ok())
+            .flat_map(|source| declared_test_names(&source))
+            .collect()
+    }
+}
+
+/// The `.rs` files directly inside `dir`, sorted; none if it does not exist.
+pub fn rust_files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(1)
+        .into_iter()
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| entry.into_path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The names of the functions marked `#[wasm_bindgen_test]` in a test file,
+/// in source order. Used to list results in the order a student reads them
+/// (the runner reports them in its own order).
+pub fn declared_test_names(source: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut marked = false;
+    for line in source.lines().map(str::trim) {
+        if line.starts_with("#[wasm_bindgen_test") {
+            marked = true;
+        } else if marked {
+            if let Some(rest) = line.strip_prefix("fn ").or_else(|| line.strip_prefix("async fn ")) {
+                let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                names.push(name);
+                marked = false;
+            }
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_tests_keep_source_order_and_skip_helpers() {
+        let source = r#"
+            fn helper() {}
+            #[wasm_bindgen_test]
+            fn second_alphabetically() {}
+            #[wasm_bindgen_test]
+            #[should_panic]
+            async fn first_alphabetically() {}
+        "#;
+        assert_eq!(declared_test_names(source), ["second_alphabetically", "first_alphabetically"]);
+    }
+}

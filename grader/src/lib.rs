@@ -1,0 +1,25 @@
+//! The course grader: finds the exercises in `course.toml`, runs each
+//! crate's wasm-bindgen tests with `wasm-pack test` in headless Chromium (or
+//! Node.js), and reports what passes, what fails and why.
+//!
+//! One module per concern:
+//! - [`manifest`]: the course manifest, `course.toml`;
+//! - [`discover`]: the course on disk, each exercise's crates and tests;
+//! - [`tools`]: wasm-pack, wasm-bindgen-cli, the browser or Node.js;
+//! - [`process`]: running a tool under a time limit, leaving nothing behind;
+//! - [`runner`]: grading one crate (build, test, classify);
+//! - [`parse`]: reading wasm-bindgen-test's text and cargo's diagnostics;
+//! - [`model`]: the result model every output renders from;
+//! - [`report`]: the output formats;
+//! - [`grade`]: the whole course; [`verify`]: the instructor's checks.
+
+pub mod discover;
+pub mod grade;
+pub mod manifest;
+pub mod model;
+pub mod parse;
+pub mod process;
+pub mod report;
+pub mod runner;
+pub mod tools;
+pub mod verify;

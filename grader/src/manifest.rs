@@ -1,0 +1,177 @@
+//! The course manifest, `course.toml`: the exercises in curriculum order with
+//! what a student needs to know about each, and the capstone.
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::path::Path;
+
+pub const MANIFEST_FILE: &str = "course.toml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub course: CourseInfo,
+    #[serde(default)]
+    pub defaults: Defaults,
+    #[serde(rename = "exercise", default)]
+    pub exercises: Vec<ExerciseEntry>,
+    pub capstone: Option<CapstoneEntry>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CourseInfo {
+    pub title: String,
+}
+
+/// Limits and weights that apply to every exercise that does not say otherwise.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Defaults {
+    pub points: u32,
+    /// Wall-clock limit on running one exercise's tests (browser included).
+    pub test_timeout_secs: u64,
+    /// Wall-clock limit on compiling one exercise; the first build compiles
+    /// wasm-bindgen and its dependencies, which is slow on a small machine.
+    pub build_timeout_secs: u64,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults { points: 10, test_timeout_secs: 60, build_timeout_secs: 600 }
+    }
+}
+
+/// Where an exercise's tests can run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TestEnv {
+    /// Needs a browser (DOM, canvas, ...): the suite says `run_in_browser`.
+    Browser,
+    /// Runs in a browser or in Node.js.
+    Any,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExerciseEntry {
+    /// Short name used on the command line, e.g. `typed_views`.
+    pub name: String,
+    /// Directory under `exercises/` and `solutions/`, e.g. `01_typed_views`.
+    pub dir: String,
+    pub title: String,
+    /// The lesson concept it teaches.
+    pub concept: String,
+    pub hint: String,
+    pub env: TestEnv,
+    pub points: Option<u32>,
+    pub test_timeout_secs: Option<u64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapstoneEntry {
+    pub name: String,
+    pub dir: String,
+    pub title: String,
+    /// Milestones graded one by one; empty while the capstone is not shipped.
+    #[serde(default)]
+    pub milestones: Vec<String>,
+}
+
+impl Manifest {
+    pub fn load(course_root: &Path) -> Result<Manifest> {
+        let path = course_root.join(MANIFEST_FILE);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read the course manifest {}", path.display()))?;
+        Manifest::parse(&text).with_context(|| format!("{} is not a valid course manifest", path.display()))
+    }
+
+    pub fn parse(text: &str) -> Result<Manifest> {
+        let manifest: Manifest = toml::from_str(text)?;
+        manifest.check()?;
+        Ok(manifest)
+    }
+
+    /// Mistakes that would otherwise surface later as confusing errors.
+    fn check(&self) -> Result<()> {
+        let mut names = HashSet::new();
+        let mut dirs = HashSet::new();
+        for exercise in &self.exercises {
+            if !names.insert(exercise.name.as_str()) {
+                bail!("exercise name `{}` is listed twice", exercise.name);
+            }
+            if !dirs.insert(exercise.dir.as_str()) {
+                bail!("exercise directory `{}` is listed twice", exercise.dir);
+            }
+            if exercise.dir.contains(['/', '\\']) || exercise.dir.starts_with('.') {
+                bail!(
+                    "exercise `{}`: `dir` must be a plain directory name under exercises/, not `{}`",
+                    exercise.name,
+                    exercise.dir
+                );
+            }
+        }
+        Ok(())
+    }
+
+    pub fn find(&self, name: &str) -> Option<&ExerciseEntry> {
+        self.exercises.iter().find(|e| e.name == name || e.dir == name)
+    }
+
+    pub fn points(&self, exercise: &ExerciseEntry) -> u32 {
+        exercise.points.unwrap_or(self.defaults.points)
+    }
+
+    pub fn test_timeout_secs(&self, exercise: &ExerciseEntry) -> u64 {
+        exercise.test_timeout_secs.unwrap_or(self.defaults.test_timeout_secs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+        [course]
+        title = "t"
+        [[exercise]]
+        name = "a"
+        dir = "01_a"
+        title = "A"
+        concept = "c"
+        hint = "h"
+        env = "any"
+    "#;
+
+    #[test]
+    fn defaults_fill_what_an_exercise_leaves_out() {
+        let manifest = Manifest::parse(MINIMAL).unwrap();
+        let a = &manifest.exercises[0];
+        assert_eq!(manifest.points(a), 10);
+        assert_eq!(manifest.test_timeout_secs(a), 60);
+        assert_eq!(a.env, TestEnv::Any);
+        assert!(manifest.capstone.is_none());
+    }
+
+    #[test]
+    fn duplicate_names_are_rejected() {
+        let twice = format!("{MINIMAL}{}", MINIMAL.replace("[course]\n        title = \"t\"", "").replace("01_a", "02_a"));
+        let error = Manifest::parse(&twice).unwrap_err();
+        assert!(error.to_string().contains("listed twice"), "{error}");
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_rather_than_ignored() {
+        let typo = MINIMAL.replace("hint =", "hnit =");
+        assert!(Manifest::parse(&typo).is_err());
+    }
+
+    #[test]
+    fn an_exercise_dir_cannot_escape_exercises() {
+        let escape = MINIMAL.replace("\"01_a\"", "\"../grader\"");
+        let error = Manifest::parse(&escape).unwrap_err();
+        assert!(error.to_string().contains("plain directory name"), "{error}");
+    }
+}

@@ -1,0 +1,251 @@
+//! Running a tool under a wall-clock limit, and leaving nothing behind.
+//!
+//! wasm-pack starts cargo, wasm-bindgen-test-runner, chromedriver and
+//! Chromium. When a test loops forever the runner gives up but Chromium keeps
+//! running, and Node.js never gives up at all. So every child runs in its own
+//! process group, carries a marker in its environment that its descendants
+//! inherit, and when it ends — or its time runs out, or the grader is
+//! interrupted — the whole group is killed and any process still carrying the
+//! marker is found in /proc and killed too. The grader is also a child
+//! subreaper, so orphaned browser processes become its children and are
+//! reaped here instead of lingering as zombies.
+
+use std::io::{self, Read};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Once};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Environment variable that marks every process started for one run.
+pub const MARKER_VAR: &str = "WASM_COURSE_GRADER_RUN";
+
+/// What a limited run produced.
+#[derive(Debug)]
+pub struct Finished {
+    /// `None` when the run was killed at its limit.
+    pub status: Option<ExitStatus>,
+    pub stdout: String,
+    pub stderr: String,
+    pub timed_out: bool,
+    pub elapsed: Duration,
+}
+
+impl Finished {
+    pub fn success(&self) -> bool {
+        self.status.is_some_and(|s| s.success())
+    }
+}
+
+/// Runs registered so that an interrupt can kill them: (pid, marker).
+static ACTIVE: Mutex<Vec<(i32, String)>> = Mutex::new(Vec::new());
+static NEXT_RUN: AtomicUsize = AtomicUsize::new(0);
+static SETUP: Once = Once::new();
+
+/// Makes the grader a subreaper and kills every active run on Ctrl-C, so an
+/// interrupted grader does not leave a browser behind either.
+pub fn install_cleanup() {
+    SETUP.call_once(|| {
+        // SAFETY: prctl with PR_SET_CHILD_SUBREAPER only sets a flag on this process.
+        unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
+        let _ = ctrlc::set_handler(|| {
+            let active = ACTIVE.lock().map(|a| a.clone()).unwrap_or_default();
+            for (pid, marker) in active {
+                kill_group(pid);
+                sweep(&marker);
+            }
+            eprintln!("\ninterrupted: stopped the running tests and their browser");
+            std::process::exit(130);
+        });
+    });
+}
+
+/// Runs `command` with no stdin, capturing its output, for at most `limit`.
+pub fn run_limited(mut command: Command, limit: Duration) -> io::Result<Finished> {
+    install_cleanup();
+    let marker = format!("{}-{}", std::process::id(), NEXT_RUN.fetch_add(1, Ordering::SeqCst));
+    command
+        .env(MARKER_VAR, &marker)
+        .process_group(0)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+
+    let started = Instant::now();
+    let mut child = command.spawn()?;
+    let pid = child.id() as i32;
+    ACTIVE.lock().unwrap().push((pid, marker.clone()));
+
+    let stdout = collect(child.stdout.take());
+    let stderr = collect(child.stderr.take());
+
+    let deadline = started + limit;
+    let mut status = None;
+    while Instant::now() < deadline {
+        if let Some(exit) = child.try_wait()? {
+            status = Some(exit);
+            break;
+        }
+        thread::sleep(Duration::from_millis(25));
+    }
+    let timed_out = status.is_none();
+    // Whatever happened, nothing this run started may outlive it.
+    kill_group(pid);
+    sweep(&marker);
+    if timed_out {
+        let _ = child.wait();
+    }
+    reap_orphans();
+    ACTIVE.lock().unwrap().retain(|(active, _)| *active != pid);
+
+    Ok(Finished {
+        status,
+        stdout: stdout.finish(),
+        stderr: stderr.finish(),
+        timed_out,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// The output of one pipe, read on its own thread so a full pipe never blocks
+/// the child.
+struct Collector {
+    buffer: Arc<Mutex<Vec<u8>>>,
+    reader: Option<thread::JoinHandle<()>>,
+}
+
+fn collect(pipe: Option<impl Read + Send + 'static>) -> Collector {
+    let buffer = Arc::new(Mutex::new(Vec::new()));
+    let reader = pipe.map(|mut pipe| {
+        let buffer = Arc::clone(&buffer);
+        thread::spawn(move || {
+            let mut chunk = [0u8; 8192];
+            while let Ok(n) = pipe.read(&mut chunk) {
+                if n == 0 {
+                    break;
+                }
+                buffer.lock().unwrap().extend_from_slice(&chunk[..n]);
+            }
+        })
+    });
+    Collector { buffer, reader }
+}
+
+impl Collector {
+    fn finish(mut self) -> String {
+        // Every writer has been killed, so the pipe closes promptly; the wait
+        // is bounded all the same, in case some process escaped the sweep.
+        if let Some(reader) = self.reader.take() {
+            let until = Instant::now() + Duration::from_secs(2);
+            while !reader.is_finished() && Instant::now() < until {
+                thread::sleep(Duration::from_millis(10));
+            }
+        }
+        let bytes = self.buffer.lock().unwrap();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+fn kill_group(pgid: i32) {
+    // SAFETY: kill has no memory effects; a negative pid names the group.
+    unsafe { libc::kill(-pgid, libc::SIGKILL) };
+}
+
+/// Kills every process whose environment carries this run's marker (a
+/// browser may leave the process group, but it keeps its environment).
+fn sweep(marker: &str) {
+    let needle = format!("{MARKER_VAR}={marker}\0").into_bytes();
+    for _round in 0..5 {
+        let marked = processes_with(&needle);
+        if marked.is_empty() {
+            return;
+        }
+        for pid in marked {
+            // SAFETY: as in kill_group.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Live processes (not this one) whose environment contains `needle`.
+pub fn processes_with(needle: &[u8]) -> Vec<i32> {
+    let me = std::process::id() as i32;
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|&pid| pid != me)
+        .filter(|&pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.windows(needle.len()).any(|w| w == needle))
+        })
+        .collect()
+}
+
+/// Reaps zombies that were re-parented to the grader (it is a subreaper).
+/// Only processes that are zombies already are waited for, so the exit status
+/// of a child some other code still waits on is never taken.
+fn reap_orphans() {
+    let me = std::process::id().to_string();
+    let Ok(entries) = std::fs::read_dir("/proc") else { return };
+    for pid in entries.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok()) {
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+        // Fields after the parenthesised command: state, ppid, ...
+        let Some(after_comm) = stat.rsplit_once(')').map(|(_, rest)| rest) else { continue };
+        let mut fields = after_comm.split_whitespace();
+        if fields.next() == Some("Z") && fields.next() == Some(me.as_str()) {
+            // SAFETY: waiting on a zombie child of ours, without blocking.
+            unsafe { libc::waitpid(pid, std::ptr::null_mut(), libc::WNOHANG) };
+        }
+    }
+}
+
+/// The first directory on PATH holding an executable `name`.
+pub fn find_on_path(name: &str) -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| is_executable(candidate))
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_past_its_limit_is_killed_with_all_its_descendants() {
+        // A shell that starts a grandchild in a new session (so it leaves the
+        // process group) and then hangs: both must be gone afterwards.
+        let tag = format!("grader-process-test-{}", std::process::id());
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg("setsid sleep 300 & echo started; sleep 300")
+            .env("GRADER_PROCESS_TEST_TAG", &tag);
+        let finished = run_limited(command, Duration::from_millis(700)).unwrap();
+        assert!(finished.timed_out);
+        assert!(finished.status.is_none());
+        assert!(finished.elapsed < Duration::from_secs(5), "took {:?}", finished.elapsed);
+        assert_eq!(finished.stdout.trim(), "started");
+        let needle = format!("GRADER_PROCESS_TEST_TAG={tag}\0");
+        assert_eq!(processes_with(needle.as_bytes()), Vec::<i32>::new(), "a descendant survived");
+    }
+
+    #[test]
+    fn a_run_within_its_limit_reports_its_exit_status_and_output() {
+        let mut command = Command::new("sh");
+        command.arg("-c").arg("echo out; echo err >&2; exit 3");
+        let finished = run_limited(command, Duration::from_secs(10)).unwrap();
+        assert!(!finished.timed_out);
+        assert_eq!(finished.status.and_then(|s| s.code()), Some(3));
+        assert_eq!(finished.stdout, "out\n");
+        assert_eq!(finished.stderr, "err\n");
+    }
+}

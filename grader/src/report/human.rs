@@ -1,0 +1,228 @@
+//! The report a student reads in a terminal. Styles are plain ANSI; the
+//! caller's stream (anstream) drops them when output is piped or NO_COLOR
+//! is set.
+
+use crate::model::{CapstoneStatus, CourseReport, ErrorKind, ExerciseReport, Status, TestStatus};
+use anstyle::{AnsiColor, Style};
+use std::fmt::Write;
+
+const GREEN: Style = AnsiColor::Green.on_default().bold();
+const RED: Style = AnsiColor::Red.on_default().bold();
+const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+
+/// One line per exercise, the first problem of the first unfinished one with
+/// its hint, then the progress line and the capstone.
+pub fn course(report: &CourseReport) -> String {
+    let mut out = String::new();
+    for notice in &report.notices {
+        let _ = writeln!(out, "{YELLOW}note:{YELLOW:#} {notice}");
+    }
+    let _ = writeln!(out, "Graded in {}.\n", report.runner.describe());
+    let width = report.exercises.iter().map(|e| e.name.len()).max().unwrap_or(0);
+    for exercise in &report.exercises {
+        let _ = writeln!(out, "{}", summary_line(exercise, width));
+    }
+    if let Some(capstone) = &report.capstone {
+        let name = capstone_name(capstone);
+        let _ = writeln!(out, "  {DIM}·{DIM:#} {name:width$}  {DIM}capstone{DIM:#}");
+    }
+
+    let total = report.exercises.len();
+    let done = report.done_count();
+    if let Some(next) = report.next_unfinished() {
+        let _ = writeln!(out);
+        out.push_str(&first_problem(next));
+        if !next.hint.is_empty() {
+            let _ = writeln!(out, "\n{BOLD}Hint:{BOLD:#} {}", indent_after_first(&next.hint, "  "));
+        }
+        let _ = writeln!(
+            out,
+            "\n{BOLD}{done} of {total} done{BOLD:#} — next: {} (edit {})",
+            next.name, next.source_file
+        );
+    } else {
+        let _ = writeln!(out, "\n{GREEN}{done} of {total} done{GREEN:#} — every exercise passes.");
+    }
+    if let Some(capstone) = &report.capstone {
+        let _ = writeln!(out, "{}", capstone_line(capstone));
+    }
+    out
+}
+
+/// Everything about one exercise: every test, every failure message.
+pub fn exercise(report: &ExerciseReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", summary_line(report, report.name.len()));
+    let _ = writeln!(out, "  {DIM}{} — {}{DIM:#}\n", report.title, report.concept);
+    for test in &report.tests {
+        let (mark, style) = test_mark(test.status);
+        let _ = writeln!(out, "  {style}{mark}{style:#} {}", test.name);
+        if let Some(message) = &test.message {
+            let _ = writeln!(out, "      {}", indent_after_first(message, "      "));
+        }
+        if let Some(location) = &test.location {
+            let _ = writeln!(out, "      {DIM}at {location}{DIM:#}");
+        }
+    }
+    if let Some(error) = &report.error {
+        let _ = writeln!(out, "\n{RED}error:{RED:#} {}", indent_after_first(&error.message, "  "));
+    }
+    if report.status != Status::Pass && !report.hint.is_empty() {
+        let _ = writeln!(out, "\n{BOLD}Hint:{BOLD:#} {}", indent_after_first(&report.hint, "  "));
+    }
+    let _ = writeln!(out, "\n{DIM}Graded in {} in {:.1} s.{DIM:#}", report.runner.describe(), report.duration.as_secs_f64());
+    out
+}
+
+/// `  ✗ typed_views   3/9 tests   Typed views over linear memory`
+pub fn summary_line(report: &ExerciseReport, width: usize) -> String {
+    let name = &report.name;
+    let total = report.tests.len();
+    let passed = report.passed_count();
+    match (&report.error, report.status) {
+        (None, Status::Pass) => format!("  {GREEN}✓{GREEN:#} {name:width$}  {passed}/{total} tests  {}", report.title),
+        (None, _) => format!("  {RED}✗{RED:#} {name:width$}  {passed}/{total} tests  {}", report.title),
+        (Some(error), _) => {
+            let what = match error.kind {
+                ErrorKind::Compile => "does not compile",
+                ErrorKind::Timeout => "timed out",
+                ErrorKind::NoTests => "ran no tests",
+                ErrorKind::NeedsBrowser => "needs a browser",
+                ErrorKind::Infrastructure => "could not be graded",
+            };
+            format!("  {RED}✗{RED:#} {name:width$}  {YELLOW}{what}{YELLOW:#}  {}", report.title)
+        }
+    }
+}
+
+/// Why the exercise is not done: its error, or its first failing test.
+fn first_problem(report: &ExerciseReport) -> String {
+    let mut out = String::new();
+    if let Some(error) = &report.error {
+        let _ = writeln!(out, "{BOLD}{}{BOLD:#}: {}", report.name, indent_after_first(&error.message, "  "));
+    } else if let Some(test) = report.first_failure() {
+        let what = if test.status == TestStatus::Ignored { "is ignored" } else { "failed" };
+        let _ = writeln!(out, "{BOLD}{}{BOLD:#}: test {RED}{}{RED:#} {what}", report.name, test.name);
+        if let Some(message) = &test.message {
+            let _ = writeln!(out, "  {}", indent_after_first(message, "  "));
+        }
+        if let Some(location) = &test.location {
+            let _ = writeln!(out, "  {DIM}at {location}{DIM:#}");
+        }
+    }
+    out
+}
+
+fn test_mark(status: TestStatus) -> (&'static str, Style) {
+    match status {
+        TestStatus::Pass => ("✓", GREEN),
+        TestStatus::Fail => ("✗", RED),
+        TestStatus::Ignored => ("-", YELLOW),
+    }
+}
+
+fn capstone_name(capstone: &CapstoneStatus) -> &str {
+    match capstone {
+        CapstoneStatus::NotAvailable { name, .. } | CapstoneStatus::Locked { name, .. } => name,
+    }
+}
+
+fn capstone_line(capstone: &CapstoneStatus) -> String {
+    match capstone {
+        CapstoneStatus::NotAvailable { name, title } => {
+            format!("Capstone {name} ({title}): not yet available in this version of the course.")
+        }
+        CapstoneStatus::Locked { name, title, remaining } => {
+            format!("Capstone {name} ({title}): unlocks when the last {remaining} exercise(s) pass.")
+        }
+    }
+}
+
+fn indent_after_first(text: &str, indent: &str) -> String {
+    text.trim_end().replace('\n', &format!("\n{indent}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{GradeError, Runner, TestReport};
+    use std::time::Duration;
+
+    fn exercise(name: &str, status: Status, tests: Vec<TestReport>, error: Option<GradeError>) -> ExerciseReport {
+        ExerciseReport {
+            name: name.into(),
+            title: format!("{name} title"),
+            concept: "concept".into(),
+            hint: format!("hint for {name}"),
+            crate_dir: format!("exercises/{name}"),
+            source_file: format!("exercises/{name}/src/lib.rs"),
+            points: 10,
+            status,
+            error,
+            tests,
+            runner: Runner::Chrome,
+            duration: Duration::from_millis(1200),
+        }
+    }
+
+    fn test(name: &str, status: TestStatus, message: Option<&str>) -> TestReport {
+        TestReport { name: name.into(), status, message: message.map(Into::into), location: None }
+    }
+
+    fn plain(text: &str) -> String {
+        anstream::adapter::strip_str(text).to_string()
+    }
+
+    #[test]
+    fn the_first_unfinished_exercise_shows_its_first_failure_and_hint() {
+        let report = CourseReport {
+            runner: Runner::Chrome,
+            notices: vec![],
+            exercises: vec![
+                exercise("first", Status::Pass, vec![test("a", TestStatus::Pass, None)], None),
+                exercise(
+                    "second",
+                    Status::Fail,
+                    vec![
+                        test("ok_one", TestStatus::Pass, None),
+                        test("broken_one", TestStatus::Fail, Some("expected 4, got 5")),
+                        test("later_one", TestStatus::Fail, Some("not shown")),
+                    ],
+                    None,
+                ),
+                exercise(
+                    "third",
+                    Status::Error,
+                    vec![],
+                    Some(GradeError { kind: ErrorKind::Compile, message: "does not compile".into() }),
+                ),
+            ],
+            capstone: Some(CapstoneStatus::Locked { name: "mix".into(), title: "editor".into(), remaining: 2 }),
+        };
+        let text = plain(&course(&report));
+        assert!(text.contains("✓ first   1/1 tests"), "{text}");
+        assert!(text.contains("✗ second  1/3 tests"), "{text}");
+        assert!(text.contains("✗ third   does not compile"), "{text}");
+        assert!(text.contains("second: test broken_one failed\n  expected 4, got 5"), "{text}");
+        assert!(!text.contains("not shown"), "only the first failure is shown: {text}");
+        assert!(text.contains("Hint: hint for second"), "{text}");
+        assert!(!text.contains("hint for third"), "{text}");
+        assert!(text.contains("1 of 3 done — next: second (edit exercises/second/src/lib.rs)"), "{text}");
+        assert!(text.contains("Capstone mix (editor): unlocks when the last 2 exercise(s) pass."), "{text}");
+    }
+
+    #[test]
+    fn a_finished_course_says_so() {
+        let report = CourseReport {
+            runner: Runner::Node,
+            notices: vec!["no browser".into()],
+            exercises: vec![exercise("only", Status::Pass, vec![test("a", TestStatus::Pass, None)], None)],
+            capstone: None,
+        };
+        let text = plain(&course(&report));
+        assert!(text.starts_with("note: no browser\nGraded in Node.js."), "{text}");
+        assert!(text.contains("1 of 1 done — every exercise passes."), "{text}");
+    }
+}

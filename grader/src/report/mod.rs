@@ -1,0 +1,3 @@
+//! Output formats. Each renders from the result model in `crate::model`.
+
+pub mod human;

@@ -1,0 +1,245 @@
+//! Grading one crate: compile its tests for wasm32, run them with
+//! `wasm-pack test` in the chosen engine, and turn what happened into an
+//! [`ExerciseReport`].
+//!
+//! Compiling is a separate step with cargo's JSON diagnostics so that a
+//! compile error is reported as the first error rustc printed, and so the
+//! test step's time limit measures the tests, not the first build of
+//! wasm-bindgen. wasm-pack then finds everything built and only runs.
+
+use crate::discover::{Course, Exercise, Variant};
+use crate::manifest::TestEnv;
+use crate::model::{ErrorKind, ExerciseReport, GradeError, Runner, Status, TestReport, TestStatus};
+use crate::parse::{first_compile_error, parse_test_output, TestRun};
+use crate::process::{run_limited, Finished};
+use crate::tools::Toolbox;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// How to grade: the tools, and limits the command line may override.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub toolbox: Toolbox,
+    /// Overrides every exercise's test time limit.
+    pub test_timeout: Option<Duration>,
+    pub build_timeout: Duration,
+}
+
+/// What the grader is doing, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Building,
+    Testing,
+}
+
+/// Grades one crate of `exercise` and reports every outcome as data: this
+/// never fails, so the next exercise is always graded.
+pub fn grade(
+    course: &Course,
+    exercise: &Exercise,
+    variant: Variant,
+    settings: &Settings,
+    on_phase: &mut dyn FnMut(Phase),
+) -> ExerciseReport {
+    let started = Instant::now();
+    let runner = settings.toolbox.runner;
+    let crate_dir = exercise.crate_dir(variant);
+    let source = crate_dir.join("src").join("lib.rs");
+    let entry = &exercise.entry;
+    let mut report = ExerciseReport {
+        name: entry.name.clone(),
+        title: entry.title.clone(),
+        concept: entry.concept.clone(),
+        hint: entry.hint.trim().to_string(),
+        crate_dir: course.relative(crate_dir),
+        source_file: course.relative(&source),
+        points: course.manifest.points(entry),
+        status: Status::Error,
+        error: None,
+        tests: Vec::new(),
+        runner,
+        duration: Duration::ZERO,
+    };
+
+    let outcome = run_stages(course, exercise, variant, settings, on_phase);
+    match outcome {
+        Ok(tests) => {
+            let all_pass = tests.iter().all(|t| t.status == TestStatus::Pass);
+            report.status = if all_pass { Status::Pass } else { Status::Fail };
+            report.tests = tests;
+        }
+        Err((error, tests)) => {
+            report.error = Some(error);
+            report.tests = tests;
+        }
+    }
+    report.duration = started.elapsed();
+    report
+}
+
+type StageError = (GradeError, Vec<TestReport>);
+
+fn error(kind: ErrorKind, message: impl Into<String>) -> StageError {
+    (GradeError { kind, message: message.into() }, Vec::new())
+}
+
+fn run_stages(
+    course: &Course,
+    exercise: &Exercise,
+    variant: Variant,
+    settings: &Settings,
+    on_phase: &mut dyn FnMut(Phase),
+) -> Result<Vec<TestReport>, StageError> {
+    let runner = settings.toolbox.runner;
+    let crate_dir = exercise.crate_dir(variant);
+    if exercise.entry.env == TestEnv::Browser && runner == Runner::Node {
+        return Err(error(
+            ErrorKind::NeedsBrowser,
+            "needs a browser: its tests use the DOM, so Node.js cannot run them. Install chromium and \
+             chromium-driver (Debian: `apt-get install chromium chromium-driver`) and grade again.",
+        ));
+    }
+    if !crate_dir.join("Cargo.toml").is_file() {
+        return Err(error(
+            ErrorKind::Infrastructure,
+            format!("{} is missing (restore it with `git checkout {0}`)", course.relative(crate_dir)),
+        ));
+    }
+    let targets = exercise.test_targets();
+    if targets.is_empty() {
+        return Err(error(
+            ErrorKind::NoTests,
+            format!("{}/tests has no test file, so there is nothing to grade", course.relative(&exercise.exercise_dir)),
+        ));
+    }
+    let target_args: Vec<String> = targets.iter().flat_map(|t| ["--test".to_string(), t.clone()]).collect();
+
+    on_phase(Phase::Building);
+    let mut build = Command::new("cargo");
+    build
+        .current_dir(crate_dir)
+        .args(["build", "--target", "wasm32-unknown-unknown", "--message-format=json"])
+        .args(&target_args)
+        .env("PATH", &settings.toolbox.child_path)
+        .env("CARGO_TERM_COLOR", "never");
+    let built = run_tool(build, settings.build_timeout, "cargo")?;
+    if built.timed_out {
+        return Err(error(
+            ErrorKind::Timeout,
+            format!("compiling took longer than {} s and was stopped", settings.build_timeout.as_secs()),
+        ));
+    }
+    if !built.success() {
+        let message = first_compile_error(&built.stdout).unwrap_or_else(|| tail(&built.stderr, 15));
+        return Err(error(ErrorKind::Compile, format!("does not compile:\n{message}")));
+    }
+
+    on_phase(Phase::Testing);
+    let limit = settings
+        .test_timeout
+        .unwrap_or_else(|| Duration::from_secs(course.manifest.test_timeout_secs(&exercise.entry)));
+    let tested = run_tool(wasm_pack_test(crate_dir, settings, limit, &target_args), limit, "wasm-pack")?;
+    let run = parse_test_output(&format!("{}\n{}", tested.stdout, tested.stderr));
+    classify(exercise, runner, limit, &tested, run)
+}
+
+/// `wasm-pack test` for the chosen engine; never downloads anything.
+fn wasm_pack_test(crate_dir: &std::path::Path, settings: &Settings, limit: Duration, target_args: &[String]) -> Command {
+    let toolbox = &settings.toolbox;
+    let mut command = Command::new(&toolbox.wasm_pack);
+    command.current_dir(crate_dir).arg("test").args(["--mode", "no-install"]);
+    match (toolbox.runner, &toolbox.browser) {
+        (Runner::Chrome, Some(browser)) => {
+            command.args(["--headless", "--chrome", "--chromedriver"]).arg(&browser.chromedriver);
+            // Suites that allow any engine are Node suites by default; this
+            // makes the runner take them to the browser instead of skipping.
+            command.env("WASM_BINDGEN_USE_BROWSER", "1");
+        }
+        _ => {
+            command.arg("--node").env_remove("WASM_BINDGEN_USE_BROWSER");
+        }
+    }
+    command
+        .arg("--")
+        .args(target_args)
+        .env("PATH", &toolbox.child_path)
+        .env("CARGO_TERM_COLOR", "never")
+        .env("NO_COLOR", "1")
+        // The grader's wall clock is the limit; the runner's own timeout is
+        // set past it so the two never race.
+        .env("WASM_BINDGEN_TEST_TIMEOUT", (limit.as_secs() + 30).to_string());
+    command
+}
+
+fn run_tool(command: Command, limit: Duration, name: &str) -> Result<Finished, StageError> {
+    run_limited(command, limit)
+        .map_err(|e| error(ErrorKind::Infrastructure, format!("could not start {name}: {e}")))
+}
+
+/// Decides pass, fail or error from what the test run printed.
+fn classify(
+    exercise: &Exercise,
+    runner: Runner,
+    limit: Duration,
+    tested: &Finished,
+    run: TestRun,
+) -> Result<Vec<TestReport>, StageError> {
+    let tests = in_declared_order(run.tests, &exercise.declared_tests());
+    let fail = |kind, message: String| Err((GradeError { kind, message }, tests.clone()));
+
+    if tested.timed_out || run.runner_timed_out {
+        let finished = tests.len();
+        return fail(
+            ErrorKind::Timeout,
+            format!(
+                "timed out: the tests did not finish within {} s and were stopped ({finished} finished). \
+                 Look for a loop that never ends.",
+                limit.as_secs()
+            ),
+        );
+    }
+    if let Some(skipped) = run.skipped_suite {
+        let kind = if runner == Runner::Node { ErrorKind::NeedsBrowser } else { ErrorKind::Infrastructure };
+        return fail(kind, format!("a test suite was skipped, which never counts as a pass: {skipped}"));
+    }
+    if tests.is_empty() {
+        if !tested.success() {
+            return fail(ErrorKind::Infrastructure, format!("wasm-pack test failed:\n{}", tool_error(tested)));
+        }
+        return fail(ErrorKind::NoTests, "the test suite ran no tests, which never counts as a pass".into());
+    }
+    let all_pass = tests.iter().all(|t| t.status == TestStatus::Pass);
+    if all_pass && !tested.success() {
+        return fail(
+            ErrorKind::Infrastructure,
+            format!("every test passed but wasm-pack reported a failure:\n{}", tool_error(tested)),
+        );
+    }
+    Ok(tests)
+}
+
+/// Sorts tests the way the test files declare them; unknown names go last.
+fn in_declared_order(mut tests: Vec<TestReport>, declared: &[String]) -> Vec<TestReport> {
+    tests.sort_by_key(|t| declared.iter().position(|d| *d == t.name).unwrap_or(usize::MAX));
+    tests
+}
+
+/// wasm-pack's own `Error:` lines, or the end of its output.
+fn tool_error(finished: &Finished) -> String {
+    let errors: Vec<&str> = finished
+        .stderr
+        .lines()
+        .chain(finished.stdout.lines())
+        .filter(|l| l.starts_with("Error:") || l.starts_with("error:"))
+        .collect();
+    if errors.is_empty() {
+        tail(&format!("{}{}", finished.stdout, finished.stderr), 15)
+    } else {
+        errors.join("\n")
+    }
+}
+
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}

@@ -1,0 +1,246 @@
+//! The tools grading needs — wasm-pack, the wasm-bindgen CLI that matches the
+//! course's pinned wasm-bindgen, a browser and its driver, or Node.js — found
+//! on this machine, installed with `cargo install` where that is possible,
+//! and otherwise named with the exact command that installs them.
+
+use crate::model::Runner;
+use crate::process::find_on_path;
+use anyhow::{anyhow, Context, Result};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A problem with the machine rather than with the student's code: the
+/// grader exits with its own status for these.
+#[derive(Debug)]
+pub struct MissingTool(pub String);
+
+impl std::fmt::Display for MissingTool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for MissingTool {}
+
+/// Which engine to run the tests in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RunnerChoice {
+    /// Headless Chromium when chromium and chromedriver are installed,
+    /// otherwise Node.js for the exercises that allow it.
+    Auto,
+    /// Headless Chromium; fail if it is not installed.
+    Chrome,
+    /// Node.js; exercises that need a browser are reported, not graded.
+    Node,
+}
+
+/// A browser that wasm-pack can drive.
+#[derive(Debug, Clone)]
+pub struct Browser {
+    pub chromedriver: PathBuf,
+    pub chrome: PathBuf,
+}
+
+/// Everything found, ready to grade with.
+#[derive(Debug, Clone)]
+pub struct Toolbox {
+    pub wasm_pack: PathBuf,
+    pub runner: Runner,
+    pub browser: Option<Browser>,
+    /// PATH for the tools the grader starts: the directories of the tools
+    /// found here first, so wasm-pack sees the wasm-bindgen that was checked.
+    pub child_path: OsString,
+    /// Said to the student before grading (e.g. "no browser: using Node.js").
+    pub notices: Vec<String>,
+}
+
+const BROWSER_NAMES: &[&str] = &["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
+const BROWSER_PACKAGES: &str = "Debian/Ubuntu: `sudo apt-get install chromium chromium-driver`; \
+     elsewhere install Chrome or Chromium and the matching chromedriver";
+
+impl Toolbox {
+    /// Finds (and, when `install` is set, installs) what grading needs.
+    pub fn prepare(course_root: &Path, choice: RunnerChoice, install: bool) -> Result<Toolbox> {
+        let mut notices = Vec::new();
+        let mut extra_dirs = Vec::new();
+
+        let wasm_pack = ensure_tool("wasm-pack", &["wasm-pack"], None, install, "about 2 minutes", &mut notices)?;
+        extra_dirs.push(parent(&wasm_pack));
+
+        let pinned = pinned_wasm_bindgen(course_root)?;
+        let wasm_bindgen = match find_wasm_bindgen(&pinned) {
+            Some(found) => found,
+            None => ensure_tool(
+                "wasm-bindgen",
+                &["wasm-bindgen-cli"],
+                Some(&pinned),
+                install,
+                "about 3 minutes",
+                &mut notices,
+            )?,
+        };
+        extra_dirs.insert(0, parent(&wasm_bindgen));
+
+        let browser = find_browser();
+        let node = find_on_path("node");
+        let runner = match (choice, &browser, &node) {
+            (RunnerChoice::Chrome | RunnerChoice::Auto, Some(_), _) => Runner::Chrome,
+            (RunnerChoice::Chrome, None, _) => {
+                return Err(MissingTool(format!(
+                    "no headless browser found: grading needs chromium (or Chrome) and chromedriver on PATH. \
+                     Install them ({BROWSER_PACKAGES}), or set CHROMEDRIVER to the driver's path."
+                ))
+                .into())
+            }
+            (RunnerChoice::Auto, None, Some(_)) => {
+                notices.push(format!(
+                    "No browser found (chromium + chromedriver), so the tests run in Node.js. \
+                     Exercises that need a browser cannot be graded until you install one: {BROWSER_PACKAGES}."
+                ));
+                Runner::Node
+            }
+            (RunnerChoice::Node, _, Some(_)) => Runner::Node,
+            (_, _, None) => {
+                return Err(MissingTool(format!(
+                    "neither a browser nor Node.js was found. Install chromium and chromedriver \
+                     ({BROWSER_PACKAGES}) or Node.js 18 or later."
+                ))
+                .into())
+            }
+        };
+
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let child_path = std::env::join_paths(extra_dirs.into_iter().chain(std::env::split_paths(&path)))
+            .context("a directory on PATH contains a ':'")?;
+        Ok(Toolbox { wasm_pack, runner, browser, child_path, notices })
+    }
+}
+
+fn parent(path: &Path) -> PathBuf {
+    path.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// The exact wasm-bindgen version in the course's Cargo.lock.
+pub fn pinned_wasm_bindgen(course_root: &Path) -> Result<String> {
+    let lock_path = course_root.join("Cargo.lock");
+    let text = std::fs::read_to_string(&lock_path).with_context(|| {
+        format!("cannot read {}: the course ships one; restore it with `git checkout Cargo.lock`", lock_path.display())
+    })?;
+    let lock: toml::Value = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", lock_path.display()))?;
+    lock.get("package")
+        .and_then(|packages| packages.as_array())
+        .into_iter()
+        .flatten()
+        .find(|package| package.get("name").and_then(|n| n.as_str()) == Some("wasm-bindgen"))
+        .and_then(|package| package.get("version")?.as_str().map(str::to_string))
+        .ok_or_else(|| anyhow!("{} does not mention wasm-bindgen", lock_path.display()))
+}
+
+/// A `wasm-bindgen` whose version is exactly `version` (wasm-pack refuses
+/// any other), on PATH or in cargo's bin directory.
+fn find_wasm_bindgen(version: &str) -> Option<PathBuf> {
+    let candidates = find_on_path("wasm-bindgen").into_iter().chain(in_cargo_bin("wasm-bindgen"));
+    candidates.into_iter().find(|path| {
+        Command::new(path)
+            .arg("--version")
+            .output()
+            .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).split_whitespace().nth(1) == Some(version))
+    })
+}
+
+fn cargo_bin_dir() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .map(|home| home.join("bin"))
+}
+
+fn in_cargo_bin(name: &str) -> Option<PathBuf> {
+    cargo_bin_dir().map(|dir| dir.join(name)).filter(|path| path.is_file())
+}
+
+/// Finds `binary` on PATH; otherwise installs `crate_name` with cargo (when
+/// allowed), or explains how to.
+fn ensure_tool(
+    binary: &str,
+    crate_name: &[&str],
+    version: Option<&str>,
+    install: bool,
+    how_long: &str,
+    notices: &mut Vec<String>,
+) -> Result<PathBuf> {
+    if version.is_none() {
+        if let Some(found) = find_on_path(binary).or_else(|| in_cargo_bin(binary)) {
+            return Ok(found);
+        }
+    }
+    let mut args: Vec<String> = vec!["install".into()];
+    args.extend(crate_name.iter().map(|s| s.to_string()));
+    if let Some(version) = version {
+        args.extend(["--version".into(), format!("={version}"), "--force".into()]);
+    }
+    let command_text = format!("cargo {} --locked", args.join(" "));
+    let why = match version {
+        Some(v) => format!("{binary} {v} (the version pinned in Cargo.lock; wasm-pack accepts no other) is not installed"),
+        None => format!("{binary} is not installed"),
+    };
+    if !install {
+        return Err(MissingTool(format!("{why}. Install it with:\n    {command_text}")).into());
+    }
+    eprintln!("{why}: installing it with `{command_text}` ({how_long}, once)...");
+    // --locked first; the registry mirror can lack a dependency's newest
+    // release, in which case resolving afresh still works.
+    let installed = ["--locked", ""].iter().any(|flag| {
+        let mut command = Command::new("cargo");
+        command.args(&args);
+        if !flag.is_empty() {
+            command.arg(flag);
+        }
+        command.status().is_ok_and(|s| s.success())
+    });
+    let found = if installed { in_cargo_bin(binary).or_else(|| find_on_path(binary)) } else { None };
+    match found {
+        Some(path) => {
+            notices.push(format!("Installed {binary} at {}.", path.display()));
+            Ok(path)
+        }
+        None => Err(MissingTool(format!(
+            "{why}, and installing it failed. Run this yourself and read cargo's error:\n    {command_text}"
+        ))
+        .into()),
+    }
+}
+
+/// chromedriver (CHROMEDRIVER, else PATH) and a Chrome or Chromium on PATH.
+fn find_browser() -> Option<Browser> {
+    let chromedriver = std::env::var_os("CHROMEDRIVER")
+        .map(PathBuf::from)
+        .filter(|path| path.is_file())
+        .or_else(|| find_on_path("chromedriver"))?;
+    let chrome = BROWSER_NAMES.iter().find_map(|name| find_on_path(name))?;
+    Some(Browser { chromedriver, chrome })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pinned_version_comes_from_the_lockfile() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Cargo.lock"),
+            "version = 4\n[[package]]\nname = \"wasm-bindgen-macro\"\nversion = \"9.9.9\"\n\n[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n",
+        )
+        .unwrap();
+        assert_eq!(pinned_wasm_bindgen(dir.path()).unwrap(), "0.2.130");
+    }
+
+    #[test]
+    fn a_missing_lockfile_says_how_to_restore_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = pinned_wasm_bindgen(dir.path()).unwrap_err();
+        assert!(format!("{error:#}").contains("git checkout Cargo.lock"), "{error:#}");
+    }
+}

@@ -1,0 +1,198 @@
+//! `grader verify`, for instructors: the manifest and the crates agree,
+//! every reference solution passes, and every exercise as shipped compiles
+//! and fails at least one test (so it teaches something and a student cannot
+//! be "done" before starting).
+
+use crate::discover::{rust_files_in, Course, Exercise, Variant, EXERCISES_DIR, SOLUTIONS_DIR};
+use crate::model::{ExerciseReport, Status};
+use crate::runner::{self, Phase, Settings};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// One thing verify looked at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub ok: bool,
+    /// The exercise (or "course") it is about.
+    pub subject: String,
+    pub detail: String,
+}
+
+impl Finding {
+    fn ok(subject: &str, detail: impl Into<String>) -> Finding {
+        Finding { ok: true, subject: subject.into(), detail: detail.into() }
+    }
+    fn problem(subject: &str, detail: impl Into<String>) -> Finding {
+        Finding { ok: false, subject: subject.into(), detail: detail.into() }
+    }
+}
+
+pub fn passed(findings: &[Finding]) -> bool {
+    findings.iter().all(|f| f.ok)
+}
+
+/// Checks that need no build: files, manifest entries, the shared tests.
+pub fn check_layout(course: &Course) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for exercise in course.exercises() {
+        findings.extend(layout_problems(course, &exercise));
+    }
+    let listed: BTreeSet<&str> = course.manifest.exercises.iter().map(|e| e.dir.as_str()).collect();
+    for top in [EXERCISES_DIR, SOLUTIONS_DIR] {
+        for dir in subdirectories(&course.root.join(top)) {
+            if !listed.contains(dir.as_str()) {
+                findings.push(Finding::problem(
+                    "course",
+                    format!("{top}/{dir} is not listed in course.toml: add an [[exercise]] entry or remove it"),
+                ));
+            }
+        }
+    }
+    if let Some(capstone) = &course.manifest.capstone {
+        if !course.root.join(&capstone.dir).join("Cargo.toml").is_file() {
+            findings.push(Finding::problem("course", format!("capstone crate {}/Cargo.toml is missing", capstone.dir)));
+        }
+    }
+    if findings.is_empty() {
+        findings.push(Finding::ok(
+            "course",
+            format!(
+                "course.toml and the crates agree: {} exercise(s), each with a README, a hint, tests and a solution",
+                course.manifest.exercises.len()
+            ),
+        ));
+    }
+    findings
+}
+
+fn layout_problems(course: &Course, exercise: &Exercise) -> Vec<Finding> {
+    let name = exercise.entry.name.as_str();
+    let mut problems = Vec::new();
+    let exercise_rel = course.relative(&exercise.exercise_dir);
+    let solution_rel = course.relative(&exercise.solution_dir);
+    for file in ["Cargo.toml", "README.md", "src/lib.rs"] {
+        if !exercise.exercise_dir.join(file).is_file() {
+            problems.push(Finding::problem(name, format!("{exercise_rel}/{file} is missing")));
+        }
+    }
+    for file in ["Cargo.toml", "src/lib.rs"] {
+        if !exercise.solution_dir.join(file).is_file() {
+            problems.push(Finding::problem(name, format!("{solution_rel}/{file} is missing")));
+        }
+    }
+    if exercise.entry.hint.trim().is_empty() {
+        problems.push(Finding::problem(name, "its hint in course.toml is empty"));
+    }
+    if exercise.test_files.is_empty() {
+        problems.push(Finding::problem(name, format!("{exercise_rel}/tests has no test file")));
+    }
+    if !rust_files_in(&exercise.solution_dir.join("tests")).is_empty() {
+        problems.push(Finding::problem(
+            name,
+            format!("{solution_rel}/tests has its own test files: tests live only in {exercise_rel}/tests"),
+        ));
+    }
+    if exercise.solution_dir.join("Cargo.toml").is_file() {
+        if let Err(problem) = solution_uses_exercise_tests(exercise) {
+            problems.push(Finding::problem(name, format!("{solution_rel}/Cargo.toml: {problem}")));
+        }
+    }
+    problems
+}
+
+/// The solution's `[[test]]` targets must be exactly the exercise's test
+/// files, by path: one copy of the tests grades both crates.
+fn solution_uses_exercise_tests(exercise: &Exercise) -> Result<(), String> {
+    let manifest_path = exercise.solution_dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest_path).map_err(|e| e.to_string())?;
+    let manifest: toml::Value = toml::from_str(&text).map_err(|e| format!("not valid TOML: {e}"))?;
+    let declared: BTreeSet<PathBuf> = manifest
+        .get("test")
+        .and_then(|t| t.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t.get("path")?.as_str())
+        .filter_map(|p| exercise.solution_dir.join(p).canonicalize().ok())
+        .collect();
+    let expected: BTreeSet<PathBuf> = exercise.test_files.iter().filter_map(|f| f.canonicalize().ok()).collect();
+    if declared == expected {
+        return Ok(());
+    }
+    let names = |set: &BTreeSet<PathBuf>| {
+        set.iter().map(|p| p.file_name().unwrap_or_default().to_string_lossy().into_owned()).collect::<Vec<_>>().join(", ")
+    };
+    Err(format!(
+        "its [[test]] targets must point at the exercise's test files ({}), but they point at: {}",
+        names(&expected),
+        if declared.is_empty() { "nothing".to_string() } else { names(&declared) }
+    ))
+}
+
+fn subdirectories(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Layout checks, then each exercise's solution and stub graded.
+pub fn verify(course: &Course, settings: &Settings, on_phase: &mut dyn FnMut(&str, Phase)) -> Vec<Finding> {
+    let mut findings = check_layout(course);
+    let broken: BTreeSet<String> = findings.iter().filter(|f| !f.ok).map(|f| f.subject.clone()).collect();
+    for exercise in course.exercises() {
+        let name = exercise.entry.name.clone();
+        if broken.contains(&name) {
+            continue;
+        }
+        let solution = runner::grade(course, &exercise, Variant::Solution, settings, &mut |p| on_phase(&name, p));
+        findings.push(judge_solution(&solution));
+        let stub = runner::grade(course, &exercise, Variant::Exercise, settings, &mut |p| on_phase(&name, p));
+        findings.push(judge_stub(&stub));
+    }
+    findings
+}
+
+fn judge_solution(report: &ExerciseReport) -> Finding {
+    let name = &report.name;
+    let total = report.tests.len();
+    if report.status == Status::Pass {
+        return Finding::ok(name, format!("solution passes {total}/{total} tests"));
+    }
+    let why = match (&report.error, report.first_failure()) {
+        (Some(error), _) => error.message.clone(),
+        (None, Some(test)) => format!(
+            "test {} failed: {}",
+            test.name,
+            test.message.as_deref().unwrap_or("(no message)")
+        ),
+        (None, None) => "no test passed".into(),
+    };
+    Finding::problem(
+        name,
+        format!("solution ({}) must pass every test, but passes {}/{total}: {why}", report.crate_dir, report.passed_count()),
+    )
+}
+
+fn judge_stub(report: &ExerciseReport) -> Finding {
+    let name = &report.name;
+    let total = report.tests.len();
+    let failing = total - report.passed_count();
+    match (&report.error, report.status) {
+        (Some(error), _) => Finding::problem(
+            name,
+            format!("exercise as shipped ({}) must compile and fail a test, but: {}", report.crate_dir, error.message),
+        ),
+        (None, Status::Pass) => Finding::problem(
+            name,
+            format!(
+                "exercise as shipped ({}) passes all {total} tests: a student would be done without writing anything",
+                report.crate_dir
+            ),
+        ),
+        (None, _) => Finding::ok(name, format!("exercise as shipped fails {failing}/{total} tests")),
+    }
+}
