@@ -58,7 +58,8 @@ pub struct Arena {
     /// every f64 slot at an offset that is a multiple of 8 is then aligned.
     words: Vec<u64>,
     len: usize,
-    /// Room to keep the view `f64_view` hands out (you may use it or not).
+    /// Room to keep the view `f64_view` hands out (use it, or drop it).
+    #[allow(dead_code)] // until f64_view is written
     view: Option<Float64Array>,
 }
 

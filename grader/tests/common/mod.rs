@@ -1,0 +1,199 @@
+//! Helpers for the grader's end-to-end tests: run the real grader binary on
+//! the real course, or on a course assembled in a temporary directory from
+//! the real crates and the fixtures in `tests/fixtures/`.
+#![allow(dead_code)] // each test binary uses its own subset
+
+use grader::process::{find_on_path, processes_with};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The course this grader ships with.
+pub fn course_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// Builds made by the tests go here, away from the target directory the
+/// outer `cargo test` holds, and shared so dependencies compile once.
+pub fn test_target_dir() -> PathBuf {
+    course_root().join("target").join("grader-tests")
+}
+
+/// Fails with the command that installs what the end-to-end tests need.
+pub fn require_tools() {
+    for (tool, install) in [
+        ("wasm-pack", "cargo install wasm-pack"),
+        ("wasm-bindgen", "cargo install wasm-bindgen-cli --version <the version in Cargo.lock>"),
+        ("chromedriver", "apt-get install chromium chromium-driver"),
+        ("chromium", "apt-get install chromium chromium-driver"),
+        ("node", "install Node.js 18 or later"),
+    ] {
+        assert!(
+            find_on_path(tool).is_some(),
+            "{tool} is not on PATH; the end-to-end tests need it ({install}; .ci/run installs everything)"
+        );
+    }
+}
+
+static NEXT_TAG: AtomicUsize = AtomicUsize::new(0);
+
+/// A grader run, with a tag in its environment that every process it starts
+/// inherits, so a test can prove none of them survived.
+pub struct GraderRun {
+    pub output: Output,
+    pub stdout: String,
+    pub stderr: String,
+    tag: String,
+}
+
+impl GraderRun {
+    pub fn code(&self) -> Option<i32> {
+        self.output.status.code()
+    }
+
+    /// Processes still alive that the grader started (the browser included).
+    pub fn survivors(&self) -> Vec<String> {
+        let needle = format!("GRADER_TEST_TAG={}\0", self.tag);
+        processes_with(needle.as_bytes())
+            .into_iter()
+            .map(|pid| {
+                let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+                format!("{pid} {}", name.trim())
+            })
+            .collect()
+    }
+}
+
+pub fn grader(course: &Path, args: &[&str]) -> GraderRun {
+    grader_with(course, args, |_| {})
+}
+
+pub fn grader_with(course: &Path, args: &[&str], configure: impl FnOnce(&mut Command)) -> GraderRun {
+    let tag = format!("{}-{}", std::process::id(), NEXT_TAG.fetch_add(1, Ordering::SeqCst));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_grader"));
+    command
+        .args(["--course"])
+        .arg(course)
+        .args(args)
+        .env("CARGO_TARGET_DIR", test_target_dir())
+        .env("GRADER_TEST_TAG", &tag)
+        .env_remove("NO_COLOR");
+    configure(&mut command);
+    let output = command.output().expect("the grader binary starts");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    GraderRun { output, stdout, stderr, tag }
+}
+
+/// A course in a temporary directory: the real workspace settings and
+/// lockfile, and the exercises a test chooses.
+pub struct TempCourse {
+    pub dir: tempfile::TempDir,
+}
+
+impl TempCourse {
+    pub fn new() -> TempCourse {
+        let dir = tempfile::Builder::new().prefix("grader-course-").tempdir().unwrap();
+        let root = course_root();
+        let mut workspace: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("Cargo.toml")).unwrap()).unwrap();
+        let settings = workspace.get_mut("workspace").unwrap().as_table_mut().unwrap();
+        settings.insert("members".into(), toml::Value::Array(vec!["exercises/*".into(), "solutions/*".into()]));
+        settings.remove("default-members");
+        std::fs::write(dir.path().join("Cargo.toml"), toml::to_string(&workspace).unwrap()).unwrap();
+        for file in ["Cargo.lock", "rust-toolchain.toml"] {
+            std::fs::copy(root.join(file), dir.path().join(file)).unwrap();
+        }
+        TempCourse { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Copies the real exercise `dir` and its solution.
+    pub fn with_course_exercise(self, dir: &str) -> TempCourse {
+        self.with_course_exercise_as(dir, dir)
+    }
+
+    /// Copies the real exercise `from` and its solution under the name `to`.
+    pub fn with_course_exercise_as(self, from: &str, to: &str) -> TempCourse {
+        let root = course_root();
+        for top in ["exercises", "solutions"] {
+            copy_tree(&root.join(top).join(from), &self.path().join(top).join(to));
+        }
+        let solution_manifest = format!("solutions/{to}/Cargo.toml");
+        let text = self.read(&solution_manifest).replace(&format!("/exercises/{from}/"), &format!("/exercises/{to}/"));
+        self.write(&solution_manifest, &text);
+        self
+    }
+
+    /// Copies a fixture crate from tests/fixtures as exercise `dir`.
+    pub fn with_fixture_exercise(self, fixture: &str, dir: &str) -> TempCourse {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(fixture);
+        copy_tree(&from, &self.path().join("exercises").join(dir));
+        self
+    }
+
+    pub fn write(&self, relative: &str, contents: &str) {
+        let path = self.path().join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path().join(relative)).unwrap()
+    }
+
+    /// Writes course.toml with one `[[exercise]]` per (name, dir).
+    pub fn manifest(self, exercises: &[(&str, &str)]) -> TempCourse {
+        self.give_packages_unique_names();
+        let mut text = String::from("[course]\ntitle = \"test course\"\n");
+        for (name, dir) in exercises {
+            text.push_str(&format!(
+                "\n[[exercise]]\nname = \"{name}\"\ndir = \"{dir}\"\ntitle = \"{name} title\"\n\
+                 concept = \"{name} concept\"\nhint = \"hint for {name}\"\nenv = \"any\"\n"
+            ));
+        }
+        self.write("course.toml", &text);
+        self
+    }
+}
+
+impl TempCourse {
+    /// Cargo names build artifacts after the package name and its path
+    /// *relative to the workspace*, so two temporary courses sharing the
+    /// test target directory would overwrite each other's test binaries.
+    /// A per-course suffix on every package name (the library keeps its
+    /// name, which the tests import) keeps them apart.
+    fn give_packages_unique_names(&self) {
+        let suffix = NEXT_COURSE.fetch_add(1, Ordering::SeqCst);
+        for top in ["exercises", "solutions"] {
+            let Ok(entries) = std::fs::read_dir(self.path().join(top)) else { continue };
+            for entry in entries {
+                let manifest_path = entry.unwrap().path().join("Cargo.toml");
+                let Ok(text) = std::fs::read_to_string(&manifest_path) else { continue };
+                let Ok(mut manifest) = toml::from_str::<toml::Table>(&text) else { continue };
+                let Some(package) = manifest.get_mut("package").and_then(|p| p.as_table_mut()) else { continue };
+                let name = package["name"].as_str().unwrap().to_string();
+                package.insert("name".into(), format!("{name}_course{suffix}").into());
+                let lib = manifest.entry("lib").or_insert_with(|| toml::Table::new().into()).as_table_mut().unwrap();
+                lib.entry("name").or_insert_with(|| name.replace('-', "_").into());
+                std::fs::write(&manifest_path, toml::to_string(&manifest).unwrap()).unwrap();
+            }
+        }
+    }
+}
+
+static NEXT_COURSE: AtomicUsize = AtomicUsize::new(0);
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! The grader on the course as shipped: what a student sees on a fresh
+//! clone, what an instructor's `verify` says, and what happens on a machine
+//! without a browser or without wasm-pack.
+
+mod common;
+
+use common::{course_root, grader, grader_with, require_tools};
+use std::os::unix::fs::symlink;
+
+#[test]
+fn a_fresh_course_reports_typed_views_not_done_with_its_first_failure_and_hint() {
+    require_tools();
+    let run = grader(&course_root(), &[]);
+    assert_eq!(run.code(), Some(1), "not done yet is exit 1\n{}\n{}", run.stdout, run.stderr);
+    let out = &run.stdout;
+    assert!(out.contains("Graded in headless Chromium."), "{out}");
+    assert!(out.contains("✗ typed_views  0/9 tests  Typed views over linear memory"), "{out}");
+    assert!(
+        out.contains("typed_views: test arena_ptr_is_its_address_in_linear_memory failed\n  not yet implemented: return the address of the arena's first byte\n  at exercises/01_typed_views/src/lib.rs:"),
+        "the first failing test in file order, with its panic message and no JS stack:\n{out}"
+    );
+    assert!(!out.contains("RuntimeError") && !out.contains("wasm-function"), "{out}");
+    assert!(out.contains("Hint: A pointer is an address in linear memory"), "{out}");
+    assert!(out.contains("0 of 1 done — next: typed_views (edit exercises/01_typed_views/src/lib.rs)"), "{out}");
+    assert!(out.contains("Capstone mix"), "{out}");
+    assert!(!out.contains('\x1b'), "no colour when piped:\n{out}");
+    assert_eq!(run.survivors(), Vec::<String>::new());
+}
+
+#[test]
+fn verify_passes_on_the_shipped_course() {
+    require_tools();
+    let run = grader(&course_root(), &["verify"]);
+    assert_eq!(run.code(), Some(0), "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("✓ typed_views: solution passes 9/9 tests"), "{}", run.stdout);
+    assert!(run.stdout.contains("✓ typed_views: exercise as shipped fails 9/9 tests"), "{}", run.stdout);
+    assert_eq!(run.survivors(), Vec::<String>::new());
+}
+
+/// A PATH holding only the named tools (found on the real PATH).
+fn path_with_only(tools: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for tool in tools {
+        let real = grader::process::find_on_path(tool).unwrap_or_else(|| panic!("{tool} is not installed"));
+        symlink(real, dir.path().join(tool)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn without_a_browser_the_grader_says_so_and_grades_in_node() {
+    require_tools();
+    let bin = path_with_only(&["cargo", "rustc", "wasm-pack", "wasm-bindgen", "wasm-bindgen-test-runner", "node"]);
+    let run = grader_with(&course_root(), &[], |c| {
+        c.env("PATH", bin.path()).env_remove("CHROMEDRIVER");
+    });
+    assert_eq!(run.code(), Some(1), "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("note: No browser found (chromium + chromedriver), so the tests run in Node.js."), "{}", run.stdout);
+    assert!(run.stdout.contains("apt-get install chromium chromium-driver"), "{}", run.stdout);
+    assert!(run.stdout.contains("Graded in Node.js."), "{}", run.stdout);
+    assert!(run.stdout.contains("✗ typed_views  0/9 tests"), "{}", run.stdout);
+}
+
+#[test]
+fn asking_for_chrome_without_a_browser_is_an_infrastructure_error() {
+    require_tools();
+    let bin = path_with_only(&["wasm-pack", "wasm-bindgen", "node"]);
+    let run = grader_with(&course_root(), &["--runner", "chrome"], |c| {
+        c.env("PATH", bin.path()).env_remove("CHROMEDRIVER");
+    });
+    assert_eq!(run.code(), Some(3), "a missing browser has its own exit status\n{}", run.stderr);
+    assert!(run.stderr.contains("no headless browser found"), "{}", run.stderr);
+    assert!(run.stderr.contains("apt-get install chromium chromium-driver"), "{}", run.stderr);
+}
+
+#[test]
+fn a_missing_wasm_pack_is_named_with_the_command_that_installs_it() {
+    let bin = path_with_only(&["node"]);
+    let run = grader_with(&course_root(), &["--no-install"], |c| {
+        c.env("PATH", bin.path()).env("CARGO_HOME", bin.path());
+    });
+    assert_eq!(run.code(), Some(3), "{}", run.stderr);
+    assert!(run.stderr.contains("wasm-pack is not installed"), "{}", run.stderr);
+    assert!(run.stderr.contains("cargo install wasm-pack --locked"), "{}", run.stderr);
+}
+
+#[test]
+fn a_wasm_bindgen_of_another_version_is_named_with_the_pinned_one() {
+    let bin = path_with_only(&["wasm-pack"]);
+    let pinned = grader::tools::pinned_wasm_bindgen(&course_root()).unwrap();
+    std::fs::write(bin.path().join("wasm-bindgen"), "#!/bin/sh\necho wasm-bindgen 0.0.1\n").unwrap();
+    std::fs::set_permissions(bin.path().join("wasm-bindgen"), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let run = grader_with(&course_root(), &["--no-install"], |c| {
+        c.env("PATH", bin.path()).env("CARGO_HOME", bin.path());
+    });
+    assert_eq!(run.code(), Some(3), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("cargo install wasm-bindgen-cli --version ={pinned} --force --locked")),
+        "{}",
+        run.stderr
+    );
+}

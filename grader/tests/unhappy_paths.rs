@@ -1,0 +1,63 @@
+//! Exercises that do not compile or never finish: each is reported as an
+//! error, within its time limit, the rest of the course is still graded, and
+//! no browser is left running.
+
+mod common;
+
+use common::{grader, require_tools, TempCourse};
+use std::time::{Duration, Instant};
+
+fn course_with_trouble() -> TempCourse {
+    let course = TempCourse::new()
+        .with_fixture_exercise("broken", "01_broken")
+        .with_fixture_exercise("spins", "02_spins")
+        .with_course_exercise_as("01_typed_views", "03_typed_views")
+        .manifest(&[("broken", "01_broken"), ("spins", "02_spins"), ("typed_views", "03_typed_views")]);
+    // The third exercise is solved, so a pass after two errors shows that
+    // grading went on.
+    let solved = course.read("solutions/03_typed_views/src/lib.rs");
+    course.write("exercises/03_typed_views/src/lib.rs", &solved);
+    course
+}
+
+#[test]
+fn a_broken_and_a_looping_exercise_are_errors_and_the_others_are_still_graded() {
+    require_tools();
+    let course = course_with_trouble();
+    let run = grader(course.path(), &["--timeout", "10"]);
+    let out = &run.stdout;
+    assert_eq!(run.code(), Some(1), "{out}\n{}", run.stderr);
+    assert!(out.contains("✗ broken       does not compile"), "{out}");
+    assert!(out.contains("✗ spins        timed out"), "{out}");
+    assert!(out.contains("✓ typed_views  9/9 tests"), "{out}");
+    assert!(out.contains("broken: does not compile:\n  error[E0308]: mismatched types"), "the first compiler error:\n{out}");
+    assert!(out.contains("1 of 3 done — next: broken"), "{out}");
+    assert_eq!(run.survivors(), Vec::<String>::new(), "the grader left processes behind");
+}
+
+#[test]
+fn a_looping_test_in_chromium_is_stopped_at_its_limit_with_its_browser() {
+    require_tools();
+    let course = course_with_trouble();
+    // Build first, so the measured run is the test phase.
+    grader(course.path(), &["run", "spins", "--timeout", "30"]);
+    let started = Instant::now();
+    let run = grader(course.path(), &["run", "spins", "--timeout", "5"]);
+    let elapsed = started.elapsed();
+    assert_eq!(run.code(), Some(1), "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("timed out: the tests did not finish within 5 s"), "{}", run.stdout);
+    assert!(elapsed < Duration::from_secs(20), "a 5 s limit took {elapsed:?}");
+    assert_eq!(run.survivors(), Vec::<String>::new(), "chromium or chromedriver survived");
+}
+
+#[test]
+fn a_looping_test_in_node_is_stopped_too() {
+    require_tools();
+    let course = course_with_trouble();
+    // Node.js has no timeout of its own: only the grader's limit stops it.
+    let run = grader(course.path(), &["run", "spins", "--runner", "node", "--timeout", "5"]);
+    assert_eq!(run.code(), Some(1), "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("timed out"), "{}", run.stdout);
+    assert!(run.stdout.contains("Graded in Node.js"), "{}", run.stdout);
+    assert_eq!(run.survivors(), Vec::<String>::new(), "node survived");
+}
