@@ -21,8 +21,9 @@ pub fn course(report: &CourseReport) -> String {
     }
     let _ = writeln!(out, "Graded in {}.\n", report.runner.describe());
     let width = report.exercises.iter().map(|e| e.name.len()).max().unwrap_or(0);
+    let status_width = report.exercises.iter().map(|e| status_text(e).len()).max().unwrap_or(0);
     for exercise in &report.exercises {
-        let _ = writeln!(out, "{}", summary_line(exercise, width));
+        let _ = writeln!(out, "{}", summary_line(exercise, width, status_width));
     }
     if let Some(capstone) = &report.capstone {
         let name = capstone_name(capstone);
@@ -54,7 +55,7 @@ pub fn course(report: &CourseReport) -> String {
 /// Everything about one exercise: every test, every failure message.
 pub fn exercise(report: &ExerciseReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}", summary_line(report, report.name.len()));
+    let _ = writeln!(out, "{}", summary_line(report, report.name.len(), 0));
     let _ = writeln!(out, "  {DIM}{} — {}{DIM:#}\n", report.title, report.concept);
     for test in &report.tests {
         let (mark, style) = test_mark(test.status);
@@ -76,25 +77,32 @@ pub fn exercise(report: &ExerciseReport) -> String {
     out
 }
 
-/// `  ✗ typed_views   3/9 tests   Typed views over linear memory`
-pub fn summary_line(report: &ExerciseReport, width: usize) -> String {
+/// `  ✗ typed_views  3/9 tests  Typed views over linear memory`, with the
+/// name and status padded to `width` and `status_width` so titles line up.
+pub fn summary_line(report: &ExerciseReport, width: usize, status_width: usize) -> String {
     let name = &report.name;
-    let total = report.tests.len();
-    let passed = report.passed_count();
+    let status = format!("{:status_width$}", status_text(report));
+    let title = &report.title;
     match (&report.error, report.status) {
-        (None, Status::Pass) => format!("  {GREEN}✓{GREEN:#} {name:width$}  {passed}/{total} tests  {}", report.title),
-        (None, _) => format!("  {RED}✗{RED:#} {name:width$}  {passed}/{total} tests  {}", report.title),
-        (Some(error), _) => {
-            let what = match error.kind {
-                ErrorKind::Compile => "does not compile",
-                ErrorKind::Timeout => "timed out",
-                ErrorKind::NoTests => "ran no tests",
-                ErrorKind::NeedsBrowser => "needs a browser",
-                ErrorKind::Infrastructure => "could not be graded",
-            };
-            format!("  {RED}✗{RED:#} {name:width$}  {YELLOW}{what}{YELLOW:#}  {}", report.title)
-        }
+        (None, Status::Pass) => format!("  {GREEN}✓{GREEN:#} {name:width$}  {status}  {title}"),
+        (None, _) => format!("  {RED}✗{RED:#} {name:width$}  {status}  {title}"),
+        (Some(_), _) => format!("  {RED}✗{RED:#} {name:width$}  {YELLOW}{status}{YELLOW:#}  {title}"),
     }
+}
+
+/// "3/9 tests", or what kept the tests from running.
+fn status_text(report: &ExerciseReport) -> String {
+    let Some(error) = &report.error else {
+        return format!("{}/{} tests", report.passed_count(), report.tests.len());
+    };
+    match error.kind {
+        ErrorKind::Compile => "does not compile",
+        ErrorKind::Timeout => "timed out",
+        ErrorKind::NoTests => "ran no tests",
+        ErrorKind::NeedsBrowser => "needs a browser",
+        ErrorKind::Infrastructure => "could not be graded",
+    }
+    .to_string()
 }
 
 /// Why the exercise is not done: its error, or its first failing test.
@@ -202,9 +210,9 @@ mod tests {
             capstone: Some(CapstoneStatus::Locked { name: "mix".into(), title: "editor".into(), remaining: 2 }),
         };
         let text = plain(&course(&report));
-        assert!(text.contains("✓ first   1/1 tests"), "{text}");
-        assert!(text.contains("✗ second  1/3 tests"), "{text}");
-        assert!(text.contains("✗ third   does not compile"), "{text}");
+        assert!(text.contains("✓ first   1/1 tests         first title"), "{text}");
+        assert!(text.contains("✗ second  1/3 tests         second title"), "{text}");
+        assert!(text.contains("✗ third   does not compile  third title"), "{text}");
         assert!(text.contains("second: test broken_one failed\n  expected 4, got 5"), "{text}");
         assert!(!text.contains("not shown"), "only the first failure is shown: {text}");
         assert!(text.contains("Hint: hint for second"), "{text}");
