@@ -14,7 +14,7 @@ use std::io::{self, Read};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Once};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -42,6 +42,7 @@ impl Finished {
 /// Runs registered so that an interrupt can kill them: (pid, marker).
 static ACTIVE: Mutex<Vec<(i32, String)>> = Mutex::new(Vec::new());
 static NEXT_RUN: AtomicUsize = AtomicUsize::new(0);
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static SETUP: Once = Once::new();
 
 /// Makes the grader a subreaper and kills every active run on Ctrl-C, so an
@@ -51,6 +52,7 @@ pub fn install_cleanup() {
         // SAFETY: prctl with PR_SET_CHILD_SUBREAPER only sets a flag on this process.
         unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
         let _ = ctrlc::set_handler(|| {
+            INTERRUPTED.store(true, Ordering::SeqCst);
             let active = ACTIVE.lock().map(|a| a.clone()).unwrap_or_default();
             for (pid, marker) in active {
                 kill_group(pid);
@@ -89,6 +91,14 @@ pub fn run_limited(mut command: Command, limit: Duration) -> io::Result<Finished
             break;
         }
         thread::sleep(Duration::from_millis(25));
+    }
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        // The child died because the Ctrl-C handler killed it: its output
+        // means nothing. The handler is cleaning up and will exit the
+        // process; reporting anything here would race it.
+        loop {
+            thread::park();
+        }
     }
     let timed_out = status.is_none();
     // Whatever happened, nothing this run started may outlive it.

@@ -5,6 +5,7 @@
 mod common;
 
 use common::{grader, require_tools, TempCourse};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn course_with_trouble() -> TempCourse {
@@ -60,4 +61,62 @@ fn a_looping_test_in_node_is_stopped_too() {
     assert!(run.stdout.contains("timed out"), "{}", run.stdout);
     assert!(run.stdout.contains("Graded in Node.js"), "{}", run.stdout);
     assert_eq!(run.survivors(), Vec::<String>::new(), "node survived");
+}
+
+#[test]
+fn a_suite_that_runs_nothing_or_is_skipped_for_its_engine_is_never_a_pass() {
+    require_tools();
+    // browser_only's manifest entry says "any", but its suite is configured
+    // for the browser: under Node.js the runner skips it and exits 0.
+    let course = TempCourse::new()
+        .with_fixture_exercise("empty", "01_empty")
+        .with_fixture_exercise("browser_only", "02_browser_only")
+        .manifest(&[("empty", "01_empty"), ("browser_only", "02_browser_only")]);
+    let run = grader(course.path(), &["--runner", "node"]);
+    let out = &run.stdout;
+    assert!(out.contains("✗ empty         ran no tests"), "{out}");
+    assert!(out.contains("✗ browser_only  needs a browser"), "{out}");
+    assert!(out.contains("0 of 2 done"), "{out}");
+    assert_eq!(run.code(), Some(3), "a suite that needs a browser it cannot have is an infrastructure error\n{out}");
+
+    let run = grader(course.path(), &["run", "browser_only", "--runner", "chrome"]);
+    assert_eq!(run.code(), Some(0), "in Chromium the same suite runs and passes\n{}", run.stdout);
+}
+
+#[test]
+fn an_interrupted_grader_leaves_no_browser_behind() {
+    require_tools();
+    let course = course_with_trouble();
+    grader(course.path(), &["run", "spins", "--timeout", "30"]); // build first
+    let tag = format!("interrupt-{}", std::process::id());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_grader"))
+        .args(["--course"])
+        .arg(course.path())
+        .args(["run", "spins", "--timeout", "120"])
+        .env("CARGO_TARGET_DIR", common::test_target_dir())
+        .env("GRADER_TEST_TAG", &tag)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let needle = format!("GRADER_TEST_TAG={tag}\0");
+    let browser_started = Instant::now();
+    loop {
+        let running: Vec<String> = grader::process::processes_with(needle.as_bytes())
+            .into_iter()
+            .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/comm")).ok())
+            .collect();
+        if running.iter().any(|name| name.starts_with("chrom")) {
+            break;
+        }
+        assert!(browser_started.elapsed() < Duration::from_secs(60), "chromium never started: {running:?}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_secs(1));
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(grader::process::processes_with(needle.as_bytes()), Vec::<i32>::new(), "processes survived Ctrl-C");
 }

@@ -97,7 +97,7 @@ impl TempCourse {
         let root = course_root();
         let mut workspace: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("Cargo.toml")).unwrap()).unwrap();
         let settings = workspace.get_mut("workspace").unwrap().as_table_mut().unwrap();
-        settings.insert("members".into(), toml::Value::Array(vec!["exercises/*".into(), "solutions/*".into()]));
+        settings.insert("members".into(), toml::Value::Array(Vec::new())); // filled in by `manifest`
         settings.remove("default-members");
         std::fs::write(dir.path().join("Cargo.toml"), toml::to_string(&workspace).unwrap()).unwrap();
         for file in ["Cargo.lock", "rust-toolchain.toml"] {
@@ -147,6 +147,7 @@ impl TempCourse {
     /// Writes course.toml with one `[[exercise]]` per (name, dir).
     pub fn manifest(self, exercises: &[(&str, &str)]) -> TempCourse {
         self.give_packages_unique_names();
+        self.list_workspace_members();
         let mut text = String::from("[course]\ntitle = \"test course\"\n");
         for (name, dir) in exercises {
             text.push_str(&format!(
@@ -181,6 +182,23 @@ impl TempCourse {
                 std::fs::write(&manifest_path, toml::to_string(&manifest).unwrap()).unwrap();
             }
         }
+    }
+}
+
+impl TempCourse {
+    /// The workspace lists the crates this course has (a glob that matches
+    /// nothing is an error to cargo).
+    fn list_workspace_members(&self) {
+        let mut members = Vec::new();
+        for top in ["exercises", "solutions"] {
+            let Ok(entries) = std::fs::read_dir(self.path().join(top)) else { continue };
+            for entry in entries {
+                members.push(toml::Value::from(format!("{top}/{}", entry.unwrap().file_name().to_string_lossy())));
+            }
+        }
+        let mut workspace: toml::Table = toml::from_str(&self.read("Cargo.toml")).unwrap();
+        workspace["workspace"].as_table_mut().unwrap().insert("members".into(), toml::Value::Array(members));
+        self.write("Cargo.toml", &toml::to_string(&workspace).unwrap());
     }
 }
 
