@@ -164,20 +164,43 @@ fn kill_group(pgid: i32) {
 }
 
 /// Kills every process whose environment carries this run's marker (a
-/// browser may leave the process group, but it keeps its environment).
+/// browser may leave the process group, but it keeps its environment), then
+/// removes the temporary profiles of the browsers it killed, which Chromium
+/// deletes only when it exits normally.
 fn sweep(marker: &str) {
     let needle = format!("{MARKER_VAR}={marker}\0").into_bytes();
+    let mut profiles = Vec::new();
     for _round in 0..5 {
         let marked = processes_with(&needle);
         if marked.is_empty() {
-            return;
+            break;
         }
         for pid in marked {
+            profiles.extend(temporary_profile(pid));
             // SAFETY: as in kill_group.
             unsafe { libc::kill(pid, libc::SIGKILL) };
         }
         thread::sleep(Duration::from_millis(50));
     }
+    profiles.sort();
+    profiles.dedup();
+    for profile in profiles {
+        let _ = std::fs::remove_dir_all(profile);
+    }
+}
+
+/// The `--user-data-dir` of a Chromium process, when chromedriver made it
+/// as a scoped temporary directory.
+fn temporary_profile(pid: i32) -> Option<std::path::PathBuf> {
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+    cmdline
+        .split(|&b| b == 0)
+        .filter_map(|arg| std::str::from_utf8(arg).ok()?.strip_prefix("--user-data-dir="))
+        .map(std::path::PathBuf::from)
+        .find(|dir| {
+            dir.starts_with(std::env::temp_dir())
+                && dir.file_name().is_some_and(|n| n.to_string_lossy().starts_with("org.chromium.Chromium.scoped_dir"))
+        })
 }
 
 /// Live processes (not this one) whose environment contains `needle`.
