@@ -1,22 +1,22 @@
 //! The course teaches patterns, so its tests must tell a right answer
 //! computed the slow way from the real thing. Each fixture in
-//! `tests/fixtures/wrong_patterns/` is a complete `src/lib.rs` that returns
-//! correct results with the wrong pattern; graded in place of the student's
-//! file, exactly its pattern tests must fail and every other test pass.
+//! `tests/fixtures/wrong_patterns/<fixture>/` holds the student's files (e.g.
+//! `src/lib.rs`) of a version that returns correct results with the wrong
+//! pattern; laid over the exercise, exactly its pattern tests must fail and
+//! every other test pass.
 
 mod common;
 
 use common::{grader, require_tools, TempCourse};
 use std::collections::BTreeSet;
 
-fn grade_wrong_pattern(dir: &str, name: &str, expected_failures: &[&str]) {
+/// Lays `fixture` over exercise `dir` (named `name`) and checks which tests fail.
+fn grade_wrong_pattern(fixture: &str, dir: &str, name: &str, expected_failures: &[&str]) {
     require_tools();
     let course = TempCourse::new().with_course_exercise(dir).manifest(&[(name, dir)]);
-    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/wrong_patterns")
-        .join(format!("{dir}.rs"));
-    let source = std::fs::read_to_string(&fixture).expect("the fixture exists");
-    course.write(&format!("exercises/{dir}/src/lib.rs"), &source);
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wrong_patterns").join(fixture);
+    assert!(fixture.join("src/lib.rs").is_file(), "the fixture {} exists", fixture.display());
+    common::copy_tree(&fixture, &course.path().join("exercises").join(dir));
 
     let run = grader(course.path(), &["run", name]);
     assert_eq!(run.code(), Some(1), "the wrong pattern must not pass\n{}\n{}", run.stdout, run.stderr);
@@ -33,4 +33,38 @@ fn grade_wrong_pattern(dir: &str, name: &str, expected_failures: &[&str]) {
     let expected: BTreeSet<String> = expected_failures.iter().map(|s| s.to_string()).collect();
     assert_eq!(failed, expected, "exactly the pattern tests must fail\n{}", run.stdout);
     assert!(!passed.is_empty(), "the correctness tests must pass: the fixture's answers are right\n{}", run.stdout);
+}
+
+#[test]
+fn struct_packing_left_unpacked_fails_the_layout_and_data_view_tests() {
+    grade_wrong_pattern(
+        "struct_packing_unpacked",
+        "04_struct_packing",
+        "struct_packing",
+        &[
+            "packing_removes_all_padding",
+            "javascript_reads_packed_records_with_a_data_view",
+            "records_written_by_javascript_are_read_by_rust",
+        ],
+    );
+}
+
+#[test]
+fn batching_with_one_import_call_per_result_fails_the_wasm_to_js_crossing_test() {
+    grade_wrong_pattern(
+        "batching_results_one_by_one",
+        "02_batching",
+        "batching",
+        &["a_batch_of_100000_results_crosses_back_to_javascript_once", "single_and_odd_length_batches_are_right"],
+    );
+}
+
+#[test]
+fn batching_with_one_export_call_per_item_fails_the_js_to_wasm_crossing_test() {
+    grade_wrong_pattern(
+        "batching_items_one_by_one",
+        "02_batching",
+        "batching",
+        &["a_batch_of_100000_items_crosses_into_wasm_once", "single_and_odd_length_batches_are_right"],
+    );
 }
