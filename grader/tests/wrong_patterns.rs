@@ -68,3 +68,13 @@ fn batching_with_one_export_call_per_item_fails_the_js_to_wasm_crossing_test() {
         &["a_batch_of_100000_items_crosses_into_wasm_once", "single_and_odd_length_batches_are_right"],
     );
 }
+
+#[test]
+fn a_hot_path_that_copies_into_a_temporary_fails_the_allocation_test() {
+    grade_wrong_pattern(
+        "copies_temporary_vec",
+        "03_avoiding_copies",
+        "avoiding_copies",
+        &["the_hot_call_allocates_nothing"],
+    );
+}
