@@ -21,7 +21,7 @@ fn a_fresh_course_reports_typed_views_not_done_with_its_first_failure_and_hint()
     );
     assert!(!out.contains("RuntimeError") && !out.contains("wasm-function"), "{out}");
     assert!(out.contains("Hint: A pointer is an address in linear memory"), "{out}");
-    assert!(out.contains("0 of 1 done — next: typed_views (edit exercises/01_typed_views/src/lib.rs)"), "{out}");
+    assert!(out.contains("0 of 5 done — next: typed_views (edit exercises/01_typed_views/src/lib.rs)"), "{out}");
     assert!(out.contains("Capstone mix"), "{out}");
     assert!(!out.contains('\x1b'), "no colour when piped:\n{out}");
     assert_eq!(run.survivors(), Vec::<String>::new());

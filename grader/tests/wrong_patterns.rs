@@ -78,3 +78,23 @@ fn a_hot_path_that_copies_into_a_temporary_fails_the_allocation_test() {
         &["the_hot_call_allocates_nothing"],
     );
 }
+
+#[test]
+fn grayscale_into_a_new_buffer_fails_the_in_place_test() {
+    grade_wrong_pattern(
+        "grayscale_new_buffer",
+        "05_grayscale",
+        "grayscale",
+        &["a_full_hd_frame_is_processed_in_place_without_allocating"],
+    );
+}
+
+#[test]
+fn grayscale_that_touches_alpha_fails_the_alpha_tests() {
+    grade_wrong_pattern(
+        "grayscale_touches_alpha",
+        "05_grayscale",
+        "grayscale",
+        &["pixels_turn_gray_in_place_and_alpha_is_untouched", "one_pixel_and_odd_sizes"],
+    );
+}
