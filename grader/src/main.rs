@@ -65,6 +65,9 @@ enum Command {
     Run {
         /// The exercise, e.g. `typed_views` or `01_typed_views`.
         name: String,
+        /// Grade the reference solution instead (for instructors).
+        #[arg(long)]
+        solution: bool,
     },
     /// For instructors: the manifest and crates agree, every solution passes, every stub fails.
     Verify,
@@ -124,12 +127,13 @@ fn run(cli: Cli) -> Result<u8> {
                 EXIT_NOT_DONE
             })
         }
-        Command::Run { name } => {
+        Command::Run { name, solution } => {
+            let variant = if solution { Variant::Solution } else { Variant::Exercise };
             let exercise = course.exercise(&name)?;
             for notice in &settings.toolbox.notices {
                 writeln!(stdout, "note: {notice}")?;
             }
-            let report = grader::runner::grade(&course, &exercise, Variant::Exercise, &settings, &mut |phase| {
+            let report = grader::runner::grade(&course, &exercise, variant, &settings, &mut |phase| {
                 progress.show(&exercise.entry.name, phase)
             });
             progress.clear();

@@ -99,6 +99,8 @@ pub struct ExerciseReport {
     pub error: Option<GradeError>,
     /// In the order the test files declare them.
     pub tests: Vec<TestReport>,
+    /// Information the tests printed for the student (timings), never graded.
+    pub notes: Vec<String>,
     pub runner: Runner,
     #[serde(serialize_with = "as_millis")]
     pub duration: Duration,

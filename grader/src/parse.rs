@@ -15,6 +15,8 @@ pub struct TestRun {
     pub skipped_suite: Option<String>,
     /// The runner gave up waiting for the tests (its own timeout).
     pub runner_timed_out: bool,
+    /// Lines the tests printed as `timing: ...`, for the student's information.
+    pub notes: Vec<String>,
 }
 
 /// Parses the combined output of `wasm-pack test`.
@@ -30,6 +32,8 @@ pub fn parse_test_output(output: &str) -> TestRun {
             run.skipped_suite.get_or_insert_with(|| skipped_sentence(&lines[index..]));
         } else if line.contains("Failed to detect test as having been run") {
             run.runner_timed_out = true;
+        } else if let Some(note) = line.trim_start().strip_prefix("timing: ") {
+            run.notes.push(note.trim_end().to_string());
         }
     }
     for (name, section) in failure_sections(&lines) {
@@ -207,6 +211,13 @@ test result: FAILED. 1 passed; 1 failed; 1 ignored; 0 filtered out; finished in 
         let skipped = run.skipped_suite.expect("the skip is reported");
         assert!(skipped.starts_with("This test suite is only configured to run in node.js"), "{skipped}");
         assert!(skipped.contains("so skipping"), "{skipped}");
+    }
+
+    #[test]
+    fn timing_lines_are_kept_as_notes() {
+        let run = parse_test_output("Invoking test: t\ntiming: one batch: 8.9 ms, debug build\ntest t ... ok\n");
+        assert_eq!(run.notes, ["one batch: 8.9 ms, debug build"]);
+        assert_eq!(run.tests.len(), 1);
     }
 
     #[test]

@@ -57,11 +57,12 @@ pub fn grade(
         status: Status::Error,
         error: None,
         tests: Vec::new(),
+        notes: Vec::new(),
         runner,
         duration: Duration::ZERO,
     };
 
-    let outcome = run_stages(course, exercise, variant, settings, on_phase);
+    let outcome = run_stages(course, exercise, variant, settings, on_phase, &mut report.notes);
     match outcome {
         Ok(tests) => {
             let all_pass = tests.iter().all(|t| t.status == TestStatus::Pass);
@@ -89,6 +90,7 @@ fn run_stages(
     variant: Variant,
     settings: &Settings,
     on_phase: &mut dyn FnMut(Phase),
+    notes: &mut Vec<String>,
 ) -> Result<Vec<TestReport>, StageError> {
     let runner = settings.toolbox.runner;
     let crate_dir = exercise.crate_dir(variant);
@@ -140,7 +142,7 @@ fn run_stages(
         .unwrap_or_else(|| Duration::from_secs(course.manifest.test_timeout_secs(&exercise.entry)));
     let tested = run_tool(wasm_pack_test(crate_dir, settings, limit, &target_args), limit, "wasm-pack")?;
     let run = parse_test_output(&format!("{}\n{}", tested.stdout, tested.stderr));
-    classify(exercise, runner, limit, &tested, run)
+    classify(exercise, runner, limit, &tested, run, notes)
 }
 
 /// `wasm-pack test` for the chosen engine; never downloads anything.
@@ -162,6 +164,8 @@ fn wasm_pack_test(crate_dir: &std::path::Path, settings: &Settings, limit: Durat
     command
         .arg("--")
         .args(target_args)
+        // Shows what passing tests print, such as the exercises' timings.
+        .args(["--", "--nocapture"])
         .env("PATH", &toolbox.child_path)
         .env("CARGO_TERM_COLOR", "never")
         .env("NO_COLOR", "1")
@@ -183,9 +187,11 @@ fn classify(
     limit: Duration,
     tested: &Finished,
     run: TestRun,
+    notes: &mut Vec<String>,
 ) -> Result<Vec<TestReport>, StageError> {
     let tests = in_declared_order(run.tests, &exercise.declared_tests());
     let fail = |kind, message: String| Err((GradeError { kind, message }, tests.clone()));
+    *notes = run.notes;
 
     if tested.timed_out || run.runner_timed_out {
         let finished = tests.len();

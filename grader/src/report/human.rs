@@ -70,6 +70,12 @@ pub fn exercise(report: &ExerciseReport) -> String {
     if let Some(error) = &report.error {
         let _ = writeln!(out, "\n{RED}error:{RED:#} {}", indent_after_first(&error.message, "  "));
     }
+    if !report.notes.is_empty() {
+        let _ = writeln!(out, "\n{BOLD}Timings{BOLD:#} {DIM}(measured in this run, for information; never graded){DIM:#}");
+        for note in &report.notes {
+            let _ = writeln!(out, "  {note}");
+        }
+    }
     if report.status != Status::Pass && !report.hint.is_empty() {
         let _ = writeln!(out, "\n{BOLD}Hint:{BOLD:#} {}", indent_after_first(&report.hint, "  "));
     }
@@ -170,6 +176,7 @@ mod tests {
             status,
             error,
             tests,
+            notes: vec![],
             runner: Runner::Chrome,
             duration: Duration::from_millis(1200),
         }
