@@ -14,7 +14,10 @@ fn a_fresh_course_reports_typed_views_not_done_with_its_first_failure_and_hint()
     assert_eq!(run.code(), Some(1), "not done yet is exit 1\n{}\n{}", run.stdout, run.stderr);
     let out = &run.stdout;
     assert!(out.contains("Graded in headless Chromium."), "{out}");
-    assert!(out.contains("✗ typed_views  0/9 tests  Typed views over linear memory"), "{out}");
+    assert!(out.contains("✗ typed_views      0/9 tests  Typed views over linear memory"), "{out}");
+    for later in ["batching", "avoiding_copies", "struct_packing", "grayscale"] {
+        assert!(out.contains(&format!("✗ {later:<15}  ")), "{later} is listed, in course order:\n{out}");
+    }
     assert!(
         out.contains("typed_views: test arena_ptr_is_its_address_in_linear_memory failed\n  not yet implemented: return the address of the arena's first byte\n  at exercises/01_typed_views/src/lib.rs:"),
         "the first failing test in file order, with its panic message and no JS stack:\n{out}"
@@ -54,11 +57,12 @@ fn without_a_browser_the_grader_says_so_and_grades_in_node() {
     let run = grader_with(&course_root(), &[], |c| {
         c.env("PATH", bin.path()).env_remove("CHROMEDRIVER");
     });
-    assert_eq!(run.code(), Some(1), "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(run.code(), Some(3), "grayscale needs a browser: exit 3\n{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("✗ grayscale        needs a browser"), "{}", run.stdout);
     assert!(run.stdout.contains("note: No browser found (chromium + chromedriver), so the tests run in Node.js."), "{}", run.stdout);
     assert!(run.stdout.contains("apt-get install chromium chromium-driver"), "{}", run.stdout);
     assert!(run.stdout.contains("Graded in Node.js."), "{}", run.stdout);
-    assert!(run.stdout.contains("✗ typed_views  0/9 tests"), "{}", run.stdout);
+    assert!(run.stdout.contains("✗ typed_views      0/9 tests"), "{}", run.stdout);
 }
 
 #[test]

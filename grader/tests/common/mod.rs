@@ -162,12 +162,14 @@ impl TempCourse {
 
 impl TempCourse {
     /// Cargo names build artifacts after the package name and its path
-    /// *relative to the workspace*, so two temporary courses sharing the
-    /// test target directory would overwrite each other's test binaries.
-    /// A per-course suffix on every package name (the library keeps its
-    /// name, which the tests import) keeps them apart.
+    /// *relative to the workspace*, and judges them fresh by comparing
+    /// mtimes: two courses sharing the test target directory would
+    /// overwrite each other's test binaries, and the real course, whose
+    /// files are older, would then run another course's build. A suffix
+    /// unique to this test binary and course on every package name (the
+    /// library keeps its name, which the tests import) keeps them apart.
     fn give_packages_unique_names(&self) {
-        let suffix = NEXT_COURSE.fetch_add(1, Ordering::SeqCst);
+        let suffix = format!("{}{}", env!("CARGO_CRATE_NAME"), NEXT_COURSE.fetch_add(1, Ordering::SeqCst));
         for top in ["exercises", "solutions"] {
             let Ok(entries) = std::fs::read_dir(self.path().join(top)) else { continue };
             for entry in entries {
@@ -176,7 +178,7 @@ impl TempCourse {
                 let Ok(mut manifest) = toml::from_str::<toml::Table>(&text) else { continue };
                 let Some(package) = manifest.get_mut("package").and_then(|p| p.as_table_mut()) else { continue };
                 let name = package["name"].as_str().unwrap().to_string();
-                package.insert("name".into(), format!("{name}_course{suffix}").into());
+                package.insert("name".into(), format!("{name}_{suffix}").into());
                 let lib = manifest.entry("lib").or_insert_with(|| toml::Table::new().into()).as_table_mut().unwrap();
                 lib.entry("name").or_insert_with(|| name.replace('-', "_").into());
                 std::fs::write(&manifest_path, toml::to_string(&manifest).unwrap()).unwrap();
