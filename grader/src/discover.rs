@@ -64,15 +64,40 @@ impl Course {
         self.manifest.exercises.iter().map(|entry| self.resolve(entry)).collect()
     }
 
-    /// One exercise, by name or directory.
-    pub fn exercise(&self, name: &str) -> Result<Exercise> {
-        match self.manifest.find(name) {
-            Some(entry) => Ok(self.resolve(entry)),
-            None => {
-                let known: Vec<&str> = self.manifest.exercises.iter().map(|e| e.name.as_str()).collect();
-                bail!("no exercise named `{name}`; the course has: {}", known.join(", "))
-            }
+    /// The capstone's milestones, in order, each graded by its own test
+    /// file of the capstone crate (`<dir>/tests/<milestone>.rs`).
+    pub fn milestones(&self) -> Vec<Exercise> {
+        self.manifest
+            .milestone_entries()
+            .into_iter()
+            .map(|entry| {
+                let exercise_dir = self.root.join(&entry.dir);
+                let solution_dir = self.root.join(SOLUTIONS_DIR).join(&entry.dir);
+                let milestone = entry.name.rsplit('/').next().unwrap_or_default();
+                let test_file = exercise_dir.join("tests").join(format!("{milestone}.rs"));
+                let test_files = if test_file.is_file() { vec![test_file] } else { Vec::new() };
+                Exercise { entry, exercise_dir, solution_dir, test_files }
+            })
+            .collect()
+    }
+
+    /// What `name` designates: one exercise (by name or directory), the
+    /// capstone (all its milestones) or one milestone (`mix/buffer`).
+    pub fn select(&self, name: &str) -> Result<Vec<Exercise>> {
+        if let Some(entry) = self.manifest.find(name) {
+            return Ok(vec![self.resolve(entry)]);
         }
+        let milestones = self.milestones();
+        if self.manifest.capstone.as_ref().is_some_and(|c| c.name == name || c.dir == name) {
+            return Ok(milestones);
+        }
+        if let Some(milestone) = milestones.into_iter().find(|m| m.entry.name == name) {
+            return Ok(vec![milestone]);
+        }
+        let mut known: Vec<String> = self.manifest.exercises.iter().map(|e| e.name.clone()).collect();
+        known.extend(self.manifest.capstone.iter().map(|c| c.name.clone()));
+        known.extend(self.manifest.milestone_entries().into_iter().map(|m| m.name));
+        bail!("no exercise or milestone named `{name}`; the course has: {}", known.join(", "))
     }
 
     fn resolve(&self, entry: &ExerciseEntry) -> Exercise {

@@ -1,5 +1,5 @@
-//! Grading the course: each exercise in curriculum order, then where the
-//! capstone stands.
+//! Grading the course: each exercise in curriculum order, then the
+//! capstone — announced while exercises remain, graded per milestone after.
 
 use crate::discover::{Course, Exercise, Variant};
 use crate::model::{CapstoneStatus, CourseReport, ExerciseReport, Status};
@@ -25,7 +25,7 @@ pub fn grade_exercises(
 /// Grades the student's copy of every exercise.
 pub fn grade_course(course: &Course, settings: &Settings, on_phase: &mut dyn FnMut(&str, Phase)) -> CourseReport {
     let exercises = grade_exercises(course, &course.exercises(), Variant::Exercise, settings, on_phase);
-    let capstone = capstone_status(course, &exercises);
+    let capstone = capstone_status(course, &exercises, settings, on_phase);
     CourseReport {
         runner: settings.toolbox.runner,
         notices: settings.toolbox.notices.clone(),
@@ -34,14 +34,25 @@ pub fn grade_course(course: &Course, settings: &Settings, on_phase: &mut dyn FnM
     }
 }
 
-fn capstone_status(course: &Course, exercises: &[ExerciseReport]) -> Option<CapstoneStatus> {
+/// The capstone is graded, milestone by milestone, once every exercise
+/// passes; until then it is announced with its milestones.
+fn capstone_status(
+    course: &Course,
+    exercises: &[ExerciseReport],
+    settings: &Settings,
+    on_phase: &mut dyn FnMut(&str, Phase),
+) -> Option<CapstoneStatus> {
     let capstone = course.manifest.capstone.as_ref()?;
     let name = capstone.name.clone();
     let title = capstone.title.clone();
-    Some(if capstone.milestones.is_empty() {
-        CapstoneStatus::NotAvailable { name, title }
-    } else {
-        let remaining = exercises.iter().filter(|e| e.status != Status::Pass).count();
-        CapstoneStatus::Locked { name, title, remaining }
-    })
+    if capstone.milestones.is_empty() {
+        return Some(CapstoneStatus::NotAvailable { name, title });
+    }
+    let remaining = exercises.iter().filter(|e| e.status != Status::Pass).count();
+    if remaining > 0 {
+        let milestones = capstone.milestones.iter().map(|m| m.title.clone()).collect();
+        return Some(CapstoneStatus::Locked { name, title, remaining, milestones });
+    }
+    let milestones = grade_exercises(course, &course.milestones(), Variant::Exercise, settings, on_phase);
+    Some(CapstoneStatus::Graded { name, title, milestones })
 }

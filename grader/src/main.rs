@@ -61,9 +61,9 @@ struct Cli {
 enum Command {
     /// Grade every exercise and show progress (the default).
     Check,
-    /// Grade one exercise and show every test with its message.
+    /// Grade one exercise (or the capstone, or one of its milestones) and show every test.
     Run {
-        /// The exercise, e.g. `typed_views` or `01_typed_views`.
+        /// The exercise, e.g. `typed_views` or `01_typed_views`; `mix`; `mix/buffer`.
         name: String,
         /// Grade the reference solution instead (for instructors).
         #[arg(long)]
@@ -129,19 +129,23 @@ fn run(cli: Cli) -> Result<u8> {
         }
         Command::Run { name, solution } => {
             let variant = if solution { Variant::Solution } else { Variant::Exercise };
-            let exercise = course.exercise(&name)?;
+            let selected = course.select(&name)?;
             for notice in &settings.toolbox.notices {
                 writeln!(stdout, "note: {notice}")?;
             }
-            let report = grader::runner::grade(&course, &exercise, variant, &settings, &mut |phase| {
-                progress.show(&exercise.entry.name, phase)
+            let reports = grade::grade_exercises(&course, &selected, variant, &settings, &mut |name, phase| {
+                progress.show(name, phase)
             });
             progress.clear();
-            write!(stdout, "{}", human::exercise(&report))?;
-            Ok(match (&report.error, report.status) {
-                (Some(error), _) if error.kind.is_infrastructure() => EXIT_INFRASTRUCTURE,
-                (_, Status::Pass) => EXIT_DONE,
-                _ => EXIT_NOT_DONE,
+            for report in &reports {
+                write!(stdout, "{}", human::exercise(report))?;
+            }
+            Ok(if reports.iter().any(|r| r.error.as_ref().is_some_and(|e| e.kind.is_infrastructure())) {
+                EXIT_INFRASTRUCTURE
+            } else if reports.iter().all(|r| r.status == Status::Pass) {
+                EXIT_DONE
+            } else {
+                EXIT_NOT_DONE
             })
         }
         Command::Verify => {

@@ -69,15 +69,35 @@ pub struct ExerciseEntry {
     pub test_timeout_secs: Option<u64>,
 }
 
+/// The capstone: one crate, graded milestone by milestone, each milestone a
+/// test file `<dir>/tests/<milestone>.rs`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CapstoneEntry {
     pub name: String,
     pub dir: String,
     pub title: String,
-    /// Milestones graded one by one; empty while the capstone is not shipped.
-    #[serde(default)]
-    pub milestones: Vec<String>,
+    #[serde(default = "any_env")]
+    pub env: TestEnv,
+    /// In the order a student works through them.
+    #[serde(rename = "milestone", default)]
+    pub milestones: Vec<MilestoneEntry>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MilestoneEntry {
+    /// Also the name of its test file.
+    pub name: String,
+    pub title: String,
+    pub concept: String,
+    pub hint: String,
+    pub points: Option<u32>,
+    pub test_timeout_secs: Option<u64>,
+}
+
+fn any_env() -> TestEnv {
+    TestEnv::Any
 }
 
 impl Manifest {
@@ -118,6 +138,26 @@ impl Manifest {
 
     pub fn find(&self, name: &str) -> Option<&ExerciseEntry> {
         self.exercises.iter().find(|e| e.name == name || e.dir == name)
+    }
+
+    /// The capstone's milestones as exercise entries of the capstone crate,
+    /// named `<capstone>/<milestone>`, so they are graded like exercises.
+    pub fn milestone_entries(&self) -> Vec<ExerciseEntry> {
+        let Some(capstone) = &self.capstone else { return Vec::new() };
+        capstone
+            .milestones
+            .iter()
+            .map(|m| ExerciseEntry {
+                name: format!("{}/{}", capstone.name, m.name),
+                dir: capstone.dir.clone(),
+                title: m.title.clone(),
+                concept: m.concept.clone(),
+                hint: m.hint.clone(),
+                env: capstone.env,
+                points: m.points,
+                test_timeout_secs: m.test_timeout_secs,
+            })
+            .collect()
     }
 
     pub fn points(&self, exercise: &ExerciseEntry) -> u32 {

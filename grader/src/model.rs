@@ -123,7 +123,27 @@ pub enum CapstoneStatus {
     /// The course ships no graded capstone yet.
     NotAvailable { name: String, title: String },
     /// Waiting for the exercises: `remaining` still to pass.
-    Locked { name: String, title: String, remaining: usize },
+    Locked { name: String, title: String, remaining: usize, milestones: Vec<String> },
+    /// Every exercise passes, so each milestone was graded.
+    Graded { name: String, title: String, milestones: Vec<ExerciseReport> },
+}
+
+impl CapstoneStatus {
+    pub fn name(&self) -> &str {
+        match self {
+            CapstoneStatus::NotAvailable { name, .. }
+            | CapstoneStatus::Locked { name, .. }
+            | CapstoneStatus::Graded { name, .. } => name,
+        }
+    }
+
+    /// The graded milestones (none unless the capstone was graded).
+    pub fn graded(&self) -> &[ExerciseReport] {
+        match self {
+            CapstoneStatus::Graded { milestones, .. } => milestones,
+            _ => &[],
+        }
+    }
 }
 
 /// One grading run over the course.
@@ -141,18 +161,23 @@ impl CourseReport {
         self.exercises.iter().filter(|e| e.status == Status::Pass).count()
     }
 
-    pub fn all_passed(&self) -> bool {
-        self.exercises.iter().all(|e| e.status == Status::Pass)
+    /// Every exercise, then every graded capstone milestone.
+    pub fn graded(&self) -> impl Iterator<Item = &ExerciseReport> {
+        self.exercises.iter().chain(self.capstone.iter().flat_map(|c| c.graded()))
     }
 
+    /// Whether everything graded passes.
+    pub fn all_passed(&self) -> bool {
+        self.graded().all(|e| e.status == Status::Pass)
+    }
+
+    /// The first exercise, or then milestone, that does not pass yet.
     pub fn next_unfinished(&self) -> Option<&ExerciseReport> {
-        self.exercises.iter().find(|e| e.status != Status::Pass)
+        self.graded().find(|e| e.status != Status::Pass)
     }
 
     pub fn has_infrastructure_error(&self) -> bool {
-        self.exercises
-            .iter()
-            .any(|e| e.error.as_ref().is_some_and(|err| err.kind.is_infrastructure()))
+        self.graded().any(|e| e.error.as_ref().is_some_and(|err| err.kind.is_infrastructure()))
     }
 }
 

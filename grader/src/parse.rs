@@ -30,7 +30,9 @@ pub fn parse_test_output(output: &str) -> TestRun {
             run.summaries += 1;
         } else if line.contains("is only configured to run in") {
             run.skipped_suite.get_or_insert_with(|| skipped_sentence(&lines[index..]));
-        } else if line.contains("Failed to detect test as having been run") {
+        } else if line.contains("Failed to detect test as having been run")
+            || (line.contains("webdriver") && line.contains("timed out after"))
+        {
             run.runner_timed_out = true;
         } else if let Some(note) = line.trim_start().strip_prefix("timing: ") {
             run.notes.push(note.trim_end().to_string());
@@ -224,6 +226,8 @@ test result: FAILED. 1 passed; 1 failed; 1 ignored; 0 filtered out; finished in 
     fn the_runner_giving_up_is_a_timeout() {
         let run = parse_test_output("running 1 tests\nFailed to detect test as having been run. It might have timed out.\n");
         assert!(run.runner_timed_out);
+        let run = parse_test_output("Error: webdriver POST /session/4356/execute/sync timed out after 19.9s\n");
+        assert!(run.runner_timed_out, "the browser runner's own limit");
     }
 
     #[test]

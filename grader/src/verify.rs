@@ -37,7 +37,8 @@ pub fn check_layout(course: &Course) -> Vec<Finding> {
     for exercise in course.exercises() {
         findings.extend(layout_problems(course, &exercise));
     }
-    let listed: BTreeSet<&str> = course.manifest.exercises.iter().map(|e| e.dir.as_str()).collect();
+    let mut listed: BTreeSet<&str> = course.manifest.exercises.iter().map(|e| e.dir.as_str()).collect();
+    listed.extend(course.manifest.capstone.iter().map(|c| c.dir.as_str()));
     for top in [EXERCISES_DIR, SOLUTIONS_DIR] {
         for dir in subdirectories(&course.root.join(top)) {
             if !listed.contains(dir.as_str()) {
@@ -52,17 +53,55 @@ pub fn check_layout(course: &Course) -> Vec<Finding> {
         if !course.root.join(&capstone.dir).join("Cargo.toml").is_file() {
             findings.push(Finding::problem("course", format!("capstone crate {}/Cargo.toml is missing", capstone.dir)));
         }
+        for milestone in course.milestones() {
+            findings.extend(milestone_problems(course, &milestone));
+        }
     }
     if findings.is_empty() {
         findings.push(Finding::ok(
             "course",
             format!(
-                "course.toml and the crates agree: {} exercise(s), each with a README, a hint, tests and a solution",
-                course.manifest.exercises.len()
+                "course.toml and the crates agree: {} exercise(s) and {} capstone milestone(s), each with a README, \
+                 a hint, tests and a solution",
+                course.manifest.exercises.len(),
+                course.milestones().len()
             ),
         ));
     }
     findings
+}
+
+/// A milestone needs its test file, a hint, the capstone's README and a
+/// solution whose `[[test]]` targets include that very file.
+fn milestone_problems(course: &Course, milestone: &Exercise) -> Vec<Finding> {
+    let name = milestone.entry.name.as_str();
+    let mut problems = Vec::new();
+    let crate_rel = course.relative(&milestone.exercise_dir);
+    let test_name = name.rsplit('/').next().unwrap_or(name);
+    if milestone.test_files.is_empty() {
+        problems.push(Finding::problem(name, format!("{crate_rel}/tests/{test_name}.rs is missing")));
+    }
+    if !milestone.exercise_dir.join("README.md").is_file() {
+        problems.push(Finding::problem(name, format!("{crate_rel}/README.md is missing")));
+    }
+    if milestone.entry.hint.trim().is_empty() {
+        problems.push(Finding::problem(name, "its hint in course.toml is empty"));
+    }
+    if !milestone.solution_dir.join("Cargo.toml").is_file() {
+        problems.push(Finding::problem(name, format!("{}/Cargo.toml is missing", course.relative(&milestone.solution_dir))));
+    } else if let Ok(declared) = solution_test_paths(&milestone.solution_dir) {
+        let missing = milestone.test_files.iter().filter_map(|f| f.canonicalize().ok()).any(|f| !declared.contains(&f));
+        if missing {
+            problems.push(Finding::problem(
+                name,
+                format!(
+                    "{}/Cargo.toml has no [[test]] pointing at {crate_rel}/tests/{test_name}.rs",
+                    course.relative(&milestone.solution_dir)
+                ),
+            ));
+        }
+    }
+    problems
 }
 
 fn layout_problems(course: &Course, exercise: &Exercise) -> Vec<Finding> {
@@ -103,17 +142,7 @@ fn layout_problems(course: &Course, exercise: &Exercise) -> Vec<Finding> {
 /// The solution's `[[test]]` targets must be exactly the exercise's test
 /// files, by path: one copy of the tests grades both crates.
 fn solution_uses_exercise_tests(exercise: &Exercise) -> Result<(), String> {
-    let manifest_path = exercise.solution_dir.join("Cargo.toml");
-    let text = std::fs::read_to_string(&manifest_path).map_err(|e| e.to_string())?;
-    let manifest: toml::Value = toml::from_str(&text).map_err(|e| format!("not valid TOML: {e}"))?;
-    let declared: BTreeSet<PathBuf> = manifest
-        .get("test")
-        .and_then(|t| t.as_array())
-        .into_iter()
-        .flatten()
-        .filter_map(|t| t.get("path")?.as_str())
-        .filter_map(|p| exercise.solution_dir.join(p).canonicalize().ok())
-        .collect();
+    let declared = solution_test_paths(&exercise.solution_dir)?;
     let expected: BTreeSet<PathBuf> = exercise.test_files.iter().filter_map(|f| f.canonicalize().ok()).collect();
     if declared == expected {
         return Ok(());
@@ -126,6 +155,20 @@ fn solution_uses_exercise_tests(exercise: &Exercise) -> Result<(), String> {
         names(&expected),
         if declared.is_empty() { "nothing".to_string() } else { names(&declared) }
     ))
+}
+
+/// The files a solution's `[[test]]` targets point at, canonicalised.
+fn solution_test_paths(solution_dir: &Path) -> Result<BTreeSet<PathBuf>, String> {
+    let text = std::fs::read_to_string(solution_dir.join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let manifest: toml::Value = toml::from_str(&text).map_err(|e| format!("not valid TOML: {e}"))?;
+    Ok(manifest
+        .get("test")
+        .and_then(|t| t.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t.get("path")?.as_str())
+        .filter_map(|p| solution_dir.join(p).canonicalize().ok())
+        .collect())
 }
 
 fn subdirectories(dir: &Path) -> Vec<String> {
@@ -143,7 +186,7 @@ fn subdirectories(dir: &Path) -> Vec<String> {
 pub fn verify(course: &Course, settings: &Settings, on_phase: &mut dyn FnMut(&str, Phase)) -> Vec<Finding> {
     let mut findings = check_layout(course);
     let broken: BTreeSet<String> = findings.iter().filter(|f| !f.ok).map(|f| f.subject.clone()).collect();
-    for exercise in course.exercises() {
+    for exercise in course.exercises().into_iter().chain(course.milestones()) {
         let name = exercise.entry.name.clone();
         if broken.contains(&name) {
             continue;

@@ -104,3 +104,29 @@ fn a_wasm_bindgen_of_another_version_is_named_with_the_pinned_one() {
         run.stderr
     );
 }
+
+#[test]
+fn when_every_exercise_passes_the_capstone_is_graded_milestone_by_milestone() {
+    require_tools();
+    let course = common::TempCourse::new()
+        .with_course_exercise("01_typed_views")
+        .with_capstone()
+        .manifest(&[("typed_views", "01_typed_views")]);
+    let locked = grader(course.path(), &[]);
+    assert!(
+        locked.stdout.contains("Capstone mix (a text-editor core in WebAssembly): unlocks when the last 1 exercise(s) pass. Milestones: Buffer: load, edit, lines."),
+        "{}",
+        locked.stdout
+    );
+    assert!(!locked.stdout.contains("mix/buffer"), "a locked capstone is announced, not graded:\n{}", locked.stdout);
+
+    course.write("exercises/01_typed_views/src/lib.rs", &course.read("solutions/01_typed_views/src/lib.rs"));
+    let run = grader(course.path(), &[]);
+    let out = &run.stdout;
+    assert_eq!(run.code(), Some(1), "the capstone's stubs fail\n{out}\n{}", run.stderr);
+    assert!(out.contains("✓ typed_views  9/9 tests"), "{out}");
+    assert!(out.contains("✗ mix/buffer   0/8 tests  Buffer: load, edit, lines"), "{out}");
+    assert!(out.contains("mix/buffer: test loads_utf8_and_refuses_anything_else failed\n  not yet implemented"), "{out}");
+    assert!(out.contains("1 of 1 done — next: mix/buffer (edit mix/src/lib.rs)"), "{out}");
+    assert!(out.contains("Capstone mix (a text-editor core in WebAssembly): 0 of 1 milestones pass."), "{out}");
+}

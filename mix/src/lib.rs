@@ -1,5 +1,131 @@
-//! mix — the course capstone, a text-editor core in WebAssembly.
+//! mix — a text-editor core in WebAssembly: the course's capstone.
 //!
-//! This crate is a placeholder: the capstone's API, tests and milestones
-//! arrive in a later version of the course. The grader lists mix after the
-//! exercises and reports it as "not yet available" until then.
+//! Milestone 1 is the buffer: the text of the file being edited. Read
+//! README.md for the milestones, the design the tests expect (a piece table
+//! with a line index) and the lesson concept behind each. Replace every
+//! `todo!()`; add the fields and private helpers you need.
+//!
+//! Grade it with `cargo run -p grader -- run mix`.
+
+use core::fmt;
+
+/// Why an edit or a query was refused; the buffer is unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BufferError {
+    /// An offset past the end of the text.
+    OutOfRange { offset: usize, len: usize },
+    /// An offset inside a multi-byte UTF-8 character.
+    NotCharBoundary { offset: usize },
+    /// `start > end`.
+    BadRange { start: usize, end: usize },
+    /// A line number past the last line.
+    NoSuchLine { line: usize, lines: usize },
+    /// The bytes loaded are not UTF-8; the first bad byte is at `valid_up_to`.
+    InvalidUtf8 { valid_up_to: usize },
+}
+
+impl fmt::Display for BufferError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            BufferError::OutOfRange { offset, len } => write!(f, "offset {offset} is past the end ({len} bytes)"),
+            BufferError::NotCharBoundary { offset } => {
+                write!(f, "offset {offset} is inside a UTF-8 character")
+            }
+            BufferError::BadRange { start, end } => write!(f, "range {start}..{end} ends before it starts"),
+            BufferError::NoSuchLine { line, lines } => write!(f, "line {line} does not exist ({lines} lines)"),
+            BufferError::InvalidUtf8 { valid_up_to } => write!(f, "not UTF-8: bad byte at {valid_up_to}"),
+        }
+    }
+}
+
+/// The text being edited, as UTF-8 bytes. Offsets are byte offsets and
+/// must fall on character boundaries.
+#[derive(Debug)]
+pub struct Buffer {
+    // TODO: a piece table — the original bytes (never copied after loading),
+    // an append-only add buffer, and a table of pieces that each say which
+    // buffer, where and how long; plus what you need to find lines quickly.
+}
+
+impl Default for Buffer {
+    fn default() -> Self {
+        Buffer::new()
+    }
+}
+
+impl Buffer {
+    /// An empty buffer.
+    pub fn new() -> Buffer {
+        todo!("an empty buffer")
+    }
+
+    /// Takes ownership of a file's bytes; refuses bytes that are not UTF-8.
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Buffer, BufferError> {
+        let _ = bytes;
+        todo!("load UTF-8 bytes, or report where they stop being UTF-8")
+    }
+
+    pub fn from_str(text: &str) -> Buffer {
+        Buffer::from_bytes(text.as_bytes().to_vec()).expect("a str is UTF-8")
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        todo!("length in bytes")
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Length in characters (Unicode scalar values).
+    pub fn char_len(&self) -> usize {
+        todo!("length in characters")
+    }
+
+    /// Lines, counting the (possibly empty) one after the last newline.
+    pub fn line_count(&self) -> usize {
+        todo!("number of newlines + 1")
+    }
+
+    /// Inserts `text` at byte `offset`.
+    pub fn insert(&mut self, offset: usize, text: &str) -> Result<(), BufferError> {
+        let _ = (offset, text);
+        todo!("insert text at a byte offset, or refuse a bad offset")
+    }
+
+    /// Deletes the bytes `start..end`.
+    pub fn delete(&mut self, start: usize, end: usize) -> Result<(), BufferError> {
+        let _ = (start, end);
+        todo!("delete a byte range, or refuse a bad one")
+    }
+
+    /// The text of bytes `start..end`.
+    pub fn text(&self, start: usize, end: usize) -> Result<String, BufferError> {
+        let _ = (start, end);
+        todo!("the text of a byte range")
+    }
+
+    /// The whole text.
+    pub fn to_string(&self) -> String {
+        self.text(0, self.len()).expect("the whole range is valid")
+    }
+
+    /// The byte offset where line `line` (0-based) starts.
+    pub fn line_start(&self, line: usize) -> Result<usize, BufferError> {
+        let _ = line;
+        todo!("where line n starts, without scanning the whole text")
+    }
+
+    /// The line (0-based) and byte column of `offset`.
+    pub fn line_col(&self, offset: usize) -> Result<(usize, usize), BufferError> {
+        let _ = offset;
+        todo!("the line and column of a byte offset")
+    }
+
+    /// The byte offset of character number `index` (the end for `char_len()`).
+    pub fn char_to_byte(&self, index: usize) -> Result<usize, BufferError> {
+        let _ = index;
+        todo!("the byte offset of the index-th character")
+    }
+}

@@ -20,14 +20,19 @@ pub fn course(report: &CourseReport) -> String {
         let _ = writeln!(out, "{YELLOW}note:{YELLOW:#} {notice}");
     }
     let _ = writeln!(out, "Graded in {}.\n", report.runner.describe());
-    let width = report.exercises.iter().map(|e| e.name.len()).max().unwrap_or(0);
-    let status_width = report.exercises.iter().map(|e| status_text(e).len()).max().unwrap_or(0);
+    let milestones = report.capstone.iter().flat_map(|c| c.graded());
+    let width = report.exercises.iter().chain(milestones.clone()).map(|e| e.name.len()).max().unwrap_or(0);
+    let status_width =
+        report.exercises.iter().chain(milestones).map(|e| status_text(e).len()).max().unwrap_or(0);
     for exercise in &report.exercises {
         let _ = writeln!(out, "{}", summary_line(exercise, width, status_width));
     }
     if let Some(capstone) = &report.capstone {
-        let name = capstone_name(capstone);
+        let name = capstone.name();
         let _ = writeln!(out, "  {DIM}·{DIM:#} {name:width$}  {DIM}capstone{DIM:#}");
+        for milestone in capstone.graded() {
+            let _ = writeln!(out, "{}", summary_line(milestone, width, status_width));
+        }
     }
 
     let total = report.exercises.len();
@@ -44,7 +49,7 @@ pub fn course(report: &CourseReport) -> String {
             next.name, next.source_file
         );
     } else {
-        let _ = writeln!(out, "\n{GREEN}{done} of {total} done{GREEN:#} — every exercise passes.");
+        let _ = writeln!(out, "\n{GREEN}{done} of {total} done{GREEN:#} — everything passes.");
     }
     if let Some(capstone) = &report.capstone {
         let _ = writeln!(out, "{}", capstone_line(capstone));
@@ -137,19 +142,19 @@ fn test_mark(status: TestStatus) -> (&'static str, Style) {
     }
 }
 
-fn capstone_name(capstone: &CapstoneStatus) -> &str {
-    match capstone {
-        CapstoneStatus::NotAvailable { name, .. } | CapstoneStatus::Locked { name, .. } => name,
-    }
-}
-
 fn capstone_line(capstone: &CapstoneStatus) -> String {
     match capstone {
         CapstoneStatus::NotAvailable { name, title } => {
             format!("Capstone {name} ({title}): not yet available in this version of the course.")
         }
-        CapstoneStatus::Locked { name, title, remaining } => {
-            format!("Capstone {name} ({title}): unlocks when the last {remaining} exercise(s) pass.")
+        CapstoneStatus::Locked { name, title, remaining, milestones } => format!(
+            "Capstone {name} ({title}): unlocks when the last {remaining} exercise(s) pass. \
+             Milestones: {}.",
+            milestones.join("; ")
+        ),
+        CapstoneStatus::Graded { name, title, milestones } => {
+            let passed = milestones.iter().filter(|m| m.status == Status::Pass).count();
+            format!("Capstone {name} ({title}): {passed} of {} milestones pass.", milestones.len())
         }
     }
 }
@@ -214,7 +219,12 @@ mod tests {
                     Some(GradeError { kind: ErrorKind::Compile, message: "does not compile".into() }),
                 ),
             ],
-            capstone: Some(CapstoneStatus::Locked { name: "mix".into(), title: "editor".into(), remaining: 2 }),
+            capstone: Some(CapstoneStatus::Locked {
+                name: "mix".into(),
+                title: "editor".into(),
+                remaining: 2,
+                milestones: vec!["Buffer".into(), "Search".into()],
+            }),
         };
         let text = plain(&course(&report));
         assert!(text.contains("✓ first   1/1 tests         first title"), "{text}");
@@ -225,7 +235,34 @@ mod tests {
         assert!(text.contains("Hint: hint for second"), "{text}");
         assert!(!text.contains("hint for third"), "{text}");
         assert!(text.contains("1 of 3 done — next: second (edit exercises/second/src/lib.rs)"), "{text}");
-        assert!(text.contains("Capstone mix (editor): unlocks when the last 2 exercise(s) pass."), "{text}");
+        assert!(
+            text.contains("Capstone mix (editor): unlocks when the last 2 exercise(s) pass. Milestones: Buffer; Search."),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn once_the_exercises_pass_the_capstone_milestones_are_listed_and_next() {
+        let report = CourseReport {
+            runner: Runner::Chrome,
+            notices: vec![],
+            exercises: vec![exercise("only", Status::Pass, vec![test("a", TestStatus::Pass, None)], None)],
+            capstone: Some(CapstoneStatus::Graded {
+                name: "mix".into(),
+                title: "editor".into(),
+                milestones: vec![
+                    exercise("mix/buffer", Status::Pass, vec![test("b", TestStatus::Pass, None)], None),
+                    exercise("mix/search", Status::Fail, vec![test("finds", TestStatus::Fail, Some("no match"))], None),
+                ],
+            }),
+        };
+        let text = plain(&course(&report));
+        assert!(text.contains("· mix         capstone\n  ✓ mix/buffer  1/1 tests"), "{text}");
+        assert!(text.contains("✗ mix/search  0/1 tests"), "{text}");
+        assert!(text.contains("mix/search: test finds failed\n  no match"), "{text}");
+        assert!(text.contains("Hint: hint for mix/search"), "{text}");
+        assert!(text.contains("1 of 1 done — next: mix/search"), "{text}");
+        assert!(text.contains("Capstone mix (editor): 1 of 2 milestones pass."), "{text}");
     }
 
     #[test]
@@ -238,6 +275,6 @@ mod tests {
         };
         let text = plain(&course(&report));
         assert!(text.starts_with("note: no browser\nGraded in Node.js."), "{text}");
-        assert!(text.contains("1 of 1 done — every exercise passes."), "{text}");
+        assert!(text.contains("1 of 1 done — everything passes."), "{text}");
     }
 }

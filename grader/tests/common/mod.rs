@@ -127,6 +127,14 @@ impl TempCourse {
         self
     }
 
+    /// Copies the real capstone crate and its solution.
+    pub fn with_capstone(self) -> TempCourse {
+        let root = course_root();
+        copy_tree(&root.join("mix"), &self.path().join("mix"));
+        copy_tree(&root.join("solutions/mix"), &self.path().join("solutions/mix"));
+        self
+    }
+
     /// Copies a fixture crate from tests/fixtures as exercise `dir`.
     pub fn with_fixture_exercise(self, fixture: &str, dir: &str) -> TempCourse {
         let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(fixture);
@@ -144,7 +152,8 @@ impl TempCourse {
         std::fs::read_to_string(self.path().join(relative)).unwrap()
     }
 
-    /// Writes course.toml with one `[[exercise]]` per (name, dir).
+    /// Writes course.toml with one `[[exercise]]` per (name, dir), and the
+    /// real course's capstone when the course has one.
     pub fn manifest(self, exercises: &[(&str, &str)]) -> TempCourse {
         self.give_packages_unique_names();
         self.list_workspace_members();
@@ -154,6 +163,11 @@ impl TempCourse {
                 "\n[[exercise]]\nname = \"{name}\"\ndir = \"{dir}\"\ntitle = \"{name} title\"\n\
                  concept = \"{name} concept\"\nhint = \"hint for {name}\"\nenv = \"any\"\n"
             ));
+        }
+        if self.path().join("mix").is_dir() {
+            let real = std::fs::read_to_string(course_root().join("course.toml")).unwrap();
+            text.push('\n');
+            text.push_str(&real[real.find("[capstone]").expect("the course has a capstone")..]);
         }
         self.write("course.toml", &text);
         self
@@ -170,10 +184,15 @@ impl TempCourse {
     /// library keeps its name, which the tests import) keeps them apart.
     fn give_packages_unique_names(&self) {
         let suffix = format!("{}{}", env!("CARGO_CRATE_NAME"), NEXT_COURSE.fetch_add(1, Ordering::SeqCst));
-        for top in ["exercises", "solutions"] {
-            let Ok(entries) = std::fs::read_dir(self.path().join(top)) else { continue };
-            for entry in entries {
-                let manifest_path = entry.unwrap().path().join("Cargo.toml");
+        let crates = ["exercises", "solutions"]
+            .iter()
+            .filter_map(|top| std::fs::read_dir(self.path().join(top)).ok())
+            .flatten()
+            .map(|entry| entry.unwrap().path())
+            .chain([self.path().join("mix")]);
+        {
+            for crate_dir in crates {
+                let manifest_path = crate_dir.join("Cargo.toml");
                 let Ok(text) = std::fs::read_to_string(&manifest_path) else { continue };
                 let Ok(mut manifest) = toml::from_str::<toml::Table>(&text) else { continue };
                 let Some(package) = manifest.get_mut("package").and_then(|p| p.as_table_mut()) else { continue };
@@ -197,6 +216,9 @@ impl TempCourse {
             for entry in entries {
                 members.push(toml::Value::from(format!("{top}/{}", entry.unwrap().file_name().to_string_lossy())));
             }
+        }
+        if self.path().join("mix").is_dir() {
+            members.push("mix".into());
         }
         let mut workspace: toml::Table = toml::from_str(&self.read("Cargo.toml")).unwrap();
         workspace["workspace"].as_table_mut().unwrap().insert("members".into(), toml::Value::Array(members));

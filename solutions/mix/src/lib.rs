@@ -1,0 +1,10 @@
+//! mix — a text-editor core in WebAssembly (reference solution).
+//!
+//! Milestone 1, the buffer: a piece table (see `buffer`) whose byte,
+//! character and newline indexes (see `source`) answer "where is line n"
+//! and "which line is offset x" without rescanning the text.
+
+mod buffer;
+mod source;
+
+pub use buffer::{Buffer, BufferError};
