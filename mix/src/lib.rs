@@ -1,9 +1,10 @@
 //! mix — a text-editor core in WebAssembly: the course's capstone.
 //!
-//! Milestone 1 is the buffer: the text of the file being edited. Read
-//! README.md for the milestones, the design the tests expect (a piece table
-//! with a line index) and the lesson concept behind each. Replace every
-//! `todo!()`; add the fields and private helpers you need.
+//! Milestone 1 is the buffer: the text of the file being edited; milestone
+//! 2 the editor's cursor and its motions. Read README.md for the milestones,
+//! the design the tests expect (a piece table with a line index) and the
+//! lesson concept behind each. Replace every `todo!()`; add the fields and
+//! private helpers you need.
 //!
 //! Grade it with `cargo run -p grader -- run mix`.
 
@@ -127,5 +128,58 @@ impl Buffer {
     pub fn char_to_byte(&self, index: usize) -> Result<usize, BufferError> {
         let _ = index;
         todo!("the byte offset of the index-th character")
+    }
+}
+
+/// The editor: a buffer and a cursor moved by keys named like the page's
+/// `KeyboardEvent.key` (`"h"`, `"$"`, `"G"`, `"ArrowDown"`).
+#[derive(Debug)]
+pub struct Editor {
+    buffer: Buffer,
+    // TODO: the cursor (a byte offset on a character), the column `j`/`k`
+    // aim for, and a key waiting for its second half (the `g` of `gg`).
+}
+
+impl Editor {
+    pub fn new(text: &str) -> Editor {
+        Editor::from_buffer(Buffer::from_str(text))
+    }
+
+    pub fn from_buffer(buffer: Buffer) -> Editor {
+        // TODO: start at the first character.
+        Editor { buffer }
+    }
+
+    pub fn buffer(&self) -> &Buffer {
+        &self.buffer
+    }
+
+    pub fn text(&self) -> String {
+        self.buffer.to_string()
+    }
+
+    /// The cursor's line and column, 0-based, the column in characters.
+    pub fn cursor(&self) -> (usize, usize) {
+        todo!("the cursor's (line, column in characters)")
+    }
+
+    /// The cursor as a byte offset.
+    pub fn cursor_offset(&self) -> usize {
+        todo!("the cursor's byte offset")
+    }
+
+    /// Handles one key (Normal mode motions: h j k l, arrows, 0 ^ $, gg G,
+    /// w b e); keys it does not know are ignored.
+    pub fn press(&mut self, key: &str) {
+        let _ = key;
+        todo!("move the cursor for one key")
+    }
+
+    /// Presses each character of `keys` as a key.
+    pub fn type_keys(&mut self, keys: &str) {
+        let mut utf8 = [0; 4];
+        for c in keys.chars() {
+            self.press(c.encode_utf8(&mut utf8));
+        }
     }
 }
