@@ -131,13 +131,40 @@ impl Buffer {
     }
 }
 
+/// What keys do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Vim's Normal mode: keys move and edit.
+    Normal,
+    /// Vim's Insert mode: keys type, `Escape` returns to Normal.
+    Insert,
+    /// Vim's Visual mode: motions extend a selection.
+    Visual,
+    /// The plain "just type" mode: keys type, always.
+    Edit,
+}
+
+impl Mode {
+    /// For the status line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Normal => "NORMAL",
+            Mode::Insert => "INSERT",
+            Mode::Visual => "VISUAL",
+            Mode::Edit => "EDIT",
+        }
+    }
+}
+
 /// The editor: a buffer and a cursor moved by keys named like the page's
-/// `KeyboardEvent.key` (`"h"`, `"$"`, `"G"`, `"ArrowDown"`).
+/// `KeyboardEvent.key` (`"h"`, `"$"`, `"G"`, `"ArrowDown"`, `"Enter"`).
 #[derive(Debug)]
 pub struct Editor {
     buffer: Buffer,
     // TODO: the cursor (a byte offset on a character), the column `j`/`k`
-    // aim for, and a key waiting for its second half (the `g` of `gg`).
+    // aim for, a key waiting for its second half (the `g` of `gg`, the `d`
+    // of `dd`), the mode, where Visual mode started, and the register that
+    // `x`, `dd`, `dw`, `yy` and Visual `d`/`y` fill and `p` pastes.
 }
 
 impl Editor {
@@ -168,11 +195,31 @@ impl Editor {
         todo!("the cursor's byte offset")
     }
 
-    /// Handles one key (Normal mode motions: h j k l, arrows, 0 ^ $, gg G,
-    /// w b e); keys it does not know are ignored.
+    /// Handles one key; keys it does not know are ignored. Normal mode:
+    /// the motions h j k l (and arrows), 0 ^ $, gg G, w b e (milestone 2),
+    /// and i a o O x dd dw yy p v (milestone 3). Insert and Edit mode: a
+    /// printable key types it; Enter, Tab, Backspace, Delete, arrows, Home,
+    /// End; Escape leaves Insert mode. Visual mode: motions, then d/x/y.
     pub fn press(&mut self, key: &str) {
         let _ = key;
-        todo!("move the cursor for one key")
+        todo!("move the cursor, change mode or edit, for one key")
+    }
+
+    pub fn mode(&self) -> Mode {
+        todo!("the current mode")
+    }
+
+    /// Switches between the modal (Vim-style) way of working (Normal mode)
+    /// and the plain "just type" one (Edit mode).
+    pub fn set_modal(&mut self, modal: bool) {
+        let _ = modal;
+        todo!("switch between Normal and Edit mode")
+    }
+
+    /// In Visual mode, the selected bytes `start..end`, the character under
+    /// the cursor included; otherwise `None`.
+    pub fn selection(&self) -> Option<(usize, usize)> {
+        todo!("the Visual selection as a byte range")
     }
 
     /// Presses each character of `keys` as a key.

@@ -1,9 +1,9 @@
-//! The editor: a buffer, a cursor and the keys that move it.
+//! The editor: a buffer, a cursor, modes and the keys that drive them.
 //!
 //! Keys are named as the page's `KeyboardEvent.key` names them: `"h"`,
-//! `"$"`, `"G"`, `"Escape"`, `"ArrowDown"`. Milestone 2 covers Normal-mode
-//! motions; the cursor is a byte offset kept on a character, and never past
-//! the last character of its line.
+//! `"$"`, `"G"`, `"Escape"`, `"ArrowDown"`, `"Enter"`. The cursor is a byte
+//! offset on a character boundary: in Normal and Visual mode never past the
+//! last character of its line, in Insert and Edit mode possibly just after it.
 
 use crate::buffer::Buffer;
 use crate::source::is_continuation;
@@ -33,14 +33,51 @@ fn class(c: char) -> Class {
     }
 }
 
+/// What keys do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Vim's Normal mode: keys move and edit.
+    Normal,
+    /// Vim's Insert mode: keys type, `Escape` returns to Normal.
+    Insert,
+    /// Vim's Visual mode: motions extend a selection.
+    Visual,
+    /// The plain "just type" mode: keys type, always.
+    Edit,
+}
+
+impl Mode {
+    /// For the status line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Normal => "NORMAL",
+            Mode::Insert => "INSERT",
+            Mode::Visual => "VISUAL",
+            Mode::Edit => "EDIT",
+        }
+    }
+}
+
+/// Yanked or deleted text, for `p`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Register {
+    text: String,
+    /// Whole lines (`dd`, `yy`): pasted as lines below the cursor's.
+    linewise: bool,
+}
+
 #[derive(Debug)]
 pub struct Editor {
     buffer: Buffer,
     /// Byte offset of the cursor's character.
     cursor: usize,
     preferred: Preferred,
-    /// A key that waits for the next (`g` of `gg`).
+    /// A key that waits for the next (`g` of `gg`, `d` of `dd`).
     pending: Option<char>,
+    mode: Mode,
+    /// Where Visual mode started.
+    anchor: usize,
+    register: Option<Register>,
 }
 
 impl Editor {
@@ -49,7 +86,35 @@ impl Editor {
     }
 
     pub fn from_buffer(buffer: Buffer) -> Editor {
-        Editor { buffer, cursor: 0, preferred: Preferred::Column(0), pending: None }
+        Editor {
+            buffer,
+            cursor: 0,
+            preferred: Preferred::Column(0),
+            pending: None,
+            mode: Mode::Normal,
+            anchor: 0,
+            register: None,
+        }
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Switches between the modal (Vim-style) way of working and the plain
+    /// "just type" one.
+    pub fn set_modal(&mut self, modal: bool) {
+        self.mode = if modal { Mode::Normal } else { Mode::Edit };
+        self.clamp();
+    }
+
+    /// The selection in Visual mode, as a byte range (inclusive of the
+    /// character under the cursor).
+    pub fn selection(&self) -> Option<(usize, usize)> {
+        (self.mode == Mode::Visual).then(|| {
+            let (start, last) = (self.anchor.min(self.cursor), self.anchor.max(self.cursor));
+            (start, self.after_char(last))
+        })
     }
 
     pub fn buffer(&self) -> &Buffer {
@@ -73,13 +138,98 @@ impl Editor {
 
     /// Handles one key; keys it does not know are ignored.
     pub fn press(&mut self, key: &str) {
+        match self.mode {
+            Mode::Normal => self.normal_key(key),
+            Mode::Visual => self.visual_key(key),
+            Mode::Insert | Mode::Edit => self.typing_key(key),
+        }
+    }
+
+    fn normal_key(&mut self, key: &str) {
         if let Some(pending) = self.pending.take() {
-            if pending == 'g' && key == "g" {
-                self.go_to_line(0);
+            match (pending, key) {
+                ('g', "g") => self.go_to_line(0),
+                ('d', "d") => self.delete_line(),
+                ('d', "w") => self.delete_word(),
+                ('y', "y") => self.yank_line(),
+                _ => {}
             }
             return;
         }
         let (line, column) = self.cursor();
+        match key {
+            "g" | "d" | "y" => self.pending = key.chars().next(),
+            "i" => self.mode = Mode::Insert,
+            "a" => {
+                self.mode = Mode::Insert;
+                if !self.line_text(line).is_empty() {
+                    self.set_column(line, column + 1);
+                }
+            }
+            "o" => self.open_line(line + 1),
+            "O" => self.open_line(line),
+            "x" | "Delete" => {
+                let end = self.after_char(self.cursor);
+                self.delete_into_register(self.cursor, end, false);
+            }
+            "p" => self.paste(),
+            "v" => {
+                self.mode = Mode::Visual;
+                self.anchor = self.cursor;
+            }
+            _ => self.motion(key, line, column),
+        }
+    }
+
+    fn visual_key(&mut self, key: &str) {
+        let (line, column) = self.cursor();
+        match key {
+            "Escape" | "v" => self.leave_to_normal(),
+            "d" | "x" | "y" => {
+                let (start, end) = self.selection().expect("in Visual mode");
+                let text = self.buffer.text(start, end).expect("a selection is on boundaries");
+                self.register = Some(Register { text, linewise: false });
+                if key != "y" {
+                    self.buffer.delete(start, end).expect("a selection is on boundaries");
+                }
+                self.cursor = start;
+                self.leave_to_normal();
+            }
+            _ => self.motion(key, line, column),
+        }
+    }
+
+    fn typing_key(&mut self, key: &str) {
+        let (line, column) = self.cursor();
+        match key {
+            "Escape" if self.mode == Mode::Insert => {
+                // Vim steps back onto the character just typed.
+                self.mode = Mode::Normal;
+                self.set_column(line, column.saturating_sub(1));
+            }
+            "Enter" => self.type_text("\n"),
+            "Tab" => self.type_text("\t"),
+            "Backspace" => {
+                if let Some(previous) = self.previous_offset(self.cursor) {
+                    self.buffer.delete(previous, self.cursor).expect("one character");
+                    self.move_to(previous);
+                }
+            }
+            "Delete" => {
+                if self.cursor < self.buffer.len() {
+                    let end = self.after_char(self.cursor);
+                    self.buffer.delete(self.cursor, end).expect("one character");
+                }
+            }
+            "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" | "Home" | "End" => {
+                self.motion(key, line, column)
+            }
+            _ if key.chars().count() == 1 && !key.chars().any(char::is_control) => self.type_text(key),
+            _ => {}
+        }
+    }
+
+    fn motion(&mut self, key: &str, line: usize, column: usize) {
         match key {
             "h" | "ArrowLeft" => self.set_column(line, column.saturating_sub(1)),
             "l" | "ArrowRight" => self.set_column(line, column + 1),
@@ -98,6 +248,115 @@ impl Editor {
             "e" => self.word_end(),
             _ => {}
         }
+    }
+
+    fn type_text(&mut self, text: &str) {
+        self.buffer.insert(self.cursor, text).expect("the cursor is on a boundary");
+        self.move_to(self.cursor + text.len());
+    }
+
+    fn leave_to_normal(&mut self) {
+        self.mode = Mode::Normal;
+        self.clamp();
+    }
+
+    /// Keeps the cursor where the mode allows it.
+    fn clamp(&mut self) {
+        let (line, column) = self.cursor();
+        self.set_column(line, column);
+    }
+
+    /// Opens an empty line that becomes line `line`, and types there.
+    fn open_line(&mut self, line: usize) {
+        self.cursor = match self.buffer.line_start(line) {
+            Ok(start) => {
+                self.buffer.insert(start, "\n").expect("a line start");
+                start
+            }
+            Err(_) => {
+                let end = self.buffer.len();
+                self.buffer.insert(end, "\n").expect("the end");
+                end + 1
+            }
+        };
+        self.mode = Mode::Insert;
+        self.preferred = Preferred::Column(0);
+    }
+
+    /// The byte range of `line` with its newline (or the one before it, for
+    /// the last line of a text with several).
+    fn line_range(&self, line: usize) -> (usize, usize) {
+        let start = self.buffer.line_start(line).expect("line exists");
+        match self.buffer.line_start(line + 1) {
+            Ok(next) => (start, next),
+            Err(_) if line > 0 => (start - 1, self.buffer.len()),
+            Err(_) => (start, self.buffer.len()),
+        }
+    }
+
+    fn delete_line(&mut self) {
+        let (line, _) = self.cursor();
+        let text = self.line_text(line) + "\n";
+        let (start, end) = self.line_range(line);
+        self.buffer.delete(start, end).expect("line bounds are boundaries");
+        self.register = Some(Register { text, linewise: true });
+        let line = line.min(self.buffer.line_count() - 1);
+        self.go_to_line(line);
+    }
+
+    fn yank_line(&mut self) {
+        let (line, _) = self.cursor();
+        self.register = Some(Register { text: self.line_text(line) + "\n", linewise: true });
+    }
+
+    /// `dw`: to where `w` goes, but never past the end of the line.
+    fn delete_word(&mut self) {
+        let (line, _) = self.cursor();
+        let start = self.cursor;
+        let preferred = self.preferred;
+        self.word_forward();
+        let (end_line, _) = self.cursor();
+        let mut end = self.cursor;
+        if end_line != line || end == start {
+            let line_end = self.line_range(line).0 + self.line_text(line).len();
+            end = line_end;
+        }
+        self.cursor = start;
+        self.preferred = preferred;
+        self.delete_into_register(start, end, false);
+    }
+
+    fn delete_into_register(&mut self, start: usize, end: usize, linewise: bool) {
+        if start >= end {
+            return;
+        }
+        let text = self.buffer.text(start, end).expect("boundaries");
+        self.buffer.delete(start, end).expect("boundaries");
+        self.register = Some(Register { text, linewise });
+        self.cursor = start.min(self.buffer.len());
+        self.clamp();
+    }
+
+    fn paste(&mut self) {
+        let Some(register) = self.register.clone() else { return };
+        let (line, _) = self.cursor();
+        if register.linewise {
+            let below = self.line_range(line).0 + self.line_text(line).len();
+            let text = format!("\n{}", register.text.trim_end_matches('\n'));
+            let at = if self.buffer.line_start(line + 1).is_ok() { below } else { self.buffer.len() };
+            self.buffer.insert(at, &text).expect("a line end");
+            self.go_to_line(line + 1);
+        } else {
+            let at = if self.buffer.is_empty() { 0 } else { self.after_char(self.cursor) };
+            self.buffer.insert(at, &register.text).expect("a boundary");
+            let last = self.previous_offset(at + register.text.len()).unwrap_or(0);
+            self.move_to(last);
+        }
+    }
+
+    /// The offset just after the character at `offset`.
+    fn after_char(&self, offset: usize) -> usize {
+        self.char_at(offset).map_or(offset, |c| offset + c.len_utf8())
     }
 
     /// Presses each character of `keys` as a key.
@@ -129,11 +388,16 @@ impl Editor {
         self.preferred = Preferred::Column(self.column_of(line, self.cursor));
     }
 
-    /// The offset of `column` on `line`, clamped to the line's last character.
+    /// The offset of `column` on `line`, clamped to the line's last
+    /// character — or, when typing, to just after it.
     fn offset_at(&self, line: usize, column: usize) -> usize {
         let text = self.line_text(line);
         let start = self.buffer.line_start(line).expect("line exists");
-        let last = text.char_indices().last().map_or(0, |(i, _)| i);
+        let last = if matches!(self.mode, Mode::Insert | Mode::Edit) {
+            text.len()
+        } else {
+            text.char_indices().last().map_or(0, |(i, _)| i)
+        };
         start + text.char_indices().nth(column).map_or(last, |(i, _)| i)
     }
 
