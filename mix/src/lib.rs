@@ -163,8 +163,9 @@ pub struct Editor {
     buffer: Buffer,
     // TODO: the cursor (a byte offset on a character), the column `j`/`k`
     // aim for, a key waiting for its second half (the `g` of `gg`, the `d`
-    // of `dd`), the mode, where Visual mode started, and the register that
-    // `x`, `dd`, `dw`, `yy` and Visual `d`/`y` fill and `p` pastes.
+    // of `dd`), the mode, where Visual mode started, the register that
+    // `x`, `dd`, `dw`, `yy` and Visual `d`/`y` fill and `p` pastes, and the
+    // undo and redo stacks (steps of recorded changes).
 }
 
 impl Editor {
@@ -200,6 +201,8 @@ impl Editor {
     /// and i a o O x dd dw yy p v (milestone 3). Insert and Edit mode: a
     /// printable key types it; Enter, Tab, Backspace, Delete, arrows, Home,
     /// End; Escape leaves Insert mode. Visual mode: motions, then d/x/y.
+    /// Any mode: Ctrl+z undoes, Ctrl+y and Ctrl+r redo; Normal mode: u undoes
+    /// (milestone 4).
     pub fn press(&mut self, key: &str) {
         let _ = key;
         todo!("move the cursor, change mode or edit, for one key")
@@ -207,6 +210,17 @@ impl Editor {
 
     pub fn mode(&self) -> Mode {
         todo!("the current mode")
+    }
+
+    /// Undoes the last step (a Normal-mode command, an insert session, or a
+    /// run of typing in Edit mode); the cursor returns to where it was.
+    pub fn undo(&mut self) {
+        todo!("undo the last step")
+    }
+
+    /// Redoes the last undone step; a new edit forgets what could be redone.
+    pub fn redo(&mut self) {
+        todo!("redo the last undone step")
     }
 
     /// Switches between the modal (Vim-style) way of working (Normal mode)

@@ -58,6 +58,22 @@ impl Mode {
     }
 }
 
+/// One change to the text: `deleted` was removed at `offset`, then
+/// `inserted` put there.
+#[derive(Debug, Clone)]
+struct Change {
+    offset: usize,
+    deleted: String,
+    inserted: String,
+}
+
+/// What one `u` undoes: an insert session, a typing run or a command.
+#[derive(Debug, Clone, Default)]
+struct UndoStep {
+    changes: Vec<Change>,
+    cursor_before: usize,
+}
+
 /// Yanked or deleted text, for `p`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Register {
@@ -78,6 +94,10 @@ pub struct Editor {
     /// Where Visual mode started.
     anchor: usize,
     register: Option<Register>,
+    undo: Vec<UndoStep>,
+    redo: Vec<UndoStep>,
+    /// The step being recorded (closed by Escape, a command's end, a move).
+    open_step: Option<UndoStep>,
 }
 
 impl Editor {
@@ -94,6 +114,9 @@ impl Editor {
             mode: Mode::Normal,
             anchor: 0,
             register: None,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            open_step: None,
         }
     }
 
@@ -138,11 +161,81 @@ impl Editor {
 
     /// Handles one key; keys it does not know are ignored.
     pub fn press(&mut self, key: &str) {
+        match key {
+            "Ctrl+z" => return self.undo(),
+            "Ctrl+y" | "Ctrl+r" => return self.redo(),
+            "u" if self.mode == Mode::Normal && self.pending.is_none() => return self.undo(),
+            _ => {}
+        }
         match self.mode {
             Mode::Normal => self.normal_key(key),
             Mode::Visual => self.visual_key(key),
             Mode::Insert | Mode::Edit => self.typing_key(key),
         }
+        // A Normal-mode command is one step; typing stays one step until
+        // Escape (Insert) or a key that is not typing (Edit).
+        let typing = matches!(key, "Enter" | "Tab" | "Backspace" | "Delete")
+            || (key.chars().count() == 1 && !key.chars().any(char::is_control));
+        if matches!(self.mode, Mode::Normal | Mode::Visual) || (self.mode == Mode::Edit && !typing) {
+            self.close_step();
+        }
+    }
+
+    /// Undoes the last step; the cursor returns to where it was before it.
+    pub fn undo(&mut self) {
+        self.close_step();
+        let Some(step) = self.undo.pop() else { return };
+        for change in step.changes.iter().rev() {
+            let end = change.offset + change.inserted.len();
+            self.buffer.delete(change.offset, end).expect("undo replays exact ranges");
+            self.buffer.insert(change.offset, &change.deleted).expect("undo replays exact ranges");
+        }
+        self.cursor = step.cursor_before.min(self.buffer.len());
+        if self.mode == Mode::Insert || self.mode == Mode::Visual {
+            self.mode = Mode::Normal;
+        }
+        self.clamp();
+        self.redo.push(step);
+    }
+
+    /// Redoes the last undone step.
+    pub fn redo(&mut self) {
+        self.close_step();
+        let Some(step) = self.redo.pop() else { return };
+        for change in &step.changes {
+            let end = change.offset + change.deleted.len();
+            self.buffer.delete(change.offset, end).expect("redo replays exact ranges");
+            self.buffer.insert(change.offset, &change.inserted).expect("redo replays exact ranges");
+        }
+        self.cursor = step.changes.first().map_or(self.cursor, |c| c.offset).min(self.buffer.len());
+        self.clamp();
+        self.undo.push(step);
+    }
+
+    fn close_step(&mut self) {
+        if let Some(step) = self.open_step.take() {
+            if !step.changes.is_empty() {
+                self.undo.push(step);
+            }
+        }
+    }
+
+    /// Every change to the text goes through here or `delete`, so it can be undone.
+    fn insert(&mut self, offset: usize, text: &str) {
+        self.buffer.insert(offset, text).expect("edits are made on boundaries");
+        self.record(Change { offset, deleted: String::new(), inserted: text.to_string() });
+    }
+
+    fn delete(&mut self, start: usize, end: usize) {
+        let deleted = self.buffer.text(start, end).expect("edits are made on boundaries");
+        self.buffer.delete(start, end).expect("edits are made on boundaries");
+        self.record(Change { offset: start, deleted, inserted: String::new() });
+    }
+
+    fn record(&mut self, change: Change) {
+        self.redo.clear();
+        let cursor = self.cursor;
+        self.open_step.get_or_insert_with(|| UndoStep { changes: Vec::new(), cursor_before: cursor }).changes.push(change);
     }
 
     fn normal_key(&mut self, key: &str) {
@@ -190,7 +283,7 @@ impl Editor {
                 let text = self.buffer.text(start, end).expect("a selection is on boundaries");
                 self.register = Some(Register { text, linewise: false });
                 if key != "y" {
-                    self.buffer.delete(start, end).expect("a selection is on boundaries");
+                    self.delete(start, end);
                 }
                 self.cursor = start;
                 self.leave_to_normal();
@@ -204,6 +297,7 @@ impl Editor {
         match key {
             "Escape" if self.mode == Mode::Insert => {
                 // Vim steps back onto the character just typed.
+                self.close_step();
                 self.mode = Mode::Normal;
                 self.set_column(line, column.saturating_sub(1));
             }
@@ -211,14 +305,14 @@ impl Editor {
             "Tab" => self.type_text("\t"),
             "Backspace" => {
                 if let Some(previous) = self.previous_offset(self.cursor) {
-                    self.buffer.delete(previous, self.cursor).expect("one character");
+                    self.delete(previous, self.cursor);
                     self.move_to(previous);
                 }
             }
             "Delete" => {
                 if self.cursor < self.buffer.len() {
                     let end = self.after_char(self.cursor);
-                    self.buffer.delete(self.cursor, end).expect("one character");
+                    self.delete(self.cursor, end);
                 }
             }
             "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" | "Home" | "End" => {
@@ -251,7 +345,7 @@ impl Editor {
     }
 
     fn type_text(&mut self, text: &str) {
-        self.buffer.insert(self.cursor, text).expect("the cursor is on a boundary");
+        self.insert(self.cursor, text);
         self.move_to(self.cursor + text.len());
     }
 
@@ -270,12 +364,12 @@ impl Editor {
     fn open_line(&mut self, line: usize) {
         self.cursor = match self.buffer.line_start(line) {
             Ok(start) => {
-                self.buffer.insert(start, "\n").expect("a line start");
+                self.insert(start, "\n");
                 start
             }
             Err(_) => {
                 let end = self.buffer.len();
-                self.buffer.insert(end, "\n").expect("the end");
+                self.insert(end, "\n");
                 end + 1
             }
         };
@@ -298,7 +392,7 @@ impl Editor {
         let (line, _) = self.cursor();
         let text = self.line_text(line) + "\n";
         let (start, end) = self.line_range(line);
-        self.buffer.delete(start, end).expect("line bounds are boundaries");
+        self.delete(start, end);
         self.register = Some(Register { text, linewise: true });
         let line = line.min(self.buffer.line_count() - 1);
         self.go_to_line(line);
@@ -331,7 +425,7 @@ impl Editor {
             return;
         }
         let text = self.buffer.text(start, end).expect("boundaries");
-        self.buffer.delete(start, end).expect("boundaries");
+        self.delete(start, end);
         self.register = Some(Register { text, linewise });
         self.cursor = start.min(self.buffer.len());
         self.clamp();
@@ -344,11 +438,11 @@ impl Editor {
             let below = self.line_range(line).0 + self.line_text(line).len();
             let text = format!("\n{}", register.text.trim_end_matches('\n'));
             let at = if self.buffer.line_start(line + 1).is_ok() { below } else { self.buffer.len() };
-            self.buffer.insert(at, &text).expect("a line end");
+            self.insert(at, &text);
             self.go_to_line(line + 1);
         } else {
             let at = if self.buffer.is_empty() { 0 } else { self.after_char(self.cursor) };
-            self.buffer.insert(at, &register.text).expect("a boundary");
+            self.insert(at, &register.text);
             let last = self.previous_offset(at + register.text.len()).unwrap_or(0);
             self.move_to(last);
         }
