@@ -165,7 +165,8 @@ pub struct Editor {
     // aim for, a key waiting for its second half (the `g` of `gg`, the `d`
     // of `dd`), the mode, where Visual mode started, the register that
     // `x`, `dd`, `dw`, `yy` and Visual `d`/`y` fill and `p` pastes, and the
-    // undo and redo stacks (steps of recorded changes).
+    // undo and redo stacks (steps of recorded changes), and the search
+    // prompt and last pattern.
 }
 
 impl Editor {
@@ -202,7 +203,8 @@ impl Editor {
     /// printable key types it; Enter, Tab, Backspace, Delete, arrows, Home,
     /// End; Escape leaves Insert mode. Visual mode: motions, then d/x/y.
     /// Any mode: Ctrl+z undoes, Ctrl+y and Ctrl+r redo; Normal mode: u undoes
-    /// (milestone 4).
+    /// (milestone 4). Normal mode: `/` opens a search prompt (typing,
+    /// Backspace, Enter searches, Escape cancels), n and N repeat (milestone 5).
     pub fn press(&mut self, key: &str) {
         let _ = key;
         todo!("move the cursor, change mode or edit, for one key")
@@ -210,6 +212,11 @@ impl Editor {
 
     pub fn mode(&self) -> Mode {
         todo!("the current mode")
+    }
+
+    /// The search being typed, for the status line: `Some("pat")` after `/pat`.
+    pub fn search_prompt(&self) -> Option<&str> {
+        todo!("the pattern typed after / so far")
     }
 
     /// Undoes the last step (a Normal-mode command, an insert session, or a

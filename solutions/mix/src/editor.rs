@@ -98,6 +98,10 @@ pub struct Editor {
     redo: Vec<UndoStep>,
     /// The step being recorded (closed by Escape, a command's end, a move).
     open_step: Option<UndoStep>,
+    /// The pattern being typed after `/`.
+    prompt: Option<String>,
+    /// The last pattern searched, for `n` and `N`.
+    last_search: Option<String>,
 }
 
 impl Editor {
@@ -117,7 +121,14 @@ impl Editor {
             undo: Vec::new(),
             redo: Vec::new(),
             open_step: None,
+            prompt: None,
+            last_search: None,
         }
+    }
+
+    /// The search being typed, for the status line: `Some("pat")` after `/pat`.
+    pub fn search_prompt(&self) -> Option<&str> {
+        self.prompt.as_deref()
     }
 
     pub fn mode(&self) -> Mode {
@@ -161,6 +172,9 @@ impl Editor {
 
     /// Handles one key; keys it does not know are ignored.
     pub fn press(&mut self, key: &str) {
+        if self.prompt.is_some() {
+            return self.prompt_key(key);
+        }
         match key {
             "Ctrl+z" => return self.undo(),
             "Ctrl+y" | "Ctrl+r" => return self.redo(),
@@ -266,11 +280,52 @@ impl Editor {
                 self.delete_into_register(self.cursor, end, false);
             }
             "p" => self.paste(),
+            "/" => self.prompt = Some(String::new()),
+            "n" => self.search(true),
+            "N" => self.search(false),
             "v" => {
                 self.mode = Mode::Visual;
                 self.anchor = self.cursor;
             }
             _ => self.motion(key, line, column),
+        }
+    }
+
+    /// Keys while a `/` search is being typed.
+    fn prompt_key(&mut self, key: &str) {
+        let prompt = self.prompt.as_mut().expect("a prompt is open");
+        match key {
+            "Escape" => self.prompt = None,
+            "Enter" => {
+                let pattern = self.prompt.take().unwrap_or_default();
+                if !pattern.is_empty() {
+                    self.last_search = Some(pattern);
+                }
+                self.search(true);
+            }
+            "Backspace" => {
+                if prompt.pop().is_none() {
+                    self.prompt = None;
+                }
+            }
+            _ if key.chars().count() == 1 && !key.chars().any(char::is_control) => prompt.push_str(key),
+            _ => {}
+        }
+    }
+
+    /// Moves to the next (or previous) match of the last search, wrapping
+    /// around the end (or start) of the text; stays put when there is none.
+    fn search(&mut self, forward: bool) {
+        let Some(pattern) = self.last_search.clone() else { return };
+        let text = self.buffer.to_string();
+        let after = self.after_char(self.cursor).min(text.len());
+        let found = if forward {
+            text[after..].find(&pattern).map(|i| after + i).or_else(|| text.find(&pattern))
+        } else {
+            text[..self.cursor].rfind(&pattern).or_else(|| text.rfind(&pattern))
+        };
+        if let Some(offset) = found {
+            self.move_to(offset);
         }
     }
 
