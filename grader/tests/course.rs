@@ -114,7 +114,7 @@ fn when_every_exercise_passes_the_capstone_is_graded_milestone_by_milestone() {
         .manifest(&[("typed_views", "01_typed_views")]);
     let locked = grader(course.path(), &[]);
     assert!(
-        locked.stdout.contains("Capstone mix (a text-editor core in WebAssembly): unlocks when the last 1 exercise(s) pass. Milestones: Buffer: load, edit, lines; Cursor and motions; Modes and editing; Undo and redo; Search."),
+        locked.stdout.contains("Capstone mix (a text-editor core in WebAssembly): unlocks when the last 1 exercise(s) pass. Milestones: Buffer: load, edit, lines; Cursor and motions; Modes and editing; Undo and redo; Search; Frame interface."),
         "{}",
         locked.stdout
     );
@@ -132,5 +132,6 @@ fn when_every_exercise_passes_the_capstone_is_graded_milestone_by_milestone() {
     assert!(out.contains("✗ mix/editing  0/8 tests  Modes and editing"), "{out}");
     assert!(out.contains("✗ mix/undo     0/5 tests  Undo and redo"), "{out}");
     assert!(out.contains("✗ mix/search   0/5 tests  Search"), "{out}");
-    assert!(out.contains("Capstone mix (a text-editor core in WebAssembly): 0 of 5 milestones pass."), "{out}");
+    assert!(out.contains("✗ mix/frame    "), "{out}");
+    assert!(out.contains("Capstone mix (a text-editor core in WebAssembly): 0 of 6 milestones pass."), "{out}");
 }

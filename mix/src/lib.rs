@@ -9,6 +9,7 @@
 //! Grade it with `cargo run -p grader -- run mix`.
 
 use core::fmt;
+use wasm_bindgen::prelude::*;
 
 /// Why an edit or a query was refused; the buffer is unchanged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -249,5 +250,132 @@ impl Editor {
         for c in keys.chars() {
             self.press(c.encode_utf8(&mut utf8));
         }
+    }
+}
+
+// Milestone 6 — the frame interface: what the page calls.
+
+/// One key press, as the page writes it: 8 bytes, `code` at 0 (u32,
+/// little-endian), `modifiers` at 4.
+// TODO: fix the layout so it is exactly the documented one (`#[repr(C)]`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeyEvent {
+    /// A Unicode scalar value for a character key, or `NAMED_KEY + n` for
+    /// the n-th of [`NAMED_KEYS`].
+    pub code: u32,
+    /// Bit 0: Ctrl.
+    pub modifiers: u8,
+    pub reserved: [u8; 3],
+}
+
+/// What the page needs after a frame: 20 bytes — line u32 at 0, column u32
+/// at 4 (characters), mode u8 at 8 (0 Normal, 1 Insert, 2 Visual, 3 Edit),
+/// changed u8 at 9, searching u8 at 10, line_count u32 at 12, len u32 at 16.
+// TODO: the documented layout.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FrameSummary {
+    pub line: u32,
+    pub column: u32,
+    pub mode: u8,
+    pub changed: u8,
+    pub searching: u8,
+    pub reserved: u8,
+    pub line_count: u32,
+    pub len: u32,
+}
+
+/// One rendered line: 12 bytes — offset u32 at 0 (into the render bytes),
+/// len u32 at 4, number u32 at 8 (the line's number in the document).
+// TODO: the documented layout.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineRecord {
+    pub offset: u32,
+    pub len: u32,
+    pub number: u32,
+}
+
+/// Codes at and above this name keys that are not characters.
+pub const NAMED_KEY: u32 = 0x11_0000;
+pub const NAMED_KEYS: [&str; 11] =
+    ["Escape", "Enter", "Backspace", "Delete", "Tab", "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End"];
+/// `KeyEvent::modifiers` bit for Ctrl: the key name becomes `Ctrl+<key>`.
+pub const CTRL: u8 = 1;
+
+/// `[key event size, summary size, line record size]`, for the page.
+#[wasm_bindgen]
+pub fn record_sizes() -> Vec<u32> {
+    todo!("the three record sizes, from size_of")
+}
+
+/// The core as the page sees it: few calls, no copies.
+#[wasm_bindgen]
+pub struct Core {
+    editor: Editor,
+    // TODO: the load area, the key buffer, the summary, the render bytes
+    // and the line table — all owned here, in linear memory.
+}
+
+impl Default for Core {
+    fn default() -> Self {
+        Core::new()
+    }
+}
+
+#[wasm_bindgen]
+impl Core {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Core {
+        Core { editor: Editor::new("") }
+    }
+
+    /// Room for a file of `len` bytes, which the page writes with one
+    /// `Uint8Array.set` before calling `finish_load`.
+    pub fn reserve_load(&mut self, len: usize) -> *mut u8 {
+        let _ = len;
+        todo!("reserve len bytes and return their address")
+    }
+
+    /// Makes the reserved bytes the document — moved into the buffer, not
+    /// copied; bytes that are not UTF-8 are an error.
+    pub fn finish_load(&mut self) -> Result<(), JsError> {
+        todo!("turn the reserved bytes into the document")
+    }
+
+    /// Room for `count` key events, written by the page at this address.
+    pub fn key_buffer(&mut self, count: usize) -> *mut KeyEvent {
+        let _ = count;
+        todo!("room for count key events")
+    }
+
+    /// Applies the first `count` key events (one call for a whole frame) and
+    /// returns the address of the frame summary.
+    pub fn apply_keys(&mut self, count: usize) -> *const FrameSummary {
+        let _ = count;
+        todo!("press every key of the frame and fill the summary")
+    }
+
+    /// Lays out lines `first .. first + rows` (fewer at the end): their
+    /// bytes without newlines, one after the other, and one LineRecord each.
+    /// Returns the number of lines laid out.
+    pub fn render(&mut self, first: usize, rows: usize) -> usize {
+        let _ = (first, rows);
+        todo!("lay out the visible lines")
+    }
+
+    pub fn render_bytes_ptr(&self) -> *const u8 {
+        todo!("address of the render bytes")
+    }
+
+    pub fn render_bytes_len(&self) -> usize {
+        todo!("length of the render bytes")
+    }
+
+    pub fn line_table_ptr(&self) -> *const LineRecord {
+        todo!("address of the line table")
+    }
+
+    /// The document.
+    pub fn text(&self) -> String {
+        self.editor.text()
     }
 }

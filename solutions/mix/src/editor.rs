@@ -102,6 +102,8 @@ pub struct Editor {
     prompt: Option<String>,
     /// The last pattern searched, for `n` and `N`.
     last_search: Option<String>,
+    /// Counts changes to the text (edits, undos, redos).
+    revision: u64,
 }
 
 impl Editor {
@@ -123,7 +125,13 @@ impl Editor {
             open_step: None,
             prompt: None,
             last_search: None,
+            revision: 0,
         }
+    }
+
+    /// A number that changes whenever the text does.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// The search being typed, for the status line: `Some("pat")` after `/pat`.
@@ -204,6 +212,7 @@ impl Editor {
             self.buffer.delete(change.offset, end).expect("undo replays exact ranges");
             self.buffer.insert(change.offset, &change.deleted).expect("undo replays exact ranges");
         }
+        self.revision += 1;
         self.cursor = step.cursor_before.min(self.buffer.len());
         if self.mode == Mode::Insert || self.mode == Mode::Visual {
             self.mode = Mode::Normal;
@@ -221,6 +230,7 @@ impl Editor {
             self.buffer.delete(change.offset, end).expect("redo replays exact ranges");
             self.buffer.insert(change.offset, &change.inserted).expect("redo replays exact ranges");
         }
+        self.revision += 1;
         self.cursor = step.changes.first().map_or(self.cursor, |c| c.offset).min(self.buffer.len());
         self.clamp();
         self.undo.push(step);
@@ -247,6 +257,7 @@ impl Editor {
     }
 
     fn record(&mut self, change: Change) {
+        self.revision += 1;
         self.redo.clear();
         let cursor = self.cursor;
         self.open_step.get_or_insert_with(|| UndoStep { changes: Vec::new(), cursor_before: cursor }).changes.push(change);

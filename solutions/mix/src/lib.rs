@@ -3,12 +3,15 @@
 //! Milestone 1, the buffer: a piece table (see `buffer`) whose byte,
 //! character and newline indexes (see `source`) answer "where is line n"
 //! and "which line is offset x" without rescanning the text.
-//! Milestone 2, the cursor and its motions; milestone 3, modes and editing
-//! (see `editor`).
+//! Milestones 2–5, the cursor and its motions, modes and editing, undo and
+//! search (see `editor`); milestone 6, the frame interface the page uses
+//! (see `frame`).
 
 mod buffer;
 mod editor;
+mod frame;
 mod source;
 
 pub use buffer::{Buffer, BufferError};
 pub use editor::{Editor, Mode};
+pub use frame::{record_sizes, Core, FrameSummary, KeyEvent, LineRecord, CTRL, NAMED_KEY, NAMED_KEYS};

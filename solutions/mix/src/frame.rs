@@ -1,0 +1,198 @@
+//! The frame interface: how the page talks to the core with few calls and
+//! no copies. Key events go in as an array of packed records written into
+//! the core's memory; one call applies them all and returns a packed frame
+//! summary; one call lays the visible lines out into a render area — their
+//! bytes plus a packed line table — that the page reads through views.
+
+use crate::buffer::Buffer;
+use crate::editor::{Editor, Mode};
+use wasm_bindgen::prelude::*;
+
+/// One key press, as the page writes it (8 bytes, little-endian).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeyEvent {
+    /// A Unicode scalar value for a character key, or `NAMED_KEY + n` for
+    /// the n-th of [`NAMED_KEYS`].
+    pub code: u32,
+    /// Bit 0: Ctrl.
+    pub modifiers: u8,
+    pub reserved: [u8; 3],
+}
+
+/// What the page needs after a frame (20 bytes).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FrameSummary {
+    pub line: u32,
+    /// In characters.
+    pub column: u32,
+    /// 0 Normal, 1 Insert, 2 Visual, 3 Edit.
+    pub mode: u8,
+    /// 1 if the frame's keys changed the text.
+    pub changed: u8,
+    /// 1 while a `/` search prompt is open.
+    pub searching: u8,
+    pub reserved: u8,
+    pub line_count: u32,
+    /// The text's length in bytes.
+    pub len: u32,
+}
+
+/// One rendered line (12 bytes): where its bytes are in the render area.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineRecord {
+    pub offset: u32,
+    pub len: u32,
+    /// The line's number in the document, 0-based.
+    pub number: u32,
+}
+
+/// Codes at and above this name keys that are not characters.
+pub const NAMED_KEY: u32 = 0x11_0000;
+pub const NAMED_KEYS: [&str; 11] =
+    ["Escape", "Enter", "Backspace", "Delete", "Tab", "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End"];
+pub const CTRL: u8 = 1;
+
+/// `[key event size, summary size, line record size]`, for the page.
+#[wasm_bindgen]
+pub fn record_sizes() -> Vec<u32> {
+    [size_of::<KeyEvent>(), size_of::<FrameSummary>(), size_of::<LineRecord>()].map(|n| n as u32).to_vec()
+}
+
+fn key_name(event: &KeyEvent) -> Option<String> {
+    let name = match event.code.checked_sub(NAMED_KEY) {
+        Some(index) => NAMED_KEYS.get(index as usize)?.to_string(),
+        None => char::from_u32(event.code)?.to_string(),
+    };
+    Some(if event.modifiers & CTRL != 0 { format!("Ctrl+{name}") } else { name })
+}
+
+fn mode_code(mode: Mode) -> u8 {
+    match mode {
+        Mode::Normal => 0,
+        Mode::Insert => 1,
+        Mode::Visual => 2,
+        Mode::Edit => 3,
+    }
+}
+
+/// The core as the page sees it.
+#[wasm_bindgen]
+pub struct Core {
+    editor: Editor,
+    /// Where the page writes a file's bytes before `finish_load`.
+    loading: Vec<u8>,
+    keys: Vec<KeyEvent>,
+    summary: FrameSummary,
+    render_bytes: Vec<u8>,
+    render_lines: Vec<LineRecord>,
+}
+
+impl Default for Core {
+    fn default() -> Self {
+        Core::new()
+    }
+}
+
+#[wasm_bindgen]
+impl Core {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Core {
+        Core {
+            editor: Editor::new(""),
+            loading: Vec::new(),
+            keys: Vec::new(),
+            summary: FrameSummary::default(),
+            render_bytes: Vec::new(),
+            render_lines: Vec::new(),
+        }
+    }
+
+    /// Room for a file of `len` bytes: the page writes it here with one
+    /// `Uint8Array.set`, then calls `finish_load`.
+    pub fn reserve_load(&mut self, len: usize) -> *mut u8 {
+        self.loading = vec![0; len];
+        self.loading.as_mut_ptr()
+    }
+
+    /// Makes the reserved bytes the document. They are moved into the
+    /// buffer, not copied.
+    pub fn finish_load(&mut self) -> Result<(), JsError> {
+        let bytes = std::mem::take(&mut self.loading);
+        let buffer = Buffer::from_bytes(bytes).map_err(|e| JsError::new(&e.to_string()))?;
+        self.editor = Editor::from_buffer(buffer);
+        Ok(())
+    }
+
+    /// Room for `count` key events, written by the page at this address.
+    pub fn key_buffer(&mut self, count: usize) -> *mut KeyEvent {
+        self.keys.clear();
+        self.keys.resize(count, KeyEvent::default());
+        self.keys.as_mut_ptr()
+    }
+
+    /// Applies the first `count` key events and returns the address of the
+    /// frame summary.
+    pub fn apply_keys(&mut self, count: usize) -> *const FrameSummary {
+        let revision = self.editor.revision();
+        for event in self.keys.iter().take(count) {
+            if let Some(key) = key_name(event) {
+                self.editor.press(&key);
+            }
+        }
+        let changed = self.editor.revision() != revision;
+        let (line, column) = self.editor.cursor();
+        self.summary = FrameSummary {
+            line: line as u32,
+            column: column as u32,
+            mode: mode_code(self.editor.mode()),
+            changed: changed.into(),
+            searching: self.editor.search_prompt().is_some().into(),
+            reserved: 0,
+            line_count: self.editor.buffer().line_count() as u32,
+            len: self.editor.buffer().len() as u32,
+        };
+        &self.summary
+    }
+
+    /// Lays out lines `first .. first + rows` (fewer at the end of the
+    /// text): their bytes, without newlines, one after the other, and one
+    /// `LineRecord` each. Returns the number of lines laid out.
+    pub fn render(&mut self, first: usize, rows: usize) -> usize {
+        self.render_bytes.clear();
+        self.render_lines.clear();
+        let buffer = self.editor.buffer();
+        let last = (first + rows).min(buffer.line_count());
+        for number in first..last {
+            let start = buffer.line_start(number).expect("a line below line_count");
+            let end = buffer.line_start(number + 1).map_or(buffer.len(), |next| next - 1);
+            let offset = self.render_bytes.len();
+            buffer.for_each_slice(start, end, |slice| self.render_bytes.extend_from_slice(slice));
+            self.render_lines.push(LineRecord {
+                offset: offset as u32,
+                len: (end - start) as u32,
+                number: number as u32,
+            });
+        }
+        self.render_lines.len()
+    }
+
+    pub fn render_bytes_ptr(&self) -> *const u8 {
+        self.render_bytes.as_ptr()
+    }
+
+    pub fn render_bytes_len(&self) -> usize {
+        self.render_bytes.len()
+    }
+
+    pub fn line_table_ptr(&self) -> *const LineRecord {
+        self.render_lines.as_ptr()
+    }
+
+    /// The document, for saving or checking.
+    pub fn text(&self) -> String {
+        self.editor.text()
+    }
+}
