@@ -7,27 +7,15 @@
 use mix::{Editor, Mode};
 use wasm_bindgen_test::wasm_bindgen_test;
 
+mod keys;
+use keys::press_all;
+
 /// Presses `keys`, where `<Name>` is a named key and anything else a
 /// character.
 fn run(text: &str, keys: &str) -> Editor {
     let mut editor = Editor::new(text);
     press_all(&mut editor, keys);
     editor
-}
-
-fn press_all(editor: &mut Editor, keys: &str) {
-    let mut rest = keys;
-    while let Some(c) = rest.chars().next() {
-        if c == '<' {
-            if let Some(end) = rest.find('>') {
-                editor.press(&rest[1..end]);
-                rest = &rest[end + 1..];
-                continue;
-            }
-        }
-        editor.press(&rest[..c.len_utf8()]);
-        rest = &rest[c.len_utf8()..];
-    }
 }
 
 fn state(editor: &Editor) -> (String, (usize, usize), Mode) {

@@ -9,20 +9,8 @@
 use mix::{Editor, Mode};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-fn press_all(editor: &mut Editor, keys: &str) {
-    let mut rest = keys;
-    while let Some(c) = rest.chars().next() {
-        if c == '<' {
-            if let Some(end) = rest.find('>') {
-                editor.press(&rest[1..end]);
-                rest = &rest[end + 1..];
-                continue;
-            }
-        }
-        editor.press(&rest[..c.len_utf8()]);
-        rest = &rest[c.len_utf8()..];
-    }
-}
+mod keys;
+use keys::press_all;
 
 fn run(text: &str, keys: &str) -> Editor {
     let mut editor = Editor::new(text);
