@@ -21,9 +21,11 @@ impl Default for Source {
 }
 
 impl Source {
+    /// Takes the bytes as they are (a loaded file is moved here, never
+    /// copied) and indexes them.
     pub fn new(bytes: Vec<u8>) -> Source {
-        let mut source = Source { bytes: Vec::new(), newlines: Vec::new(), chars_before: vec![0] };
-        source.append(&bytes);
+        let mut source = Source { bytes, newlines: Vec::new(), chars_before: vec![0] };
+        source.index_from(0);
         source
     }
 
@@ -39,8 +41,13 @@ impl Source {
     pub fn append(&mut self, more: &[u8]) {
         let start = self.bytes.len();
         self.bytes.extend_from_slice(more);
+        self.index_from(start);
+    }
+
+    /// Extends both indexes over `bytes[start..]`.
+    fn index_from(&mut self, start: usize) {
         self.newlines
-            .extend(memchr_all(b'\n', more).map(|i| (start + i) as u32));
+            .extend(memchr_all(b'\n', &self.bytes[start..]).map(|i| (start + i) as u32));
         let complete = self.bytes.len() / CHECKPOINT;
         while self.chars_before.len() <= complete {
             let k = self.chars_before.len();

@@ -1,0 +1,168 @@
+// The mix benchmark, in the browser: each row of the spec's performance
+// table, measured through the same frame interface the page uses (main.js).
+// run.mjs serves this page cross-origin isolated (5 µs timer resolution),
+// reads window.benchResults and prints the table.
+import init, { Core, Trace } from "/pkg/mix_bench.js";
+import { sample } from "/www/sample.js";
+
+const ROWS = 40;
+const SIZE = 10_000_000;
+const NAMED_KEY = 0x110000;
+const ESCAPE = NAMED_KEY, ENTER = NAMED_KEY + 1, BACKSPACE = NAMED_KEY + 2;
+const decoder = new TextDecoder();
+const now = () => performance.now();
+const log = (line) => { document.getElementById("log").textContent += `\n${line}`; };
+
+function stats(samples) {
+    const sorted = [...samples].sort((a, b) => a - b);
+    const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+    return { n: sorted.length, min: sorted[0], p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] };
+}
+
+// The page's work per frame: keys in through a packed record array, the
+// summary and a screenful of lines out through views.
+function frame(wasm, core, codes) {
+    const ptr = core.key_buffer(codes.length);
+    const keys = new DataView(wasm.memory.buffer, ptr, codes.length * 8);
+    codes.forEach((code, i) => keys.setUint32(i * 8, code, true));
+    const summary = new DataView(wasm.memory.buffer, core.apply_keys(codes.length), 20);
+    const line = summary.getUint32(0, true);
+    return { line, text: draw(wasm, core, Math.max(0, line - ROWS / 2)) };
+}
+
+function draw(wasm, core, top) {
+    const count = core.render(top, ROWS);
+    const bytes = new Uint8Array(wasm.memory.buffer, core.render_bytes_ptr(), core.render_bytes_len());
+    const table = new DataView(wasm.memory.buffer, core.line_table_ptr(), count * 12);
+    const lines = [];
+    for (let i = 0; i < count; i++) {
+        const offset = table.getUint32(i * 12, true);
+        lines.push(decoder.decode(bytes.subarray(offset, offset + table.getUint32(i * 12 + 4, true))));
+    }
+    return lines;
+}
+
+function load(wasm, core, bytes) {
+    const ptr = core.reserve_load(bytes.length);
+    new Uint8Array(wasm.memory.buffer, ptr, bytes.length).set(bytes);
+    core.finish_load();
+    return frame(wasm, core, []);
+}
+
+// A sample whose middle line says MIDDL instead of quick (same length), so
+// a search puts the cursor in the middle of the document.
+function markedSample() {
+    const bytes = sample(SIZE);
+    const lineLength = bytes.indexOf(10) + 1;
+    const middle = Math.floor(bytes.length / lineLength / 2) * lineLength;
+    bytes.set(new TextEncoder().encode("MIDDL"), middle + 4);
+    return bytes;
+}
+
+async function loadTrace(name) {
+    const response = await fetch(`/data/${name}.json.gz`);
+    if (!response.ok) throw new Error(`cannot fetch the trace ${name}: ${response.status}`);
+    const trace = await new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).json();
+    const edits = [];
+    const inserted = [];
+    const encoder = new TextEncoder();
+    for (const txn of trace.txns) {
+        for (const [position, deleted, text = ""] of txn.patches) {
+            edits.push(position, deleted, encoder.encode(text).length);
+            inserted.push(text);
+        }
+    }
+    return { trace, edits: Uint32Array.from(edits), inserted: inserted.join("") };
+}
+
+async function replay(name, runs) {
+    const { trace, edits, inserted } = await loadTrace(name);
+    const replayer = new Trace(trace.startContent, edits, inserted);
+    const mix = [], ropey = [];
+    for (let run = 0; run < runs; run++) {
+        // Alternated, so drift in the machine's speed affects both alike.
+        let start = now();
+        replayer.replay_mix();
+        mix.push(now() - start);
+        start = now();
+        replayer.replay_ropey();
+        ropey.push(now() - start);
+    }
+    if (replayer.mix_text() !== trace.endContent) throw new Error(`mix replays ${name} to the wrong text`);
+    if (replayer.ropey_text() !== trace.endContent) throw new Error(`ropey replays ${name} to the wrong text`);
+    replayer.free();
+    return { edits: edits.length / 3, mix: stats(mix), ropey: stats(ropey) };
+}
+
+async function run() {
+    const wasm = await init();
+    const results = { crossOriginIsolated, userAgent: navigator.userAgent, size: SIZE };
+    const bytes = markedSample();
+    results.size = bytes.length;
+
+    // Memory: one 10 MB file open in a fresh module, nothing else done yet.
+    const core = new Core();
+    results.memoryBefore = wasm.memory.buffer.byteLength;
+    let start = now();
+    load(wasm, core, bytes);
+    results.firstLoad = now() - start;
+    results.memoryAfterLoad = wasm.memory.buffer.byteLength;
+    log(`memory after load: ${results.memoryAfterLoad}`);
+
+    // Load: write the bytes into the core's memory, index them, first frame.
+    const loads = [];
+    for (let run = 0; run < 10; run++) {
+        start = now();
+        load(wasm, core, bytes);
+        loads.push(now() - start);
+    }
+    results.load = stats(loads);
+    log(`load p50 ${results.load.p50} ms`);
+
+    // Keystrokes in the middle of the document: each is one frame.
+    start = now();
+    const found = frame(wasm, core, [..."/MIDDL"].map((c) => c.codePointAt(0)).concat(ENTER));
+    results.search = now() - start;
+    if (!found.text.some((line) => line.includes("MIDDL"))) throw new Error("search did not reach the middle line");
+    frame(wasm, core, ["i".codePointAt(0)]);
+    const typed = "typing into the middle of ten megabytes ";
+    const keystrokes = [];
+    for (let i = 0; i < 2000; i++) {
+        const code = i % 50 === 49 ? ENTER : i % 20 === 19 ? BACKSPACE : typed.codePointAt(i % typed.length);
+        start = now();
+        frame(wasm, core, [code]);
+        keystrokes.push(now() - start);
+    }
+    frame(wasm, core, [ESCAPE]);
+    results.keystroke = stats(keystrokes);
+    log(`keystroke p99 ${results.keystroke.p99} ms`);
+
+    // Jump anywhere and lay out a screenful, read through views.
+    const lineCount = new DataView(wasm.memory.buffer, core.apply_keys(0), 20).getUint32(12, true);
+    let seed = 12345;
+    const jumps = [];
+    for (let i = 0; i < 2000; i++) {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        const line = seed % lineCount;
+        start = now();
+        const text = draw(wasm, core, line);
+        jumps.push(now() - start);
+        if (text.length === 0) throw new Error(`nothing rendered at line ${line}`);
+    }
+    results.jump = stats(jumps);
+    results.lineCount = lineCount;
+    core.free();
+
+    results.replay = {};
+    for (const name of ["automerge-paper", "seph-blog1"]) {
+        results.replay[name] = await replay(name, 7);
+        log(`${name}: mix ${results.replay[name].mix.p50} ms, ropey ${results.replay[name].ropey.p50} ms`);
+    }
+    results.memoryAtEnd = wasm.memory.buffer.byteLength;
+    return results;
+}
+
+run().then(
+    (results) => { window.benchResults = results; log("done"); },
+    (error) => { window.benchError = String(error?.stack ?? error); log(`error: ${window.benchError}`); },
+);

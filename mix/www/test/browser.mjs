@@ -1,0 +1,101 @@
+// Headless Chromium for the page test and the benchmark, with no npm
+// packages: a static file server on localhost and a client for the few
+// WebDriver endpoints they use, spoken over HTTP to chromedriver.
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import { readFile } from "node:fs/promises";
+import { extname, join, normalize } from "node:path";
+
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm" };
+
+// Serves `root`, with URL prefixes mapped elsewhere by `mounts`
+// ({ "/pkg/": "/some/dir" }). `isolated` sends the headers that make the page
+// cross-origin isolated, which gives performance.now() 5 µs resolution
+// instead of 100 µs.
+export async function serve(root, { mounts = {}, isolated = false } = {}) {
+    const headers = isolated
+        ? { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" }
+        : {};
+    const server = createServer(async (request, response) => {
+        const url = decodeURIComponent(new URL(request.url, "http://x").pathname);
+        const mount = Object.keys(mounts).find((prefix) => url.startsWith(prefix));
+        const path = mount ? join(mounts[mount], normalize(url.slice(mount.length))) : join(root, normalize(url));
+        try {
+            const body = await readFile(path.endsWith("/") ? join(path, "index.html") : path);
+            response.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream", ...headers });
+            response.end(body);
+        } catch {
+            response.writeHead(404).end();
+        }
+    });
+    await new Promise((ready) => server.listen(0, "127.0.0.1", ready));
+    return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+}
+
+export const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+// Polls `check` until it returns something truthy, for at most `seconds`.
+export async function until(what, check, seconds = 10) {
+    const deadline = Date.now() + seconds * 1000;
+    while (Date.now() < deadline) {
+        const value = await check();
+        if (value) return value;
+        await sleep(100);
+    }
+    throw new Error(`timed out after ${seconds} s waiting for ${what}`);
+}
+
+// Starts chromedriver (CHROMEDRIVER, or the one on PATH) and a headless
+// Chromium session. Call close() in a finally block.
+export async function chromium({ width = 1000, height = 700 } = {}) {
+    const port = 9500 + Math.floor(Math.random() * 400);
+    const driver = spawn(process.env.CHROMEDRIVER ?? "chromedriver", [`--port=${port}`], { stdio: "ignore" });
+    const failedToStart = new Promise((_, fail) =>
+        driver.on("error", (error) => fail(new Error(`cannot start chromedriver (${error.message}); install chromium-driver or set CHROMEDRIVER`))));
+    const base = `http://127.0.0.1:${port}`;
+    let session;
+
+    async function call(method, path, body) {
+        const response = await fetch(base + path, {
+            method,
+            headers: { "content-type": "application/json" },
+            body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const json = await response.json();
+        if (!response.ok) throw new Error(`${method} ${path}: ${json.value?.message ?? JSON.stringify(json.value)}`);
+        return json.value;
+    }
+    const close = async () => {
+        if (session) await call("DELETE", `/session/${session}`).catch(() => {});
+        driver.kill();
+    };
+
+    try {
+        await Promise.race([failedToStart, until("chromedriver to start", () => fetch(`${base}/status`).then((r) => r.ok, () => false))]);
+        session = (await call("POST", "/session", {
+            capabilities: {
+                alwaysMatch: {
+                    "goog:chromeOptions": {
+                        args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                            "--disable-background-networking", "--no-first-run", `--window-size=${width},${height}`],
+                    },
+                },
+            },
+        })).sessionId;
+    } catch (error) {
+        await close();
+        throw error;
+    }
+    const s = `/session/${session}`;
+    const element = async (selector) => Object.values(await call("POST", `${s}/element`, { using: "css selector", value: selector }))[0];
+    return {
+        open: (url) => call("POST", `${s}/url`, { url }),
+        // Runs `source` as a function body in the page and returns its result.
+        script: (source) => call("POST", `${s}/execute/sync`, { script: source, args: [] }),
+        // Types into an element; WebDriver's \uE00C is Escape.
+        type: async (selector, text) => call("POST", `${s}/element/${await element(selector)}/value`, { text }),
+        click: async (selector) => call("POST", `${s}/element/${await element(selector)}/click`, {}),
+        screenshot: async () => Buffer.from(await call("GET", `${s}/screenshot`), "base64"),
+        close,
+    };
+}
