@@ -74,7 +74,10 @@ const blog = results.replay["seph-blog1"];
 const rows = [
     ["load a 10 MB file", "< 100 ms", "< 20 ms",
         `${ms(results.load.p50)} ms median of ${results.load.n} (first ${ms(results.firstLoad)} ms)`, yes(results.load.p50 < 20)],
-    ["one keystroke in a 10 MB document", "< 16 ms", "p99 < 0.1 ms",
+    ["one keystroke in a 10 MB document: the core (key in, a screenful laid out)", "< 16 ms", "p99 < 0.1 ms",
+        `p50 ${ms(results.keystrokeCore.p50)} ms, p99 ${ms(results.keystrokeCore.p99)} ms, max ${ms(results.keystrokeCore.max)} ms (${results.keystrokeCore.n} keys)`,
+        yes(results.keystrokeCore.p99 < 0.1)],
+    ["… and the page decoding that screenful from the views (TextDecoder)", "< 16 ms", "p99 < 0.1 ms",
         `p50 ${ms(results.keystroke.p50)} ms, p99 ${ms(results.keystroke.p99)} ms, max ${ms(results.keystroke.max)} ms (${results.keystroke.n} keys)`,
         yes(results.keystroke.p99 < 0.1)],
     ["jump to any line and render a screenful", "smooth scrolling", "< 1 ms",

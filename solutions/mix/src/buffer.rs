@@ -6,6 +6,7 @@
 //! is never copied again.
 
 use crate::source::{is_continuation, Source};
+use core::cell::Cell;
 use core::fmt;
 
 /// Why an edit or a query was refused; the buffer is unchanged.
@@ -63,11 +64,32 @@ struct Block {
 }
 
 impl Block {
+    fn grow(&mut self, by: &Piece) {
+        self.len += by.len;
+        self.chars += by.chars;
+        self.newlines += by.newlines;
+    }
+
+    fn shrink(&mut self, by: &Piece) {
+        self.len -= by.len;
+        self.chars -= by.chars;
+        self.newlines -= by.newlines;
+    }
+
     fn recount(&mut self) {
         self.len = self.pieces.iter().map(|p| p.len).sum();
         self.chars = self.pieces.iter().map(|p| p.chars).sum();
         self.newlines = self.pieces.iter().map(|p| p.newlines).sum();
     }
+}
+
+/// Where a byte offset falls: `within` bytes into piece `piece` of block
+/// `block`, or one past the last piece at the end of the text.
+#[derive(Debug, Clone, Copy)]
+struct Position {
+    block: usize,
+    piece: usize,
+    within: usize,
 }
 
 /// Blocks split when they reach this many pieces.
@@ -81,6 +103,20 @@ pub struct Buffer {
     len: usize,
     chars: usize,
     newlines: usize,
+    /// The block the last search ended in. Edits cluster (typing, a trace's
+    /// next keystroke), so searching from here instead of from the first
+    /// block makes finding the next edit's place independent of where in
+    /// the document it is. Every edit leaves it on a block whose start it
+    /// did not move.
+    finger: Cell<Finger>,
+}
+
+/// The start of block `block`, in bytes and in characters.
+#[derive(Debug, Clone, Copy, Default)]
+struct Finger {
+    block: usize,
+    bytes: usize,
+    chars: usize,
 }
 
 impl Default for Buffer {
@@ -98,6 +134,7 @@ impl Buffer {
             len: 0,
             chars: 0,
             newlines: 0,
+            finger: Cell::default(),
         }
     }
 
@@ -114,8 +151,10 @@ impl Buffer {
             let piece = buffer.piece(Origin::Original, 0, len);
             buffer.blocks.push(Block { pieces: vec![piece], ..Block::default() });
             buffer.blocks[0].recount();
+            buffer.len = len;
+            buffer.chars = piece.chars;
+            buffer.newlines = piece.newlines;
         }
-        buffer.recount_totals();
         Ok(buffer)
     }
 
@@ -144,34 +183,52 @@ impl Buffer {
 
     /// Inserts `text` at byte `offset`.
     pub fn insert(&mut self, offset: usize, text: &str) -> Result<(), BufferError> {
-        self.check_offset(offset)?;
+        let at = self.checked_position(offset)?;
         if text.is_empty() {
             return Ok(());
         }
         let added_at = self.added.len();
         self.added.append(text.as_bytes());
+        let new = self.piece(Origin::Added, added_at, text.len());
+        self.len += new.len;
+        self.chars += new.chars;
+        self.newlines += new.newlines;
+        if self.blocks.is_empty() {
+            self.blocks.push(Block::default());
+        }
         // Typing appends to the add buffer right after the previous insert:
         // then the piece ending here just grows, and no piece is added.
-        if let Some((b, p)) = self.piece_ending_at(offset) {
-            let piece = self.blocks[b].pieces[p];
-            if piece.origin == Origin::Added && piece.start + piece.len == added_at {
-                self.blocks[b].pieces[p] = Piece {
-                    len: piece.len + text.len(),
-                    chars: piece.chars + text.chars().count(),
-                    newlines: piece.newlines + text.matches('\n').count(),
-                    ..piece
-                };
-                self.blocks[b].recount();
-                self.recount_totals();
-                return Ok(());
+        if at.within == 0 {
+            if let Some((b, p)) = self.piece_before(at) {
+                let piece = &mut self.blocks[b].pieces[p];
+                if piece.origin == Origin::Added && piece.start + piece.len == added_at {
+                    piece.len += new.len;
+                    piece.chars += new.chars;
+                    piece.newlines += new.newlines;
+                    self.blocks[b].grow(&new);
+                    // The piece that grew may be the last of the block
+                    // before the finger's: that block's start moved.
+                    let mut finger = self.finger.get();
+                    if finger.block > b {
+                        finger.bytes += new.len;
+                        finger.chars += new.chars;
+                        self.finger.set(finger);
+                    }
+                    return Ok(());
+                }
             }
         }
-        let new = self.piece(Origin::Added, added_at, text.len());
-        let (b, p) = self.split_at(offset);
-        self.blocks[b].pieces.insert(p, new);
-        self.blocks[b].recount();
+        let Position { block: b, piece: p, within } = at;
+        if within == 0 {
+            self.blocks[b].pieces.insert(p, new);
+        } else {
+            let piece = self.blocks[b].pieces[p];
+            let head = self.piece(piece.origin, piece.start, within);
+            let tail = self.piece(piece.origin, piece.start + within, piece.len - within);
+            self.blocks[b].pieces.splice(p..=p, [head, new, tail]);
+        }
+        self.blocks[b].grow(&new);
         self.rebalance(b);
-        self.recount_totals();
         Ok(())
     }
 
@@ -180,8 +237,8 @@ impl Buffer {
         if start > end {
             return Err(BufferError::BadRange { start, end });
         }
-        self.check_offset(start)?;
-        self.check_offset(end)?;
+        self.checked_position(start)?;
+        self.checked_position(end)?;
         if start == end {
             return Ok(());
         }
@@ -189,8 +246,7 @@ impl Buffer {
         let (first_block, first_piece) = self.split_at(start);
         // Remove whole pieces from `start` until `end - start` bytes are gone.
         let mut remaining = end - start;
-        let mut b = first_block;
-        let mut p = first_piece;
+        let (mut b, mut p) = (first_block, first_piece);
         while remaining > 0 {
             if p >= self.blocks[b].pieces.len() {
                 b += 1;
@@ -198,13 +254,17 @@ impl Buffer {
                 continue;
             }
             let removed = self.blocks[b].pieces.remove(p);
+            self.blocks[b].shrink(&removed);
+            self.chars -= removed.chars;
+            self.newlines -= removed.newlines;
             remaining -= removed.len;
         }
-        for block in &mut self.blocks[first_block..=b] {
-            block.recount();
+        self.len -= end - start;
+        for emptied in (first_block..=b).rev() {
+            if self.blocks[emptied].pieces.is_empty() {
+                self.blocks.remove(emptied);
+            }
         }
-        self.blocks.retain(|block| !block.pieces.is_empty());
-        self.recount_totals();
         Ok(())
     }
 
@@ -291,24 +351,19 @@ impl Buffer {
         if index > self.chars {
             return Err(BufferError::OutOfRange { offset: index, len: self.chars });
         }
-        let mut wanted = index;
-        let mut at = 0;
-        for block in &self.blocks {
-            if wanted >= block.chars {
-                wanted -= block.chars;
-                at += block.len;
-                continue;
+        let Some(finger) = self.find_block(index, |block| block.chars, |finger| finger.chars) else {
+            return Ok(self.len);
+        };
+        let (mut wanted, mut at) = (index - finger.chars, finger.bytes);
+        for piece in &self.blocks[finger.block].pieces {
+            if wanted < piece.chars {
+                let source = self.source(piece.origin);
+                return Ok(at + source.advance_chars(piece.start, wanted) - piece.start);
             }
-            for piece in &block.pieces {
-                if wanted < piece.chars {
-                    let source = self.source(piece.origin);
-                    return Ok(at + source.advance_chars(piece.start, wanted) - piece.start);
-                }
-                wanted -= piece.chars;
-                at += piece.len;
-            }
+            wanted -= piece.chars;
+            at += piece.len;
         }
-        Ok(self.len)
+        unreachable!("a block's chars are its pieces' chars")
     }
 
     /// The byte at `offset`, if any.
@@ -343,13 +398,75 @@ impl Buffer {
     }
 
     fn check_offset(&self, offset: usize) -> Result<(), BufferError> {
+        self.checked_position(offset).map(|_| ())
+    }
+
+    /// Where `offset` is, once it is known to be inside the text (or at its
+    /// end) and on a character boundary.
+    fn checked_position(&self, offset: usize) -> Result<Position, BufferError> {
         if offset > self.len {
             return Err(BufferError::OutOfRange { offset, len: self.len });
         }
-        if self.byte_at(offset).is_some_and(is_continuation) {
-            return Err(BufferError::NotCharBoundary { offset });
+        let at = self.locate(offset);
+        if let Some(piece) = self.blocks.get(at.block).and_then(|block| block.pieces.get(at.piece)) {
+            if is_continuation(self.source(piece.origin).bytes()[piece.start + at.within]) {
+                return Err(BufferError::NotCharBoundary { offset });
+            }
         }
-        Ok(())
+        Ok(at)
+    }
+
+    /// The piece holding byte `offset`, found by skipping whole blocks by
+    /// their totals; for the end of the text, one past the last piece.
+    fn locate(&self, offset: usize) -> Position {
+        let Some(finger) = self.find_block(offset, |block| block.len, |finger| finger.bytes) else {
+            let last = self.blocks.len().saturating_sub(1);
+            return Position { block: last, piece: self.blocks.get(last).map_or(0, |block| block.pieces.len()), within: 0 };
+        };
+        let mut at = finger.bytes;
+        for (p, piece) in self.blocks[finger.block].pieces.iter().enumerate() {
+            if offset < at + piece.len {
+                return Position { block: finger.block, piece: p, within: offset - at };
+            }
+            at += piece.len;
+        }
+        unreachable!("a block's len is its pieces' len")
+    }
+
+    /// The block holding position `target` of a measure (bytes or
+    /// characters), walking from the finger; `None` at the end of the text.
+    fn find_block(&self, target: usize, size: fn(&Block) -> usize, start: fn(&Finger) -> usize) -> Option<Finger> {
+        let mut finger = self.finger.get();
+        if finger.block >= self.blocks.len() {
+            finger = Finger::default();
+        }
+        while start(&finger) > target {
+            finger.block -= 1;
+            let block = &self.blocks[finger.block];
+            finger.bytes -= block.len;
+            finger.chars -= block.chars;
+        }
+        while finger.block < self.blocks.len() && start(&finger) + size(&self.blocks[finger.block]) <= target {
+            let block = &self.blocks[finger.block];
+            finger.bytes += block.len;
+            finger.chars += block.chars;
+            finger.block += 1;
+        }
+        (finger.block < self.blocks.len()).then(|| {
+            self.finger.set(finger);
+            finger
+        })
+    }
+
+    /// The piece just before a piece boundary, if there is one.
+    fn piece_before(&self, at: Position) -> Option<(usize, usize)> {
+        if at.piece > 0 {
+            Some((at.block, at.piece - 1))
+        } else if at.block > 0 {
+            Some((at.block - 1, self.blocks[at.block - 1].pieces.len() - 1))
+        } else {
+            None
+        }
     }
 
     fn source(&self, origin: Origin) -> &Source {
@@ -371,61 +488,19 @@ impl Buffer {
         }
     }
 
-    /// The (block, piece) whose last byte is just before `offset`.
-    fn piece_ending_at(&self, offset: usize) -> Option<(usize, usize)> {
-        let mut at = 0;
-        for (b, block) in self.blocks.iter().enumerate() {
-            if at + block.len < offset {
-                at += block.len;
-                continue;
-            }
-            for (p, piece) in block.pieces.iter().enumerate() {
-                at += piece.len;
-                if at == offset {
-                    return Some((b, p));
-                }
-                if at > offset {
-                    return None;
-                }
-            }
-        }
-        None
-    }
-
     /// Makes `offset` a piece boundary and returns the position of the
     /// piece that starts there (which may be one past the last).
     fn split_at(&mut self, offset: usize) -> (usize, usize) {
-        if self.blocks.is_empty() {
-            self.blocks.push(Block::default());
-            return (0, 0);
+        let Position { block: b, piece: p, within } = self.locate(offset);
+        if within == 0 {
+            return (b, p);
         }
-        let mut at = 0;
-        for b in 0..self.blocks.len() {
-            let block_len = self.blocks[b].len;
-            if at + block_len < offset || (at + block_len == offset && b + 1 < self.blocks.len()) {
-                at += block_len;
-                continue;
-            }
-            for p in 0..self.blocks[b].pieces.len() {
-                let piece = self.blocks[b].pieces[p];
-                if at == offset {
-                    return (b, p);
-                }
-                if offset < at + piece.len {
-                    let left = offset - at;
-                    let head = self.piece(piece.origin, piece.start, left);
-                    let tail = self.piece(piece.origin, piece.start + left, piece.len - left);
-                    self.blocks[b].pieces[p] = head;
-                    self.blocks[b].pieces.insert(p + 1, tail);
-                    self.blocks[b].recount();
-                    return self.rebalance_keeping(b, p + 1);
-                }
-                at += piece.len;
-            }
-            return (b, self.blocks[b].pieces.len());
-        }
-        let last = self.blocks.len() - 1;
-        (last, self.blocks[last].pieces.len())
+        // The two halves hold what the piece held: the block's totals stay.
+        let piece = self.blocks[b].pieces[p];
+        let head = self.piece(piece.origin, piece.start, within);
+        let tail = self.piece(piece.origin, piece.start + within, piece.len - within);
+        self.blocks[b].pieces.splice(p..=p, [head, tail]);
+        self.rebalance_keeping(b, p + 1)
     }
 
     /// Splits block `b` if it grew too large.
@@ -451,9 +526,4 @@ impl Buffer {
         }
     }
 
-    fn recount_totals(&mut self) {
-        self.len = self.blocks.iter().map(|b| b.len).sum();
-        self.chars = self.blocks.iter().map(|b| b.chars).sum();
-        self.newlines = self.blocks.iter().map(|b| b.newlines).sum();
-    }
 }

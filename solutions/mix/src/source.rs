@@ -111,10 +111,33 @@ pub fn is_continuation(byte: u8) -> bool {
     byte & 0b1100_0000 == 0b1000_0000
 }
 
+/// Characters in `bytes`: the bytes that do not continue a character,
+/// counted eight at a time (a continuation byte is 0b10xxxxxx: bit 7 set,
+/// bit 6 clear).
 fn count_chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| !is_continuation(b)).count()
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    let mut continuations = 0;
+    for word in &mut words {
+        let word = u64::from_le_bytes(word.try_into().expect("chunks of 8"));
+        continuations += (word & !(word << 1) & HIGH_BITS).count_ones() as usize;
+    }
+    bytes.len() - continuations - words.remainder().iter().filter(|&&b| is_continuation(b)).count()
 }
 
+/// Positions of `needle` in `haystack`, skipping eight bytes at a time
+/// where none of them is the needle.
 fn memchr_all(needle: u8, haystack: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    haystack.iter().enumerate().filter(move |(_, &b)| b == needle).map(|(i, _)| i)
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let pattern = ONES * needle as u64;
+    haystack.chunks(8).enumerate().flat_map(move |(k, chunk)| {
+        let skip = chunk.len() == 8 && {
+            let word = u64::from_le_bytes(chunk.try_into().expect("a chunk of 8")) ^ pattern;
+            // No byte of `word` is zero, so no byte of the chunk matched.
+            word.wrapping_sub(ONES) & !word & HIGH_BITS == 0
+        };
+        let found = if skip { &[][..] } else { chunk };
+        found.iter().enumerate().filter(move |(_, &b)| b == needle).map(move |(i, _)| k * 8 + i)
+    })
 }
