@@ -72,8 +72,10 @@ const memoryBound = 1.5 * size + 2e6;
 const automerge = results.replay["automerge-paper"];
 const blog = results.replay["seph-blog1"];
 const rows = [
-    ["load a 10 MB file", "< 100 ms", "< 20 ms",
-        `${ms(results.load.p50)} ms median of ${results.load.n} (first ${ms(results.firstLoad)} ms)`, yes(results.load.p50 < 20)],
+    ["load a 10 MB file: the first, into a fresh module (memory grows)", "< 100 ms", "< 20 ms",
+        `${ms(results.firstLoad)} ms`, yes(results.firstLoad < 20)],
+    ["… loading it again (memory already grown)", "< 100 ms", "< 20 ms",
+        `${ms(results.load.p50)} ms median of ${results.load.n}, max ${ms(results.load.max)} ms`, yes(results.load.p50 < 20)],
     ["one keystroke in a 10 MB document: the core (key in, a screenful laid out)", "< 16 ms", "p99 < 0.1 ms",
         `p50 ${ms(results.keystrokeCore.p50)} ms, p99 ${ms(results.keystrokeCore.p99)} ms, max ${ms(results.keystrokeCore.max)} ms (${results.keystrokeCore.n} keys)`,
         yes(results.keystrokeCore.p99 < 0.1)],
@@ -99,8 +101,9 @@ const markdown = [
     ...rows.map((row) => `| ${row.join(" | ")} |`),
     "",
     `Release build, headless ${chrome}, ${new Date().toISOString().slice(0, 10)}; timer resolution ` +
-        `${results.crossOriginIsolated ? "5 µs (cross-origin isolated)" : "100 µs"}. A keystroke and a jump ` +
-        `include the core's work and reading a screenful (40 lines) through views, not the DOM.`,
+        `${results.crossOriginIsolated ? "5 µs (cross-origin isolated)" : "100 µs"}. Medians and p99 over ` +
+        `the runs shown; the jump and the page's keystroke include decoding a screenful (40 lines) from the views, none ` +
+        `includes the DOM.`,
 ].join("\n");
 console.log(markdown);
 if (options.markdown) writeFileSync(options.markdown, markdown + "\n");
