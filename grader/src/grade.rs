@@ -1,36 +1,180 @@
 //! Grading the course: each exercise in curriculum order, then the
-//! capstone — announced while exercises remain, graded per milestone after.
+//! capstone — announced while exercises remain, graded per milestone after
+//! (or always, when grading a submission for points).
+//!
+//! With `jobs > 1` every crate's tests are first compiled in one cargo
+//! invocation (cargo builds crates in parallel itself, and nobody waits on
+//! its lock), then the exercises are tested side by side, each still in its
+//! own process group under its own limit. Exercises whose inputs did not
+//! change since their last graded run come from the cache.
 
+use crate::cache::{self, Cache};
 use crate::discover::{Course, Exercise, Variant};
-use crate::model::{CapstoneStatus, CourseReport, ExerciseReport, Status};
+use crate::model::{CapstoneStatus, CourseReport, ErrorKind, ExerciseReport, GradeError, Runner, Status};
+use crate::process::run_limited;
 use crate::runner::{self, Phase, Settings};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
 
-/// Grades `exercises` one after the other; `on_phase` hears what is
-/// happening (exercise name and phase) for a progress display.
+/// How a whole run is organised.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Exercises graded at the same time.
+    pub jobs: usize,
+    /// Reuse reports of unchanged exercises, and store new ones.
+    pub cache: bool,
+    /// Grade the capstone's milestones even while exercises remain (for
+    /// points); otherwise it unlocks when every exercise passes.
+    pub capstone_always: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { jobs: 1, cache: false, capstone_always: false }
+    }
+}
+
+/// Hears what is happening (exercise name and phase), for a progress display.
+pub type OnPhase<'a> = &'a (dyn Fn(&str, Phase) + Sync);
+
+/// Grades `exercises`, in their order in the result whatever the order they
+/// finish in.
 pub fn grade_exercises(
     course: &Course,
     exercises: &[Exercise],
     variant: Variant,
     settings: &Settings,
-    on_phase: &mut dyn FnMut(&str, Phase),
+    options: &Options,
+    on_phase: OnPhase,
 ) -> Vec<ExerciseReport> {
-    exercises
+    let cache = options.cache.then(|| Cache::new(&course.root));
+    let keys: Vec<Option<String>> = exercises
         .iter()
-        .map(|exercise| {
-            runner::grade(course, exercise, variant, settings, &mut |phase| on_phase(&exercise.entry.name, phase))
-        })
-        .collect()
+        .map(|e| cache.as_ref().map(|_| cache::key(course, e, variant, settings)))
+        .collect();
+    let mut reports: Vec<Option<ExerciseReport>> = exercises
+        .iter()
+        .zip(&keys)
+        .map(|(e, key)| Some(cache.as_ref()?.load(e, variant, key.as_ref()?)?))
+        .collect();
+    let pending: Vec<usize> = (0..exercises.len()).filter(|&i| reports[i].is_none()).collect();
+    if options.jobs > 1 && pending.len() > 1 {
+        prebuild(course, pending.iter().map(|&i| &exercises[i]), variant, settings, on_phase);
+    }
+
+    let next = AtomicUsize::new(0);
+    let done = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..options.jobs.clamp(1, pending.len().max(1)) {
+            scope.spawn(|| loop {
+                let Some(&index) = pending.get(next.fetch_add(1, Ordering::SeqCst)) else { break };
+                let exercise = &exercises[index];
+                let report = grade_one(course, exercise, variant, settings, on_phase);
+                if let (Some(cache), Some(key)) = (&cache, &keys[index]) {
+                    cache.store(exercise, variant, key, &report);
+                }
+                done.lock().unwrap().push((index, report));
+            });
+        }
+    });
+    for (index, report) in done.into_inner().unwrap() {
+        reports[index] = Some(report);
+    }
+    reports.into_iter().map(|r| r.expect("every exercise graded or cached")).collect()
 }
 
-/// Grades the student's copy of every exercise.
-pub fn grade_course(course: &Course, settings: &Settings, on_phase: &mut dyn FnMut(&str, Phase)) -> CourseReport {
-    let exercises = grade_exercises(course, &course.exercises(), Variant::Exercise, settings, on_phase);
-    let capstone = capstone_status(course, &exercises, settings, on_phase);
+/// One exercise, unless the run's time budget is spent.
+fn grade_one(course: &Course, exercise: &Exercise, variant: Variant, settings: &Settings, on_phase: OnPhase) -> ExerciseReport {
+    if settings.deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+        return runner::not_graded(
+            course,
+            exercise,
+            variant,
+            settings.toolbox.runner,
+            GradeError {
+                kind: ErrorKind::Timeout,
+                message: "not graded: the run's time budget ran out before this exercise's turn".into(),
+            },
+        );
+    }
+    runner::grade(course, exercise, variant, settings, &mut |phase| on_phase(&exercise.entry.name, phase))
+}
+
+/// Compiles the tests of every crate to grade in one cargo invocation. Its
+/// outcome is not read here: each exercise's own build step then finds its
+/// crate built (or reports its compile error) in a moment.
+fn prebuild<'a>(
+    course: &Course,
+    exercises: impl Iterator<Item = &'a Exercise>,
+    variant: Variant,
+    settings: &Settings,
+    on_phase: OnPhase,
+) {
+    let mut packages: Vec<String> = Vec::new();
+    for exercise in exercises {
+        if let Some(name) = package_name(exercise.crate_dir(variant)) {
+            if !packages.contains(&name) {
+                packages.push(name);
+            }
+        }
+    }
+    on_phase("all exercises", Phase::Building);
+    let mut build = Command::new("cargo");
+    build
+        .current_dir(&course.root)
+        .args(["build", "--target", "wasm32-unknown-unknown", "--tests", "--keep-going", "--quiet"])
+        .args(packages.iter().flat_map(|p| ["-p", p.as_str()]))
+        .env("PATH", &settings.toolbox.child_path)
+        .env("CARGO_TERM_COLOR", "never");
+    let limit = settings.limit(settings.build_timeout);
+    // Failures are each exercise's to report, with its own message.
+    let _ = run_limited(build, limit);
+}
+
+fn package_name(crate_dir: &std::path::Path) -> Option<String> {
+    let manifest: toml::Value = std::fs::read_to_string(crate_dir.join("Cargo.toml")).ok()?.parse().ok()?;
+    Some(manifest.get("package")?.get("name")?.as_str()?.to_string())
+}
+
+/// Grades the student's copy of every exercise, then the capstone.
+pub fn grade_course(course: &Course, settings: &Settings, options: &Options, on_phase: OnPhase) -> CourseReport {
+    let started = Instant::now();
+    let exercises = grade_exercises(course, &course.exercises(), Variant::Exercise, settings, options, on_phase);
+    let capstone = capstone_status(course, &exercises, settings, options, on_phase);
     CourseReport {
+        title: course.manifest.course.title.clone(),
         runner: settings.toolbox.runner,
         notices: settings.toolbox.notices.clone(),
         exercises,
         capstone,
+        findings: Vec::new(),
+        pass_mark: course.manifest.defaults.pass_mark,
+        duration: started.elapsed(),
+    }
+}
+
+/// A run in which nothing could be graded (a tool is missing, the
+/// submission could not be staged): every exercise and milestone is an
+/// error with the reason, so a result file is still written.
+pub fn ungraded_course(course: &Course, runner: Runner, reason: &str) -> CourseReport {
+    let error = GradeError { kind: ErrorKind::Infrastructure, message: format!("not graded: {reason}") };
+    let grade = |e: &Exercise| runner::not_graded(course, e, Variant::Exercise, runner, error.clone());
+    let capstone = course.manifest.capstone.as_ref().map(|c| CapstoneStatus::Graded {
+        name: c.name.clone(),
+        title: c.title.clone(),
+        milestones: course.milestones().iter().map(grade).collect(),
+    });
+    CourseReport {
+        title: course.manifest.course.title.clone(),
+        runner,
+        notices: Vec::new(),
+        exercises: course.exercises().iter().map(grade).collect(),
+        capstone,
+        findings: Vec::new(),
+        pass_mark: course.manifest.defaults.pass_mark,
+        duration: std::time::Duration::ZERO,
     }
 }
 
@@ -40,7 +184,8 @@ fn capstone_status(
     course: &Course,
     exercises: &[ExerciseReport],
     settings: &Settings,
-    on_phase: &mut dyn FnMut(&str, Phase),
+    options: &Options,
+    on_phase: OnPhase,
 ) -> Option<CapstoneStatus> {
     let capstone = course.manifest.capstone.as_ref()?;
     let name = capstone.name.clone();
@@ -49,10 +194,12 @@ fn capstone_status(
         return Some(CapstoneStatus::NotAvailable { name, title });
     }
     let remaining = exercises.iter().filter(|e| e.status != Status::Pass).count();
-    if remaining > 0 {
+    if remaining > 0 && !options.capstone_always {
         let milestones = capstone.milestones.iter().map(|m| m.title.clone()).collect();
-        return Some(CapstoneStatus::Locked { name, title, remaining, milestones });
+        let milestone_points =
+            course.manifest.milestone_entries().iter().map(|m| course.manifest.points(m).into()).collect();
+        return Some(CapstoneStatus::Locked { name, title, remaining, milestones, milestone_points });
     }
-    let milestones = grade_exercises(course, &course.milestones(), Variant::Exercise, settings, on_phase);
+    let milestones = grade_exercises(course, &course.milestones(), Variant::Exercise, settings, options, on_phase);
     Some(CapstoneStatus::Graded { name, title, milestones })
 }

@@ -10,16 +10,22 @@
 //! - [`runner`]: grading one crate (build, test, classify);
 //! - [`parse`]: reading wasm-bindgen-test's text and cargo's diagnostics;
 //! - [`model`]: the result model every output renders from;
+//! - [`points`]: how an exercise's points are shared among its tests;
 //! - [`report`]: the output formats;
-//! - [`grade`]: the whole course; [`verify`]: the instructor's checks.
+//! - [`grade`]: the whole course, in parallel, with [`cache`] for unchanged exercises;
+//! - [`submission`]: grading a submission against the instructor's copy, and the seal;
+//! - [`verify`]: the instructor's checks.
 
+pub mod cache;
 pub mod discover;
 pub mod grade;
 pub mod manifest;
 pub mod model;
 pub mod parse;
+pub mod points;
 pub mod process;
 pub mod report;
 pub mod runner;
+pub mod submission;
 pub mod tools;
 pub mod verify;

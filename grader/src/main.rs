@@ -1,18 +1,19 @@
 //! The grader's command line.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use grader::discover::{Course, Variant};
 use grader::grade;
-use grader::model::Status;
-use grader::report::human;
+use grader::model::{CourseReport, Runner, Status};
+use grader::report::{self, github, human, Format};
 use grader::runner::{Phase, Settings};
+use grader::submission;
 use grader::tools::{MissingTool, RunnerChoice, Toolbox};
 use grader::verify;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Every graded exercise passes (or `verify` found nothing wrong).
 const EXIT_DONE: u8 = 0;
@@ -30,11 +31,12 @@ const EXIT_INFRASTRUCTURE: u8 = 3;
         what passes, the first failing test of the next exercise with its message, and a hint.\n\n\
         Each exercise is compiled for wasm32 and its tests are run with `wasm-pack test` in \
         headless Chromium (or Node.js when no browser is installed and the exercise allows it).",
-    after_help = "Exit status: 0 every exercise passes; 1 some exercise does not pass yet; \
+    after_help = "Exit status: 0 every exercise passes (grade: the pass mark is reached); 1 not yet; \
         2 the command line was wrong; 3 a tool or browser is missing.\n\n\
         Examples:\n  cargo run -p grader                       grade everything\n  \
         cargo run -p grader -- run typed_views     every test of one exercise\n  \
-        cargo run -p grader -- verify              instructors: solutions pass, stubs fail"
+        cargo run -p grader -- verify              instructors: solutions pass, stubs fail\n  \
+        grader grade --course submission --reference pristine --format junit --output results.xml"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -55,6 +57,22 @@ struct Cli {
     /// Do not `cargo install` missing tools; print the command instead.
     #[arg(long, global = true)]
     no_install: bool,
+
+    /// How to write the results.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    format: Format,
+
+    /// Write the results (in --format) to FILE; the terminal still gets the human report.
+    #[arg(long, global = true, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Grade this many exercises at the same time.
+    #[arg(short = 'j', long, global = true, value_name = "N", default_value_t = 1)]
+    jobs: usize,
+
+    /// Regrade every exercise, even those unchanged since they were last graded.
+    #[arg(long, global = true)]
+    no_cache: bool,
 }
 
 #[derive(Subcommand)]
@@ -69,8 +87,27 @@ enum Command {
         #[arg(long)]
         solution: bool,
     },
+    /// For classroom CI: grade everything, capstone included, for points; never asks anything.
+    Grade {
+        /// The instructor's pristine copy of the course: its tests, harnesses, Cargo.toml files
+        /// and manifest are used instead of the submission's, and every difference is flagged.
+        #[arg(long, value_name = "DIR")]
+        reference: Option<PathBuf>,
+        /// Where to stage the submission with --reference (default: <reference>/target/grader-submission).
+        #[arg(long, value_name = "DIR")]
+        work_dir: Option<PathBuf>,
+        /// Stop grading after this many seconds; what was not graded is reported as such.
+        #[arg(long, value_name = "SECS")]
+        time_budget: Option<u64>,
+        /// The score that passes, in percent (default: course.toml's defaults.pass_mark).
+        #[arg(long, value_name = "PERCENT")]
+        pass_mark: Option<f64>,
+    },
     /// For instructors: the manifest and crates agree, every solution passes, every stub fails.
     Verify,
+    /// For instructors: record the hashes of every protected file (tests, harnesses, manifests)
+    /// in course.seal.json, so the grader warns a student who edits one.
+    Seal,
 }
 
 fn main() -> ExitCode {
@@ -97,28 +134,38 @@ fn run(cli: Cli) -> Result<u8> {
         Some(dir) => Course::open(dir)?,
         None => Course::locate(&std::env::current_dir()?)?,
     };
-    if matches!(cli.command, Some(Command::Verify)) {
-        // Layout problems need no tools: report them before installing any.
-        let layout = verify::check_layout(&course);
-        if !verify::passed(&layout) {
-            print_findings(&layout);
-            return Ok(EXIT_NOT_DONE);
+    let options = cli_options(&cli);
+    match cli.command {
+        Some(Command::Verify) => {
+            // Layout problems need no tools: report them before installing any.
+            let layout = verify::check_layout(&course);
+            if !verify::passed(&layout) {
+                print_findings(&layout);
+                return Ok(EXIT_NOT_DONE);
+            }
         }
+        Some(Command::Seal) => {
+            let count = submission::seal(&course.root, &course.manifest)?;
+            println!("sealed {count} protected files in {}", submission::SEAL_FILE);
+            return Ok(EXIT_DONE);
+        }
+        Some(Command::Grade { reference, work_dir, time_budget, pass_mark }) => {
+            return grade_submission(&options, course, reference, work_dir, time_budget, pass_mark);
+        }
+        _ => {}
     }
-    let toolbox = Toolbox::prepare(&course.root, cli.runner, !cli.no_install)?;
-    let settings = Settings {
-        toolbox,
-        test_timeout: cli.timeout.map(Duration::from_secs),
-        build_timeout: Duration::from_secs(course.manifest.defaults.build_timeout_secs),
-    };
-    let mut progress = Progress::new();
+    let settings = settings(&course, &options, None)?;
+    let progress = Progress::new();
     let mut stdout = anstream::stdout();
 
     match cli.command.unwrap_or(Command::Check) {
         Command::Check => {
-            let report = grade::grade_course(&course, &settings, &mut |name, phase| progress.show(name, phase));
+            let mut report = grade::grade_course(&course, &settings, &options.grading, &|name, phase| {
+                progress.show(name, phase)
+            });
             progress.clear();
-            write!(stdout, "{}", human::course(&report))?;
+            report.findings = submission::check_seal(&course.root, &course.manifest);
+            publish(&report, &options)?;
             Ok(if report.has_infrastructure_error() {
                 EXIT_INFRASTRUCTURE
             } else if report.all_passed() {
@@ -133,7 +180,7 @@ fn run(cli: Cli) -> Result<u8> {
             for notice in &settings.toolbox.notices {
                 writeln!(stdout, "note: {notice}")?;
             }
-            let reports = grade::grade_exercises(&course, &selected, variant, &settings, &mut |name, phase| {
+            let reports = grade::grade_exercises(&course, &selected, variant, &settings, &options.grading, &|name, phase| {
                 progress.show(name, phase)
             });
             progress.clear();
@@ -149,12 +196,125 @@ fn run(cli: Cli) -> Result<u8> {
             })
         }
         Command::Verify => {
-            let findings = verify::verify(&course, &settings, &mut |name, phase| progress.show(name, phase));
+            let findings =
+                verify::verify(&course, &settings, &mut |name, phase| progress.show(name, phase));
             progress.clear();
             print_findings(&findings);
             Ok(if verify::passed(&findings) { EXIT_DONE } else { EXIT_NOT_DONE })
         }
+        Command::Grade { .. } | Command::Seal => unreachable!("handled above"),
     }
+}
+
+/// The options every command shares.
+struct Options {
+    runner: RunnerChoice,
+    timeout: Option<u64>,
+    install: bool,
+    format: Format,
+    output: Option<PathBuf>,
+    grading: grade::Options,
+}
+
+fn cli_options(cli: &Cli) -> Options {
+    Options {
+        runner: cli.runner,
+        timeout: cli.timeout,
+        install: !cli.no_install,
+        format: cli.format,
+        output: cli.output.clone(),
+        grading: grade::Options { jobs: cli.jobs.max(1), cache: !cli.no_cache, capstone_always: false },
+    }
+}
+
+fn settings(course: &Course, options: &Options, deadline: Option<Instant>) -> Result<Settings> {
+    Ok(Settings {
+        toolbox: Toolbox::prepare(&course.root, options.runner, options.install)?,
+        test_timeout: options.timeout.map(Duration::from_secs),
+        build_timeout: Duration::from_secs(course.manifest.defaults.build_timeout_secs),
+        deadline,
+    })
+}
+
+/// `grader grade`: always writes a result, whatever goes wrong.
+fn grade_submission(
+    options: &Options,
+    submitted: Course,
+    reference: Option<PathBuf>,
+    work_dir: Option<PathBuf>,
+    time_budget: Option<u64>,
+    pass_mark: Option<f64>,
+) -> Result<u8> {
+    let started = Instant::now();
+    let deadline = time_budget.map(|secs| started + Duration::from_secs(secs));
+    let grading = grade::Options { capstone_always: true, ..options.grading.clone() };
+    // Graded where it is, or staged from the reference plus the student's editable files.
+    let staged = match &reference {
+        None => Ok((submitted.clone(), Vec::new())),
+        Some(reference) => {
+            let work = work_dir.unwrap_or_else(|| reference.join("target").join("grader-submission"));
+            submission::stage(&submitted.root, reference, &work)
+                .and_then(|staged| Ok((Course::open(&staged.root)?, staged.findings)))
+        }
+    };
+    let progress = Progress::new();
+    let mut report = match staged {
+        Err(error) => grade::ungraded_course(&submitted, Runner::Chrome, &format!("{error:#}")),
+        Ok((course, findings)) => {
+            let mut report = match settings(&course, options, deadline) {
+                Ok(settings) => {
+                    grade::grade_course(&course, &settings, &grading, &|name, phase| progress.show(name, phase))
+                }
+                Err(error) => {
+                    let runner = if options.runner == RunnerChoice::Node { Runner::Node } else { Runner::Chrome };
+                    grade::ungraded_course(&course, runner, &format!("{error:#}"))
+                }
+            };
+            report.findings = findings;
+            report
+        }
+    };
+    progress.clear();
+    if let Some(mark) = pass_mark {
+        report.pass_mark = mark.clamp(0.0, 100.0);
+    }
+    report.duration = started.elapsed();
+    publish(&report, options)?;
+    Ok(if report.has_infrastructure_error() {
+        EXIT_INFRASTRUCTURE
+    } else if report.reached_pass_mark() {
+        EXIT_DONE
+    } else {
+        EXIT_NOT_DONE
+    })
+}
+
+/// Writes the report where it was asked for: the chosen format to --output
+/// (the terminal then gets the human report) or to the terminal; under
+/// GitHub Actions also the job summary and annotations.
+fn publish(report: &CourseReport, options: &Options) -> Result<()> {
+    let mut stdout = anstream::stdout();
+    match &options.output {
+        Some(file) => {
+            std::fs::write(file, report::render(options.format, report))
+                .with_context(|| format!("cannot write the results to {}", file.display()))?;
+            write!(stdout, "{}", human::course(report))?;
+            writeln!(stdout, "Results ({:?}) written to {}.", options.format, file.display())?;
+        }
+        None => write!(stdout, "{}", report::render(options.format, report))?,
+    }
+    if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+        write!(stdout, "{}", github::annotations(report))?;
+    }
+    if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()) {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&summary)
+            .with_context(|| format!("cannot append to $GITHUB_STEP_SUMMARY ({})", summary.to_string_lossy()))?;
+        file.write_all(github::summary(report).as_bytes())?;
+    }
+    Ok(())
 }
 
 fn print_findings(findings: &[verify::Finding]) {
@@ -183,7 +343,7 @@ impl Progress {
         Progress { enabled: std::io::stderr().is_terminal() }
     }
 
-    fn show(&mut self, name: &str, phase: Phase) {
+    fn show(&self, name: &str, phase: Phase) {
         if self.enabled {
             let doing = match phase {
                 Phase::Building => "compiling for wasm32 (the first build takes about a minute)",
@@ -193,7 +353,7 @@ impl Progress {
         }
     }
 
-    fn clear(&mut self) {
+    fn clear(&self) {
         if self.enabled {
             eprint!("\r\x1b[2K");
         }

@@ -3,7 +3,7 @@
 
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 pub const MANIFEST_FILE: &str = "course.toml";
@@ -35,13 +35,20 @@ pub struct Defaults {
     /// Wall-clock limit on compiling one exercise; the first build compiles
     /// wasm-bindgen and its dependencies, which is slow on a small machine.
     pub build_timeout_secs: u64,
+    /// The score that passes, in percent of the maximum (`grader grade`).
+    pub pass_mark: f64,
 }
 
 impl Default for Defaults {
     fn default() -> Self {
-        Defaults { points: 10, test_timeout_secs: 60, build_timeout_secs: 600 }
+        Defaults { points: 10, test_timeout_secs: 60, build_timeout_secs: 600, pass_mark: 100.0 }
     }
 }
+
+/// Files of an exercise crate a student may change, relative to the crate,
+/// when course.toml does not say: the sources. Everything else (tests, JS
+/// harnesses, Cargo.toml) is the instructor's and is graded as shipped.
+pub const DEFAULT_EDITABLE: &[&str] = &["src/**"];
 
 /// Where an exercise's tests can run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -67,6 +74,24 @@ pub struct ExerciseEntry {
     pub env: TestEnv,
     pub points: Option<u32>,
     pub test_timeout_secs: Option<u64>,
+    /// Relative weights of tests by name; a test not listed weighs 1.
+    #[serde(default)]
+    pub test_weights: BTreeMap<String, f64>,
+    /// Globs, relative to the crate, of the files a student edits
+    /// (default [`DEFAULT_EDITABLE`]).
+    #[serde(default)]
+    pub editable: Vec<String>,
+}
+
+impl ExerciseEntry {
+    /// The globs of files a student may edit, relative to the crate.
+    pub fn editable_globs(&self) -> Vec<String> {
+        if self.editable.is_empty() {
+            DEFAULT_EDITABLE.iter().map(|glob| glob.to_string()).collect()
+        } else {
+            self.editable.clone()
+        }
+    }
 }
 
 /// The capstone: one crate, graded milestone by milestone, each milestone a
@@ -79,6 +104,9 @@ pub struct CapstoneEntry {
     pub title: String,
     #[serde(default = "any_env")]
     pub env: TestEnv,
+    /// As for an exercise: the files of the capstone crate a student edits.
+    #[serde(default)]
+    pub editable: Vec<String>,
     /// In the order a student works through them.
     #[serde(rename = "milestone", default)]
     pub milestones: Vec<MilestoneEntry>,
@@ -94,6 +122,8 @@ pub struct MilestoneEntry {
     pub hint: String,
     pub points: Option<u32>,
     pub test_timeout_secs: Option<u64>,
+    #[serde(default)]
+    pub test_weights: BTreeMap<String, f64>,
 }
 
 fn any_env() -> TestEnv {
@@ -125,6 +155,9 @@ impl Manifest {
             if !dirs.insert(exercise.dir.as_str()) {
                 bail!("exercise directory `{}` is listed twice", exercise.dir);
             }
+            if exercise.test_weights.values().any(|w| !(w.is_finite() && *w >= 0.0)) {
+                bail!("exercise `{}`: test_weights must be numbers ≥ 0", exercise.name);
+            }
             if exercise.dir.contains(['/', '\\']) || exercise.dir.starts_with('.') {
                 bail!(
                     "exercise `{}`: `dir` must be a plain directory name under exercises/, not `{}`",
@@ -132,6 +165,9 @@ impl Manifest {
                     exercise.dir
                 );
             }
+        }
+        if !(0.0..=100.0).contains(&self.defaults.pass_mark) {
+            bail!("defaults.pass_mark is a percentage, 0 to 100, not {}", self.defaults.pass_mark);
         }
         Ok(())
     }
@@ -156,6 +192,8 @@ impl Manifest {
                 env: capstone.env,
                 points: m.points,
                 test_timeout_secs: m.test_timeout_secs,
+                test_weights: m.test_weights.clone(),
+                editable: capstone.editable.clone(),
             })
             .collect()
     }

@@ -1,12 +1,13 @@
 //! The result model: what grading found, built once per run. Every output
-//! format (the human report now; JSON, JUnit and Gradescope later) renders
-//! from these types and never re-derives anything from raw output.
+//! format (human, JSON, JUnit, Gradescope, GitHub) renders from these types
+//! and never re-derives anything from raw output. It is also what the cache
+//! stores, so it reads back exactly as it was written.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 /// The outcome of one exercise (or of the capstone).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Every test ran and passed.
@@ -18,7 +19,7 @@ pub enum Status {
 }
 
 /// Why an exercise could not be graded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// The student's crate (or its tests) does not compile.
@@ -40,23 +41,26 @@ impl ErrorKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GradeError {
     pub kind: ErrorKind,
     /// What went wrong and what to do next, for a person.
     pub message: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TestStatus {
     Pass,
     Fail,
     Ignored,
+    /// Declared in a test file but never run: the crate did not compile,
+    /// or the run stopped (a timeout) before reaching it.
+    NotRun,
 }
 
 /// One `#[wasm_bindgen_test]` function.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TestReport {
     pub name: String,
     pub status: TestStatus,
@@ -64,10 +68,29 @@ pub struct TestReport {
     pub message: Option<String>,
     /// `file:line:column` of the panic, when the runner reported one.
     pub location: Option<String>,
+    /// What the test printed (its timing lines), if anything.
+    pub output: Option<String>,
+    /// The test's share of its exercise's points, and what it earned.
+    pub max_points: f64,
+    pub points: f64,
+}
+
+impl TestReport {
+    pub fn new(name: impl Into<String>, status: TestStatus) -> TestReport {
+        TestReport {
+            name: name.into(),
+            status,
+            message: None,
+            location: None,
+            output: None,
+            max_points: 0.0,
+            points: 0.0,
+        }
+    }
 }
 
 /// Which engine ran the tests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Runner {
     Chrome,
@@ -84,7 +107,7 @@ impl Runner {
 }
 
 /// Everything known about one graded crate.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExerciseReport {
     pub name: String,
     pub title: String,
@@ -94,7 +117,10 @@ pub struct ExerciseReport {
     pub crate_dir: String,
     /// The file a student edits, relative to the course root.
     pub source_file: String,
-    pub points: u32,
+    /// The exercise's weight in the course (course.toml), and what the
+    /// passing tests earned of it.
+    pub max_points: f64,
+    pub points: f64,
     pub status: Status,
     pub error: Option<GradeError>,
     /// In the order the test files declare them.
@@ -102,8 +128,11 @@ pub struct ExerciseReport {
     /// Information the tests printed for the student (timings), never graded.
     pub notes: Vec<String>,
     pub runner: Runner,
-    #[serde(serialize_with = "as_millis")]
+    #[serde(with = "millis")]
     pub duration: Duration,
+    /// Taken from the cache: nothing it depends on changed since it was graded.
+    #[serde(default)]
+    pub cached: bool,
 }
 
 impl ExerciseReport {
@@ -117,13 +146,13 @@ impl ExerciseReport {
 }
 
 /// The capstone's place in the course.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum CapstoneStatus {
     /// The course ships no graded capstone yet.
     NotAvailable { name: String, title: String },
     /// Waiting for the exercises: `remaining` still to pass.
-    Locked { name: String, title: String, remaining: usize, milestones: Vec<String> },
+    Locked { name: String, title: String, remaining: usize, milestones: Vec<String>, milestone_points: Vec<f64> },
     /// Every exercise passes, so each milestone was graded.
     Graded { name: String, title: String, milestones: Vec<ExerciseReport> },
 }
@@ -146,14 +175,44 @@ impl CapstoneStatus {
     }
 }
 
+/// A file of the submission that differs from the instructor's reference
+/// copy (`grade --reference`): graded with the reference's version instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Relative to the course root.
+    pub path: String,
+    pub change: Change,
+    /// What was done about it, for a person.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    /// The student's copy differs from the reference.
+    Modified,
+    /// The student's copy is missing.
+    Removed,
+    /// A file the reference does not have, where only reference files belong
+    /// (a new test file, a `build.rs`).
+    Added,
+}
+
 /// One grading run over the course.
 #[derive(Debug, Clone, Serialize)]
 pub struct CourseReport {
+    pub title: String,
     pub runner: Runner,
     /// Said to the student before the results, e.g. why Node.js was used.
     pub notices: Vec<String>,
     pub exercises: Vec<ExerciseReport>,
     pub capstone: Option<CapstoneStatus>,
+    /// Protected files the submission changed (empty without `--reference`).
+    pub findings: Vec<Finding>,
+    /// The score needed to pass, as a percentage of the maximum.
+    pub pass_mark: f64,
+    #[serde(with = "millis")]
+    pub duration: Duration,
 }
 
 impl CourseReport {
@@ -179,8 +238,83 @@ impl CourseReport {
     pub fn has_infrastructure_error(&self) -> bool {
         self.graded().any(|e| e.error.as_ref().is_some_and(|err| err.kind.is_infrastructure()))
     }
+
+    /// Every exercise and every capstone milestone, graded or not: a locked
+    /// capstone still has points to earn.
+    pub fn max_score(&self) -> f64 {
+        let locked: f64 = match &self.capstone {
+            Some(CapstoneStatus::Locked { milestone_points, .. }) => milestone_points.iter().sum(),
+            _ => 0.0,
+        };
+        self.graded().map(|e| e.max_points).sum::<f64>() + locked
+    }
+
+    pub fn score(&self) -> f64 {
+        self.graded().map(|e| e.points).sum()
+    }
+
+    /// Whether the score reaches the pass mark.
+    pub fn reached_pass_mark(&self) -> bool {
+        let max = self.max_score();
+        max == 0.0 || self.score() >= max * self.pass_mark / 100.0 - 1e-9
+    }
 }
 
-fn as_millis<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_u64(duration.as_millis() as u64)
+/// Durations as whole milliseconds.
+mod millis {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    pub fn serialize<S: Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(duration.as_millis() as u64)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
+        u64::deserialize(deserializer).map(Duration::from_millis)
+    }
+}
+
+/// Builders for the unit tests of the modules that render or score reports.
+#[cfg(test)]
+pub mod fixtures {
+    use super::*;
+
+    pub fn exercise(name: &str, status: Status, tests: Vec<TestReport>, error: Option<GradeError>) -> ExerciseReport {
+        let mut report = ExerciseReport {
+            name: name.into(),
+            title: format!("{name} title"),
+            concept: "concept".into(),
+            hint: format!("hint for {name}"),
+            crate_dir: format!("exercises/{name}"),
+            source_file: format!("exercises/{name}/src/lib.rs"),
+            max_points: 10.0,
+            points: 0.0,
+            status,
+            error,
+            tests,
+            notes: vec![],
+            runner: Runner::Chrome,
+            duration: Duration::from_millis(1200),
+            cached: false,
+        };
+        crate::points::award(&mut report, &Default::default());
+        report
+    }
+
+    pub fn test(name: &str, status: TestStatus, message: Option<&str>) -> TestReport {
+        TestReport { message: message.map(Into::into), ..TestReport::new(name, status) }
+    }
+
+    pub fn course(exercises: Vec<ExerciseReport>, capstone: Option<CapstoneStatus>) -> CourseReport {
+        CourseReport {
+            title: "test course".into(),
+            runner: Runner::Chrome,
+            notices: vec![],
+            exercises,
+            capstone,
+            findings: vec![],
+            pass_mark: 50.0,
+            duration: Duration::from_secs(3),
+        }
+    }
 }

@@ -23,8 +23,12 @@ pub struct TestRun {
 pub fn parse_test_output(output: &str) -> TestRun {
     let mut run = TestRun::default();
     let lines: Vec<&str> = output.lines().collect();
+    // What each test printed, by the `Invoking test:` line that precedes it.
+    let mut printed: Vec<(String, String)> = Vec::new();
     for (index, line) in lines.iter().enumerate() {
-        if let Some(test) = parse_test_line(line) {
+        if let Some(name) = line.strip_prefix("Invoking test: ") {
+            printed.push((name.trim().to_string(), String::new()));
+        } else if let Some(test) = parse_test_line(line) {
             run.tests.push(test);
         } else if line.starts_with("test result:") {
             run.summaries += 1;
@@ -36,6 +40,15 @@ pub fn parse_test_output(output: &str) -> TestRun {
             run.runner_timed_out = true;
         } else if let Some(note) = line.trim_start().strip_prefix("timing: ") {
             run.notes.push(note.trim_end().to_string());
+            if let Some((_, output)) = printed.last_mut() {
+                output.push_str(line.trim());
+                output.push('\n');
+            }
+        }
+    }
+    for (name, output) in printed.into_iter().filter(|(_, output)| !output.is_empty()) {
+        if let Some(test) = run.tests.iter_mut().find(|t| t.name == name) {
+            test.output = Some(output.trim_end().to_string());
         }
     }
     for (name, section) in failure_sections(&lines) {
@@ -58,7 +71,7 @@ fn parse_test_line(line: &str) -> Option<TestReport> {
         "ignored" => TestStatus::Ignored,
         _ => return None,
     };
-    Some(TestReport { name: name.trim().to_string(), status, message: None, location: None })
+    Some(TestReport::new(name.trim(), status))
 }
 
 /// The runner's skip notice, joined into one sentence.

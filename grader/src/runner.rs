@@ -11,6 +11,7 @@ use crate::discover::{Course, Exercise, Variant};
 use crate::manifest::TestEnv;
 use crate::model::{ErrorKind, ExerciseReport, GradeError, Runner, Status, TestReport, TestStatus};
 use crate::parse::{first_compile_error, parse_test_output, TestRun};
+use crate::points;
 use crate::process::{run_limited, Finished};
 use crate::tools::Toolbox;
 use std::process::Command;
@@ -23,6 +24,18 @@ pub struct Settings {
     /// Overrides every exercise's test time limit.
     pub test_timeout: Option<Duration>,
     pub build_timeout: Duration,
+    /// When the whole run's time budget ends: no step runs past it.
+    pub deadline: Option<Instant>,
+}
+
+impl Settings {
+    /// `limit`, or less if the run's time budget ends sooner.
+    pub fn limit(&self, limit: Duration) -> Duration {
+        match self.deadline {
+            Some(deadline) => limit.min(deadline.saturating_duration_since(Instant::now())),
+            None => limit,
+        }
+    }
 }
 
 /// What the grader is doing, for a progress display.
@@ -42,26 +55,7 @@ pub fn grade(
     on_phase: &mut dyn FnMut(Phase),
 ) -> ExerciseReport {
     let started = Instant::now();
-    let runner = settings.toolbox.runner;
-    let crate_dir = exercise.crate_dir(variant);
-    let source = crate_dir.join("src").join("lib.rs");
-    let entry = &exercise.entry;
-    let mut report = ExerciseReport {
-        name: entry.name.clone(),
-        title: entry.title.clone(),
-        concept: entry.concept.clone(),
-        hint: entry.hint.trim().to_string(),
-        crate_dir: course.relative(crate_dir),
-        source_file: course.relative(&source),
-        points: course.manifest.points(entry),
-        status: Status::Error,
-        error: None,
-        tests: Vec::new(),
-        notes: Vec::new(),
-        runner,
-        duration: Duration::ZERO,
-    };
-
+    let mut report = blank_report(course, exercise, variant, settings.toolbox.runner);
     let outcome = run_stages(course, exercise, variant, settings, on_phase, &mut report.notes);
     match outcome {
         Ok(tests) => {
@@ -71,11 +65,54 @@ pub fn grade(
         }
         Err((error, tests)) => {
             report.error = Some(error);
-            report.tests = tests;
+            report.tests = with_unrun(tests, &exercise.declared_tests());
         }
     }
+    points::award(&mut report, &exercise.entry.test_weights);
     report.duration = started.elapsed();
     report
+}
+
+/// The report of an exercise that was not graded at all, for `error`.
+pub fn not_graded(course: &Course, exercise: &Exercise, variant: Variant, runner: Runner, error: GradeError) -> ExerciseReport {
+    let mut report = blank_report(course, exercise, variant, runner);
+    report.error = Some(error);
+    report.tests = with_unrun(Vec::new(), &exercise.declared_tests());
+    points::award(&mut report, &exercise.entry.test_weights);
+    report
+}
+
+fn blank_report(course: &Course, exercise: &Exercise, variant: Variant, runner: Runner) -> ExerciseReport {
+    let crate_dir = exercise.crate_dir(variant);
+    let entry = &exercise.entry;
+    ExerciseReport {
+        name: entry.name.clone(),
+        title: entry.title.clone(),
+        concept: entry.concept.clone(),
+        hint: entry.hint.trim().to_string(),
+        crate_dir: course.relative(crate_dir),
+        source_file: course.relative(&crate_dir.join("src").join("lib.rs")),
+        max_points: course.manifest.points(entry).into(),
+        points: 0.0,
+        status: Status::Error,
+        error: None,
+        tests: Vec::new(),
+        notes: Vec::new(),
+        runner,
+        duration: Duration::ZERO,
+        cached: false,
+    }
+}
+
+/// The tests that ran, then every declared test that did not, as not run:
+/// a crate that does not compile still lists what it would be graded on.
+fn with_unrun(mut tests: Vec<TestReport>, declared: &[String]) -> Vec<TestReport> {
+    for name in declared {
+        if !tests.iter().any(|t| t.name == *name) {
+            tests.push(TestReport::new(name.clone(), TestStatus::NotRun));
+        }
+    }
+    tests
 }
 
 type StageError = (GradeError, Vec<TestReport>);
@@ -124,11 +161,12 @@ fn run_stages(
         .args(&target_args)
         .env("PATH", &settings.toolbox.child_path)
         .env("CARGO_TERM_COLOR", "never");
-    let built = run_tool(build, settings.build_timeout, "cargo")?;
+    let build_limit = settings.limit(settings.build_timeout);
+    let built = run_tool(build, build_limit, "cargo")?;
     if built.timed_out {
         return Err(error(
             ErrorKind::Timeout,
-            format!("compiling took longer than {} s and was stopped", settings.build_timeout.as_secs()),
+            format!("compiling took longer than {} s and was stopped", build_limit.as_secs()),
         ));
     }
     if !built.success() {
@@ -137,9 +175,11 @@ fn run_stages(
     }
 
     on_phase(Phase::Testing);
-    let limit = settings
-        .test_timeout
-        .unwrap_or_else(|| Duration::from_secs(course.manifest.test_timeout_secs(&exercise.entry)));
+    let limit = settings.limit(
+        settings
+            .test_timeout
+            .unwrap_or_else(|| Duration::from_secs(course.manifest.test_timeout_secs(&exercise.entry))),
+    );
     let tested = run_tool(wasm_pack_test(crate_dir, settings, limit, &target_args), limit, "wasm-pack")?;
     let run = parse_test_output(&format!("{}\n{}", tested.stdout, tested.stderr));
     classify(exercise, runner, limit, &tested, run, notes)

@@ -20,6 +20,12 @@ pub fn course(report: &CourseReport) -> String {
         let _ = writeln!(out, "{YELLOW}note:{YELLOW:#} {notice}");
     }
     let _ = writeln!(out, "Graded in {}.\n", report.runner.describe());
+    for finding in &report.findings {
+        let _ = writeln!(out, "{YELLOW}warning:{YELLOW:#} {}", finding.message);
+    }
+    if !report.findings.is_empty() {
+        out.push('\n');
+    }
     let milestones = report.capstone.iter().flat_map(|c| c.graded());
     let width = report.exercises.iter().chain(milestones.clone()).map(|e| e.name.len()).max().unwrap_or(0);
     let status_width =
@@ -45,16 +51,22 @@ pub fn course(report: &CourseReport) -> String {
         }
         let _ = writeln!(
             out,
-            "\n{BOLD}{done} of {total} done{BOLD:#} — next: {} (edit {})",
-            next.name, next.source_file
+            "\n{BOLD}{done} of {total} done{BOLD:#} — next: {} (edit {}). {}",
+            next.name,
+            next.source_file,
+            score_text(report)
         );
     } else {
-        let _ = writeln!(out, "\n{GREEN}{done} of {total} done{GREEN:#} — everything passes.");
+        let _ = writeln!(out, "\n{GREEN}{done} of {total} done{GREEN:#} — everything passes. {}", score_text(report));
     }
     if let Some(capstone) = &report.capstone {
         let _ = writeln!(out, "{}", capstone_line(capstone));
     }
     out
+}
+
+fn score_text(report: &CourseReport) -> String {
+    format!("{} of {} points.", super::points(report.score()), super::points(report.max_score()))
 }
 
 /// Everything about one exercise: every test, every failure message.
@@ -139,6 +151,7 @@ fn test_mark(status: TestStatus) -> (&'static str, Style) {
         TestStatus::Pass => ("✓", GREEN),
         TestStatus::Fail => ("✗", RED),
         TestStatus::Ignored => ("-", YELLOW),
+        TestStatus::NotRun => ("·", DIM),
     }
 }
 
@@ -147,7 +160,7 @@ fn capstone_line(capstone: &CapstoneStatus) -> String {
         CapstoneStatus::NotAvailable { name, title } => {
             format!("Capstone {name} ({title}): not yet available in this version of the course.")
         }
-        CapstoneStatus::Locked { name, title, remaining, milestones } => format!(
+        CapstoneStatus::Locked { name, title, remaining, milestones, .. } => format!(
             "Capstone {name} ({title}): unlocks when the last {remaining} exercise(s) pass. \
              Milestones: {}.",
             milestones.join("; ")
@@ -166,30 +179,8 @@ fn indent_after_first(text: &str, indent: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{GradeError, Runner, TestReport};
-    use std::time::Duration;
-
-    fn exercise(name: &str, status: Status, tests: Vec<TestReport>, error: Option<GradeError>) -> ExerciseReport {
-        ExerciseReport {
-            name: name.into(),
-            title: format!("{name} title"),
-            concept: "concept".into(),
-            hint: format!("hint for {name}"),
-            crate_dir: format!("exercises/{name}"),
-            source_file: format!("exercises/{name}/src/lib.rs"),
-            points: 10,
-            status,
-            error,
-            tests,
-            notes: vec![],
-            runner: Runner::Chrome,
-            duration: Duration::from_millis(1200),
-        }
-    }
-
-    fn test(name: &str, status: TestStatus, message: Option<&str>) -> TestReport {
-        TestReport { name: name.into(), status, message: message.map(Into::into), location: None }
-    }
+    use crate::model::fixtures::{course as course_of, exercise, test};
+    use crate::model::{Change, Finding, GradeError, Runner};
 
     fn plain(text: &str) -> String {
         anstream::adapter::strip_str(text).to_string()
@@ -197,10 +188,8 @@ mod tests {
 
     #[test]
     fn the_first_unfinished_exercise_shows_its_first_failure_and_hint() {
-        let report = CourseReport {
-            runner: Runner::Chrome,
-            notices: vec![],
-            exercises: vec![
+        let report = course_of(
+            vec![
                 exercise("first", Status::Pass, vec![test("a", TestStatus::Pass, None)], None),
                 exercise(
                     "second",
@@ -219,13 +208,14 @@ mod tests {
                     Some(GradeError { kind: ErrorKind::Compile, message: "does not compile".into() }),
                 ),
             ],
-            capstone: Some(CapstoneStatus::Locked {
+            Some(CapstoneStatus::Locked {
                 name: "mix".into(),
                 title: "editor".into(),
                 remaining: 2,
                 milestones: vec!["Buffer".into(), "Search".into()],
+                milestone_points: vec![20.0, 10.0],
             }),
-        };
+        );
         let text = plain(&course(&report));
         assert!(text.contains("✓ first   1/1 tests         first title"), "{text}");
         assert!(text.contains("✗ second  1/3 tests         second title"), "{text}");
@@ -243,11 +233,9 @@ mod tests {
 
     #[test]
     fn once_the_exercises_pass_the_capstone_milestones_are_listed_and_next() {
-        let report = CourseReport {
-            runner: Runner::Chrome,
-            notices: vec![],
-            exercises: vec![exercise("only", Status::Pass, vec![test("a", TestStatus::Pass, None)], None)],
-            capstone: Some(CapstoneStatus::Graded {
+        let report = course_of(
+            vec![exercise("only", Status::Pass, vec![test("a", TestStatus::Pass, None)], None)],
+            Some(CapstoneStatus::Graded {
                 name: "mix".into(),
                 title: "editor".into(),
                 milestones: vec![
@@ -255,7 +243,7 @@ mod tests {
                     exercise("mix/search", Status::Fail, vec![test("finds", TestStatus::Fail, Some("no match"))], None),
                 ],
             }),
-        };
+        );
         let text = plain(&course(&report));
         assert!(text.contains("· mix         capstone\n  ✓ mix/buffer  1/1 tests"), "{text}");
         assert!(text.contains("✗ mix/search  0/1 tests"), "{text}");
@@ -267,14 +255,38 @@ mod tests {
 
     #[test]
     fn a_finished_course_says_so() {
-        let report = CourseReport {
-            runner: Runner::Node,
-            notices: vec!["no browser".into()],
-            exercises: vec![exercise("only", Status::Pass, vec![test("a", TestStatus::Pass, None)], None)],
-            capstone: None,
-        };
+        let mut report = course_of(vec![exercise("only", Status::Pass, vec![test("a", TestStatus::Pass, None)], None)], None);
+        report.runner = Runner::Node;
+        report.notices = vec!["no browser".into()];
         let text = plain(&course(&report));
         assert!(text.starts_with("note: no browser\nGraded in Node.js."), "{text}");
-        assert!(text.contains("1 of 1 done — everything passes."), "{text}");
+        assert!(text.contains("1 of 1 done — everything passes. 10 of 10 points."), "{text}");
+    }
+
+    #[test]
+    fn points_and_changed_protected_files_are_shown() {
+        let mut report = course_of(
+            vec![exercise(
+                "only",
+                Status::Fail,
+                vec![test("a", TestStatus::Pass, None), test("b", TestStatus::Fail, Some("no"))],
+                None,
+            )],
+            Some(CapstoneStatus::Locked {
+                name: "mix".into(),
+                title: "editor".into(),
+                remaining: 1,
+                milestones: vec!["Buffer".into()],
+                milestone_points: vec![20.0],
+            }),
+        );
+        report.findings = vec![Finding {
+            path: "exercises/only/tests/t.rs".into(),
+            change: Change::Modified,
+            message: "exercises/only/tests/t.rs was changed; CI grades with the original".into(),
+        }];
+        let text = plain(&course(&report));
+        assert!(text.contains("0 of 1 done — next: only (edit exercises/only/src/lib.rs). 5 of 30 points."), "{text}");
+        assert!(text.contains("warning: exercises/only/tests/t.rs was changed; CI grades with the original"), "{text}");
     }
 }

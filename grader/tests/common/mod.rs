@@ -110,6 +110,13 @@ impl TempCourse {
         self.dir.path()
     }
 
+    /// A copy of a whole course tree (a student's clone of it).
+    pub fn copy_of(course: &Path) -> TempCourse {
+        let dir = tempfile::Builder::new().prefix("grader-submission-").tempdir().unwrap();
+        copy_tree(course, dir.path());
+        TempCourse { dir }
+    }
+
     /// Copies the real exercise `dir` and its solution.
     pub fn with_course_exercise(self, dir: &str) -> TempCourse {
         self.with_course_exercise_as(dir, dir)

@@ -1,0 +1,70 @@
+//! Points: an exercise's weight from course.toml, shared among its tests by
+//! their weights (equal unless `test_weights` says otherwise), earned by the
+//! tests that pass. Partial credit is the sum of what the passing tests earn.
+
+use crate::model::{ExerciseReport, TestStatus};
+use std::collections::BTreeMap;
+
+/// Fills in each test's share and what it earned, and the exercise's total.
+pub fn award(report: &mut ExerciseReport, weights: &BTreeMap<String, f64>) {
+    let weight = |name: &str| weights.get(name).copied().unwrap_or(1.0);
+    let total: f64 = report.tests.iter().map(|t| weight(&t.name)).sum();
+    let share = |w: f64| if total > 0.0 { report.max_points * w / total } else { 0.0 };
+    for test in &mut report.tests {
+        test.max_points = share(weight(&test.name));
+        test.points = if test.status == TestStatus::Pass { test.max_points } else { 0.0 };
+    }
+    // From the weights, not by adding shares: all passing is exactly the maximum.
+    let passed: f64 = report.tests.iter().filter(|t| t.status == TestStatus::Pass).map(|t| weight(&t.name)).sum();
+    report.points = share(passed);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Runner, Status, TestReport};
+    use std::time::Duration;
+
+    fn report(tests: &[(&str, TestStatus)]) -> ExerciseReport {
+        ExerciseReport {
+            name: "e".into(),
+            title: String::new(),
+            concept: String::new(),
+            hint: String::new(),
+            crate_dir: String::new(),
+            source_file: String::new(),
+            max_points: 12.0,
+            points: 0.0,
+            status: Status::Fail,
+            error: None,
+            tests: tests.iter().map(|(name, status)| TestReport::new(*name, *status)).collect(),
+            notes: Vec::new(),
+            runner: Runner::Chrome,
+            duration: Duration::ZERO,
+            cached: false,
+        }
+    }
+
+    #[test]
+    fn equal_shares_by_default_and_partial_credit() {
+        let mut r = report(&[("a", TestStatus::Pass), ("b", TestStatus::Fail), ("c", TestStatus::Pass)]);
+        award(&mut r, &BTreeMap::new());
+        assert_eq!(r.tests.iter().map(|t| t.max_points).collect::<Vec<_>>(), [4.0, 4.0, 4.0]);
+        assert_eq!(r.points, 8.0);
+    }
+
+    #[test]
+    fn weights_shift_the_shares_and_unrun_tests_earn_nothing() {
+        let mut r = report(&[("a", TestStatus::Pass), ("b", TestStatus::NotRun), ("c", TestStatus::Ignored)]);
+        award(&mut r, &BTreeMap::from([("a".to_string(), 2.0)]));
+        assert_eq!(r.tests.iter().map(|t| t.max_points).collect::<Vec<_>>(), [6.0, 3.0, 3.0]);
+        assert_eq!(r.points, 6.0);
+    }
+
+    #[test]
+    fn no_tests_no_points() {
+        let mut r = report(&[]);
+        award(&mut r, &BTreeMap::new());
+        assert_eq!(r.points, 0.0);
+    }
+}

@@ -1,0 +1,105 @@
+//! `--format json`: the shape of Exercism's test-runner results, version 3
+//! (<https://exercism.org/docs/building/tooling/test-runners/interface>):
+//! a top-level status and message, and every test in file order with its
+//! name, status, message, captured output (capped, with a notice) and
+//! task id — here the exercise's place in the course, counting capstone
+//! milestones after the exercises. Added fields: points per test and in
+//! total, the pass mark, each exercise's summary and the tamper findings.
+
+use super::why_not_passed;
+use crate::model::{CourseReport, ExerciseReport, Status, TestStatus};
+use serde_json::{json, Value};
+
+/// Exercism caps a test's output at 500 characters.
+pub const OUTPUT_LIMIT: usize = 500;
+
+pub fn render(report: &CourseReport) -> String {
+    let graded: Vec<&ExerciseReport> = report.graded().collect();
+    let tests: Vec<Value> = graded
+        .iter()
+        .enumerate()
+        .flat_map(|(index, exercise)| {
+            exercise.tests.iter().map(move |test| {
+                let status = match test.status {
+                    TestStatus::Pass => "pass",
+                    TestStatus::Fail | TestStatus::Ignored => "fail",
+                    TestStatus::NotRun => "error",
+                };
+                let mut entry = json!({
+                    "name": format!("{}: {}", exercise.name, test.name),
+                    "status": status,
+                    "task_id": index + 1,
+                    "points": test.points,
+                    "max_points": test.max_points,
+                });
+                if let Some(message) = why_not_passed(exercise, test) {
+                    entry["message"] = message.into();
+                }
+                if let Some(output) = &test.output {
+                    entry["output"] = capped(output).into();
+                }
+                entry
+            })
+        })
+        .collect();
+    let (status, message) = overall(report);
+    let mut out = json!({
+        "version": 3,
+        "status": status,
+        "tests": tests,
+        "score": report.score(),
+        "max_score": report.max_score(),
+        "pass_mark": report.pass_mark,
+        "passed": report.reached_pass_mark(),
+        "runner": report.runner.describe(),
+        "duration_ms": report.duration.as_millis() as u64,
+        "exercises": graded.iter().enumerate().map(|(index, e)| json!({
+            "task_id": index + 1,
+            "name": e.name,
+            "title": e.title,
+            "status": e.status,
+            "error": e.error,
+            "points": e.points,
+            "max_points": e.max_points,
+            "tests_passed": e.passed_count(),
+            "tests": e.tests.len(),
+            "source_file": e.source_file,
+            "duration_ms": e.duration.as_millis() as u64,
+            "cached": e.cached,
+        })).collect::<Vec<_>>(),
+        "findings": report.findings,
+    });
+    if let Some(message) = message {
+        out["message"] = message.into();
+    }
+    serde_json::to_string_pretty(&out).expect("JSON values serialize") + "\n"
+}
+
+/// As Exercism defines them: `error` when no test could run at all (the
+/// message says why), `fail` when some test fails or errs, `pass` when all
+/// pass. Why a single exercise could not be graded is in its entry.
+fn overall(report: &CourseReport) -> (&'static str, Option<String>) {
+    let mut tests = report.graded().flat_map(|e| &e.tests).peekable();
+    let none_ran = tests.peek().is_none() || report.graded().flat_map(|e| &e.tests).all(|t| t.status == TestStatus::NotRun);
+    if none_ran {
+        let reasons: Vec<String> = report
+            .graded()
+            .filter_map(|e| e.error.as_ref().map(|error| format!("{}: {}", e.name, error.message)))
+            .collect();
+        let message = if reasons.is_empty() { "no test ran".to_string() } else { reasons.join("\n") };
+        return ("error", Some(message));
+    }
+    if report.graded().all(|e| e.status == Status::Pass) {
+        ("pass", None)
+    } else {
+        ("fail", None)
+    }
+}
+
+fn capped(output: &str) -> String {
+    if output.chars().count() <= OUTPUT_LIMIT {
+        return output.to_string();
+    }
+    let kept: String = output.chars().take(OUTPUT_LIMIT).collect();
+    format!("{kept}\n… Output was truncated. Please limit to {OUTPUT_LIMIT} chars.")
+}

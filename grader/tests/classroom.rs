@@ -1,0 +1,165 @@
+//! Classroom grading, end to end: a prepared submission — one exercise
+//! solved, one test file edited to pass (plus a dependency and a build
+//! script added), one exercise that loops forever, one that does not
+//! compile — graded with `grade --reference` against the pristine course,
+//! in every format, each read back by an independent reader.
+
+mod common;
+
+use common::{grader_with, require_tools, TempCourse};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+const EXERCISES: [(&str, &str); 4] = [
+    ("typed_views", "01_typed_views"),
+    ("batching", "02_batching"),
+    ("avoiding_copies", "03_avoiding_copies"),
+    ("struct_packing", "04_struct_packing"),
+];
+
+/// The instructor's pristine course, and a student's copy of it.
+fn reference_and_submission() -> (TempCourse, TempCourse) {
+    let mut reference = TempCourse::new();
+    for (_, dir) in EXERCISES {
+        reference = reference.with_course_exercise(dir);
+    }
+    let reference = reference.manifest(&EXERCISES);
+    // The looping exercise should not hold the test up for a minute.
+    let manifest = reference.read("course.toml").replace(
+        "dir = \"03_avoiding_copies\"\n",
+        "dir = \"03_avoiding_copies\"\ntest_timeout_secs = 10\n",
+    );
+    reference.write("course.toml", &manifest);
+
+    let submission = TempCourse::copy_of(reference.path());
+    // Solved.
+    submission.write("exercises/01_typed_views/src/lib.rs", &submission.read("solutions/01_typed_views/src/lib.rs"));
+    // A build script: it would break the build if it ran.
+    submission.write("exercises/01_typed_views/build.rs", "fn main() { panic!(\"the student's build script ran\") }\n");
+    // Does not compile.
+    let broken = submission.read("exercises/02_batching/src/lib.rs") + "\nfn broken( {\n";
+    submission.write("exercises/02_batching/src/lib.rs", &broken);
+    // Loops forever, in the student's own code.
+    let looping = submission
+        .read("solutions/03_avoiding_copies/src/lib.rs")
+        .replacen("pub fn ptr(&self) -> usize {", "pub fn ptr(&self) -> usize {\n        loop {}", 1);
+    submission.write("exercises/03_avoiding_copies/src/lib.rs", &looping);
+    // Tests rewritten to pass, and a dependency added.
+    submission.write(
+        "exercises/04_struct_packing/tests/struct_packing.rs",
+        "use wasm_bindgen_test::wasm_bindgen_test;\n#[wasm_bindgen_test]\nfn everything_is_fine() {}\n",
+    );
+    let cargo = submission.read("exercises/04_struct_packing/Cargo.toml") + "\n[dependencies.itoa]\nversion = \"1\"\n";
+    submission.write("exercises/04_struct_packing/Cargo.toml", &cargo);
+    (reference, submission)
+}
+
+/// Every file of a tree with its bytes, to prove grading never wrote to it.
+fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(root).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+fn schema_errors(schema: &str, instance: &serde_json::Value) -> Vec<String> {
+    let schema: serde_json::Value = serde_json::from_str(schema).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    validator.iter_errors(instance).map(|e| e.to_string()).collect()
+}
+
+#[test]
+fn a_prepared_submission_is_graded_against_the_reference_in_every_format() {
+    require_tools();
+    let (reference, submission) = reference_and_submission();
+    let work = tempfile::tempdir().unwrap();
+    let outputs = tempfile::tempdir().unwrap();
+    let before = snapshot(submission.path());
+    let grade = |format: &str, file: &str, extra: &[&str]| {
+        let output = outputs.path().join(file);
+        let mut args = vec!["grade", "--reference", reference.path().to_str().unwrap()];
+        args.extend(["--work-dir", work.path().to_str().unwrap(), "--format", format, "--output"]);
+        args.push(output.to_str().unwrap());
+        args.extend(extra);
+        let started = Instant::now();
+        let run = grader_with(submission.path(), &args, |command| {
+            command.env_remove("GITHUB_ACTIONS").env_remove("GITHUB_STEP_SUMMARY").stdin(std::process::Stdio::null());
+        });
+        assert!(run.survivors().is_empty(), "processes left behind: {:?}", run.survivors());
+        (run, std::fs::read_to_string(output).expect("the result file is always written"), started.elapsed())
+    };
+
+    // JSON (Exercism v3 with points), graded two at a time.
+    let (run, json, _) = grade("json", "results.json", &["-j", "2"]);
+    assert_eq!(run.code(), Some(1), "the pass mark (100%) is not reached:\n{}\n{}", run.stdout, run.stderr);
+    let results: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let errors = schema_errors(include_str!("schemas/exercism-results-v3.schema.json"), &results);
+    assert!(errors.is_empty(), "not Exercism v3: {errors:#?}\n{json}");
+    assert_eq!(results["status"], "fail");
+    let tests = results["tests"].as_array().unwrap();
+    let of = |exercise: &str| -> Vec<&serde_json::Value> {
+        tests.iter().filter(|t| t["name"].as_str().unwrap().starts_with(&format!("{exercise}: "))).collect()
+    };
+    assert!(of("typed_views").len() == 9 && of("typed_views").iter().all(|t| t["status"] == "pass"), "solved, and the build.rs never ran:\n{json}");
+    assert!(
+        of("batching").iter().all(|t| t["status"] == "error" && t["message"].as_str().unwrap().contains("does not compile")),
+        "{json}"
+    );
+    assert!(
+        of("avoiding_copies").iter().any(|t| t["message"].as_str().is_some_and(|m| m.contains("timed out"))),
+        "the loop is timed out:\n{json}"
+    );
+    let packing = of("struct_packing");
+    assert_eq!(packing.len(), 6, "graded with the original six tests, not the student's one:\n{json}");
+    assert!(!json.contains("everything_is_fine"), "the student's test never ran");
+    assert_eq!(packing.iter().filter(|t| t["status"] == "pass").count(), 1, "the stub passes one original test");
+    let score = results["score"].as_f64().unwrap();
+    assert!((score - (10.0 + 10.0 / 6.0)).abs() < 1e-6, "typed_views 10 + struct_packing 1/6 of 10, got {score}");
+    assert_eq!(results["max_score"], 40.0);
+    let findings = results["findings"].as_array().unwrap();
+    let finding = |path: &str| findings.iter().find(|f| f["path"] == path).unwrap_or_else(|| panic!("{path} not flagged: {json}"));
+    assert_eq!(finding("exercises/04_struct_packing/tests/struct_packing.rs")["change"], "modified");
+    assert!(finding("exercises/04_struct_packing/Cargo.toml")["message"].as_str().unwrap().contains("adds itoa (dependencies)"));
+    assert_eq!(finding("exercises/01_typed_views/build.rs")["change"], "added");
+    assert_eq!(findings.len(), 3, "only the protected files the student changed: {json}");
+
+    // Gradescope, from the cache except the exercise that timed out.
+    let (run, gradescope, elapsed) = grade("gradescope", "results.gradescope.json", &["--pass-mark", "25"]);
+    assert_eq!(run.code(), Some(0), "11.67 of 40 reaches a 25% pass mark:\n{}", run.stdout);
+    let results: serde_json::Value = serde_json::from_str(&gradescope).unwrap();
+    let errors = schema_errors(include_str!("schemas/gradescope-results.schema.json"), &results);
+    assert!(errors.is_empty(), "not Gradescope's results.json: {errors:#?}\n{gradescope}");
+    assert!((results["score"].as_f64().unwrap() - score).abs() < 1e-9);
+    let entries = results["tests"].as_array().unwrap();
+    assert_eq!(entries.len(), 28 + 3, "28 tests and 3 integrity entries:\n{gradescope}");
+    assert!(entries.iter().any(|t| t["name"].as_str().unwrap().starts_with("integrity: exercises/04_struct_packing/tests/")));
+    assert!(elapsed.as_secs() < 40, "cached exercises are not regraded ({elapsed:?})");
+
+    // JUnit, read back by a JUnit parser.
+    let (_, junit, _) = grade("junit", "results.xml", &[]);
+    let suites = junit_parser::from_reader(std::io::Cursor::new(junit.as_bytes())).expect("valid JUnit XML");
+    let suite = |name: &str| suites.suites.iter().find(|s| s.name == name).unwrap_or_else(|| panic!("no suite {name}:\n{junit}"));
+    assert_eq!((suite("typed_views").tests, suite("typed_views").failures, suite("typed_views").errors), (9, 0, 0));
+    assert_eq!((suite("batching").tests, suite("batching").errors), (7, 7), "{junit}");
+    assert_eq!((suite("struct_packing").tests, suite("struct_packing").failures), (6, 5), "{junit}");
+    assert_eq!(suite("integrity").failures, 3, "{junit}");
+
+    // Under GitHub Actions: annotations on the student's files and a job summary.
+    let summary = outputs.path().join("summary.md");
+    let run = grader_with(
+        submission.path(),
+        &["grade", "--reference", reference.path().to_str().unwrap(), "--work-dir", work.path().to_str().unwrap()],
+        |command| {
+            command.env("GITHUB_ACTIONS", "true").env("GITHUB_STEP_SUMMARY", &summary);
+        },
+    );
+    assert!(run.stdout.contains("::error file=exercises/02_batching/src/lib.rs,title=batching does not pass::does not compile"), "{}", run.stdout);
+    assert!(run.stdout.contains("::warning file=exercises/04_struct_packing/tests/struct_packing.rs"), "{}", run.stdout);
+    let summary = std::fs::read_to_string(summary).unwrap();
+    assert!(summary.contains("| typed_views | ✅ pass | 9/9 | 10/10 |"), "{summary}");
+
+    assert!(before == snapshot(submission.path()), "grading wrote into the student's tree");
+}
