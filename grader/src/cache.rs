@@ -13,7 +13,10 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
-const WORKSPACE_FILES: &[&str] = &["Cargo.toml", "Cargo.lock", "rust-toolchain.toml", "course.toml"];
+const WORKSPACE_FILES: &[&str] = &["Cargo.toml", "rust-toolchain.toml", "course.toml"];
+/// Cargo may rewrite the lockfile while building (a course whose packages
+/// were renamed, say), so it is hashed apart from the rest: see [`Key`].
+const LOCKFILE: &str = "Cargo.lock";
 
 #[derive(Debug, Clone)]
 pub struct Cache {
@@ -32,19 +35,19 @@ impl Cache {
     }
 
     /// The stored report, if it was graded from exactly these inputs.
-    pub fn load(&self, exercise: &Exercise, variant: Variant, key: &str) -> Option<ExerciseReport> {
+    pub fn load(&self, exercise: &Exercise, variant: Variant, key: &Key) -> Option<ExerciseReport> {
         let text = std::fs::read_to_string(self.file(exercise, variant)).ok()?;
         let entry: Entry = serde_json::from_str(&text).ok()?;
-        (entry.key == key).then(|| ExerciseReport { cached: true, ..entry.report })
+        (entry.key == key.stored()).then(|| ExerciseReport { cached: true, ..entry.report })
     }
 
     /// Keeps a report for next time, unless it says nothing about the
     /// student's code: a missing tool or a timeout may not happen again.
-    pub fn store(&self, exercise: &Exercise, variant: Variant, key: &str, report: &ExerciseReport) {
+    pub fn store(&self, exercise: &Exercise, variant: Variant, key: &Key, report: &ExerciseReport) {
         if report.error.as_ref().is_some_and(|e| e.kind.is_infrastructure() || e.kind == ErrorKind::Timeout) {
             return;
         }
-        let entry = Entry { key: key.to_string(), report: report.clone() };
+        let entry = Entry { key: key.stored(), report: report.clone() };
         // A cache that cannot be written only costs time next run.
         let _ = std::fs::create_dir_all(&self.dir);
         if let Ok(json) = serde_json::to_string(&entry) {
@@ -61,8 +64,34 @@ impl Cache {
     }
 }
 
-/// A digest of every input of grading `exercise`.
-pub fn key(course: &Course, exercise: &Exercise, variant: Variant, settings: &Settings) -> String {
+/// What a report was graded from: digests of every input but the
+/// lockfile, and of the lockfile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    inputs: String,
+    lockfile: String,
+}
+
+impl Key {
+    fn stored(&self) -> String {
+        format!("{}:{}", self.inputs, self.lockfile)
+    }
+
+    /// The key to store a report under, taken again after grading: when
+    /// nothing but the lockfile changed meanwhile (cargo updated it), the
+    /// report holds for the files as they are now; when anything else
+    /// changed (the student saved a file), it is not stored at all.
+    pub fn after_grading(&self, now: Key) -> Option<Key> {
+        (now.inputs == self.inputs).then_some(now)
+    }
+}
+
+/// The digests of every input of grading `exercise`.
+pub fn key(course: &Course, exercise: &Exercise, variant: Variant, settings: &Settings) -> Key {
+    Key { inputs: inputs_digest(course, exercise, variant, settings), lockfile: hex(&Sha256::digest(std::fs::read(course.root.join(LOCKFILE)).unwrap_or_default())) }
+}
+
+fn inputs_digest(course: &Course, exercise: &Exercise, variant: Variant, settings: &Settings) -> String {
     let mut hasher = Sha256::new();
     let mut add = |label: &str, bytes: &[u8]| {
         hasher.update((label.len() as u64).to_le_bytes());
@@ -90,7 +119,10 @@ pub fn key(course: &Course, exercise: &Exercise, variant: Variant, settings: &Se
     for file in &exercise.test_files {
         add(&course.relative(file), &std::fs::read(file).unwrap_or_default());
     }
-    let digest = hasher.finalize();
+    hex(&hasher.finalize())
+}
+
+fn hex(digest: &[u8]) -> String {
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 

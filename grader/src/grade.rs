@@ -23,7 +23,7 @@ use std::time::Instant;
 pub struct Options {
     /// Exercises graded at the same time.
     pub jobs: usize,
-    /// Reuse reports of unchanged exercises, and store new ones.
+    /// Reuse reports of unchanged exercises (new reports are stored either way).
     pub cache: bool,
     /// Grade the capstone's milestones even while exercises remain (for
     /// points); otherwise it unlocks when every exercise passes.
@@ -49,15 +49,12 @@ pub fn grade_exercises(
     options: &Options,
     on_phase: OnPhase,
 ) -> Vec<ExerciseReport> {
-    let cache = options.cache.then(|| Cache::new(&course.root));
-    let keys: Vec<Option<String>> = exercises
-        .iter()
-        .map(|e| cache.as_ref().map(|_| cache::key(course, e, variant, settings)))
-        .collect();
+    let cache = Cache::new(&course.root);
+    let keys: Vec<cache::Key> = exercises.iter().map(|e| cache::key(course, e, variant, settings)).collect();
     let mut reports: Vec<Option<ExerciseReport>> = exercises
         .iter()
         .zip(&keys)
-        .map(|(e, key)| Some(cache.as_ref()?.load(e, variant, key.as_ref()?)?))
+        .map(|(e, key)| if options.cache { cache.load(e, variant, key) } else { None })
         .collect();
     let pending: Vec<usize> = (0..exercises.len()).filter(|&i| reports[i].is_none()).collect();
     if options.jobs > 1 && pending.len() > 1 {
@@ -72,8 +69,8 @@ pub fn grade_exercises(
                 let Some(&index) = pending.get(next.fetch_add(1, Ordering::SeqCst)) else { break };
                 let exercise = &exercises[index];
                 let report = grade_one(course, exercise, variant, settings, on_phase);
-                if let (Some(cache), Some(key)) = (&cache, &keys[index]) {
-                    cache.store(exercise, variant, key, &report);
+                if let Some(key) = keys[index].after_grading(cache::key(course, exercise, variant, settings)) {
+                    cache.store(exercise, variant, &key, &report);
                 }
                 done.lock().unwrap().push((index, report));
             });

@@ -70,7 +70,8 @@ struct Cli {
     #[arg(short = 'j', long, global = true, value_name = "N", default_value_t = 1)]
     jobs: usize,
 
-    /// Regrade every exercise, even those unchanged since they were last graded.
+    /// Regrade every exercise, even those unchanged since they were last graded
+    /// (the new results are still kept for next time).
     #[arg(long, global = true)]
     no_cache: bool,
 }

@@ -163,3 +163,70 @@ fn a_prepared_submission_is_graded_against_the_reference_in_every_format() {
 
     assert!(before == snapshot(submission.path()), "grading wrote into the student's tree");
 }
+
+/// The results of `grade` on the shipped course, written to a file.
+fn grade_shipped_course(args: &[&str], configure: impl FnOnce(&mut std::process::Command)) -> (common::GraderRun, serde_json::Value) {
+    let outputs = tempfile::tempdir().unwrap();
+    let file = outputs.path().join("results.json");
+    let mut all = vec!["grade", "--format", "json", "--output", file.to_str().unwrap()];
+    all.extend(args);
+    let run = grader_with(&common::course_root(), &all, configure);
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|_| panic!("no result file:\n{}\n{}", run.stdout, run.stderr));
+    (run, serde_json::from_str(&text).unwrap())
+}
+
+#[test]
+fn a_missing_tool_still_writes_a_result_with_every_exercise_marked() {
+    let bin = common::path_with_only(&["node"]);
+    let (run, results) = grade_shipped_course(&["--no-install"], |c| {
+        c.env("PATH", bin.path()).env("CARGO_HOME", bin.path()).stdin(std::process::Stdio::null());
+    });
+    assert_eq!(run.code(), Some(3), "a missing tool is exit 3:\n{}", run.stderr);
+    assert_eq!(results["status"], "error");
+    let exercises = results["exercises"].as_array().unwrap();
+    assert_eq!(exercises.len(), 5 + 7, "every exercise and capstone milestone is listed");
+    for exercise in exercises {
+        let message = exercise["error"]["message"].as_str().unwrap();
+        assert!(message.contains("not graded: wasm-pack is not installed"), "{message}");
+    }
+    assert_eq!(results["score"], 0.0);
+    assert_eq!(results["max_score"], 170.0);
+}
+
+#[test]
+fn a_spent_time_budget_marks_what_was_not_graded() {
+    let (run, results) = grade_shipped_course(&["--time-budget", "0", "--no-cache"], |c| {
+        c.stdin(std::process::Stdio::null());
+    });
+    assert_eq!(run.code(), Some(1), "{}\n{}", run.stdout, run.stderr);
+    for exercise in results["exercises"].as_array().unwrap() {
+        let message = exercise["error"]["message"].as_str().unwrap();
+        assert!(message.contains("time budget ran out"), "{message}");
+        assert_eq!(exercise["error"]["kind"], "timeout");
+    }
+}
+
+#[test]
+fn regrading_an_unchanged_course_comes_from_the_cache_in_well_under_a_second() {
+    require_tools();
+    let course = TempCourse::new().with_course_exercise("04_struct_packing").manifest(&[("struct_packing", "04_struct_packing")]);
+    let outputs = tempfile::tempdir().unwrap();
+    let file = outputs.path().join("results.json");
+    let args = ["grade", "--format", "json", "--output", file.to_str().unwrap()];
+    let first = common::grader(course.path(), &args);
+    assert_eq!(first.code(), Some(1), "{}", first.stderr);
+    let started = Instant::now();
+    let again = common::grader(course.path(), &args);
+    let elapsed = started.elapsed();
+    let results: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(again.code(), Some(1));
+    assert!(results["exercises"].as_array().unwrap().iter().all(|e| e["cached"] == true), "{results}");
+    assert!(elapsed.as_millis() < 1000, "an unchanged course regrades in {elapsed:?}");
+
+    // Any change to what the exercise depends on grades it again.
+    course.write("exercises/04_struct_packing/src/lib.rs", &course.read("solutions/04_struct_packing/src/lib.rs"));
+    let changed = common::grader(course.path(), &args);
+    let results: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(changed.code(), Some(0), "solved now, and the capstone is not in this course:\n{}", changed.stdout);
+    assert_eq!(results["exercises"][0]["cached"], false);
+}

@@ -4,8 +4,7 @@
 
 mod common;
 
-use common::{course_root, grader, grader_with, require_tools};
-use std::os::unix::fs::symlink;
+use common::{course_root, grader, grader_with, path_with_only, require_tools};
 
 #[test]
 fn a_fresh_course_reports_typed_views_not_done_with_its_first_failure_and_hint() {
@@ -41,15 +40,6 @@ fn verify_passes_on_the_shipped_course() {
 }
 
 /// A PATH holding only the named tools (found on the real PATH).
-fn path_with_only(tools: &[&str]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for tool in tools {
-        let real = grader::process::find_on_path(tool).unwrap_or_else(|| panic!("{tool} is not installed"));
-        symlink(real, dir.path().join(tool)).unwrap();
-    }
-    dir
-}
-
 #[test]
 fn without_a_browser_the_grader_says_so_and_grades_in_node() {
     require_tools();

@@ -35,6 +35,17 @@ pub fn require_tools() {
     }
 }
 
+/// A directory holding links to just these tools, to put on PATH in place
+/// of the real one.
+pub fn path_with_only(tools: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for tool in tools {
+        let real = find_on_path(tool).unwrap_or_else(|| panic!("{tool} is not installed"));
+        std::os::unix::fs::symlink(real, dir.path().join(tool)).unwrap();
+    }
+    dir
+}
+
 static NEXT_TAG: AtomicUsize = AtomicUsize::new(0);
 
 /// A grader run, with a tag in its environment that every process it starts
