@@ -14,7 +14,8 @@
 //! - [`report`]: the output formats;
 //! - [`grade`]: the whole course, in parallel, with [`cache`] for unchanged exercises;
 //! - [`submission`]: grading a submission against the instructor's copy, and the seal;
-//! - [`verify`]: the instructor's checks.
+//! - [`verify`]: the instructor's checks;
+//! - [`reset`]: back to the shipped stubs, with backups; [`watch`]: the student's loop.
 
 pub mod cache;
 pub mod discover;
@@ -25,7 +26,9 @@ pub mod parse;
 pub mod points;
 pub mod process;
 pub mod report;
+pub mod reset;
 pub mod runner;
 pub mod submission;
 pub mod tools;
 pub mod verify;
+pub mod watch;

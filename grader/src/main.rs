@@ -10,6 +10,7 @@ use grader::runner::{Phase, Settings};
 use grader::submission;
 use grader::tools::{MissingTool, RunnerChoice, Toolbox};
 use grader::verify;
+use grader::{reset, watch};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -104,6 +105,36 @@ enum Command {
         #[arg(long, value_name = "PERCENT")]
         pass_mark: Option<f64>,
     },
+    /// Grade the exercise you are working on again each time you save it, with hints and progress.
+    Watch {
+        /// Do not watch files (for file systems where it fails): press r to grade again.
+        #[arg(long)]
+        manual: bool,
+    },
+    /// Every exercise and capstone milestone with its status, points and concept.
+    List,
+    /// The hint of an exercise (default: the one you are working on).
+    Hint {
+        /// The exercise, e.g. `typed_views`, or a milestone like `mix/buffer`.
+        name: Option<String>,
+    },
+    /// Put an exercise's files back as shipped; yours are saved first (`restore` brings them back).
+    Reset {
+        /// The exercise (or `mix` for the capstone).
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        name: Option<String>,
+        /// Every exercise and the capstone.
+        #[arg(long)]
+        all: bool,
+        /// Do not ask, even at a terminal.
+        #[arg(long, short)]
+        yes: bool,
+    },
+    /// Bring back the files saved by the last reset (or the backup named); the current ones are saved first.
+    Restore {
+        /// A backup's directory name under .grader/backups (default: the newest).
+        backup: Option<String>,
+    },
     /// For instructors: the manifest and crates agree, every solution passes, every stub fails.
     Verify,
     /// For instructors: record the hashes of every protected file (tests, harnesses, manifests)
@@ -112,6 +143,9 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Piped into `head`, stop quietly like other command-line tools.
+    // SAFETY: restoring the default disposition of a signal, before any thread starts.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
@@ -130,7 +164,7 @@ fn main() -> ExitCode {
 const BOLD_RED: anstyle::Style = anstyle::AnsiColor::Red.on_default().bold();
 const RESET: anstyle::Reset = anstyle::Reset;
 
-fn run(cli: Cli) -> Result<u8> {
+fn run(mut cli: Cli) -> Result<u8> {
     let course = match &cli.course {
         Some(dir) => Course::open(dir)?,
         None => Course::locate(&std::env::current_dir()?)?,
@@ -146,12 +180,26 @@ fn run(cli: Cli) -> Result<u8> {
             }
         }
         Some(Command::Seal) => {
-            let count = submission::seal(&course.root, &course.manifest)?;
-            println!("sealed {count} protected files in {}", submission::SEAL_FILE);
+            let seal = submission::seal(&course.root, &course.manifest)?;
+            println!(
+                "sealed {} protected files and the shipped text of {} editable ones in {}",
+                seal.protected.len(),
+                seal.shipped.len(),
+                submission::SEAL_FILE
+            );
             return Ok(EXIT_DONE);
         }
         Some(Command::Grade { reference, work_dir, time_budget, pass_mark }) => {
             return grade_submission(&options, course, reference, work_dir, time_budget, pass_mark);
+        }
+        // clap makes NAME and --all exclusive, and one of them required.
+        Some(Command::Reset { name, yes, .. }) => return reset(&course, name.as_deref(), yes),
+        Some(Command::Restore { backup }) => return restore(&course, backup.as_deref()),
+        Some(Command::Hint { name: Some(name) }) => {
+            for exercise in course.select(&name)? {
+                println!("Hint for {}: {}\n", exercise.entry.name, exercise.entry.hint.trim());
+            }
+            return Ok(EXIT_DONE);
         }
         _ => {}
     }
@@ -159,7 +207,7 @@ fn run(cli: Cli) -> Result<u8> {
     let progress = Progress::new();
     let mut stdout = anstream::stdout();
 
-    match cli.command.unwrap_or(Command::Check) {
+    match cli.command.take().unwrap_or(Command::Check) {
         Command::Check => {
             let mut report = grade::grade_course(&course, &settings, &options.grading, &|name, phase| {
                 progress.show(name, phase)
@@ -203,7 +251,25 @@ fn run(cli: Cli) -> Result<u8> {
             print_findings(&findings);
             Ok(if verify::passed(&findings) { EXIT_DONE } else { EXIT_NOT_DONE })
         }
-        Command::Grade { .. } | Command::Seal => unreachable!("handled above"),
+        Command::Watch { manual } => {
+            watch::run(&course, &settings, manual, &|name, phase| progress.show(name, phase))?;
+            progress.clear();
+            Ok(EXIT_DONE)
+        }
+        command @ (Command::List | Command::Hint { .. }) => {
+            let watch = watch::Watch::start(&course, &settings, &|name, phase| progress.show(name, phase))?;
+            progress.clear();
+            if matches!(command, Command::List) {
+                print!("{}", watch.list());
+            } else {
+                let current = watch.current();
+                println!("Hint for {} (the one you are working on): {}", current.name, current.hint);
+            }
+            Ok(EXIT_DONE)
+        }
+        Command::Grade { .. } | Command::Seal | Command::Reset { .. } | Command::Restore { .. } => {
+            unreachable!("handled above")
+        }
     }
 }
 
@@ -235,6 +301,65 @@ fn settings(course: &Course, options: &Options, deadline: Option<Instant>) -> Re
         build_timeout: Duration::from_secs(course.manifest.defaults.build_timeout_secs),
         deadline,
     })
+}
+
+/// `grader reset`: back up, ask when someone is there to answer, reset.
+fn reset(course: &Course, name: Option<&str>, yes: bool) -> Result<u8> {
+    let (exercises, label) = match name {
+        Some(name) => (course.select(name)?, name.replace('/', "-")),
+        None => {
+            // --all: every exercise, and the capstone crate once.
+            let mut every = course.exercises();
+            every.extend(course.milestones().into_iter().take(1));
+            (every, "all".to_string())
+        }
+    };
+    let files = reset::plan(course, &exercises)?;
+    if !yes && std::io::stdin().is_terminal() {
+        println!("These files go back to how the course shipped them:");
+        for (path, _) in &files {
+            println!("  {path}");
+        }
+        print!("Your versions are saved first (`grader restore` brings them back). Reset? [y/N] ");
+        std::io::stdout().flush()?;
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            println!("Nothing changed.");
+            return Ok(EXIT_NOT_DONE);
+        }
+    }
+    let backup = reset::reset(course, &exercises, &label)?;
+    println!("Saved your files in {} ({} file(s)).", course.relative(&backup.dir), backup.files.len());
+    for (path, _) in &files {
+        println!("reset {path}");
+    }
+    println!("`cargo run -p grader -- restore` brings your versions back.");
+    Ok(EXIT_DONE)
+}
+
+/// `grader restore`: the newest backup, or the one named.
+fn restore(course: &Course, name: Option<&str>) -> Result<u8> {
+    let backups = reset::backups(course);
+    let backup = match name {
+        Some(name) => backups.iter().find(|b| b.dir.file_name().is_some_and(|n| n == name)),
+        None => backups.first(),
+    };
+    let Some(backup) = backup else {
+        let known: Vec<String> = backups.iter().filter_map(|b| Some(b.dir.file_name()?.to_string_lossy().into_owned())).collect();
+        anyhow::bail!(
+            "no backup {}under {}; backups: {}",
+            name.map(|n| format!("named {n} ")).unwrap_or_default(),
+            reset::BACKUP_DIR,
+            if known.is_empty() { "none yet (reset makes one)".to_string() } else { known.join(", ") }
+        );
+    };
+    let saved = reset::restore(course, backup)?;
+    for path in &backup.files {
+        println!("restored {path}");
+    }
+    println!("from {}; the files it replaced are saved in {}.", course.relative(&backup.dir), course.relative(&saved.dir));
+    Ok(EXIT_DONE)
 }
 
 /// `grader grade`: always writes a result, whatever goes wrong.
@@ -333,30 +458,36 @@ fn print_findings(findings: &[verify::Finding]) {
     };
 }
 
-/// A one-line "what is happening" on a terminal; silent when piped, so logs
-/// and result files stay clean.
+/// What is happening, on a terminal: a spinner with the exercise and its
+/// phase, so the first build's half minute is never a silent pause. Silent
+/// when stderr is not a terminal, so logs and result files stay clean.
 struct Progress {
-    enabled: bool,
+    spinner: Option<indicatif::ProgressBar>,
 }
 
 impl Progress {
     fn new() -> Progress {
-        Progress { enabled: std::io::stderr().is_terminal() }
+        let spinner = std::io::stderr().is_terminal().then(|| {
+            let spinner = indicatif::ProgressBar::new_spinner();
+            spinner.enable_steady_tick(Duration::from_millis(120));
+            spinner
+        });
+        Progress { spinner }
     }
 
     fn show(&self, name: &str, phase: Phase) {
-        if self.enabled {
+        if let Some(spinner) = &self.spinner {
             let doing = match phase {
                 Phase::Building => "compiling for wasm32 (the first build takes about a minute)",
-                Phase::Testing => "running the tests",
+                Phase::Testing => "starting the browser and running the tests",
             };
-            eprint!("\r\x1b[2K{name}: {doing}…");
+            spinner.set_message(format!("{name}: {doing}…"));
         }
     }
 
     fn clear(&self) {
-        if self.enabled {
-            eprint!("\r\x1b[2K");
+        if let Some(spinner) = &self.spinner {
+            spinner.finish_and_clear();
         }
     }
 }

@@ -76,9 +76,13 @@ pub fn run_limited(mut command: Command, limit: Duration) -> io::Result<Finished
         .stderr(Stdio::piped());
 
     let started = Instant::now();
+    // Spawned and registered under the lock, so another thread's
+    // reap_orphans can never take this child's exit status.
+    let mut active = ACTIVE.lock().unwrap();
     let mut child = command.spawn()?;
     let pid = child.id() as i32;
-    ACTIVE.lock().unwrap().push((pid, marker.clone()));
+    active.push((pid, marker.clone()));
+    drop(active);
 
     let stdout = collect(child.stdout.take());
     let stderr = collect(child.stderr.take());
@@ -222,8 +226,14 @@ pub fn processes_with(needle: &[u8]) -> Vec<i32> {
 /// of a child some other code still waits on is never taken.
 fn reap_orphans() {
     let me = std::process::id().to_string();
+    // Children that run_limited is still waiting for (other exercises, with
+    // -j) are not orphans: their status is theirs to collect.
+    let active = ACTIVE.lock().unwrap();
     let Ok(entries) = std::fs::read_dir("/proc") else { return };
     for pid in entries.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok()) {
+        if active.iter().any(|(child, _)| *child == pid) {
+            continue;
+        }
         let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
         // Fields after the parenthesised command: state, ppid, ...
         let Some(after_comm) = stat.rsplit_once(')').map(|(_, rest)| rest) else { continue };

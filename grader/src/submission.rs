@@ -60,8 +60,12 @@ impl Ownership {
         self.crates.iter().any(|(dir, globs)| path.strip_prefix(dir.as_str()).is_some_and(|rest| globs.is_match(rest)))
     }
 
-    /// A file that decides grades and belongs to the instructor.
+    /// A file that decides grades and belongs to the instructor. Prose
+    /// (`*.md`) decides nothing: a student may keep notes in a README.
     pub fn is_protected(&self, path: &str) -> bool {
+        if path.ends_with(".md") {
+            return false;
+        }
         ROOT_FILES.contains(&path)
             || path.starts_with(CARGO_CONFIG_DIR)
             || (self.crates.iter().any(|(dir, _)| path.starts_with(dir.as_str())) && !self.is_editable(path))
@@ -200,28 +204,46 @@ fn files(root: &Path) -> BTreeMap<String, ()> {
         .collect()
 }
 
-/// `grader seal`: the SHA-256 of every protected file, written to
-/// course.seal.json, for [`check_seal`].
-pub fn seal(course_root: &Path, manifest: &Manifest) -> Result<usize> {
-    let ownership = Ownership::of(manifest)?;
-    let mut sealed = BTreeMap::new();
-    for path in files(course_root).keys().filter(|p| ownership.is_protected(p) && *p != SEAL_FILE) {
-        sealed.insert(path.clone(), sha256(&std::fs::read(course_root.join(path))?));
+/// What `grader seal` writes: the hashes of the instructor's files, and
+/// the shipped text of every file a student edits (what `reset` restores).
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Seal {
+    pub protected: BTreeMap<String, String>,
+    pub shipped: BTreeMap<String, String>,
+}
+
+impl Seal {
+    pub fn load(course_root: &Path) -> Option<Seal> {
+        serde_json::from_str(&std::fs::read_to_string(course_root.join(SEAL_FILE)).ok()?).ok()
     }
-    let count = sealed.len();
-    std::fs::write(course_root.join(SEAL_FILE), serde_json::to_string_pretty(&sealed)? + "\n")?;
-    Ok(count)
+}
+
+/// `grader seal`: the SHA-256 of every protected file and the text of
+/// every editable one, written to course.seal.json.
+pub fn seal(course_root: &Path, manifest: &Manifest) -> Result<Seal> {
+    let ownership = Ownership::of(manifest)?;
+    let mut seal = Seal::default();
+    for path in files(course_root).keys().filter(|p| *p != SEAL_FILE) {
+        let bytes = std::fs::read(course_root.join(path))?;
+        if ownership.is_protected(path) {
+            seal.protected.insert(path.clone(), sha256(&bytes));
+        } else if ownership.is_editable(path) {
+            let text = String::from_utf8(bytes).with_context(|| format!("{path} is not UTF-8 text"))?;
+            seal.shipped.insert(path.clone(), text);
+        }
+    }
+    std::fs::write(course_root.join(SEAL_FILE), serde_json::to_string_pretty(&seal)? + "\n")?;
+    Ok(seal)
 }
 
 /// The protected files that differ from the seal, if the course has one:
 /// said to the student before grading, because CI grades with the originals.
 pub fn check_seal(course_root: &Path, manifest: &Manifest) -> Vec<Finding> {
-    let Ok(text) = std::fs::read_to_string(course_root.join(SEAL_FILE)) else { return Vec::new() };
-    let Ok(sealed) = serde_json::from_str::<BTreeMap<String, String>>(&text) else { return Vec::new() };
+    let Some(seal) = Seal::load(course_root) else { return Vec::new() };
     let Ok(ownership) = Ownership::of(manifest) else { return Vec::new() };
     let present = files(course_root);
     let mut findings = Vec::new();
-    for (path, hash) in &sealed {
+    for (path, hash) in &seal.protected {
         match std::fs::read(course_root.join(path)) {
             Err(_) => findings.push(finding(path, Change::Removed, "is missing; CI grades with the original")),
             Ok(bytes) if sha256(&bytes) != *hash => findings.push(finding(
@@ -232,7 +254,7 @@ pub fn check_seal(course_root: &Path, manifest: &Manifest) -> Vec<Finding> {
             Ok(_) => {}
         }
     }
-    for path in present.keys().filter(|p| ownership.is_protected(p) && *p != SEAL_FILE && !sealed.contains_key(*p)) {
+    for path in present.keys().filter(|p| ownership.is_protected(p) && *p != SEAL_FILE && !seal.protected.contains_key(*p)) {
         findings.push(finding(path, Change::Added, "is not part of the course; CI ignores it"));
     }
     findings

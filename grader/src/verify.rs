@@ -32,6 +32,14 @@ pub fn passed(findings: &[Finding]) -> bool {
 }
 
 /// Checks that need no build: files, manifest entries, the shared tests.
+fn seal_word(change: crate::model::Change) -> &'static str {
+    match change {
+        crate::model::Change::Modified => "differs from course.seal.json",
+        crate::model::Change::Removed => "is sealed but missing",
+        crate::model::Change::Added => "is protected but not sealed",
+    }
+}
+
 pub fn check_layout(course: &Course) -> Vec<Finding> {
     let mut findings = Vec::new();
     for exercise in course.exercises() {
@@ -56,6 +64,13 @@ pub fn check_layout(course: &Course) -> Vec<Finding> {
         for milestone in course.milestones() {
             findings.extend(milestone_problems(course, &milestone));
         }
+    }
+    // A stale seal would warn students about files they never touched.
+    for changed in crate::submission::check_seal(&course.root, &course.manifest) {
+        findings.push(Finding::problem(
+            "seal",
+            format!("{}: {}, so run `cargo run -p grader -- seal` after changing protected files", changed.path, seal_word(changed.change)),
+        ));
     }
     if findings.is_empty() {
         findings.push(Finding::ok(

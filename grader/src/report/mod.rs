@@ -51,6 +51,8 @@ pub fn why_not_passed(exercise: &ExerciseReport, test: &TestReport) -> Option<St
 
 /// Points for people: whole numbers without decimals, others with two.
 pub fn points(value: f64) -> String {
+    // No "-0": a sum of nothing may come out as negative zero.
+    let value = if value.abs() < 1e-9 { 0.0 } else { value };
     if (value - value.round()).abs() < 1e-9 {
         format!("{}", value.round())
     } else {

@@ -1,0 +1,264 @@
+//! `grader watch`: the student's loop. The exercise being worked on is
+//! graded again as soon as one of its files is saved (a debounced file
+//! watcher), or when asked (`--manual`, for file systems where watching
+//! fails); the screen shows its tests, a progress bar of the whole course
+//! and the keys: h hint, l list, n next, r run again, q quit (each followed
+//! by Enter, so it works in any terminal and under tmux).
+
+use crate::discover::{Course, Exercise, Variant};
+use crate::grade::{self, Options};
+use crate::model::{ExerciseReport, Status};
+use crate::report::human;
+use crate::runner::Settings;
+use crate::submission::Ownership;
+use anyhow::{Context, Result};
+use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode, DebounceEventResult};
+use std::io::{BufRead, Write};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, Sender};
+use std::time::{Duration, SystemTime};
+
+/// What the loop reacts to.
+#[derive(Debug)]
+pub enum Event {
+    /// Files saved (debounced), absolute paths.
+    Saved(Vec<PathBuf>),
+    /// A line typed: its first character.
+    Key(char),
+    /// Standard input closed.
+    InputClosed,
+}
+
+/// The loop's state: every exercise (then every milestone) and its last report.
+pub struct Watch<'a> {
+    course: &'a Course,
+    settings: &'a Settings,
+    options: Options,
+    exercises: Vec<Exercise>,
+    reports: Vec<ExerciseReport>,
+    current: usize,
+    ownership: Ownership,
+    /// When each file the student edits was last modified, as last seen:
+    /// the watcher also reports files being read (grading reads them all),
+    /// and only a new modification time is a save.
+    modified: HashMap<PathBuf, Option<SystemTime>>,
+}
+
+impl<'a> Watch<'a> {
+    /// Grades everything once (mostly from the cache) and starts at the
+    /// first exercise that does not pass.
+    pub fn start(course: &'a Course, settings: &'a Settings, on_phase: grade::OnPhase) -> Result<Watch<'a>> {
+        let options = Options { capstone_always: true, cache: true, jobs: 1 };
+        let mut exercises = course.exercises();
+        exercises.extend(course.milestones());
+        let reports = grade::grade_exercises(course, &exercises, Variant::Exercise, settings, &options, on_phase);
+        let current = reports.iter().position(|r| r.status != Status::Pass).unwrap_or(0);
+        let ownership = Ownership::of(&course.manifest)?;
+        let mut watch = Watch { course, settings, options, exercises, reports, current, ownership, modified: HashMap::new() };
+        let dirs: Vec<PathBuf> = watch.exercises.iter().map(|e| e.exercise_dir.clone()).collect();
+        for file in dirs.iter().flat_map(|dir| walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok)) {
+            if watch.exercise_of(file.path()).is_some() {
+                watch.saved(file.path());
+            }
+        }
+        Ok(watch)
+    }
+
+    /// Whether `path` was modified since it was last seen (and remembers it).
+    fn saved(&mut self, path: &Path) -> bool {
+        let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+        self.modified.insert(path.to_path_buf(), modified) != Some(modified)
+    }
+
+    pub fn current(&self) -> &ExerciseReport {
+        &self.reports[self.current]
+    }
+
+    /// Grades the current exercise again.
+    pub fn regrade(&mut self, on_phase: grade::OnPhase) {
+        let exercise = std::slice::from_ref(&self.exercises[self.current]);
+        let mut fresh = grade::grade_exercises(self.course, exercise, Variant::Exercise, self.settings, &self.options, on_phase);
+        self.reports[self.current] = fresh.remove(0);
+    }
+
+    /// The exercise a saved file belongs to, if the student edits it; for
+    /// the capstone crate, the first of its milestones that does not pass.
+    pub fn exercise_of(&self, path: &Path) -> Option<usize> {
+        let relative = self.course.relative(path).replace('\\', "/");
+        if !self.ownership.is_editable(&relative) {
+            return None;
+        }
+        let owners: Vec<usize> = (0..self.exercises.len())
+            .filter(|&i| relative.starts_with(&format!("{}/", self.course.relative(&self.exercises[i].exercise_dir))))
+            .collect();
+        owners.iter().copied().find(|&i| self.reports[i].status != Status::Pass).or(owners.first().copied())
+    }
+
+    /// Reacts to one event; returns false to quit.
+    pub fn handle(&mut self, event: Event, out: &mut dyn Write, on_phase: grade::OnPhase) -> Result<bool> {
+        match event {
+            Event::Saved(paths) => {
+                let saved: Vec<&PathBuf> = paths.iter().filter(|p| self.exercise_of(p).is_some() && self.saved(p)).collect();
+                let Some(index) = saved.iter().find_map(|p| self.exercise_of(p)) else { return Ok(true) };
+                self.current = index;
+                self.regrade(on_phase);
+                self.draw(out)?;
+            }
+            Event::Key('r') => {
+                self.regrade(on_phase);
+                self.draw(out)?;
+            }
+            Event::Key('n') => {
+                let after = (self.current + 1..self.reports.len()).chain(0..self.current);
+                let next = after.clone().find(|&i| self.reports[i].status != Status::Pass);
+                self.current = next.unwrap_or(self.current);
+                self.draw(out)?;
+                if next.is_none() {
+                    writeln!(out, "Every exercise and milestone passes — the course is done.")?;
+                }
+            }
+            Event::Key('h') => {
+                let report = self.current();
+                writeln!(out, "\nHint for {}: {}\n", report.name, report.hint)?;
+            }
+            Event::Key('l') => {
+                writeln!(out, "\n{}", self.list())?;
+            }
+            Event::Key('q') | Event::InputClosed => return Ok(false),
+            Event::Key(_) => writeln!(out, "{}", KEYS)?,
+        }
+        out.flush()?;
+        Ok(true)
+    }
+
+    /// Every exercise and milestone with its status, points and concept.
+    pub fn list(&self) -> String {
+        list(&self.reports, self.current)
+    }
+
+    /// The current exercise in full, the course's progress, the keys.
+    pub fn draw(&self, out: &mut dyn Write) -> Result<()> {
+        if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            write!(out, "\x1b[2J\x1b[H")?;
+        }
+        let report = self.current();
+        write!(out, "{}", human::exercise(report))?;
+        if report.status == Status::Pass {
+            writeln!(out, "\n✓ {} passes! Press n (then Enter) for the next one.", report.name)?;
+        }
+        writeln!(out, "\n{}", progress_bar(&self.reports))?;
+        writeln!(out, "{KEYS}")?;
+        out.flush()?;
+        Ok(())
+    }
+}
+
+const KEYS: &str = "keys (then Enter): h hint · l list · n next · r run again · q quit";
+
+/// `[#######-------------] 3/12 done (exercises 3/5, mix 0/7)`.
+pub fn progress_bar(reports: &[ExerciseReport]) -> String {
+    const WIDTH: usize = 30;
+    let done = reports.iter().filter(|r| r.status == Status::Pass).count();
+    let filled = WIDTH * done / reports.len().max(1);
+    let milestones = reports.iter().filter(|r| r.name.contains('/'));
+    let exercises = reports.iter().filter(|r| !r.name.contains('/'));
+    let passed = |it: &mut dyn Iterator<Item = &ExerciseReport>| it.filter(|r| r.status == Status::Pass).count();
+    format!(
+        "[{}{}] {done}/{} done (exercises {}/{}, capstone milestones {}/{})",
+        "#".repeat(filled),
+        "-".repeat(WIDTH - filled),
+        reports.len(),
+        passed(&mut exercises.clone()),
+        exercises.count(),
+        passed(&mut milestones.clone()),
+        milestones.count()
+    )
+}
+
+/// The table of `grader list`: `→` marks the current exercise.
+pub fn list(reports: &[ExerciseReport], current: usize) -> String {
+    let width = reports.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (index, report) in reports.iter().enumerate() {
+        let mark = if index == current { "→" } else { " " };
+        let status = match (&report.error, report.status) {
+            (None, Status::Pass) => "done".to_string(),
+            (Some(error), _) => format!("{:?}", error.kind).to_lowercase().replace('_', " "),
+            (None, _) => format!("{}/{} tests", report.passed_count(), report.tests.len()),
+        };
+        out.push_str(&format!(
+            "{mark} {:width$}  {status:13}  {:>5}/{:<3} points  {}\n",
+            report.name,
+            crate::report::points(report.points),
+            crate::report::points(report.max_points),
+            report.concept
+        ));
+    }
+    out
+}
+
+/// Runs the loop until q or the end of input.
+pub fn run(course: &Course, settings: &Settings, manual: bool, on_phase: grade::OnPhase) -> Result<()> {
+    let mut watch = Watch::start(course, settings, on_phase)?;
+    let mut out = std::io::stdout();
+    watch.draw(&mut out)?;
+    let (events, incoming) = channel();
+    spawn_keyboard(events.clone());
+    // Kept alive for the whole loop: dropping it stops watching.
+    let _watcher = if manual {
+        writeln!(out, "(manual mode: files are not watched; press r to grade again)")?;
+        None
+    } else {
+        Some(watch_files(course, events)?)
+    };
+    for event in incoming {
+        if !watch.handle(event, &mut out, on_phase)? {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn spawn_keyboard(events: Sender<Event>) {
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines() {
+            let Ok(line) = line else { break };
+            if let Some(key) = line.trim().chars().next() {
+                if events.send(Event::Key(key.to_ascii_lowercase())).is_err() {
+                    return;
+                }
+            }
+        }
+        let _ = events.send(Event::InputClosed);
+    });
+}
+
+/// Watches the course, ignoring build output; saves arriving within 300 ms
+/// of each other (an editor writing a file in steps) are one event.
+fn watch_files(course: &Course, events: Sender<Event>) -> Result<notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>> {
+    let root = course.root.clone();
+    let mut debouncer = new_debouncer(Duration::from_millis(300), move |result: DebounceEventResult| {
+        if let Ok(changes) = result {
+            let paths: Vec<PathBuf> = changes
+                .into_iter()
+                .map(|change| change.path)
+                .filter(|path| !path.strip_prefix(&root).is_ok_and(|p| p.starts_with("target") || p.starts_with(".grader")))
+                .collect();
+            if !paths.is_empty() {
+                let _ = events.send(Event::Saved(paths));
+            }
+        }
+    })
+    .context("cannot start watching files; use `grader watch --manual` and press r to grade")?;
+    for dir in ["exercises", course.manifest.capstone.as_ref().map_or("exercises", |c| c.dir.as_str())] {
+        let path = course.root.join(dir);
+        if path.is_dir() {
+            debouncer
+                .watcher()
+                .watch(&path, RecursiveMode::Recursive)
+                .with_context(|| format!("cannot watch {}; use `grader watch --manual`", path.display()))?;
+        }
+    }
+    Ok(debouncer)
+}

@@ -1,0 +1,137 @@
+//! The student's loop: `watch` driven for real in a terminal under tmux
+//! (a saved edit grades the exercise again and the screen shows it), and
+//! `reset`/`restore`, which must never lose a student's work.
+
+mod common;
+
+use common::{grader, require_tools, test_target_dir, TempCourse};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// A two-exercise course, sealed as an instructor ships it.
+fn sealed_course() -> TempCourse {
+    let course = TempCourse::new()
+        .with_course_exercise("04_struct_packing")
+        .with_course_exercise("01_typed_views")
+        .manifest(&[("struct_packing", "04_struct_packing"), ("typed_views", "01_typed_views")]);
+    let seal = grader(course.path(), &["seal"]);
+    assert_eq!(seal.code(), Some(0), "{}", seal.stderr);
+    course
+}
+
+#[test]
+fn reset_then_restore_gives_back_the_students_file_byte_for_byte() {
+    let course = sealed_course();
+    let shipped = course.read("exercises/04_struct_packing/src/lib.rs");
+    let mine = format!("{shipped}\n// my work, with a non-ASCII note: été ✓\n");
+    course.write("exercises/04_struct_packing/src/lib.rs", &mine);
+    let solution_before = course.read("solutions/04_struct_packing/src/lib.rs");
+
+    let reset = grader(course.path(), &["reset", "struct_packing"]);
+    assert_eq!(reset.code(), Some(0), "no terminal: no question, the files are saved first\n{}{}", reset.stdout, reset.stderr);
+    assert!(reset.stdout.contains("Saved your files in .grader/backups/"), "{}", reset.stdout);
+    assert_eq!(course.read("exercises/04_struct_packing/src/lib.rs"), shipped, "reset restores the shipped stub");
+
+    let restore = grader(course.path(), &["restore"]);
+    assert_eq!(restore.code(), Some(0), "{}{}", restore.stdout, restore.stderr);
+    assert_eq!(course.read("exercises/04_struct_packing/src/lib.rs").as_bytes(), mine.as_bytes(), "byte for byte");
+    assert_eq!(course.read("solutions/04_struct_packing/src/lib.rs"), solution_before, "solutions are never touched");
+}
+
+#[test]
+fn reset_all_saves_every_exercise_first() {
+    let course = sealed_course();
+    for dir in ["04_struct_packing", "01_typed_views"] {
+        let path = format!("exercises/{dir}/src/lib.rs");
+        let edited = format!("{}\n// edited {dir}\n", course.read(&path));
+        course.write(&path, &edited);
+    }
+    let reset = grader(course.path(), &["reset", "--all", "--yes"]);
+    assert_eq!(reset.code(), Some(0), "{}{}", reset.stdout, reset.stderr);
+    let backups: Vec<_> = std::fs::read_dir(course.path().join(".grader/backups")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(backups.len(), 1, "one backup for the whole reset");
+    for dir in ["04_struct_packing", "01_typed_views"] {
+        let saved = std::fs::read_to_string(backups[0].join(format!("exercises/{dir}/src/lib.rs"))).unwrap();
+        assert!(saved.ends_with(&format!("// edited {dir}\n")), "{dir} was saved before the reset");
+        assert!(!course.read(&format!("exercises/{dir}/src/lib.rs")).contains("// edited"), "{dir} was reset");
+    }
+    let unknown = grader(course.path(), &["restore", "no-such-backup"]);
+    assert_eq!(unknown.code(), Some(1));
+    assert!(unknown.stderr.contains("no backup named no-such-backup"), "{}", unknown.stderr);
+}
+
+/// A tmux session running the grader, killed when dropped.
+struct Terminal {
+    session: String,
+}
+
+impl Terminal {
+    fn start(command: &str) -> Terminal {
+        let session = format!("grader-watch-{}", std::process::id());
+        let status = Command::new("tmux")
+            .args(["new-session", "-d", "-s", &session, "-x", "160", "-y", "60", command])
+            .status()
+            .expect("tmux is installed (.ci/run installs it)");
+        assert!(status.success());
+        Terminal { session }
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux").args(["capture-pane", "-p", "-J", "-S", "-200", "-t", &self.session]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn wait_for(&self, what: &str, seconds: u64) -> String {
+        let deadline = Instant::now() + Duration::from_secs(seconds);
+        loop {
+            let screen = self.screen();
+            if screen.contains(what) {
+                return screen;
+            }
+            assert!(Instant::now() < deadline, "waited {seconds} s for {what:?}; the screen shows:\n{screen}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn keys(&self, keys: &str) {
+        Command::new("tmux").args(["send-keys", "-t", &self.session, keys, "Enter"]).status().unwrap();
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["kill-session", "-t", &self.session]).status();
+    }
+}
+
+#[test]
+fn watch_grades_a_saved_edit_again_and_shows_the_new_result() {
+    require_tools();
+    let course = sealed_course();
+    let command = format!(
+        "env CARGO_TARGET_DIR={} {} --course {} watch; echo \"grader exited $?\"; sleep 30",
+        test_target_dir().display(),
+        env!("CARGO_BIN_EXE_grader"),
+        course.path().display()
+    );
+    let terminal = Terminal::start(&command);
+    let first = terminal.wait_for("keys (then Enter)", 240);
+    assert!(first.contains("struct_packing  1/6 tests"), "starts at the first unfinished exercise:\n{first}");
+    assert!(first.contains("[-----"), "a progress bar of the course:\n{first}");
+
+    terminal.keys("h");
+    terminal.wait_for("Hint for struct_packing: hint for struct_packing", 10);
+
+    // The student saves a solution: graded again without a key press.
+    course.write("exercises/04_struct_packing/src/lib.rs", &course.read("solutions/04_struct_packing/src/lib.rs"));
+    let passed = terminal.wait_for("✓ struct_packing passes!", 120);
+    assert!(passed.contains("struct_packing  6/6 tests"), "{passed}");
+    assert!(passed.contains("1/2 done (exercises 1/2"), "the progress bar moved:\n{passed}");
+
+    terminal.keys("n");
+    terminal.wait_for("typed_views  0/9 tests", 30);
+    terminal.keys("l");
+    terminal.wait_for("→ typed_views", 10);
+    terminal.keys("q");
+    terminal.wait_for("grader exited 0", 10);
+}
