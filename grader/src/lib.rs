@@ -15,8 +15,10 @@
 //! - [`grade`]: the whole course, in parallel, with [`cache`] for unchanged exercises;
 //! - [`submission`]: grading a submission against the instructor's copy, and the seal;
 //! - [`verify`]: the instructor's checks;
+//! - [`bench`]: the lesson's benchmark table, measured;
 //! - [`reset`]: back to the shipped stubs, with backups; [`watch`]: the student's loop.
 
+pub mod bench;
 pub mod cache;
 pub mod discover;
 pub mod grade;

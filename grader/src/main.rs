@@ -10,7 +10,7 @@ use grader::runner::{Phase, Settings};
 use grader::submission;
 use grader::tools::{MissingTool, RunnerChoice, Toolbox};
 use grader::verify;
-use grader::{reset, watch};
+use grader::{bench, reset, watch};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -88,6 +88,9 @@ enum Command {
         /// Grade the reference solution instead (for instructors).
         #[arg(long)]
         solution: bool,
+        /// Also show what cargo and wasm-pack printed.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// For classroom CI: grade everything, capstone included, for points; never asks anything.
     Grade {
@@ -134,6 +137,19 @@ enum Command {
     Restore {
         /// A backup's directory name under .grader/backups (default: the newest).
         backup: Option<String>,
+    },
+    /// Measure the lesson's benchmark table on this machine: release builds (plain and simd128)
+    /// against JavaScript, in Node.js and headless Chromium; writes bench.md and bench.svg.
+    Bench {
+        /// Small inputs, a few seconds (not the lesson's sizes).
+        #[arg(long)]
+        quick: bool,
+        /// Where to write bench.md and bench.svg (default: target/bench).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Alter one kernel's WASM result on purpose, to see the check refuse to time it.
+        #[arg(long, value_name = "KERNEL")]
+        broken: Option<String>,
     },
     /// For instructors: the manifest and crates agree, every solution passes, every stub fails.
     Verify,
@@ -223,13 +239,16 @@ fn run(mut cli: Cli) -> Result<u8> {
                 EXIT_NOT_DONE
             })
         }
-        Command::Run { name, solution } => {
+        Command::Run { name, solution, verbose } => {
             let variant = if solution { Variant::Solution } else { Variant::Exercise };
+            // A cached report has no tool output: a verbose run grades afresh.
+            let settings = Settings { verbose, ..settings.clone() };
+            let grading = grade::Options { cache: options.grading.cache && !verbose, ..options.grading.clone() };
             let selected = course.select(&name)?;
             for notice in &settings.toolbox.notices {
                 writeln!(stdout, "note: {notice}")?;
             }
-            let reports = grade::grade_exercises(&course, &selected, variant, &settings, &options.grading, &|name, phase| {
+            let reports = grade::grade_exercises(&course, &selected, variant, &settings, &grading, &|name, phase| {
                 progress.show(name, phase)
             });
             progress.clear();
@@ -267,6 +286,23 @@ fn run(mut cli: Cli) -> Result<u8> {
             }
             Ok(EXIT_DONE)
         }
+        Command::Bench { quick, out, broken } => {
+            let out_dir = out.unwrap_or_else(|| course.root.join("target").join("bench"));
+            let options = bench::Options { quick, out_dir: out_dir.clone(), broken };
+            let engines = bench::run(&course.root, &settings.toolbox, &options, &|doing| progress.message(doing))?;
+            progress.clear();
+            print!("{}", bench::markdown(&engines));
+            println!("\nWritten: {} and {}.", out_dir.join("bench.md").display(), out_dir.join("bench.svg").display());
+            let refused = bench::refused(&engines);
+            if refused.is_empty() {
+                Ok(EXIT_DONE)
+            } else {
+                for why in &refused {
+                    eprintln!("refused to time {why}");
+                }
+                Ok(EXIT_NOT_DONE)
+            }
+        }
         Command::Grade { .. } | Command::Seal | Command::Reset { .. } | Command::Restore { .. } => {
             unreachable!("handled above")
         }
@@ -300,6 +336,7 @@ fn settings(course: &Course, options: &Options, deadline: Option<Instant>) -> Re
         test_timeout: options.timeout.map(Duration::from_secs),
         build_timeout: Duration::from_secs(course.manifest.defaults.build_timeout_secs),
         deadline,
+        verbose: false,
     })
 }
 
@@ -482,6 +519,12 @@ impl Progress {
                 Phase::Testing => "starting the browser and running the tests",
             };
             spinner.set_message(format!("{name}: {doing}…"));
+        }
+    }
+
+    fn message(&self, doing: &str) {
+        if let Some(spinner) = &self.spinner {
+            spinner.set_message(format!("{doing}…"));
         }
     }
 

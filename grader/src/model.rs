@@ -133,6 +133,9 @@ pub struct ExerciseReport {
     /// Taken from the cache: nothing it depends on changed since it was graded.
     #[serde(default)]
     pub cached: bool,
+    /// What cargo and wasm-pack printed, kept for `run --verbose` only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_output: Option<String>,
 }
 
 impl ExerciseReport {
@@ -296,6 +299,7 @@ pub mod fixtures {
             runner: Runner::Chrome,
             duration: Duration::from_millis(1200),
             cached: false,
+            tool_output: None,
         };
         crate::points::award(&mut report, &Default::default());
         report

@@ -42,6 +42,7 @@ mod tests {
             runner: Runner::Chrome,
             duration: Duration::ZERO,
             cached: false,
+            tool_output: None,
         }
     }
 

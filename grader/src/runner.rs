@@ -26,6 +26,8 @@ pub struct Settings {
     pub build_timeout: Duration,
     /// When the whole run's time budget ends: no step runs past it.
     pub deadline: Option<Instant>,
+    /// Keep what cargo and wasm-pack printed in the report (`run --verbose`).
+    pub verbose: bool,
 }
 
 impl Settings {
@@ -56,7 +58,11 @@ pub fn grade(
 ) -> ExerciseReport {
     let started = Instant::now();
     let mut report = blank_report(course, exercise, variant, settings.toolbox.runner);
-    let outcome = run_stages(course, exercise, variant, settings, on_phase, &mut report.notes);
+    let mut tool_output = String::new();
+    let outcome = run_stages(course, exercise, variant, settings, on_phase, &mut report.notes, &mut tool_output);
+    if settings.verbose {
+        report.tool_output = Some(tool_output);
+    }
     match outcome {
         Ok(tests) => {
             let all_pass = tests.iter().all(|t| t.status == TestStatus::Pass);
@@ -101,6 +107,7 @@ fn blank_report(course: &Course, exercise: &Exercise, variant: Variant, runner: 
         runner,
         duration: Duration::ZERO,
         cached: false,
+        tool_output: None,
     }
 }
 
@@ -128,6 +135,7 @@ fn run_stages(
     settings: &Settings,
     on_phase: &mut dyn FnMut(Phase),
     notes: &mut Vec<String>,
+    tool_output: &mut String,
 ) -> Result<Vec<TestReport>, StageError> {
     let runner = settings.toolbox.runner;
     let crate_dir = exercise.crate_dir(variant);
@@ -163,6 +171,7 @@ fn run_stages(
         .env("CARGO_TERM_COLOR", "never");
     let build_limit = settings.limit(settings.build_timeout);
     let built = run_tool(build, build_limit, "cargo")?;
+    tool_output.push_str(&built.stderr);
     if built.timed_out {
         return Err(error(
             ErrorKind::Timeout,
@@ -181,6 +190,8 @@ fn run_stages(
             .unwrap_or_else(|| Duration::from_secs(course.manifest.test_timeout_secs(&exercise.entry))),
     );
     let tested = run_tool(wasm_pack_test(crate_dir, settings, limit, &target_args), limit, "wasm-pack")?;
+    tool_output.push_str(&tested.stdout);
+    tool_output.push_str(&tested.stderr);
     let run = parse_test_output(&format!("{}\n{}", tested.stdout, tested.stderr));
     classify(exercise, runner, limit, &tested, run, notes)
 }

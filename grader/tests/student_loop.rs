@@ -135,3 +135,14 @@ fn watch_grades_a_saved_edit_again_and_shows_the_new_result() {
     terminal.keys("q");
     terminal.wait_for("grader exited 0", 10);
 }
+
+#[test]
+fn run_verbose_shows_what_wasm_pack_printed_even_when_cached() {
+    require_tools();
+    let course = sealed_course();
+    let plain = grader(course.path(), &["run", "struct_packing"]);
+    assert!(!plain.stdout.contains("What cargo and wasm-pack printed"), "{}", plain.stdout);
+    let verbose = grader(course.path(), &["run", "struct_packing", "--verbose"]);
+    assert!(verbose.stdout.contains("What cargo and wasm-pack printed"), "{}", verbose.stdout);
+    assert!(verbose.stdout.contains("Running headless tests in Chrome"), "wasm-pack's own words:\n{}", verbose.stdout);
+}

@@ -93,6 +93,9 @@ pub fn exercise(report: &ExerciseReport) -> String {
             let _ = writeln!(out, "  {note}");
         }
     }
+    if let Some(output) = &report.tool_output {
+        let _ = writeln!(out, "\n{BOLD}What cargo and wasm-pack printed{BOLD:#}\n{}", output.trim_end());
+    }
     if report.status != Status::Pass && !report.hint.is_empty() {
         let _ = writeln!(out, "\n{BOLD}Hint:{BOLD:#} {}", indent_after_first(&report.hint, "  "));
     }

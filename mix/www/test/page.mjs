@@ -10,7 +10,7 @@
 // CHROMEDRIVER. Exits non-zero with a message when a check fails.
 import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { chromium, serve, until } from "./browser.mjs";
+import { chromium, serve, until } from "../../../grader/js/browser.mjs";
 
 const www = fileURLToPath(new URL("..", import.meta.url));
 const screenshot = process.argv[2] ?? "page.png";

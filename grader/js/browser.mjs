@@ -1,4 +1,4 @@
-// Headless Chromium for the page test and the benchmark, with no npm
+// Headless Chromium for the mix page test and the benchmarks, with no npm
 // packages: a static file server on localhost and a client for the few
 // WebDriver endpoints they use, spoken over HTTP to chromedriver.
 import { spawn } from "node:child_process";

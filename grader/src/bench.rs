@@ -1,0 +1,263 @@
+//! `grader bench`: the lesson's "Performance Benchmarks" table, measured on
+//! this machine. The kernels (grader/bench) are built in release twice —
+//! plain and with `simd128` — and timed against their JavaScript twins in
+//! Node.js and in headless Chromium, each engine in one run, after the
+//! results were checked equal. The table is printed, and written as
+//! Markdown and as an SVG bar chart.
+
+use crate::process::run_limited;
+use crate::tools::Toolbox;
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+/// The lesson's own numbers (lesson 05, "Performance Benchmarks"):
+/// kernel, JS ms, WASM ms, speedup as printed.
+const LESSON: &[(&str, f64, f64, &str)] = &[
+    ("fib", 1200.0, 450.0, "2.7x"),
+    ("matrix", 500.0, 120.0, "4.2x"),
+    ("blur", 800.0, 150.0, "5.3x"),
+    ("json", 100.0, 95.0, "1.05x"),
+];
+
+/// One engine's run, as the harness (grader/bench/js/harness.mjs) reports it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct EngineRun {
+    pub engine: String,
+    pub quick: bool,
+    pub runs: u32,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Row {
+    pub kernel: String,
+    pub row: String,
+    pub label: String,
+    /// Why the kernel was not timed: its WASM result differs from JS's.
+    pub refused: Option<String>,
+    pub js: Option<Stats>,
+    #[serde(default)]
+    pub builds: BTreeMap<String, Stats>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct Stats {
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+    pub runs: u32,
+}
+
+pub struct Options {
+    pub quick: bool,
+    pub out_dir: PathBuf,
+    /// A kernel whose WASM result is altered on purpose (to see the check refuse it).
+    pub broken: Option<String>,
+}
+
+/// Builds, runs both engines, writes bench.md, bench.svg and bench.json.
+pub fn run(course_root: &Path, toolbox: &Toolbox, options: &Options, progress: &dyn Fn(&str)) -> Result<Vec<EngineRun>> {
+    // Beside the other builds; each flavour in its own directory, since
+    // RUSTFLAGS differ between them.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| course_root.join("target"))
+        .join("bench");
+    let mut packages = Vec::new();
+    for (flavor, rustflags) in [("plain", ""), ("simd", "-C target-feature=+simd128")] {
+        progress(&format!("building the kernels in release ({flavor})"));
+        let target_dir = target.join(flavor);
+        let mut build = Command::new("cargo");
+        build
+            .current_dir(course_root)
+            .args(["build", "--release", "--quiet", "--target", "wasm32-unknown-unknown", "-p", "lesson_bench"])
+            .env("CARGO_TARGET_DIR", &target_dir)
+            .env("RUSTFLAGS", rustflags)
+            .env("PATH", &toolbox.child_path);
+        check(run_limited(build, Duration::from_secs(900))?, "cargo build -p lesson_bench")?;
+        let package = target.join(format!("pkg-{flavor}"));
+        let mut bindgen = Command::new("wasm-bindgen");
+        bindgen
+            .args(["--target", "web", "--out-dir"])
+            .arg(&package)
+            .arg(target_dir.join("wasm32-unknown-unknown/release/lesson_bench.wasm"))
+            .env("PATH", &toolbox.child_path);
+        check(run_limited(bindgen, Duration::from_secs(120))?, "wasm-bindgen")?;
+        packages.push(package);
+    }
+
+    let scripts = course_root.join("grader/bench/js");
+    let mut engines = Vec::new();
+    for (engine, script) in [("Node.js", "node.mjs"), ("headless Chromium", "chrome.mjs")] {
+        if script == "chrome.mjs" && toolbox.browser.is_none() {
+            progress("no headless browser: Chromium is skipped");
+            continue;
+        }
+        progress(&format!("timing in {engine} (JavaScript and both builds)"));
+        let mut node = Command::new("node");
+        node.arg(scripts.join(script)).args(&packages).env("PATH", &toolbox.child_path);
+        if options.quick {
+            node.arg("--quick");
+        }
+        if let Some(kernel) = &options.broken {
+            node.args(["--broken", kernel]);
+        }
+        if let Some(browser) = &toolbox.browser {
+            node.env("CHROMEDRIVER", &browser.chromedriver);
+        }
+        let finished = run_limited(node, Duration::from_secs(1800))?;
+        let finished = check(finished, &format!("the benchmark in {engine}"))?;
+        let run: EngineRun = serde_json::from_str(finished.stdout.trim())
+            .with_context(|| format!("the benchmark in {engine} printed no results:\n{}", finished.stderr))?;
+        engines.push(run);
+    }
+
+    std::fs::create_dir_all(&options.out_dir)?;
+    std::fs::write(options.out_dir.join("bench.md"), markdown(&engines))?;
+    std::fs::write(options.out_dir.join("bench.svg"), svg(&engines))?;
+    Ok(engines)
+}
+
+fn check(finished: crate::process::Finished, what: &str) -> Result<crate::process::Finished> {
+    if finished.timed_out {
+        bail!("{what} took too long and was stopped");
+    }
+    if !finished.success() {
+        bail!("{what} failed:\n{}{}", finished.stdout, finished.stderr);
+    }
+    Ok(finished)
+}
+
+/// Kernels the harness refused to time, with the reason.
+pub fn refused(engines: &[EngineRun]) -> Vec<String> {
+    engines
+        .iter()
+        .flat_map(|e| e.rows.iter().filter_map(move |r| Some(format!("{} in {}: {}", r.kernel, e.engine, r.refused.as_ref()?))))
+        .collect()
+}
+
+fn ms(value: f64) -> String {
+    if value >= 100.0 {
+        format!("{value:.0} ms")
+    } else if value >= 1.0 {
+        format!("{value:.1} ms")
+    } else {
+        format!("{value:.3} ms")
+    }
+}
+
+fn cell(stats: Option<&Stats>) -> String {
+    stats.map_or("—".into(), |s| format!("{} ({}–{})", ms(s.median), ms(s.min), ms(s.max)))
+}
+
+/// The fastest WASM build's speedup over JavaScript.
+fn speedup(row: &Row) -> Option<(String, f64)> {
+    let js = row.js?;
+    row.builds
+        .iter()
+        .map(|(name, s)| (name.clone(), js.median / s.median.max(1e-6)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// The table: the lesson's numbers, then each engine's medians with their
+/// spread (min–max over the timed runs).
+pub fn markdown(engines: &[EngineRun]) -> String {
+    let mut out = String::from(
+        "| operation | input | lesson: JS / WASM / speedup | engine | JS median (min–max) | WASM | WASM + simd128 | speedup (best build) |\n|---|---|---|---|---|---|---|---|\n",
+    );
+    for engine in engines {
+        for row in &engine.rows {
+            let lesson = LESSON
+                .iter()
+                .find(|(kernel, ..)| *kernel == row.kernel)
+                .map_or("— (not in the lesson)".into(), |(_, js, wasm, x)| format!("{} / {} / {x}", ms(*js), ms(*wasm)));
+            let best = match (&row.refused, speedup(row)) {
+                (Some(why), _) => format!("**refused**: {why}"),
+                (None, Some((build, x))) => format!("{x:.2}x ({build})"),
+                (None, None) => "—".into(),
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {lesson} | {} | {} | {} | {} | {best} |",
+                row.row,
+                row.label,
+                engine.engine,
+                cell(row.js.as_ref()),
+                cell(row.builds.get("wasm")),
+                cell(row.builds.get("wasm+simd128")),
+            );
+        }
+    }
+    if let Some(first) = engines.first() {
+        let _ = writeln!(
+            out,
+            "\n{} timed runs after 1 warm-up per cell{}; results checked equal to JavaScript's before timing.",
+            first.runs,
+            if first.quick { ", quick sizes (not the lesson's)" } else { "" }
+        );
+    }
+    out
+}
+
+/// A grouped bar chart of the medians, one group per operation and engine,
+/// on a log scale (the kernels span four orders of magnitude).
+pub fn svg(engines: &[EngineRun]) -> String {
+    const BAR: f64 = 14.0;
+    const LABEL: f64 = 370.0;
+    const WIDTH: f64 = 900.0;
+    const SERIES: [(&str, &str); 3] = [("JavaScript", "#d9a400"), ("wasm", "#4a6cd4"), ("wasm+simd128", "#2ba36b")];
+    let rows: Vec<(&EngineRun, &Row)> = engines.iter().flat_map(|e| e.rows.iter().map(move |r| (e, r))).collect();
+    let values: Vec<f64> = rows
+        .iter()
+        .flat_map(|(_, r)| r.js.iter().chain(r.builds.values()).map(|s| s.median))
+        .filter(|v| *v > 0.0)
+        .collect();
+    let (low, high) = values.iter().fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+    let (low, high) = ((low.max(1e-3) / 2.0).log10(), (high * 2.0).log10());
+    let scale = |v: f64| ((v.max(1e-3).log10() - low) / (high - low).max(1e-9) * (WIDTH - LABEL - 90.0)).max(1.0);
+    let group = BAR * 3.0 + 14.0;
+    let height = 60.0 + group * rows.len() as f64;
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">\n\
+         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
+         <text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">The lesson's benchmarks, measured (median ms, log scale)</text>\n"
+    );
+    for (i, (name, color)) in SERIES.iter().enumerate() {
+        let x = 10.0 + i as f64 * 150.0;
+        let _ = writeln!(out, "<rect x=\"{x}\" y=\"32\" width=\"12\" height=\"12\" fill=\"{color}\"/><text x=\"{}\" y=\"43\">{name}</text>", x + 16.0);
+    }
+    for (index, (engine, row)) in rows.iter().enumerate() {
+        let top = 56.0 + group * index as f64;
+        let _ = writeln!(out, "<text x=\"10\" y=\"{}\">{} — {}</text>", top + 18.0, escape(&row.row), escape(&engine.engine));
+        if let Some(why) = &row.refused {
+            let _ = writeln!(out, "<text x=\"{LABEL}\" y=\"{}\" fill=\"#b00\">refused: {}</text>", top + 18.0, escape(why));
+            continue;
+        }
+        let series = [row.js.as_ref(), row.builds.get("wasm"), row.builds.get("wasm+simd128")];
+        for (i, stats) in series.iter().enumerate() {
+            let Some(stats) = stats else { continue };
+            let y = top + i as f64 * BAR;
+            let w = scale(stats.median);
+            let _ = writeln!(
+                out,
+                "<rect x=\"{LABEL}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{}\">{}</text>",
+                BAR - 2.0,
+                SERIES[i].1,
+                LABEL + w + 4.0,
+                y + BAR - 4.0,
+                ms(stats.median)
+            );
+        }
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
