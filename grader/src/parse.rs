@@ -25,7 +25,15 @@ pub fn parse_test_output(output: &str) -> TestRun {
     let lines: Vec<&str> = output.lines().collect();
     // What each test printed, by the `Invoking test:` line that precedes it.
     let mut printed: Vec<(String, String)> = Vec::new();
+    // A failing test's output is printed twice: live, and again in its
+    // `---- name output ----` section; its notes are taken from the first.
+    let mut in_failure_section = false;
     for (index, line) in lines.iter().enumerate() {
+        if line.starts_with("---- ") && line.ends_with(" output ----") {
+            in_failure_section = true;
+        } else if line.starts_with("failures:") || line.starts_with("test result:") {
+            in_failure_section = false;
+        }
         if let Some(name) = line.strip_prefix("Invoking test: ") {
             printed.push((name.trim().to_string(), String::new()));
         } else if let Some(test) = parse_test_line(line) {
@@ -39,6 +47,9 @@ pub fn parse_test_output(output: &str) -> TestRun {
         {
             run.runner_timed_out = true;
         } else if let Some(note) = line.trim_start().strip_prefix("timing: ") {
+            if in_failure_section {
+                continue;
+            }
             run.notes.push(note.trim_end().to_string());
             if let Some((_, output)) = printed.last_mut() {
                 output.push_str(line.trim());
@@ -233,6 +244,25 @@ test result: FAILED. 1 passed; 1 failed; 1 ignored; 0 filtered out; finished in 
         let run = parse_test_output("Invoking test: t\ntiming: one batch: 8.9 ms, debug build\ntest t ... ok\n");
         assert_eq!(run.notes, ["one batch: 8.9 ms, debug build"]);
         assert_eq!(run.tests.len(), 1);
+        assert_eq!(run.tests[0].output.as_deref(), Some("timing: one batch: 8.9 ms, debug build"));
+    }
+
+    #[test]
+    fn a_failing_tests_timing_repeated_in_its_failure_section_is_kept_once() {
+        let output = "Invoking test: t
+timing: 3 ms
+test t ... FAIL
+
+failures:
+
+---- t output ----
+    timing: 3 ms
+    panicked at src/lib.rs:1:1:
+    no
+";
+        let run = parse_test_output(output);
+        assert_eq!(run.notes, ["3 ms"]);
+        assert_eq!(run.tests[0].message.as_deref(), Some("no"));
     }
 
     #[test]

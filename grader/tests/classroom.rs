@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{grader_with, require_tools, TempCourse};
+use common::{grader_with, require_tools, schema_errors, TempCourse};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
@@ -63,12 +63,6 @@ fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
         .filter(|e| e.file_type().is_file())
         .map(|e| (e.path().strip_prefix(root).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
         .collect()
-}
-
-fn schema_errors(schema: &str, instance: &serde_json::Value) -> Vec<String> {
-    let schema: serde_json::Value = serde_json::from_str(schema).unwrap();
-    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
-    validator.iter_errors(instance).map(|e| e.to_string()).collect()
 }
 
 #[test]

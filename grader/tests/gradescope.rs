@@ -36,9 +36,7 @@ fn run_autograder_grades_a_submission_into_a_valid_results_json() {
 
     let text = std::fs::read_to_string(autograder.path().join("results/results.json")).expect("results.json is written");
     let results: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let schema: serde_json::Value = serde_json::from_str(include_str!("schemas/gradescope-results.schema.json")).unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&results).map(|e| e.to_string()).collect();
+    let errors = common::schema_errors(include_str!("schemas/gradescope-results.schema.json"), &results);
     assert!(errors.is_empty(), "not Gradescope's results.json: {errors:#?}\n{text}");
     assert_eq!(results["max_score"], 20.0, "{text}");
     assert!((results["score"].as_f64().unwrap() - 10.0).abs() < 1e-9, "struct_packing solved, typed_views stubbed:\n{text}");

@@ -35,6 +35,13 @@ pub fn require_tools() {
     }
 }
 
+/// What makes `instance` invalid against the JSON Schema `schema` (empty: valid).
+pub fn schema_errors(schema: &str, instance: &serde_json::Value) -> Vec<String> {
+    let schema: serde_json::Value = serde_json::from_str(schema).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    validator.iter_errors(instance).map(|e| e.to_string()).collect()
+}
+
 /// A directory holding links to just these tools, to put on PATH in place
 /// of the real one.
 pub fn path_with_only(tools: &[&str]) -> tempfile::TempDir {
