@@ -61,7 +61,12 @@ pub struct Options {
 }
 
 /// Builds, runs both engines, writes bench.md, bench.svg and bench.json.
-pub fn run(course_root: &Path, toolbox: &Toolbox, options: &Options, progress: &dyn Fn(&str)) -> Result<Vec<EngineRun>> {
+pub fn run(
+    course_root: &Path,
+    toolbox: &Toolbox,
+    options: &Options,
+    progress: &dyn Fn(&str),
+) -> Result<Vec<EngineRun>> {
     // Beside the other builds; each flavour in its own directory, since
     // RUSTFLAGS differ between them.
     let target = std::env::var_os("CARGO_TARGET_DIR")
@@ -137,7 +142,9 @@ fn check(finished: crate::process::Finished, what: &str) -> Result<crate::proces
 pub fn refused(engines: &[EngineRun]) -> Vec<String> {
     engines
         .iter()
-        .flat_map(|e| e.rows.iter().filter_map(move |r| Some(format!("{} in {}: {}", r.kernel, e.engine, r.refused.as_ref()?))))
+        .flat_map(|e| {
+            e.rows.iter().filter_map(move |r| Some(format!("{} in {}: {}", r.kernel, e.engine, r.refused.as_ref()?)))
+        })
         .collect()
 }
 
@@ -158,10 +165,7 @@ fn cell(stats: Option<&Stats>) -> String {
 /// The fastest WASM build's speedup over JavaScript.
 fn speedup(row: &Row) -> Option<(String, f64)> {
     let js = row.js?;
-    row.builds
-        .iter()
-        .map(|(name, s)| (name.clone(), js.median / s.median.max(1e-6)))
-        .max_by(|a, b| a.1.total_cmp(&b.1))
+    row.builds.iter().map(|(name, s)| (name.clone(), js.median / s.median.max(1e-6))).max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
 /// The table: the lesson's numbers, then each engine's medians with their
@@ -175,7 +179,9 @@ pub fn markdown(engines: &[EngineRun]) -> String {
             let lesson = LESSON
                 .iter()
                 .find(|(kernel, ..)| *kernel == row.kernel)
-                .map_or("— (not in the lesson)".into(), |(_, js, wasm, x)| format!("{} / {} / {x}", ms(*js), ms(*wasm)));
+                .map_or("— (not in the lesson)".into(), |(_, js, wasm, x)| {
+                    format!("{} / {} / {x}", ms(*js), ms(*wasm))
+                });
             let best = match (&row.refused, speedup(row)) {
                 (Some(why), _) => format!("**refused**: {why}"),
                 (None, Some((build, x))) => format!("{x:.2}x ({build})"),
@@ -233,9 +239,16 @@ pub fn svg(engines: &[EngineRun]) -> String {
     }
     for (index, (engine, row)) in rows.iter().enumerate() {
         let top = 56.0 + group * index as f64;
-        let _ = writeln!(out, "<text x=\"10\" y=\"{}\">{} — {}</text>", top + 18.0, escape(&row.row), escape(&engine.engine));
+        let _ = writeln!(
+            out,
+            "<text x=\"10\" y=\"{}\">{} — {}</text>",
+            top + 18.0,
+            escape(&row.row),
+            escape(&engine.engine)
+        );
         if let Some(why) = &row.refused {
-            let _ = writeln!(out, "<text x=\"{LABEL}\" y=\"{}\" fill=\"#b00\">refused: {}</text>", top + 18.0, escape(why));
+            let _ =
+                writeln!(out, "<text x=\"{LABEL}\" y=\"{}\" fill=\"#b00\">refused: {}</text>", top + 18.0, escape(why));
             continue;
         }
         let series = [row.js.as_ref(), row.builds.get("wasm"), row.builds.get("wasm+simd128")];

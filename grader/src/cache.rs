@@ -38,7 +38,7 @@ impl Cache {
     pub fn load(&self, exercise: &Exercise, variant: Variant, key: &Key) -> Option<ExerciseReport> {
         let text = std::fs::read_to_string(self.file(exercise, variant)).ok()?;
         let entry: Entry = serde_json::from_str(&text).ok()?;
-        (entry.key == key.stored()).then(|| ExerciseReport { cached: true, ..entry.report })
+        (entry.key == key.stored()).then_some(ExerciseReport { cached: true, ..entry.report })
     }
 
     /// Keeps a report for next time, unless it says nothing about the
@@ -88,7 +88,10 @@ impl Key {
 
 /// The digests of every input of grading `exercise`.
 pub fn key(course: &Course, exercise: &Exercise, variant: Variant, settings: &Settings) -> Key {
-    Key { inputs: inputs_digest(course, exercise, variant, settings), lockfile: hex(&Sha256::digest(std::fs::read(course.root.join(LOCKFILE)).unwrap_or_default())) }
+    Key {
+        inputs: inputs_digest(course, exercise, variant, settings),
+        lockfile: hex(&Sha256::digest(std::fs::read(course.root.join(LOCKFILE)).unwrap_or_default())),
+    }
 }
 
 fn inputs_digest(course: &Course, exercise: &Exercise, variant: Variant, settings: &Settings) -> String {

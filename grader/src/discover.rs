@@ -41,9 +41,7 @@ impl Course {
     /// The course containing `start`: the nearest ancestor with a
     /// `course.toml`.
     pub fn locate(start: &Path) -> Result<Course> {
-        let start = start
-            .canonicalize()
-            .with_context(|| format!("cannot open {}", start.display()))?;
+        let start = start.canonicalize().with_context(|| format!("cannot open {}", start.display()))?;
         let Some(root) = start.ancestors().find(|dir| dir.join(MANIFEST_FILE).is_file()) else {
             bail!(
                 "no {MANIFEST_FILE} in {} or any directory above it. Run the grader from inside \

@@ -65,14 +65,15 @@ pub fn grade_exercises(
     let done = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..options.jobs.clamp(1, pending.len().max(1)) {
-            scope.spawn(|| loop {
-                let Some(&index) = pending.get(next.fetch_add(1, Ordering::SeqCst)) else { break };
-                let exercise = &exercises[index];
-                let report = grade_one(course, exercise, variant, settings, on_phase);
-                if let Some(key) = keys[index].after_grading(cache::key(course, exercise, variant, settings)) {
-                    cache.store(exercise, variant, &key, &report);
+            scope.spawn(|| {
+                while let Some(&index) = pending.get(next.fetch_add(1, Ordering::SeqCst)) {
+                    let exercise = &exercises[index];
+                    let report = grade_one(course, exercise, variant, settings, on_phase);
+                    if let Some(key) = keys[index].after_grading(cache::key(course, exercise, variant, settings)) {
+                        cache.store(exercise, variant, &key, &report);
+                    }
+                    done.lock().unwrap().push((index, report));
                 }
-                done.lock().unwrap().push((index, report));
             });
         }
     });
@@ -83,7 +84,13 @@ pub fn grade_exercises(
 }
 
 /// One exercise, unless the run's time budget is spent.
-fn grade_one(course: &Course, exercise: &Exercise, variant: Variant, settings: &Settings, on_phase: OnPhase) -> ExerciseReport {
+fn grade_one(
+    course: &Course,
+    exercise: &Exercise,
+    variant: Variant,
+    settings: &Settings,
+    on_phase: OnPhase,
+) -> ExerciseReport {
     if settings.deadline.is_some_and(|deadline| Instant::now() >= deadline) {
         return runner::not_graded(
             course,

@@ -16,12 +16,14 @@
 //! - [`submission`]: grading a submission against the instructor's copy, and the seal;
 //! - [`verify`]: the instructor's checks;
 //! - [`bench`]: the lesson's benchmark table, measured;
-//! - [`reset`]: back to the shipped stubs, with backups; [`watch`]: the student's loop.
+//! - [`reset`]: back to the shipped stubs, with backups; [`watch`]: the student's loop,
+//!   with [`keyboard`] for single keys.
 
 pub mod bench;
 pub mod cache;
 pub mod discover;
 pub mod grade;
+pub mod keyboard;
 pub mod manifest;
 pub mod model;
 pub mod parse;

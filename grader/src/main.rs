@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand};
 use grader::discover::{Course, Variant};
 use grader::grade;
 use grader::model::{CourseReport, Runner, Status};
-use grader::report::{self, github, human, Format};
+use grader::report::{self, counted, github, human, Format};
 use grader::runner::{Phase, Settings};
 use grader::submission;
 use grader::tools::{MissingTool, RunnerChoice, Toolbox};
@@ -225,9 +225,8 @@ fn run(mut cli: Cli) -> Result<u8> {
 
     match cli.command.take().unwrap_or(Command::Check) {
         Command::Check => {
-            let mut report = grade::grade_course(&course, &settings, &options.grading, &|name, phase| {
-                progress.show(name, phase)
-            });
+            let mut report =
+                grade::grade_course(&course, &settings, &options.grading, &|name, phase| progress.show(name, phase));
             progress.clear();
             report.findings = submission::check_seal(&course.root, &course.manifest);
             publish(&report, &options)?;
@@ -264,8 +263,7 @@ fn run(mut cli: Cli) -> Result<u8> {
             })
         }
         Command::Verify => {
-            let findings =
-                verify::verify(&course, &settings, &mut |name, phase| progress.show(name, phase));
+            let findings = verify::verify(&course, &settings, &mut |name, phase| progress.show(name, phase));
             progress.clear();
             print_findings(&findings);
             Ok(if verify::passed(&findings) { EXIT_DONE } else { EXIT_NOT_DONE })
@@ -367,7 +365,7 @@ fn reset(course: &Course, name: Option<&str>, yes: bool) -> Result<u8> {
         }
     }
     let backup = reset::reset(course, &exercises, &label)?;
-    println!("Saved your files in {} ({} file(s)).", course.relative(&backup.dir), backup.files.len());
+    println!("Saved your files in {} ({}).", course.relative(&backup.dir), counted(backup.files.len(), "file"));
     for (path, _) in &files {
         println!("reset {path}");
     }
@@ -383,7 +381,8 @@ fn restore(course: &Course, name: Option<&str>) -> Result<u8> {
         None => backups.first(),
     };
     let Some(backup) = backup else {
-        let known: Vec<String> = backups.iter().filter_map(|b| Some(b.dir.file_name()?.to_string_lossy().into_owned())).collect();
+        let known: Vec<String> =
+            backups.iter().filter_map(|b| Some(b.dir.file_name()?.to_string_lossy().into_owned())).collect();
         anyhow::bail!(
             "no backup {}under {}; backups: {}",
             name.map(|n| format!("named {n} ")).unwrap_or_default(),
@@ -395,7 +394,11 @@ fn restore(course: &Course, name: Option<&str>) -> Result<u8> {
     for path in &backup.files {
         println!("restored {path}");
     }
-    println!("from {}; the files it replaced are saved in {}.", course.relative(&backup.dir), course.relative(&saved.dir));
+    println!(
+        "from {}; the files it replaced are saved in {}.",
+        course.relative(&backup.dir),
+        course.relative(&saved.dir)
+    );
     Ok(EXIT_DONE)
 }
 
@@ -491,7 +494,7 @@ fn print_findings(findings: &[verify::Finding]) {
     let _ = if problems == 0 {
         writeln!(stdout, "\nverify: the course is consistent.")
     } else {
-        writeln!(stdout, "\nverify: {problems} problem(s) to fix.")
+        writeln!(stdout, "\nverify: {} to fix.", counted(problems, "problem"))
     };
 }
 

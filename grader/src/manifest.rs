@@ -235,7 +235,8 @@ mod tests {
 
     #[test]
     fn duplicate_names_are_rejected() {
-        let twice = format!("{MINIMAL}{}", MINIMAL.replace("[course]\n        title = \"t\"", "").replace("01_a", "02_a"));
+        let twice =
+            format!("{MINIMAL}{}", MINIMAL.replace("[course]\n        title = \"t\"", "").replace("01_a", "02_a"));
         let error = Manifest::parse(&twice).unwrap_err();
         assert!(error.to_string().contains("listed twice"), "{error}");
     }

@@ -103,9 +103,7 @@ fn failure_sections<'a>(lines: &'a [&'a str]) -> Vec<(String, &'a [&'a str])> {
     let mut sections = Vec::new();
     let mut index = 0;
     while index < lines.len() {
-        let header = lines[index]
-            .strip_prefix("---- ")
-            .and_then(|rest| rest.strip_suffix(" output ----"));
+        let header = lines[index].strip_prefix("---- ").and_then(|rest| rest.strip_suffix(" output ----"));
         if let Some(name) = header {
             let start = index + 1;
             let end = (start..lines.len())
@@ -124,16 +122,9 @@ fn failure_sections<'a>(lines: &'a [&'a str]) -> Vec<(String, &'a [&'a str])> {
 /// JavaScript stack; failing that, the first line of the JS exception.
 fn panic_message(section: &[&str]) -> (Option<String>, Option<String>) {
     if let Some(at) = section.iter().position(|l| l.trim_start().starts_with("panicked at ")) {
-        let location = section[at]
-            .trim()
-            .trim_start_matches("panicked at ")
-            .trim_end_matches(':')
-            .to_string();
-        let mut message: Vec<&str> = section[at + 1..]
-            .iter()
-            .map(|l| l.trim())
-            .take_while(|l| *l != "Stack:")
-            .collect();
+        let location = section[at].trim().trim_start_matches("panicked at ").trim_end_matches(':').to_string();
+        let mut message: Vec<&str> =
+            section[at + 1..].iter().map(|l| l.trim()).take_while(|l| *l != "Stack:").collect();
         while message.last().is_some_and(|l| l.is_empty()) {
             message.pop();
         }
@@ -216,7 +207,9 @@ test result: FAILED. 1 passed; 1 failed; 1 ignored; 0 filtered out; finished in 
         assert_eq!(failed.location.as_deref(), Some("exercises/01_typed_views/src/lib.rs:106:9"));
         assert_eq!(
             failed.message.as_deref(),
-            Some("assertion `left == right` failed: read_i32(64) must be refused\nleft: Ok(0)\nright: Err(OutOfBounds)")
+            Some(
+                "assertion `left == right` failed: read_i32(64) must be refused\nleft: Ok(0)\nright: Err(OutOfBounds)"
+            )
         );
         assert_eq!(run.tests[1].message, None);
     }
@@ -267,7 +260,8 @@ failures:
 
     #[test]
     fn the_runner_giving_up_is_a_timeout() {
-        let run = parse_test_output("running 1 tests\nFailed to detect test as having been run. It might have timed out.\n");
+        let run =
+            parse_test_output("running 1 tests\nFailed to detect test as having been run. It might have timed out.\n");
         assert!(run.runner_timed_out);
         let run = parse_test_output("Error: webdriver POST /session/4356/execute/sync timed out after 19.9s\n");
         assert!(run.runner_timed_out, "the browser runner's own limit");
@@ -282,10 +276,7 @@ failures:
             r#"{"reason":"compiler-message","message":{"level":"error","rendered":"error: aborting due to 1 previous error\n"}}"#,
         ]
         .join("\n");
-        assert_eq!(
-            first_compile_error(&json).as_deref(),
-            Some("error[E0308]: mismatched types\n --> src/lib.rs:3:5")
-        );
+        assert_eq!(first_compile_error(&json).as_deref(), Some("error[E0308]: mismatched types\n --> src/lib.rs:3:5"));
         assert_eq!(first_compile_error(r#"{"reason":"build-finished","success":true}"#), None);
     }
 }

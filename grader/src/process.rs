@@ -58,6 +58,7 @@ pub fn install_cleanup() {
                 kill_group(pid);
                 sweep(&marker);
             }
+            crate::keyboard::restore_terminal();
             eprintln!("\ninterrupted: stopped the running tests and their browser");
             std::process::exit(130);
         });
@@ -114,13 +115,7 @@ pub fn run_limited(mut command: Command, limit: Duration) -> io::Result<Finished
     reap_orphans();
     ACTIVE.lock().unwrap().retain(|(active, _)| *active != pid);
 
-    Ok(Finished {
-        status,
-        stdout: stdout.finish(),
-        stderr: stderr.finish(),
-        timed_out,
-        elapsed: started.elapsed(),
-    })
+    Ok(Finished { status, stdout: stdout.finish(), stderr: stderr.finish(), timed_out, elapsed: started.elapsed() })
 }
 
 /// The output of one pipe, read on its own thread so a full pipe never blocks
@@ -248,9 +243,7 @@ fn reap_orphans() {
 /// The first directory on PATH holding an executable `name`.
 pub fn find_on_path(name: &str) -> Option<std::path::PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|candidate| is_executable(candidate))
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|candidate| is_executable(candidate))
 }
 
 fn is_executable(path: &Path) -> bool {
@@ -268,10 +261,7 @@ mod tests {
         // process group) and then hangs: both must be gone afterwards.
         let tag = format!("grader-process-test-{}", std::process::id());
         let mut command = Command::new("sh");
-        command
-            .arg("-c")
-            .arg("setsid sleep 300 & echo started; sleep 300")
-            .env("GRADER_PROCESS_TEST_TAG", &tag);
+        command.arg("-c").arg("setsid sleep 300 & echo started; sleep 300").env("GRADER_PROCESS_TEST_TAG", &tag);
         let finished = run_limited(command, Duration::from_millis(700)).unwrap();
         assert!(finished.timed_out);
         assert!(finished.status.is_none());

@@ -25,7 +25,9 @@ pub struct Backup {
 /// The shipped files of `exercises` (their editable files, from the seal).
 fn shipped_files(course: &Course, exercises: &[Exercise]) -> Result<Vec<(String, String)>> {
     let seal = Seal::load(&course.root).with_context(|| {
-        format!("{SEAL_FILE} is missing or unreadable, so the shipped stubs are unknown (instructors: run `grader seal`)")
+        format!(
+            "{SEAL_FILE} is missing or unreadable, so the shipped stubs are unknown (instructors: run `grader seal`)"
+        )
     })?;
     let prefixes: Vec<String> =
         exercises.iter().map(|e| format!("{}/", course.relative(&e.exercise_dir).replace('\\', "/"))).collect();
@@ -35,7 +37,10 @@ fn shipped_files(course: &Course, exercises: &[Exercise]) -> Result<Vec<(String,
         .filter(|(path, _)| prefixes.iter().any(|prefix| path.starts_with(prefix.as_str())))
         .collect();
     if files.is_empty() {
-        bail!("{SEAL_FILE} has no shipped files for {}", exercises.iter().map(|e| e.entry.name.as_str()).collect::<Vec<_>>().join(", "));
+        bail!(
+            "{SEAL_FILE} has no shipped files for {}",
+            exercises.iter().map(|e| e.entry.name.as_str()).collect::<Vec<_>>().join(", ")
+        );
     }
     Ok(files)
 }
@@ -99,11 +104,7 @@ pub fn backups(course: &Course) -> Vec<Backup> {
 }
 
 fn stamp_of(dir: &Path) -> u128 {
-    dir.file_name()
-        .and_then(|n| n.to_str())
-        .and_then(|n| n.split('-').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0)
+    dir.file_name().and_then(|n| n.to_str()).and_then(|n| n.split('-').next()).and_then(|n| n.parse().ok()).unwrap_or(0)
 }
 
 /// Brings a backup's files back, after saving the current ones (so a

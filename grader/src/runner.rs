@@ -80,7 +80,13 @@ pub fn grade(
 }
 
 /// The report of an exercise that was not graded at all, for `error`.
-pub fn not_graded(course: &Course, exercise: &Exercise, variant: Variant, runner: Runner, error: GradeError) -> ExerciseReport {
+pub fn not_graded(
+    course: &Course,
+    exercise: &Exercise,
+    variant: Variant,
+    runner: Runner,
+    error: GradeError,
+) -> ExerciseReport {
     let mut report = blank_report(course, exercise, variant, runner);
     report.error = Some(error);
     report.tests = with_unrun(Vec::new(), &exercise.declared_tests());
@@ -197,7 +203,12 @@ fn run_stages(
 }
 
 /// `wasm-pack test` for the chosen engine; never downloads anything.
-fn wasm_pack_test(crate_dir: &std::path::Path, settings: &Settings, limit: Duration, target_args: &[String]) -> Command {
+fn wasm_pack_test(
+    crate_dir: &std::path::Path,
+    settings: &Settings,
+    limit: Duration,
+    target_args: &[String],
+) -> Command {
     let toolbox = &settings.toolbox;
     let mut command = Command::new(&toolbox.wasm_pack);
     command.current_dir(crate_dir).arg("test").args(["--mode", "no-install"]);
@@ -227,8 +238,7 @@ fn wasm_pack_test(crate_dir: &std::path::Path, settings: &Settings, limit: Durat
 }
 
 fn run_tool(command: Command, limit: Duration, name: &str) -> Result<Finished, StageError> {
-    run_limited(command, limit)
-        .map_err(|e| error(ErrorKind::Infrastructure, format!("could not start {name}: {e}")))
+    run_limited(command, limit).map_err(|e| error(ErrorKind::Infrastructure, format!("could not start {name}: {e}")))
 }
 
 /// Decides pass, fail or error from what the test run printed.

@@ -83,9 +83,11 @@ pub struct Staged {
 /// whose content is unchanged are not rewritten, so cargo's and the
 /// grader's caches stay valid between runs.
 pub fn stage(student: &Path, reference: &Path, work: &Path) -> Result<Staged> {
-    let student = student.canonicalize().with_context(|| format!("cannot open the submission {}", student.display()))?;
-    let reference =
-        reference.canonicalize().with_context(|| format!("cannot open the reference course {}", reference.display()))?;
+    let student =
+        student.canonicalize().with_context(|| format!("cannot open the submission {}", student.display()))?;
+    let reference = reference
+        .canonicalize()
+        .with_context(|| format!("cannot open the reference course {}", reference.display()))?;
     if student == reference {
         bail!("--reference must be the instructor's own copy of the course, not the submission being graded");
     }
@@ -132,7 +134,11 @@ fn compare(
     let mut findings = Vec::new();
     for path in ours.keys().filter(|p| ownership.is_protected(p)) {
         if !theirs.contains_key(path) {
-            findings.push(finding(path, Change::Removed, "is missing from the submission; graded with the reference copy"));
+            findings.push(finding(
+                path,
+                Change::Removed,
+                "is missing from the submission; graded with the reference copy",
+            ));
         } else if std::fs::read(student.join(path))? != std::fs::read(reference.join(path))? {
             let what = describe_change(path, &student.join(path), &reference.join(path));
             findings.push(finding(path, Change::Modified, &what));
@@ -254,7 +260,9 @@ pub fn check_seal(course_root: &Path, manifest: &Manifest) -> Vec<Finding> {
             Ok(_) => {}
         }
     }
-    for path in present.keys().filter(|p| ownership.is_protected(p) && *p != SEAL_FILE && !seal.protected.contains_key(*p)) {
+    for path in
+        present.keys().filter(|p| ownership.is_protected(p) && *p != SEAL_FILE && !seal.protected.contains_key(*p))
+    {
         findings.push(finding(path, Change::Added, "is not part of the course; CI ignores it"));
     }
     findings

@@ -127,7 +127,8 @@ pub fn pinned_wasm_bindgen(course_root: &Path) -> Result<String> {
     let text = std::fs::read_to_string(&lock_path).with_context(|| {
         format!("cannot read {}: the course ships one; restore it with `git checkout Cargo.lock`", lock_path.display())
     })?;
-    let lock: toml::Value = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", lock_path.display()))?;
+    let lock: toml::Value =
+        toml::from_str(&text).with_context(|| format!("{} is not valid TOML", lock_path.display()))?;
     lock.get("package")
         .and_then(|packages| packages.as_array())
         .into_iter()
@@ -182,7 +183,9 @@ fn ensure_tool(
     }
     let command_text = format!("cargo {} --locked", args.join(" "));
     let why = match version {
-        Some(v) => format!("{binary} {v} (the version pinned in Cargo.lock; wasm-pack accepts no other) is not installed"),
+        Some(v) => {
+            format!("{binary} {v} (the version pinned in Cargo.lock; wasm-pack accepts no other) is not installed")
+        }
         None => format!("{binary} is not installed"),
     };
     if !install {

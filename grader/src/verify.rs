@@ -5,6 +5,7 @@
 
 use crate::discover::{rust_files_in, Course, Exercise, Variant, EXERCISES_DIR, SOLUTIONS_DIR};
 use crate::model::{ExerciseReport, Status};
+use crate::report::counted;
 use crate::runner::{self, Phase, Settings};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -69,17 +70,20 @@ pub fn check_layout(course: &Course) -> Vec<Finding> {
     for changed in crate::submission::check_seal(&course.root, &course.manifest) {
         findings.push(Finding::problem(
             "seal",
-            format!("{}: {}, so run `cargo run -p grader -- seal` after changing protected files", changed.path, seal_word(changed.change)),
+            format!(
+                "{}: {}, so run `cargo run -p grader -- seal` after changing protected files",
+                changed.path,
+                seal_word(changed.change)
+            ),
         ));
     }
     if findings.is_empty() {
         findings.push(Finding::ok(
             "course",
             format!(
-                "course.toml and the crates agree: {} exercise(s) and {} capstone milestone(s), each with a README, \
-                 a hint, tests and a solution",
-                course.manifest.exercises.len(),
-                course.milestones().len()
+                "course.toml and the crates agree: {} and {}, each with a README, a hint, tests and a solution",
+                counted(course.manifest.exercises.len(), "exercise"),
+                counted(course.milestones().len(), "capstone milestone")
             ),
         ));
     }
@@ -103,7 +107,10 @@ fn milestone_problems(course: &Course, milestone: &Exercise) -> Vec<Finding> {
         problems.push(Finding::problem(name, "its hint in course.toml is empty"));
     }
     if !milestone.solution_dir.join("Cargo.toml").is_file() {
-        problems.push(Finding::problem(name, format!("{}/Cargo.toml is missing", course.relative(&milestone.solution_dir))));
+        problems.push(Finding::problem(
+            name,
+            format!("{}/Cargo.toml is missing", course.relative(&milestone.solution_dir)),
+        ));
     } else if let Ok(declared) = solution_test_paths(&milestone.solution_dir) {
         let missing = milestone.test_files.iter().filter_map(|f| f.canonicalize().ok()).any(|f| !declared.contains(&f));
         if missing {
@@ -163,7 +170,10 @@ fn solution_uses_exercise_tests(exercise: &Exercise) -> Result<(), String> {
         return Ok(());
     }
     let names = |set: &BTreeSet<PathBuf>| {
-        set.iter().map(|p| p.file_name().unwrap_or_default().to_string_lossy().into_owned()).collect::<Vec<_>>().join(", ")
+        set.iter()
+            .map(|p| p.file_name().unwrap_or_default().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     Err(format!(
         "its [[test]] targets must point at the exercise's test files ({}), but they point at: {}",
@@ -222,16 +232,18 @@ fn judge_solution(report: &ExerciseReport) -> Finding {
     }
     let why = match (&report.error, report.first_failure()) {
         (Some(error), _) => error.message.clone(),
-        (None, Some(test)) => format!(
-            "test {} failed: {}",
-            test.name,
-            test.message.as_deref().unwrap_or("(no message)")
-        ),
+        (None, Some(test)) => {
+            format!("test {} failed: {}", test.name, test.message.as_deref().unwrap_or("(no message)"))
+        }
         (None, None) => "no test passed".into(),
     };
     Finding::problem(
         name,
-        format!("solution ({}) must pass every test, but passes {}/{total}: {why}", report.crate_dir, report.passed_count()),
+        format!(
+            "solution ({}) must pass every test, but passes {}/{total}: {why}",
+            report.crate_dir,
+            report.passed_count()
+        ),
     )
 }
 

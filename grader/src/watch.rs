@@ -2,19 +2,20 @@
 //! graded again as soon as one of its files is saved (a debounced file
 //! watcher), or when asked (`--manual`, for file systems where watching
 //! fails); the screen shows its tests, a progress bar of the whole course
-//! and the keys: h hint, l list, n next, r run again, q quit (each followed
-//! by Enter, so it works in any terminal and under tmux).
+//! and the keys: h hint, l list, n next, r run again, q quit, each acting
+//! as soon as it is pressed ([`keyboard`](crate::keyboard)).
 
 use crate::discover::{Course, Exercise, Variant};
 use crate::grade::{self, Options};
+use crate::keyboard;
 use crate::model::{ExerciseReport, Status};
 use crate::report::human;
 use crate::runner::Settings;
 use crate::submission::Ownership;
 use anyhow::{Context, Result};
 use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode, DebounceEventResult};
-use std::io::{BufRead, Write};
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Sender};
 use std::time::{Duration, SystemTime};
@@ -24,7 +25,7 @@ use std::time::{Duration, SystemTime};
 pub enum Event {
     /// Files saved (debounced), absolute paths.
     Saved(Vec<PathBuf>),
-    /// A line typed: its first character.
+    /// A key pressed (lower case).
     Key(char),
     /// Standard input closed.
     InputClosed,
@@ -55,7 +56,8 @@ impl<'a> Watch<'a> {
         let reports = grade::grade_exercises(course, &exercises, Variant::Exercise, settings, &options, on_phase);
         let current = reports.iter().position(|r| r.status != Status::Pass).unwrap_or(0);
         let ownership = Ownership::of(&course.manifest)?;
-        let mut watch = Watch { course, settings, options, exercises, reports, current, ownership, modified: HashMap::new() };
+        let mut watch =
+            Watch { course, settings, options, exercises, reports, current, ownership, modified: HashMap::new() };
         let dirs: Vec<PathBuf> = watch.exercises.iter().map(|e| e.exercise_dir.clone()).collect();
         for file in dirs.iter().flat_map(|dir| walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok)) {
             if watch.exercise_of(file.path()).is_some() {
@@ -78,7 +80,8 @@ impl<'a> Watch<'a> {
     /// Grades the current exercise again.
     pub fn regrade(&mut self, on_phase: grade::OnPhase) {
         let exercise = std::slice::from_ref(&self.exercises[self.current]);
-        let mut fresh = grade::grade_exercises(self.course, exercise, Variant::Exercise, self.settings, &self.options, on_phase);
+        let mut fresh =
+            grade::grade_exercises(self.course, exercise, Variant::Exercise, self.settings, &self.options, on_phase);
         self.reports[self.current] = fresh.remove(0);
     }
 
@@ -99,7 +102,8 @@ impl<'a> Watch<'a> {
     pub fn handle(&mut self, event: Event, out: &mut dyn Write, on_phase: grade::OnPhase) -> Result<bool> {
         match event {
             Event::Saved(paths) => {
-                let saved: Vec<&PathBuf> = paths.iter().filter(|p| self.exercise_of(p).is_some() && self.saved(p)).collect();
+                let saved: Vec<&PathBuf> =
+                    paths.iter().filter(|p| self.exercise_of(p).is_some() && self.saved(p)).collect();
                 let Some(index) = saved.iter().find_map(|p| self.exercise_of(p)) else { return Ok(true) };
                 self.current = index;
                 self.regrade(on_phase);
@@ -145,7 +149,7 @@ impl<'a> Watch<'a> {
         let report = self.current();
         write!(out, "{}", human::exercise(report))?;
         if report.status == Status::Pass {
-            writeln!(out, "\n✓ {} passes! Press n (then Enter) for the next one.", report.name)?;
+            writeln!(out, "\n✓ {} passes! Press n for the next one.", report.name)?;
         }
         writeln!(out, "\n{}", progress_bar(&self.reports))?;
         writeln!(out, "{KEYS}")?;
@@ -154,7 +158,7 @@ impl<'a> Watch<'a> {
     }
 }
 
-const KEYS: &str = "keys (then Enter): h hint · l list · n next · r run again · q quit";
+const KEYS: &str = "keys: h hint · l list · n next · r run again · q quit";
 
 /// `[#######-------------] 3/12 done (exercises 3/5, mix 0/7)`.
 pub fn progress_bar(reports: &[ExerciseReport]) -> String {
@@ -204,6 +208,7 @@ pub fn run(course: &Course, settings: &Settings, manual: bool, on_phase: grade::
     let mut out = std::io::stdout();
     watch.draw(&mut out)?;
     let (events, incoming) = channel();
+    let _single_keys = keyboard::SingleKeys::enable();
     spawn_keyboard(events.clone());
     // Kept alive for the whole loop: dropping it stops watching.
     let _watcher = if manual {
@@ -222,28 +227,26 @@ pub fn run(course: &Course, settings: &Settings, manual: bool, on_phase: grade::
 
 fn spawn_keyboard(events: Sender<Event>) {
     std::thread::spawn(move || {
-        for line in std::io::stdin().lock().lines() {
-            let Ok(line) = line else { break };
-            if let Some(key) = line.trim().chars().next() {
-                if events.send(Event::Key(key.to_ascii_lowercase())).is_err() {
-                    return;
-                }
-            }
-        }
+        keyboard::read_keys(|key| events.send(Event::Key(key)).is_ok());
         let _ = events.send(Event::InputClosed);
     });
 }
 
 /// Watches the course, ignoring build output; saves arriving within 300 ms
 /// of each other (an editor writing a file in steps) are one event.
-fn watch_files(course: &Course, events: Sender<Event>) -> Result<notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>> {
+fn watch_files(
+    course: &Course,
+    events: Sender<Event>,
+) -> Result<notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>> {
     let root = course.root.clone();
     let mut debouncer = new_debouncer(Duration::from_millis(300), move |result: DebounceEventResult| {
         if let Ok(changes) = result {
             let paths: Vec<PathBuf> = changes
                 .into_iter()
                 .map(|change| change.path)
-                .filter(|path| !path.strip_prefix(&root).is_ok_and(|p| p.starts_with("target") || p.starts_with(".grader")))
+                .filter(|path| {
+                    !path.strip_prefix(&root).is_ok_and(|p| p.starts_with("target") || p.starts_with(".grader"))
+                })
                 .collect();
             if !paths.is_empty() {
                 let _ = events.send(Event::Saved(paths));

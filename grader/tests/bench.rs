@@ -23,7 +23,14 @@ fn the_bench_prints_the_lesson_table_for_both_engines_and_writes_markdown_and_sv
     require_tools();
     let (run, out) = bench(&[]);
     assert_eq!(run.code(), Some(0), "{}\n{}", run.stdout, run.stderr);
-    for row in ["Fibonacci(40)", "Matrix 1000x1000", "Image blur 4K", "JSON parse (large)", "Grayscale 4K, in place (views)", "Grayscale 4K, copied in and out"] {
+    for row in [
+        "Fibonacci(40)",
+        "Matrix 1000x1000",
+        "Image blur 4K",
+        "JSON parse (large)",
+        "Grayscale 4K, in place (views)",
+        "Grayscale 4K, copied in and out",
+    ] {
         for engine in ["Node.js", "headless Chrome"] {
             assert!(
                 run.stdout.lines().any(|line| line.starts_with(&format!("| {row} |")) && line.contains(engine)),
@@ -48,7 +55,10 @@ fn a_kernel_that_disagrees_with_javascript_is_refused_not_timed() {
     assert!(run.stderr.contains("wasm disagrees with JavaScript (byte 0:"), "says where they differ:\n{}", run.stderr);
     let blur: Vec<&str> = run.stdout.lines().filter(|l| l.starts_with("| Image blur 4K |")).collect();
     assert_eq!(blur.len(), 2, "{}", run.stdout);
-    assert!(blur.iter().all(|l| l.contains("**refused**") && l.contains("| — | — | — |")), "no time for a wrong kernel:\n{blur:?}");
+    assert!(
+        blur.iter().all(|l| l.contains("**refused**") && l.contains("| — | — | — |")),
+        "no time for a wrong kernel:\n{blur:?}"
+    );
     let others = run.stdout.lines().filter(|l| l.starts_with("| Fibonacci(40) |")).count();
     assert_eq!(others, 2, "the other kernels are still measured");
     assert!(std::fs::read_to_string(out.path().join("bench.svg")).unwrap().contains("refused"));

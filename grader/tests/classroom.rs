@@ -26,10 +26,9 @@ fn reference_and_submission() -> (TempCourse, TempCourse) {
     }
     let reference = reference.manifest(&EXERCISES);
     // The looping exercise should not hold the test up for a minute.
-    let manifest = reference.read("course.toml").replace(
-        "dir = \"03_avoiding_copies\"\n",
-        "dir = \"03_avoiding_copies\"\ntest_timeout_secs = 10\n",
-    );
+    let manifest = reference
+        .read("course.toml")
+        .replace("dir = \"03_avoiding_copies\"\n", "dir = \"03_avoiding_copies\"\ntest_timeout_secs = 10\n");
     reference.write("course.toml", &manifest);
 
     let submission = TempCourse::copy_of(reference.path());
@@ -41,9 +40,11 @@ fn reference_and_submission() -> (TempCourse, TempCourse) {
     let broken = submission.read("exercises/02_batching/src/lib.rs") + "\nfn broken( {\n";
     submission.write("exercises/02_batching/src/lib.rs", &broken);
     // Loops forever, in the student's own code.
-    let looping = submission
-        .read("solutions/03_avoiding_copies/src/lib.rs")
-        .replacen("pub fn ptr(&self) -> usize {", "pub fn ptr(&self) -> usize {\n        loop {}", 1);
+    let looping = submission.read("solutions/03_avoiding_copies/src/lib.rs").replacen(
+        "pub fn ptr(&self) -> usize {",
+        "pub fn ptr(&self) -> usize {\n        loop {}",
+        1,
+    );
     submission.write("exercises/03_avoiding_copies/src/lib.rs", &looping);
     // Tests rewritten to pass, and a dependency added.
     submission.write(
@@ -97,9 +98,14 @@ fn a_prepared_submission_is_graded_against_the_reference_in_every_format() {
     let of = |exercise: &str| -> Vec<&serde_json::Value> {
         tests.iter().filter(|t| t["name"].as_str().unwrap().starts_with(&format!("{exercise}: "))).collect()
     };
-    assert!(of("typed_views").len() == 9 && of("typed_views").iter().all(|t| t["status"] == "pass"), "solved, and the build.rs never ran:\n{json}");
     assert!(
-        of("batching").iter().all(|t| t["status"] == "error" && t["message"].as_str().unwrap().contains("does not compile")),
+        of("typed_views").len() == 9 && of("typed_views").iter().all(|t| t["status"] == "pass"),
+        "solved, and the build.rs never ran:\n{json}"
+    );
+    assert!(
+        of("batching")
+            .iter()
+            .all(|t| t["status"] == "error" && t["message"].as_str().unwrap().contains("does not compile")),
         "{json}"
     );
     assert!(
@@ -114,9 +120,14 @@ fn a_prepared_submission_is_graded_against_the_reference_in_every_format() {
     assert!((score - (10.0 + 10.0 / 6.0)).abs() < 1e-6, "typed_views 10 + struct_packing 1/6 of 10, got {score}");
     assert_eq!(results["max_score"], 40.0);
     let findings = results["findings"].as_array().unwrap();
-    let finding = |path: &str| findings.iter().find(|f| f["path"] == path).unwrap_or_else(|| panic!("{path} not flagged: {json}"));
+    let finding = |path: &str| {
+        findings.iter().find(|f| f["path"] == path).unwrap_or_else(|| panic!("{path} not flagged: {json}"))
+    };
     assert_eq!(finding("exercises/04_struct_packing/tests/struct_packing.rs")["change"], "modified");
-    assert!(finding("exercises/04_struct_packing/Cargo.toml")["message"].as_str().unwrap().contains("adds itoa (dependencies)"));
+    assert!(finding("exercises/04_struct_packing/Cargo.toml")["message"]
+        .as_str()
+        .unwrap()
+        .contains("adds itoa (dependencies)"));
     assert_eq!(finding("exercises/01_typed_views/build.rs")["change"], "added");
     assert_eq!(findings.len(), 3, "only the protected files the student changed: {json}");
 
@@ -129,13 +140,17 @@ fn a_prepared_submission_is_graded_against_the_reference_in_every_format() {
     assert!((results["score"].as_f64().unwrap() - score).abs() < 1e-9);
     let entries = results["tests"].as_array().unwrap();
     assert_eq!(entries.len(), 28 + 3, "28 tests and 3 integrity entries:\n{gradescope}");
-    assert!(entries.iter().any(|t| t["name"].as_str().unwrap().starts_with("integrity: exercises/04_struct_packing/tests/")));
+    assert!(entries
+        .iter()
+        .any(|t| t["name"].as_str().unwrap().starts_with("integrity: exercises/04_struct_packing/tests/")));
     assert!(elapsed.as_secs() < 40, "cached exercises are not regraded ({elapsed:?})");
 
     // JUnit, read back by a JUnit parser.
     let (_, junit, _) = grade("junit", "results.xml", &[]);
     let suites = junit_parser::from_reader(std::io::Cursor::new(junit.as_bytes())).expect("valid JUnit XML");
-    let suite = |name: &str| suites.suites.iter().find(|s| s.name == name).unwrap_or_else(|| panic!("no suite {name}:\n{junit}"));
+    let suite = |name: &str| {
+        suites.suites.iter().find(|s| s.name == name).unwrap_or_else(|| panic!("no suite {name}:\n{junit}"))
+    };
     assert_eq!((suite("typed_views").tests, suite("typed_views").failures, suite("typed_views").errors), (9, 0, 0));
     assert_eq!((suite("batching").tests, suite("batching").errors), (7, 7), "{junit}");
     assert_eq!((suite("struct_packing").tests, suite("struct_packing").failures), (6, 5), "{junit}");
@@ -150,8 +165,17 @@ fn a_prepared_submission_is_graded_against_the_reference_in_every_format() {
             command.env("GITHUB_ACTIONS", "true").env("GITHUB_STEP_SUMMARY", &summary);
         },
     );
-    assert!(run.stdout.contains("::error file=exercises/02_batching/src/lib.rs,title=batching does not pass::does not compile"), "{}", run.stdout);
-    assert!(run.stdout.contains("::warning file=exercises/04_struct_packing/tests/struct_packing.rs"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("::error file=exercises/02_batching/src/lib.rs,title=batching does not pass::does not compile"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("::warning file=exercises/04_struct_packing/tests/struct_packing.rs"),
+        "{}",
+        run.stdout
+    );
     let summary = std::fs::read_to_string(summary).unwrap();
     assert!(summary.contains("| typed_views | ✅ pass | 9/9 | 10/10 |"), "{summary}");
 
@@ -159,13 +183,17 @@ fn a_prepared_submission_is_graded_against_the_reference_in_every_format() {
 }
 
 /// The results of `grade` on the shipped course, written to a file.
-fn grade_shipped_course(args: &[&str], configure: impl FnOnce(&mut std::process::Command)) -> (common::GraderRun, serde_json::Value) {
+fn grade_shipped_course(
+    args: &[&str],
+    configure: impl FnOnce(&mut std::process::Command),
+) -> (common::GraderRun, serde_json::Value) {
     let outputs = tempfile::tempdir().unwrap();
     let file = outputs.path().join("results.json");
     let mut all = vec!["grade", "--format", "json", "--output", file.to_str().unwrap()];
     all.extend(args);
     let run = grader_with(&common::course_root(), &all, configure);
-    let text = std::fs::read_to_string(&file).unwrap_or_else(|_| panic!("no result file:\n{}\n{}", run.stdout, run.stderr));
+    let text =
+        std::fs::read_to_string(&file).unwrap_or_else(|_| panic!("no result file:\n{}\n{}", run.stdout, run.stderr));
     (run, serde_json::from_str(&text).unwrap())
 }
 
@@ -203,7 +231,9 @@ fn a_spent_time_budget_marks_what_was_not_graded() {
 #[test]
 fn regrading_an_unchanged_course_comes_from_the_cache_in_well_under_a_second() {
     require_tools();
-    let course = TempCourse::new().with_course_exercise("04_struct_packing").manifest(&[("struct_packing", "04_struct_packing")]);
+    let course = TempCourse::new()
+        .with_course_exercise("04_struct_packing")
+        .manifest(&[("struct_packing", "04_struct_packing")]);
     let outputs = tempfile::tempdir().unwrap();
     let file = outputs.path().join("results.json");
     let args = ["grade", "--format", "json", "--output", file.to_str().unwrap()];

@@ -16,11 +16,7 @@ fn the_page_edits_text_in_headless_chromium_and_keeps_a_screenshot() {
     let root = course_root();
     let pkg = test_target_dir().join("mix-pkg");
     let mut build = Command::new("bash");
-    build
-        .arg(root.join("mix/www/build.sh"))
-        .arg("solutions/mix")
-        .arg(&pkg)
-        .env("CARGO_TARGET_DIR", test_target_dir());
+    build.arg(root.join("mix/www/build.sh")).arg("solutions/mix").arg(&pkg).env("CARGO_TARGET_DIR", test_target_dir());
     let built = run_limited(build, Duration::from_secs(600)).unwrap();
     assert!(built.success(), "mix/www/build.sh failed:\n{}{}", built.stdout, built.stderr);
 

@@ -28,7 +28,13 @@ fn reset_then_restore_gives_back_the_students_file_byte_for_byte() {
     let solution_before = course.read("solutions/04_struct_packing/src/lib.rs");
 
     let reset = grader(course.path(), &["reset", "struct_packing"]);
-    assert_eq!(reset.code(), Some(0), "no terminal: no question, the files are saved first\n{}{}", reset.stdout, reset.stderr);
+    assert_eq!(
+        reset.code(),
+        Some(0),
+        "no terminal: no question, the files are saved first\n{}{}",
+        reset.stdout,
+        reset.stderr
+    );
     assert!(reset.stdout.contains("Saved your files in .grader/backups/"), "{}", reset.stdout);
     assert_eq!(course.read("exercises/04_struct_packing/src/lib.rs"), shipped, "reset restores the shipped stub");
 
@@ -48,7 +54,8 @@ fn reset_all_saves_every_exercise_first() {
     }
     let reset = grader(course.path(), &["reset", "--all", "--yes"]);
     assert_eq!(reset.code(), Some(0), "{}{}", reset.stdout, reset.stderr);
-    let backups: Vec<_> = std::fs::read_dir(course.path().join(".grader/backups")).unwrap().map(|e| e.unwrap().path()).collect();
+    let backups: Vec<_> =
+        std::fs::read_dir(course.path().join(".grader/backups")).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(backups.len(), 1, "one backup for the whole reset");
     for dir in ["04_struct_packing", "01_typed_views"] {
         let saved = std::fs::read_to_string(backups[0].join(format!("exercises/{dir}/src/lib.rs"))).unwrap();
@@ -66,8 +73,8 @@ struct Terminal {
 }
 
 impl Terminal {
-    fn start(command: &str) -> Terminal {
-        let session = format!("grader-watch-{}", std::process::id());
+    fn start(name: &str, command: &str) -> Terminal {
+        let session = format!("grader-{name}-{}", std::process::id());
         let status = Command::new("tmux")
             .args(["new-session", "-d", "-s", &session, "-x", "160", "-y", "60", command])
             .status()
@@ -77,7 +84,10 @@ impl Terminal {
     }
 
     fn screen(&self) -> String {
-        let out = Command::new("tmux").args(["capture-pane", "-p", "-J", "-S", "-200", "-t", &self.session]).output().unwrap();
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-J", "-S", "-200", "-t", &self.session])
+            .output()
+            .unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -94,7 +104,8 @@ impl Terminal {
     }
 
     fn keys(&self, keys: &str) {
-        Command::new("tmux").args(["send-keys", "-t", &self.session, keys, "Enter"]).status().unwrap();
+        // No Enter: a key acts as soon as it is pressed.
+        Command::new("tmux").args(["send-keys", "-t", &self.session, keys]).status().unwrap();
     }
 }
 
@@ -104,18 +115,25 @@ impl Drop for Terminal {
     }
 }
 
+/// Runs `grader watch` on the course, then prints its exit status and the
+/// terminal's line-discipline flags (`terminal: icanon echo` when restored).
+/// The shell traps Ctrl-C so that it lives on to print them.
+fn watch_command(course: &TempCourse) -> String {
+    format!(
+        "trap : INT; env CARGO_TARGET_DIR={} {} --course {} watch; echo \"grader exited $?\"; \
+         echo \"terminal: $(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' ')\"; sleep 30",
+        test_target_dir().display(),
+        env!("CARGO_BIN_EXE_grader"),
+        course.path().display()
+    )
+}
+
 #[test]
 fn watch_grades_a_saved_edit_again_and_shows_the_new_result() {
     require_tools();
     let course = sealed_course();
-    let command = format!(
-        "env CARGO_TARGET_DIR={} {} --course {} watch; echo \"grader exited $?\"; sleep 30",
-        test_target_dir().display(),
-        env!("CARGO_BIN_EXE_grader"),
-        course.path().display()
-    );
-    let terminal = Terminal::start(&command);
-    let first = terminal.wait_for("keys (then Enter)", 240);
+    let terminal = Terminal::start("watch", &watch_command(&course));
+    let first = terminal.wait_for("keys: h hint", 240);
     assert!(first.contains("struct_packing  1/6 tests"), "starts at the first unfinished exercise:\n{first}");
     assert!(first.contains("[-----"), "a progress bar of the course:\n{first}");
 
@@ -134,6 +152,14 @@ fn watch_grades_a_saved_edit_again_and_shows_the_new_result() {
     terminal.wait_for("→ typed_views", 10);
     terminal.keys("q");
     terminal.wait_for("grader exited 0", 10);
+    terminal.wait_for("terminal: icanon echo", 10);
+
+    // Interrupted instead: the Ctrl-C handler puts the terminal back too.
+    let interrupted = Terminal::start("interrupted", &watch_command(&course));
+    interrupted.wait_for("keys: h hint", 60);
+    Command::new("tmux").args(["send-keys", "-t", &interrupted.session, "C-c"]).status().unwrap();
+    interrupted.wait_for("grader exited 130", 10);
+    interrupted.wait_for("terminal: icanon echo", 10);
 }
 
 #[test]

@@ -31,7 +31,10 @@ fn a_broken_and_a_looping_exercise_are_errors_and_the_others_are_still_graded() 
     assert!(out.contains("✗ broken       does not compile"), "{out}");
     assert!(out.contains("✗ spins        timed out"), "{out}");
     assert!(out.contains("✓ typed_views  9/9 tests"), "{out}");
-    assert!(out.contains("broken: does not compile:\n  error[E0308]: mismatched types"), "the first compiler error:\n{out}");
+    assert!(
+        out.contains("broken: does not compile:\n  error[E0308]: mismatched types"),
+        "the first compiler error:\n{out}"
+    );
     assert!(out.contains("1 of 3 done — next: broken"), "{out}");
     assert_eq!(run.survivors(), Vec::<String>::new(), "the grader left processes behind");
 }

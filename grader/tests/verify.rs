@@ -22,9 +22,13 @@ fn a_broken_solution_fails_verify_naming_the_test() {
 
     let run = grader(course.path(), &["verify"]);
     assert_eq!(run.code(), Some(1), "{}\n{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("✗ typed_views: solution (solutions/01_typed_views) must pass every test"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("✗ typed_views: solution (solutions/01_typed_views) must pass every test"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("test i32_is_stored_little_endian failed"), "{}", run.stdout);
-    assert!(run.stdout.contains("verify: 1 problem(s) to fix."), "{}", run.stdout);
+    assert!(run.stdout.contains("verify: 1 problem to fix."), "{}", run.stdout);
 }
 
 #[test]
@@ -74,7 +78,10 @@ fn a_solution_with_its_own_copy_of_the_tests_fails_verify() {
         "solutions/01_typed_views/Cargo.toml",
         &manifest.replace("../../exercises/01_typed_views/tests/typed_views.rs", "copy/typed_views.rs"),
     );
-    course.write("solutions/01_typed_views/copy/typed_views.rs", &course.read("exercises/01_typed_views/tests/typed_views.rs"));
+    course.write(
+        "solutions/01_typed_views/copy/typed_views.rs",
+        &course.read("exercises/01_typed_views/tests/typed_views.rs"),
+    );
     let run = grader(course.path(), &["verify", "--no-install"]);
     assert_eq!(run.code(), Some(1), "{}", run.stdout);
     assert!(

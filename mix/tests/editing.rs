@@ -46,7 +46,11 @@ fn i_and_a_insert_before_and_after_the_cursor_and_escape_steps_back() {
     let editor = run("abc", "laZ<Escape>");
     assert_eq!(state(&editor), ("abZc".into(), (0, 2), Mode::Normal), "a: insert after the cursor");
     let editor = run("abc", "$a!");
-    assert_eq!(state(&editor), ("abc!".into(), (0, 4), Mode::Insert), "a at the end appends; the cursor may sit after the last character while typing");
+    assert_eq!(
+        state(&editor),
+        ("abc!".into(), (0, 4), Mode::Insert),
+        "a at the end appends; the cursor may sit after the last character while typing"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -64,7 +68,11 @@ fn typing_keys_enter_backspace_and_delete() {
     let editor = run("ab", "li<Enter>");
     assert_eq!(state(&editor), ("a\nb".into(), (1, 0), Mode::Insert), "Enter splits the line");
     let editor = run("ab\ncd", "ji<Backspace>");
-    assert_eq!(state(&editor), ("abcd".into(), (0, 2), Mode::Insert), "Backspace at column 0 joins with the line above");
+    assert_eq!(
+        state(&editor),
+        ("abcd".into(), (0, 2), Mode::Insert),
+        "Backspace at column 0 joins with the line above"
+    );
     let editor = run("abc", "li<Delete>");
     assert_eq!(editor.text(), "ac", "Delete removes the character under the cursor");
     let editor = run("é😀", "a<Backspace>");
@@ -80,9 +88,17 @@ fn x_dd_and_dw_delete() {
     let editor = run("abc", "$x");
     assert_eq!(state(&editor), ("ab".into(), (0, 1), Mode::Normal), "x on the last character: the cursor steps back");
     let editor = run("one\n  two\nthree", "dd");
-    assert_eq!(state(&editor), ("  two\nthree".into(), (0, 2), Mode::Normal), "dd deletes the line; the cursor goes to the first non-blank");
+    assert_eq!(
+        state(&editor),
+        ("  two\nthree".into(), (0, 2), Mode::Normal),
+        "dd deletes the line; the cursor goes to the first non-blank"
+    );
     let editor = run("one\ntwo", "jdd");
-    assert_eq!(state(&editor), ("one".into(), (0, 0), Mode::Normal), "dd on the last line removes the newline before it");
+    assert_eq!(
+        state(&editor),
+        ("one".into(), (0, 0), Mode::Normal),
+        "dd on the last line removes the newline before it"
+    );
     let editor = run("foo bar baz", "wdw");
     assert_eq!(state(&editor), ("foo baz".into(), (0, 4), Mode::Normal), "dw deletes to the start of the next word");
     let editor = run("foo bar\nnext", "wdw");
@@ -111,7 +127,11 @@ fn visual_mode_selects_with_motions_and_deletes_or_yanks() {
     let editor = run("hello world", "lvlld");
     assert_eq!(state(&editor), ("ho world".into(), (0, 1), Mode::Normal), "d deletes the selection");
     let editor = run("hello world", "velyP$p");
-    assert_eq!(editor.text(), "hello worldhello ", "y yanks the selection (P is not a key here); p pastes it after the cursor");
+    assert_eq!(
+        editor.text(),
+        "hello worldhello ",
+        "y yanks the selection (P is not a key here); p pastes it after the cursor"
+    );
     let editor = run("abc", "v<Escape>");
     assert_eq!((editor.mode(), editor.selection()), (Mode::Normal, None), "Escape leaves Visual mode");
 }

@@ -55,7 +55,8 @@ export function write_raw(memory, ptr, raw) {
 extern "C" {
     fn write_keys(memory: &JsValue, ptr: usize, codes: &[u32], modifiers: &[u8]);
     fn read_summary(memory: &JsValue, ptr: usize) -> Vec<u32>;
-    fn read_screen(memory: &JsValue, bytes_ptr: usize, bytes_len: usize, table_ptr: usize, rows: usize) -> Vec<JsValue>;
+    fn read_screen(memory: &JsValue, bytes_ptr: usize, bytes_len: usize, table_ptr: usize, rows: usize)
+        -> Vec<JsValue>;
     fn write_file(memory: &JsValue, ptr: usize, text: &str) -> usize;
     fn write_raw(memory: &JsValue, ptr: usize, raw: &[u8]);
 }
@@ -91,17 +92,31 @@ fn frame(core: &mut Core, keys: &[&str]) -> Vec<u32> {
 
 fn screen(core: &mut Core, first: usize, rows: usize) -> Vec<String> {
     let laid_out = core.render(first, rows);
-    read_screen(&memory(), core.render_bytes_ptr() as usize, core.render_bytes_len(), core.line_table_ptr() as usize, laid_out)
-        .into_iter()
-        .map(|line| line.as_string().unwrap())
-        .collect()
+    read_screen(
+        &memory(),
+        core.render_bytes_ptr() as usize,
+        core.render_bytes_len(),
+        core.line_table_ptr() as usize,
+        laid_out,
+    )
+    .into_iter()
+    .map(|line| line.as_string().unwrap())
+    .collect()
 }
 
 #[wasm_bindgen_test]
 fn the_records_have_the_documented_packed_layouts() {
-    assert_eq!((size_of::<KeyEvent>(), align_of::<KeyEvent>()), (8, 4), "KeyEvent: u32 code + u8 modifiers + 3 reserved");
+    assert_eq!(
+        (size_of::<KeyEvent>(), align_of::<KeyEvent>()),
+        (8, 4),
+        "KeyEvent: u32 code + u8 modifiers + 3 reserved"
+    );
     assert_eq!((offset_of!(KeyEvent, code), offset_of!(KeyEvent, modifiers)), (0, 4));
-    assert_eq!((size_of::<FrameSummary>(), align_of::<FrameSummary>()), (20, 4), "FrameSummary: 20 bytes, no hidden padding");
+    assert_eq!(
+        (size_of::<FrameSummary>(), align_of::<FrameSummary>()),
+        (20, 4),
+        "FrameSummary: 20 bytes, no hidden padding"
+    );
     assert_eq!(
         [
             offset_of!(FrameSummary, line),
@@ -115,7 +130,10 @@ fn the_records_have_the_documented_packed_layouts() {
         [0, 4, 8, 9, 10, 12, 16]
     );
     assert_eq!((size_of::<LineRecord>(), align_of::<LineRecord>()), (12, 4));
-    assert_eq!([offset_of!(LineRecord, offset), offset_of!(LineRecord, len), offset_of!(LineRecord, number)], [0, 4, 8]);
+    assert_eq!(
+        [offset_of!(LineRecord, offset), offset_of!(LineRecord, len), offset_of!(LineRecord, number)],
+        [0, 4, 8]
+    );
     assert_eq!(record_sizes(), vec![8, 20, 12], "record_sizes() tells the page the same");
 }
 
@@ -158,7 +176,11 @@ fn rows_are_rendered_into_an_area_the_page_reads_through_views() {
         ["10:line 10 — ✓", "11:line 11 — ✓", "12:line 12 — ✓"],
         "rows 10..13: each line's number and bytes (without its newline), found through the line table"
     );
-    assert_eq!(screen(&mut core, 99, 5), ["99:line 99 — ✓", "100:"], "past the end: only the lines that exist (the last is empty)");
+    assert_eq!(
+        screen(&mut core, 99, 5),
+        ["99:line 99 — ✓", "100:"],
+        "past the end: only the lines that exist (the last is empty)"
+    );
     assert_eq!(screen(&mut core, 500, 5), Vec::<String>::new(), "no lines at all past the end");
     frame(&mut core, &["G", "k", "d", "d"]);
     assert_eq!(
@@ -174,7 +196,15 @@ fn typed_text_arrives_through_the_same_frames() {
     load(&mut core, "");
     let summary = frame(&mut core, &["i", "a", "b", "Enter", "c", "Escape", "g", "g", "a"]);
     assert_eq!(core.text(), "ab\nc");
-    assert_eq!((summary[0], summary[1], summary[2]), (0, 1, 1), "a after gg: Insert mode (1) after the first character");
+    assert_eq!(
+        (summary[0], summary[1], summary[2]),
+        (0, 1, 1),
+        "a after gg: Insert mode (1) after the first character"
+    );
     let summary = frame(&mut core, &["😀", "Escape"]);
-    assert_eq!((core.text().as_str(), summary[1]), ("a😀b\nc", 1), "a character key's code is its Unicode scalar value");
+    assert_eq!(
+        (core.text().as_str(), summary[1]),
+        ("a😀b\nc", 1),
+        "a character key's code is its Unicode scalar value"
+    );
 }

@@ -82,7 +82,11 @@ fn w_b_e_move_by_words_and_punctuation_across_lines() {
     assert_eq!(at(text, "wwwwwwwwww"), (2, 13), "w with no next word stays on the last character");
     assert_eq!(at(text, "e"), (0, 2), "e: the end of this word");
     assert_eq!(at(text, "ee"), (0, 4), "e at the end of a word goes to the end of the next");
-    assert_eq!(at(text, "Gb"), (0, 15), "b from the first non-blank of the last line goes back to the previous word: );");
+    assert_eq!(
+        at(text, "Gb"),
+        (0, 15),
+        "b from the first non-blank of the last line goes back to the previous word: );"
+    );
     assert_eq!(at(text, "G$b"), (2, 11), "b: the start of the previous word");
     assert_eq!(at(text, "G$bb"), (2, 2));
     assert_eq!(at(text, "b"), (0, 0), "b at the very start stays");

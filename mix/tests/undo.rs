@@ -23,7 +23,11 @@ fn u_undoes_one_command_and_puts_the_cursor_back() {
     let editor = run("one two three", "wdw");
     assert_eq!(editor.text(), "one three");
     let editor = run("one two three", "wdwu");
-    assert_eq!((editor.text(), editor.cursor()), ("one two three".into(), (0, 4)), "u restores the text and the cursor");
+    assert_eq!(
+        (editor.text(), editor.cursor()),
+        ("one two three".into(), (0, 4)),
+        "u restores the text and the cursor"
+    );
     let editor = run("a\nb\nc", "jddu");
     assert_eq!((editor.text(), editor.cursor()), ("a\nb\nc".into(), (1, 0)), "dd undone");
     let editor = run("abc", "xxu");

@@ -30,14 +30,12 @@ pub enum ViewError {
 impl fmt::Display for ViewError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            ViewError::OutOfBounds { offset, size, len } => write!(
-                f,
-                "out of bounds: {size} bytes at offset {offset} do not fit in an arena of {len} bytes"
-            ),
-            ViewError::Misaligned { address, align } => write!(
-                f,
-                "misaligned: address {address} is not a multiple of {align}"
-            ),
+            ViewError::OutOfBounds { offset, size, len } => {
+                write!(f, "out of bounds: {size} bytes at offset {offset} do not fit in an arena of {len} bytes")
+            }
+            ViewError::Misaligned { address, align } => {
+                write!(f, "misaligned: address {address} is not a multiple of {align}")
+            }
             ViewError::GrowFailed { pages } => {
                 write!(f, "memory.grow refused {pages} more pages")
             }

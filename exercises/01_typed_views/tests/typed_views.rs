@@ -88,11 +88,7 @@ fn arena_ptr_is_its_address_in_linear_memory() {
          ptr() + 5 saw something else: ptr() does not point at the arena's bytes"
     );
     set_byte(&memory(), ptr + 6, 0xCD);
-    assert_eq!(
-        arena.bytes()[6],
-        0xCD,
-        "JavaScript wrote 0xCD at ptr() + 6 but byte 6 of the arena did not change"
-    );
+    assert_eq!(arena.bytes()[6], 0xCD, "JavaScript wrote 0xCD at ptr() + 6 but byte 6 of the arena did not change");
 }
 
 #[wasm_bindgen_test]
@@ -220,11 +216,7 @@ fn memory_grows_in_64_kib_pages() {
         before,
         "JavaScript calling the exported memory_pages() must see the same count"
     );
-    assert_eq!(
-        grow_memory(2),
-        Ok(before),
-        "grow_memory(2) must return the size before growing ({before} pages)"
-    );
+    assert_eq!(grow_memory(2), Ok(before), "grow_memory(2) must return the size before growing ({before} pages)");
     assert_eq!(memory_pages(), before + 2, "after grow_memory(2) memory must be 2 pages larger");
     assert_eq!(
         buffer_bytes(&memory()),
@@ -244,11 +236,7 @@ fn f64_view_is_remade_after_memory_grows() {
     let mut arena = Arena::new(32);
     arena.write_f64(0, 42.0).unwrap();
     let before = arena.f64_view();
-    assert_eq!(
-        before.length(),
-        4,
-        "a 32-byte arena holds 4 f64 slots: f64_view() must cover exactly those"
-    );
+    assert_eq!(before.length(), 4, "a 32-byte arena holds 4 f64 slots: f64_view() must cover exactly those");
     assert_eq!(before.get_index(0), 42.0, "f64_view()[0] must be the f64 at offset 0");
 
     grow_memory(1).expect("memory can grow by one page");
@@ -269,11 +257,7 @@ fn f64_view_is_remade_after_memory_grows() {
     );
     assert_eq!(after.get_index(0), 42.0, "the re-made view must still show the arena's data");
     after.set_index(1, 7.5);
-    assert_eq!(
-        arena.read_f64(8),
-        Ok(7.5),
-        "a value written through the re-made view must land in the arena"
-    );
+    assert_eq!(arena.read_f64(8), Ok(7.5), "a value written through the re-made view must land in the arena");
 }
 
 #[wasm_bindgen_test]

@@ -106,8 +106,7 @@ fn a_batch_of_100000_results_crosses_back_to_javascript_once() {
     let items: Vec<f64> = (0..100_000).map(|i| f64::from(i) * 0.001).collect();
     let (_, _, import_calls) = run_page(&items);
     assert_eq!(
-        import_calls,
-        1,
+        import_calls, 1,
         "the module called into JavaScript {import_calls} times to hand over 100,000 results. \
          Leave the results in linear memory and make ONE call of BatchingHost.receive_results(ptr, len); \
          JavaScript reads them all through one view"

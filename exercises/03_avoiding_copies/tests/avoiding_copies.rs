@@ -110,8 +110,7 @@ fn repeated_hot_calls_do_not_grow_memory() {
         }
     });
     assert_eq!(
-        pages,
-        0,
+        pages, 0,
         "three more calls of normalize grew linear memory by {pages} page(s) of 64 KiB: the hot call \
          must work inside the buffer it was given, keeping nothing new"
     );

@@ -105,11 +105,7 @@ fn javascript_reads_packed_records_with_a_data_view() {
     for i in 0..1000u32 {
         table.push((i % 256) as u8, f64::from(i) * 1.25 - 300.0, (i * 7 % 256) as u8);
     }
-    assert_eq!(
-        table.byte_len(),
-        10_000,
-        "1000 packed records take 10,000 bytes (the Bad layout would take 24,000)"
-    );
+    assert_eq!(table.byte_len(), 10_000, "1000 packed records take 10,000 bytes (the Bad layout would take 24,000)");
     let seen = read_records(&wasm_bindgen::memory(), table.ptr(), 1000);
     for i in 0..1000u32 {
         let at = i as usize * 3;

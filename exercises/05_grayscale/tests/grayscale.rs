@@ -146,8 +146,7 @@ fn a_full_hd_frame_is_processed_in_place_without_allocating() {
     frame.grayscale_in_place();
     let allocations = ALLOCATIONS.load(Ordering::SeqCst) - before;
     assert_eq!(
-        allocations,
-        0,
+        allocations, 0,
         "grayscale of a 1920×1080 frame made {allocations} allocation(s): the 8 MB of pixels are \
          already in the module's buffer — change them where they are, with no copy and no new buffer"
     );

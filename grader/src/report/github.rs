@@ -59,7 +59,12 @@ pub fn annotations(report: &CourseReport) -> String {
         );
     }
     for finding in &report.findings {
-        let _ = writeln!(out, "::warning file={},title=protected file changed::{}", finding.path, escape_data(&finding.message));
+        let _ = writeln!(
+            out,
+            "::warning file={},title=protected file changed::{}",
+            finding.path,
+            escape_data(&finding.message)
+        );
     }
     out
 }

@@ -28,8 +28,7 @@ pub fn course(report: &CourseReport) -> String {
     }
     let milestones = report.capstone.iter().flat_map(|c| c.graded());
     let width = report.exercises.iter().chain(milestones.clone()).map(|e| e.name.len()).max().unwrap_or(0);
-    let status_width =
-        report.exercises.iter().chain(milestones).map(|e| status_text(e).len()).max().unwrap_or(0);
+    let status_width = report.exercises.iter().chain(milestones).map(|e| status_text(e).len()).max().unwrap_or(0);
     for exercise in &report.exercises {
         let _ = writeln!(out, "{}", summary_line(exercise, width, status_width));
     }
@@ -88,7 +87,8 @@ pub fn exercise(report: &ExerciseReport) -> String {
         let _ = writeln!(out, "\n{RED}error:{RED:#} {}", indent_after_first(&error.message, "  "));
     }
     if !report.notes.is_empty() {
-        let _ = writeln!(out, "\n{BOLD}Timings{BOLD:#} {DIM}(measured in this run, for information; never graded){DIM:#}");
+        let _ =
+            writeln!(out, "\n{BOLD}Timings{BOLD:#} {DIM}(measured in this run, for information; never graded){DIM:#}");
         for note in &report.notes {
             let _ = writeln!(out, "  {note}");
         }
@@ -99,7 +99,12 @@ pub fn exercise(report: &ExerciseReport) -> String {
     if report.status != Status::Pass && !report.hint.is_empty() {
         let _ = writeln!(out, "\n{BOLD}Hint:{BOLD:#} {}", indent_after_first(&report.hint, "  "));
     }
-    let _ = writeln!(out, "\n{DIM}Graded in {} in {:.1} s.{DIM:#}", report.runner.describe(), report.duration.as_secs_f64());
+    let _ = writeln!(
+        out,
+        "\n{DIM}Graded in {} in {:.1} s.{DIM:#}",
+        report.runner.describe(),
+        report.duration.as_secs_f64()
+    );
     out
 }
 
@@ -163,11 +168,13 @@ fn capstone_line(capstone: &CapstoneStatus) -> String {
         CapstoneStatus::NotAvailable { name, title } => {
             format!("Capstone {name} ({title}): not yet available in this version of the course.")
         }
-        CapstoneStatus::Locked { name, title, remaining, milestones, .. } => format!(
-            "Capstone {name} ({title}): unlocks when the last {remaining} exercise(s) pass. \
-             Milestones: {}.",
-            milestones.join("; ")
-        ),
+        CapstoneStatus::Locked { name, title, remaining, milestones, .. } => {
+            let last = match remaining {
+                1 => "the last exercise passes".to_string(),
+                n => format!("the last {n} exercises pass"),
+            };
+            format!("Capstone {name} ({title}): unlocks when {last}. Milestones: {}.", milestones.join("; "))
+        }
         CapstoneStatus::Graded { name, title, milestones } => {
             let passed = milestones.iter().filter(|m| m.status == Status::Pass).count();
             format!("Capstone {name} ({title}): {passed} of {} milestones pass.", milestones.len())
@@ -229,7 +236,7 @@ mod tests {
         assert!(!text.contains("hint for third"), "{text}");
         assert!(text.contains("1 of 3 done — next: second (edit exercises/second/src/lib.rs)"), "{text}");
         assert!(
-            text.contains("Capstone mix (editor): unlocks when the last 2 exercise(s) pass. Milestones: Buffer; Search."),
+            text.contains("Capstone mix (editor): unlocks when the last 2 exercises pass. Milestones: Buffer; Search."),
             "{text}"
         );
     }
@@ -258,7 +265,8 @@ mod tests {
 
     #[test]
     fn a_finished_course_says_so() {
-        let mut report = course_of(vec![exercise("only", Status::Pass, vec![test("a", TestStatus::Pass, None)], None)], None);
+        let mut report =
+            course_of(vec![exercise("only", Status::Pass, vec![test("a", TestStatus::Pass, None)], None)], None);
         report.runner = Runner::Node;
         report.notices = vec!["no browser".into()];
         let text = plain(&course(&report));

@@ -80,7 +80,8 @@ pub fn render(report: &CourseReport) -> String {
 /// pass. Why a single exercise could not be graded is in its entry.
 fn overall(report: &CourseReport) -> (&'static str, Option<String>) {
     let mut tests = report.graded().flat_map(|e| &e.tests).peekable();
-    let none_ran = tests.peek().is_none() || report.graded().flat_map(|e| &e.tests).all(|t| t.status == TestStatus::NotRun);
+    let none_ran =
+        tests.peek().is_none() || report.graded().flat_map(|e| &e.tests).all(|t| t.status == TestStatus::NotRun);
     if none_ran {
         let reasons: Vec<String> = report
             .graded()

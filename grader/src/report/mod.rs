@@ -31,6 +31,15 @@ pub fn render(format: Format, report: &CourseReport) -> String {
     }
 }
 
+/// `1 exercise`, `5 exercises`: a count with its noun (regular plurals only).
+pub fn counted(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
 /// Why a test did not pass, in one message: its panic, or what kept the
 /// whole exercise from running it.
 pub fn why_not_passed(exercise: &ExerciseReport, test: &TestReport) -> Option<String> {

@@ -113,7 +113,8 @@ impl TempCourse {
     pub fn new() -> TempCourse {
         let dir = tempfile::Builder::new().prefix("grader-course-").tempdir().unwrap();
         let root = course_root();
-        let mut workspace: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("Cargo.toml")).unwrap()).unwrap();
+        let mut workspace: toml::Table =
+            toml::from_str(&std::fs::read_to_string(root.join("Cargo.toml")).unwrap()).unwrap();
         let settings = workspace.get_mut("workspace").unwrap().as_table_mut().unwrap();
         settings.insert("members".into(), toml::Value::Array(Vec::new())); // filled in by `manifest`
         settings.remove("default-members");

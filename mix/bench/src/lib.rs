@@ -12,8 +12,8 @@ use mix_student as mix;
 #[cfg(not(any(feature = "reference", feature = "student")))]
 compile_error!("choose the core to measure: --features reference (default) or --features student");
 
-pub use mix::Core;
 use mix::Buffer;
+pub use mix::Core;
 use ropey::Rope;
 use wasm_bindgen::prelude::*;
 

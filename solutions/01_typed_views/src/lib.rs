@@ -29,14 +29,12 @@ pub enum ViewError {
 impl fmt::Display for ViewError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            ViewError::OutOfBounds { offset, size, len } => write!(
-                f,
-                "out of bounds: {size} bytes at offset {offset} do not fit in an arena of {len} bytes"
-            ),
-            ViewError::Misaligned { address, align } => write!(
-                f,
-                "misaligned: address {address} is not a multiple of {align}"
-            ),
+            ViewError::OutOfBounds { offset, size, len } => {
+                write!(f, "out of bounds: {size} bytes at offset {offset} do not fit in an arena of {len} bytes")
+            }
+            ViewError::Misaligned { address, align } => {
+                write!(f, "misaligned: address {address} is not a multiple of {align}")
+            }
             ViewError::GrowFailed { pages } => {
                 write!(f, "memory.grow refused {pages} more pages")
             }
@@ -122,14 +120,8 @@ impl Arena {
             None => true,
         };
         if stale {
-            let buffer = wasm_bindgen::memory()
-                .unchecked_into::<WebAssembly::Memory>()
-                .buffer();
-            let view = Float64Array::new_with_byte_offset_and_length(
-                &buffer,
-                self.ptr() as u32,
-                (self.len / 8) as u32,
-            );
+            let buffer = wasm_bindgen::memory().unchecked_into::<WebAssembly::Memory>().buffer();
+            let view = Float64Array::new_with_byte_offset_and_length(&buffer, self.ptr() as u32, (self.len / 8) as u32);
             self.view = Some(view);
         }
         self.view.clone().unwrap()
@@ -153,10 +145,11 @@ impl Arena {
     /// Checks bounds first (with overflow-safe arithmetic), then alignment of
     /// the absolute address, exactly as a typed view's constructor would.
     fn checked_range(&self, offset: usize, size: usize) -> Result<core::ops::Range<usize>, ViewError> {
-        let end = offset
-            .checked_add(size)
-            .filter(|&end| end <= self.len)
-            .ok_or(ViewError::OutOfBounds { offset, size, len: self.len })?;
+        let end = offset.checked_add(size).filter(|&end| end <= self.len).ok_or(ViewError::OutOfBounds {
+            offset,
+            size,
+            len: self.len,
+        })?;
         let address = self.ptr() + offset;
         if address % size != 0 {
             return Err(ViewError::Misaligned { address, align: size });

@@ -38,9 +38,7 @@ impl Signal {
         let samples = &mut self.samples[..len];
         // Two passes over the same memory and no temporary buffer: min and
         // max first, then rescale where the values already are.
-        let (min, max) = samples
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+        let (min, max) = samples.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)));
         let range = max - min;
         for x in samples.iter_mut() {
             *x = if range > 0.0 { (*x - min) / range } else { 0.0 };

@@ -421,7 +421,11 @@ impl Buffer {
     fn locate(&self, offset: usize) -> Position {
         let Some(finger) = self.find_block(offset, |block| block.len, |finger| finger.bytes) else {
             let last = self.blocks.len().saturating_sub(1);
-            return Position { block: last, piece: self.blocks.get(last).map_or(0, |block| block.pieces.len()), within: 0 };
+            return Position {
+                block: last,
+                piece: self.blocks.get(last).map_or(0, |block| block.pieces.len()),
+                within: 0,
+            };
         };
         let mut at = finger.bytes;
         for (p, piece) in self.blocks[finger.block].pieces.iter().enumerate() {
@@ -525,5 +529,4 @@ impl Buffer {
             (b, p)
         }
     }
-
 }

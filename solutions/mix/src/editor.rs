@@ -260,7 +260,10 @@ impl Editor {
         self.revision += 1;
         self.redo.clear();
         let cursor = self.cursor;
-        self.open_step.get_or_insert_with(|| UndoStep { changes: Vec::new(), cursor_before: cursor }).changes.push(change);
+        self.open_step
+            .get_or_insert_with(|| UndoStep { changes: Vec::new(), cursor_before: cursor })
+            .changes
+            .push(change);
     }
 
     fn normal_key(&mut self, key: &str) {
@@ -381,9 +384,7 @@ impl Editor {
                     self.delete(self.cursor, end);
                 }
             }
-            "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" | "Home" | "End" => {
-                self.motion(key, line, column)
-            }
+            "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" | "Home" | "End" => self.motion(key, line, column),
             _ if key.chars().count() == 1 && !key.chars().any(char::is_control) => self.type_text(key),
             _ => {}
         }

@@ -46,8 +46,7 @@ impl Source {
 
     /// Extends both indexes over `bytes[start..]`.
     fn index_from(&mut self, start: usize) {
-        self.newlines
-            .extend(memchr_all(b'\n', &self.bytes[start..]).map(|i| (start + i) as u32));
+        self.newlines.extend(memchr_all(b'\n', &self.bytes[start..]).map(|i| (start + i) as u32));
         let complete = self.bytes.len() / CHECKPOINT;
         while self.chars_before.len() <= complete {
             let k = self.chars_before.len();
