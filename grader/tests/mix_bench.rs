@@ -35,5 +35,9 @@ fn the_benchmark_measures_every_row_of_the_spec_table() {
         assert!(table.contains(row), "the table has no row {row:?}:\n{table}");
     }
     assert!(table.contains("ropey"), "ropey is measured beside mix:\n{table}");
+    assert!(
+        table.contains("(reserve ") && table.contains(", index ") && table.contains("(medians: reserve "),
+        "each load is timed phase by phase, first and again:\n{table}"
+    );
     assert!(table.contains("cross-origin isolated"), "the page ran with the 5 µs timer:\n{table}");
 }

@@ -43,11 +43,20 @@ function draw(wasm, core, top, read = true) {
     return lines;
 }
 
+// A load as the page does it, timed phase by phase: so that a slow load
+// says whether the time went on growing memory, copying, indexing or the
+// first frame.
 function load(wasm, core, bytes) {
+    const start = now();
     const ptr = core.reserve_load(bytes.length);
+    const reserved = now();
     new Uint8Array(wasm.memory.buffer, ptr, bytes.length).set(bytes);
+    const written = now();
     core.finish_load();
-    return frame(wasm, core, []);
+    const indexed = now();
+    frame(wasm, core, []);
+    const end = now();
+    return { total: end - start, reserve: reserved - start, write: written - reserved, index: indexed - written, frame: end - indexed };
 }
 
 // A sample whose middle line says MIDDL instead of quick (same length), so
@@ -104,24 +113,19 @@ async function run() {
     // Memory: one 10 MB file open in a fresh module, nothing else done yet.
     const core = new Core();
     results.memoryBefore = wasm.memory.buffer.byteLength;
-    let start = now();
-    load(wasm, core, bytes);
-    results.firstLoad = now() - start;
+    results.firstLoad = load(wasm, core, bytes);
     results.memoryAfterLoad = wasm.memory.buffer.byteLength;
     log(`memory after load: ${results.memoryAfterLoad}`);
 
     // Load: write the bytes into the core's memory, index them, first frame.
-    const loads = [];
-    for (let run = 0; run < 10; run++) {
-        start = now();
-        load(wasm, core, bytes);
-        loads.push(now() - start);
-    }
-    results.load = stats(loads);
+    const loads = Array.from({ length: 10 }, () => load(wasm, core, bytes));
+    results.load = stats(loads.map((l) => l.total));
+    results.loadPhases = Object.fromEntries(
+        ["reserve", "write", "index", "frame"].map((phase) => [phase, stats(loads.map((l) => l[phase])).p50]));
     log(`load p50 ${results.load.p50} ms`);
 
     // Keystrokes in the middle of the document: each is one frame.
-    start = now();
+    let start = now();
     const found = frame(wasm, core, [..."/MIDDL"].map((c) => c.codePointAt(0)).concat(ENTER));
     results.search = now() - start;
     if (!found.text.some((line) => line.includes("MIDDL"))) throw new Error("search did not reach the middle line");
