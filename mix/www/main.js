@@ -3,29 +3,20 @@
 // Keys are batched per animation frame into packed records in the core's
 // memory; the visible lines are read through views over that memory.
 import init, { Core } from "./pkg/mix.js";
+import { applyKeys, keyCode, loadBytes, MODES, renderLines } from "./frame.js";
 import { sample } from "./sample.js";
 
-const NAMED_KEY = 0x110000;
-const NAMED_KEYS = ["Escape", "Enter", "Backspace", "Delete", "Tab", "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End"];
-const MODES = ["NORMAL", "INSERT", "VISUAL", "EDIT"];
 const ROWS = 40;
 
 const wasm = await init();
 const core = new Core();
 const screen = document.getElementById("screen");
 const status = document.getElementById("status");
-const decoder = new TextDecoder();
 
 let pending = [];
 let top = 0;
 let summary = { line: 0, column: 0, mode: 0, lineCount: 1, len: 0, searching: 0 };
 let frameMs = 0;
-
-function keyCode(key) {
-    const named = NAMED_KEYS.indexOf(key);
-    if (named >= 0) return NAMED_KEY + named;
-    return [...key].length === 1 ? key.codePointAt(0) : -1;
-}
 
 document.addEventListener("keydown", (event) => {
     if (event.metaKey || event.altKey || event.target.tagName === "INPUT") return;
@@ -39,45 +30,18 @@ document.addEventListener("keydown", (event) => {
 // One call for the whole frame's keys, however many were pressed.
 function applyFrame() {
     const start = performance.now();
-    const count = pending.length;
-    const ptr = core.key_buffer(count);
-    const keys = new DataView(wasm.memory.buffer, ptr, count * 8);
-    pending.forEach(([code, modifiers], i) => {
-        keys.setUint32(i * 8, code, true);
-        keys.setUint8(i * 8 + 4, modifiers);
-    });
+    summary = applyKeys(wasm, core, pending);
     pending = [];
-    readSummary(core.apply_keys(count));
     draw();
     frameMs = performance.now() - start;
     showStatus();
-}
-
-function readSummary(ptr) {
-    const v = new DataView(wasm.memory.buffer, ptr, 20);
-    summary = {
-        line: v.getUint32(0, true), column: v.getUint32(4, true), mode: v.getUint8(8),
-        searching: v.getUint8(10), lineCount: v.getUint32(12, true), len: v.getUint32(16, true),
-    };
 }
 
 // Only the visible rows cross the boundary, as bytes plus a line table.
 function draw() {
     if (summary.line < top) top = summary.line;
     if (summary.line >= top + ROWS) top = summary.line - ROWS + 1;
-    const count = core.render(top, ROWS);
-    // Views are made after render: laying out may have grown memory.
-    const bytes = new Uint8Array(wasm.memory.buffer, core.render_bytes_ptr(), core.render_bytes_len());
-    const table = new DataView(wasm.memory.buffer, core.line_table_ptr(), count * 12);
-    const lines = [];
-    for (let i = 0; i < count; i++) {
-        const offset = table.getUint32(i * 12, true);
-        const len = table.getUint32(i * 12 + 4, true);
-        const number = table.getUint32(i * 12 + 8, true);
-        const text = decoder.decode(bytes.subarray(offset, offset + len));
-        lines.push(renderLine(number, text));
-    }
-    screen.replaceChildren(...lines);
+    screen.replaceChildren(...renderLines(wasm, core, top, ROWS).map(({ number, text }) => renderLine(number, text)));
 }
 
 function renderLine(number, text) {
@@ -104,19 +68,16 @@ function showStatus() {
         `${summary.lineCount} lines  frame ${frameMs.toFixed(2)} ms`;
 }
 
-// A file is written once into memory the core reserved, then handed over.
 function load(bytes) {
     const start = performance.now();
-    const ptr = core.reserve_load(bytes.length);
-    new Uint8Array(wasm.memory.buffer, ptr, bytes.length).set(bytes);
     try {
-        core.finish_load();
+        loadBytes(wasm, core, bytes);
     } catch (error) {
         status.textContent = `cannot open: ${error.message}`;
         return;
     }
     top = 0;
-    readSummary(core.apply_keys(0));
+    summary = applyKeys(wasm, core, []);
     draw();
     frameMs = performance.now() - start;
     showStatus();

@@ -3,13 +3,12 @@
 // run.mjs serves this page cross-origin isolated (5 µs timer resolution),
 // reads window.benchResults and prints the table.
 import init, { Core, Trace } from "/pkg/mix_bench.js";
+import { applyKeys, keyCode, loadBytes, renderLines } from "/www/frame.js";
 import { sample } from "/www/sample.js";
 
 const ROWS = 40;
 const SIZE = 10_000_000;
-const NAMED_KEY = 0x110000;
-const ESCAPE = NAMED_KEY, ENTER = NAMED_KEY + 1, BACKSPACE = NAMED_KEY + 2;
-const decoder = new TextDecoder();
+const ESCAPE = keyCode("Escape"), ENTER = keyCode("Enter"), BACKSPACE = keyCode("Backspace");
 const now = () => performance.now();
 const log = (line) => { document.getElementById("log").textContent += `\n${line}`; };
 
@@ -19,44 +18,31 @@ function stats(samples) {
     return { n: sorted.length, min: sorted[0], p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] };
 }
 
-// The page's work per frame: keys in through a packed record array, the
-// summary and a screenful of lines out through views.
+// The page's work per frame (main.js, through the same frame.js): keys in
+// through a packed record array, the summary out, then a screenful of lines
+// laid out and, unless `read` is false, read through views.
 function frame(wasm, core, codes, read = true) {
-    const ptr = core.key_buffer(codes.length);
-    const keys = new DataView(wasm.memory.buffer, ptr, codes.length * 8);
-    codes.forEach((code, i) => keys.setUint32(i * 8, code, true));
-    const summary = new DataView(wasm.memory.buffer, core.apply_keys(codes.length), 20);
-    const line = summary.getUint32(0, true);
-    return { line, text: draw(wasm, core, Math.max(0, line - ROWS / 2), read) };
-}
-
-function draw(wasm, core, top, read = true) {
-    const count = core.render(top, ROWS);
-    if (!read) return [];
-    const bytes = new Uint8Array(wasm.memory.buffer, core.render_bytes_ptr(), core.render_bytes_len());
-    const table = new DataView(wasm.memory.buffer, core.line_table_ptr(), count * 12);
-    const lines = [];
-    for (let i = 0; i < count; i++) {
-        const offset = table.getUint32(i * 12, true);
-        lines.push(decoder.decode(bytes.subarray(offset, offset + table.getUint32(i * 12 + 4, true))));
+    const { line } = applyKeys(wasm, core, codes.map((code) => [code, 0]));
+    const top = Math.max(0, line - ROWS / 2);
+    if (!read) {
+        core.render(top, ROWS);
+        return { line, text: [] };
     }
-    return lines;
+    return { line, text: renderLines(wasm, core, top, ROWS).map((l) => l.text) };
 }
 
 // A load as the page does it, timed phase by phase: so that a slow load
 // says whether the time went on growing memory, copying, indexing or the
 // first frame.
 function load(wasm, core, bytes) {
-    const start = now();
-    const ptr = core.reserve_load(bytes.length);
-    const reserved = now();
-    new Uint8Array(wasm.memory.buffer, ptr, bytes.length).set(bytes);
-    const written = now();
-    core.finish_load();
-    const indexed = now();
+    const times = { start: now() };
+    loadBytes(wasm, core, bytes, (phase) => { times[phase] = now(); });
     frame(wasm, core, []);
     const end = now();
-    return { total: end - start, reserve: reserved - start, write: written - reserved, index: indexed - written, frame: end - indexed };
+    return {
+        total: end - times.start, reserve: times.reserve - times.start, write: times.write - times.reserve,
+        index: times.index - times.write, frame: end - times.index,
+    };
 }
 
 // A sample whose middle line says MIDDL instead of quick (same length), so
@@ -147,14 +133,14 @@ async function run() {
     log(`keystroke p99 ${results.keystroke.p99} ms`);
 
     // Jump anywhere and lay out a screenful, read through views.
-    const lineCount = new DataView(wasm.memory.buffer, core.apply_keys(0), 20).getUint32(12, true);
+    const { lineCount } = applyKeys(wasm, core, []);
     let seed = 12345;
     const jumps = [];
     for (let i = 0; i < 2000; i++) {
         seed = (seed * 1103515245 + 12345) % 2 ** 31;
         const line = seed % lineCount;
         start = now();
-        const text = draw(wasm, core, line);
+        const text = renderLines(wasm, core, line, ROWS);
         jumps.push(now() - start);
         if (text.length === 0) throw new Error(`nothing rendered at line ${line}`);
     }
