@@ -1,0 +1,96 @@
+//! The GitHub Actions template (grader/templates/github/classroom.yml): its
+//! "Grade" step's script, taken from the workflow file, run as the runner
+//! runs it — bash with `-eo pipefail`, the checkouts side by side as
+//! `submission/` and `reference/`, GITHUB_ACTIONS and a step-summary file,
+//! and chromedriver found through the runner's CHROMEWEBDRIVER directory.
+//! The steps around it (checkout, cache, cargo install, upload) are GitHub's
+//! own actions and are not run here.
+
+mod common;
+
+use common::{course_root, require_tools, test_target_dir, TempCourse};
+use grader::process::run_limited;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+use yaml_rust2::YamlLoader;
+
+/// The `run:` script of the step with this name.
+fn step_script(workflow: &str, name: &str) -> String {
+    let docs = YamlLoader::load_from_str(workflow).expect("the workflow is valid YAML");
+    let steps = docs[0]["jobs"]["grade"]["steps"].as_vec().expect("jobs.grade.steps");
+    let step = steps.iter().find(|s| s["name"].as_str() == Some(name)).unwrap_or_else(|| panic!("a step {name:?}"));
+    step["run"].as_str().expect("the step runs a script").to_string()
+}
+
+#[test]
+fn the_grade_step_writes_results_a_summary_and_annotations_and_fails_below_the_pass_mark() {
+    require_tools();
+    let workflow = std::fs::read_to_string(course_root().join("grader/templates/github/classroom.yml")).unwrap();
+    let script = step_script(&workflow, "Grade");
+
+    let reference = TempCourse::new()
+        .with_course_exercise("01_typed_views")
+        .with_course_exercise("04_struct_packing")
+        .manifest(&[("typed_views", "01_typed_views"), ("struct_packing", "04_struct_packing")]);
+    let workspace = tempfile::tempdir().unwrap();
+    common::copy_tree(reference.path(), &workspace.path().join("reference"));
+    let submission = workspace.path().join("submission");
+    common::copy_tree(reference.path(), &submission);
+    let solved = std::fs::read_to_string(submission.join("solutions/04_struct_packing/src/lib.rs")).unwrap();
+    std::fs::write(submission.join("exercises/04_struct_packing/src/lib.rs"), solved).unwrap();
+    // The workflow builds the grader in the reference checkout; here it is
+    // the one under test.
+    let release = workspace.path().join("reference/target/release");
+    std::fs::create_dir_all(&release).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_grader"), release.join("grader")).unwrap();
+
+    let chromedriver = which("chromedriver");
+    let summary = workspace.path().join("step-summary.md");
+    let mut step = Command::new("bash");
+    step.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", &script])
+        .current_dir(workspace.path())
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("CHROMEWEBDRIVER", chromedriver.parent().unwrap())
+        .env_remove("CHROMEDRIVER")
+        .env("CARGO_TARGET_DIR", test_target_dir());
+    let run = run_limited(step, Duration::from_secs(600)).unwrap();
+
+    // typed_views is still the stub: 10 of 20 points, under the pass mark of 60 %.
+    assert_eq!(
+        run.status.and_then(|s| s.code()),
+        Some(1),
+        "the step fails below the pass mark:\n{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("::error file=exercises/01_typed_views/src/lib.rs"),
+        "failures are annotated on the student's file:\n{}",
+        run.stdout
+    );
+    let summary = std::fs::read_to_string(&summary).expect("a step summary is written");
+    assert!(summary.contains("typed_views") && summary.contains("struct_packing"), "{summary}");
+    assert!(summary.contains("**10 of 20 points**"), "the summary gives the score:\n{summary}");
+    assert!(summary.contains("not passed yet"), "{summary}");
+
+    let junit = std::fs::read_to_string(workspace.path().join("results.xml")).expect("results.xml is written");
+    let suites = junit_parser::from_reader(std::io::Cursor::new(junit.as_bytes())).expect("valid JUnit XML");
+    let names: Vec<&str> = suites.suites.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["typed_views", "struct_packing"], "one suite per exercise");
+
+    let json = std::fs::read_to_string(workspace.path().join("results.json")).expect("results.json is written");
+    let results: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let errors = common::schema_errors(include_str!("schemas/exercism-results-v3.schema.json"), &results);
+    assert!(errors.is_empty(), "results.json: {errors:#?}\n{json}");
+    assert_eq!(results["status"], "fail", "{json}");
+}
+
+fn which(program: &str) -> std::path::PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| Path::new(candidate).is_file())
+        .unwrap_or_else(|| panic!("{program} is on PATH (require_tools checked)"))
+}
