@@ -17,10 +17,23 @@ cd "$source_dir"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq curl ca-certificates build-essential pkg-config libssl-dev >/dev/null
-# Debian ships chromium and chromium-driver as packages; on Ubuntu images,
-# where chromium is a snap, install Google Chrome and the matching
-# chromedriver instead and set CHROMEDRIVER in run_autograder.
-apt-get install -y -qq chromium chromium-driver >/dev/null
+# A headless browser the grader finds on PATH. Debian packages chromium and
+# its driver. Gradescope's base images are Ubuntu, where chromium is only a
+# snap (no snapd in a container): there, Google Chrome's own package, and the
+# chromedriver of exactly its version from Chrome for Testing.
+. /etc/os-release
+if [ "${ID:-}" = debian ]; then
+    apt-get install -y -qq chromium chromium-driver >/dev/null
+else
+    apt-get install -y -qq unzip >/dev/null
+    curl -fsSL -o /tmp/google-chrome.deb https://dl.google.com/linux/direct/google-chrome-stable_current_amd64.deb
+    apt-get install -y -qq /tmp/google-chrome.deb >/dev/null
+    chrome_version=$(google-chrome --version | awk '{ print $NF }')
+    curl -fsSL -o /tmp/chromedriver.zip \
+        "https://storage.googleapis.com/chrome-for-testing-public/$chrome_version/linux64/chromedriver-linux64.zip"
+    unzip -q -o -j /tmp/chromedriver.zip chromedriver-linux64/chromedriver -d /usr/local/bin
+fi
+chromedriver --version
 
 if ! command -v cargo >/dev/null; then
     curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
