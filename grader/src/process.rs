@@ -45,12 +45,18 @@ static NEXT_RUN: AtomicUsize = AtomicUsize::new(0);
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static SETUP: Once = Once::new();
 
-/// Makes the grader a subreaper and kills every active run on Ctrl-C, so an
-/// interrupted grader does not leave a browser behind either.
+/// Makes the grader a subreaper (on Linux) and kills every active run on
+/// Ctrl-C, so an interrupted grader does not leave a browser behind either.
 pub fn install_cleanup() {
     SETUP.call_once(|| {
+        // Orphans of a run (a browser that left its process group) then
+        // become the grader's children, which it reaps. Linux only; elsewhere
+        // killing the process group is all there is.
+        #[cfg(target_os = "linux")]
         // SAFETY: prctl with PR_SET_CHILD_SUBREAPER only sets a flag on this process.
-        unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
+        unsafe {
+            libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        };
         let _ = ctrlc::set_handler(|| {
             INTERRUPTED.store(true, Ordering::SeqCst);
             let active = ACTIVE.lock().map(|a| a.clone()).unwrap_or_default();

@@ -56,8 +56,17 @@ pub struct Toolbox {
 }
 
 const BROWSER_NAMES: &[&str] = &["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
-const BROWSER_PACKAGES: &str = "Debian/Ubuntu: `sudo apt-get install chromium chromium-driver`; \
-     elsewhere install Chrome or Chromium and the matching chromedriver";
+/// Where Chrome and Chromium install themselves on macOS, off PATH.
+const MACOS_BROWSERS: &[&str] = &[
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+];
+/// chromedriver's own name, and the one Ubuntu's chromium snap gives it.
+const CHROMEDRIVER_NAMES: &[&str] = &["chromedriver", "chromium.chromedriver"];
+const BROWSER_PACKAGES: &str = "Debian: `sudo apt-get install chromium chromium-driver`; \
+     Ubuntu: `sudo snap install chromium` (its driver is `chromium.chromedriver`); \
+     macOS: Google Chrome and `brew install --cask chromedriver`; \
+     elsewhere Chrome or Chromium and the chromedriver of the same version";
 
 impl Toolbox {
     /// Finds (and, when `install` is set, installs) what grading needs.
@@ -215,13 +224,17 @@ fn ensure_tool(
     }
 }
 
-/// chromedriver (CHROMEDRIVER, else PATH) and a Chrome or Chromium on PATH.
+/// chromedriver (CHROMEDRIVER, else PATH) and a Chrome or Chromium (PATH,
+/// else where macOS installs it).
 fn find_browser() -> Option<Browser> {
     let chromedriver = std::env::var_os("CHROMEDRIVER")
         .map(PathBuf::from)
         .filter(|path| path.is_file())
-        .or_else(|| find_on_path("chromedriver"))?;
-    let chrome = BROWSER_NAMES.iter().find_map(|name| find_on_path(name))?;
+        .or_else(|| CHROMEDRIVER_NAMES.iter().find_map(|name| find_on_path(name)))?;
+    let chrome = BROWSER_NAMES
+        .iter()
+        .find_map(|name| find_on_path(name))
+        .or_else(|| MACOS_BROWSERS.iter().map(PathBuf::from).find(|path| path.is_file()))?;
     Some(Browser { chromedriver, chrome })
 }
 

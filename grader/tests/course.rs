@@ -55,8 +55,22 @@ fn without_a_browser_the_grader_says_so_and_grades_in_node() {
         run.stdout
     );
     assert!(run.stdout.contains("apt-get install chromium chromium-driver"), "{}", run.stdout);
+    assert!(run.stdout.contains("snap install chromium"), "{}", run.stdout);
     assert!(run.stdout.contains("Graded in Node.js."), "{}", run.stdout);
     assert!(run.stdout.contains("✗ typed_views      0/9 tests"), "{}", run.stdout);
+}
+
+#[test]
+fn ubuntus_chromium_snap_and_its_chromium_chromedriver_are_found() {
+    require_tools();
+    let bin = path_with_only(&["cargo", "rustc", "wasm-pack", "wasm-bindgen", "wasm-bindgen-test-runner", "chromium"]);
+    let chromedriver = grader::process::find_on_path("chromedriver").unwrap();
+    std::os::unix::fs::symlink(chromedriver, bin.path().join("chromium.chromedriver")).unwrap();
+    let run = grader_with(&course_root(), &["run", "struct_packing"], |c| {
+        c.env("PATH", bin.path()).env_remove("CHROMEDRIVER");
+    });
+    assert!(run.stdout.contains("Graded in headless Chromium"), "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("struct_packing  1/6 tests"), "{}", run.stdout);
 }
 
 #[test]
