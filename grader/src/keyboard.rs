@@ -51,9 +51,9 @@ pub fn restore_terminal() {
     }
 }
 
-/// Calls `on_key` with each key read (lower-cased ASCII letters and digits;
-/// Enter, spaces and escape sequences such as arrow keys are skipped) until
-/// input ends or `on_key` returns false.
+/// Calls `on_key` with each key read (lower-cased ASCII letters and digits,
+/// Ctrl-D as `q`; Enter, spaces and escape sequences such as arrow keys are
+/// skipped) until input ends or `on_key` returns false.
 pub fn read_keys(mut on_key: impl FnMut(char) -> bool) {
     let mut stdin = std::io::stdin().lock();
     let mut keys = Keys::default();
@@ -94,6 +94,9 @@ impl Keys {
             Escape::Csi if !(0x40..=0x7e).contains(&byte) => self.escape = Escape::Csi,
             Escape::Csi | Escape::Ss3 => {}
             Escape::None | Escape::Started if byte == 0x1b => self.escape = Escape::Started,
+            // Ctrl-D: without line editing the terminal no longer turns it
+            // into the end of input, so it is read as quitting here.
+            Escape::None | Escape::Started if byte == 0x04 => return Some('q'),
             Escape::None | Escape::Started => {
                 let key = byte.to_ascii_lowercase() as char;
                 return key.is_ascii_alphanumeric().then_some(key);
@@ -121,6 +124,11 @@ mod tests {
     fn arrow_and_function_keys_are_not_read_as_letters() {
         // Up, Down (CSI), F1 (SS3), Page Up (CSI with a parameter), then n.
         assert_eq!(keys(b"\x1b[A\x1b[B\x1bOP\x1b[5~n"), "n");
+    }
+
+    #[test]
+    fn ctrl_d_quits_as_it_ends_input_in_line_mode() {
+        assert_eq!(keys(b"h\x04"), "hq");
     }
 
     #[test]
