@@ -3,7 +3,9 @@
 // WebDriver endpoints they use, spoken over HTTP to chromedriver.
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
+import { mkdtempSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm" };
@@ -49,7 +51,12 @@ export async function until(what, check, seconds = 10) {
 // Chromium session. Call close() in a finally block.
 export async function chromium({ width = 1000, height = 700 } = {}) {
     const port = 9500 + Math.floor(Math.random() * 400);
-    const driver = spawn(process.env.CHROMEDRIVER ?? "chromedriver", [`--port=${port}`], { stdio: "ignore" });
+    // The driver's own TMPDIR, removed on close: chromedriver leaves the
+    // browser's profile (about 10 MB) behind more often than not.
+    const temp = mkdtempSync(join(tmpdir(), "wasm-course-browser-"));
+    const driver = spawn(process.env.CHROMEDRIVER ?? "chromedriver", [`--port=${port}`],
+        { stdio: "ignore", env: { ...process.env, TMPDIR: temp } });
+    const exited = new Promise((done) => driver.on("exit", done));
     const failedToStart = new Promise((_, fail) =>
         driver.on("error", (error) => fail(new Error(`cannot start chromedriver (${error.message}); install chromium-driver or set CHROMEDRIVER`))));
     const base = `http://127.0.0.1:${port}`;
@@ -68,6 +75,8 @@ export async function chromium({ width = 1000, height = 700 } = {}) {
     const close = async () => {
         if (session) await call("DELETE", `/session/${session}`).catch(() => {});
         driver.kill();
+        await Promise.race([exited, sleep(2000)]);
+        rmSync(temp, { recursive: true, force: true, maxRetries: 3 });
     };
 
     try {

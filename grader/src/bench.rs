@@ -5,6 +5,7 @@
 //! results were checked equal. The table is printed, and written as
 //! Markdown and as an SVG bar chart.
 
+use crate::model::Runner;
 use crate::process::run_limited;
 use crate::tools::Toolbox;
 use anyhow::{bail, Context, Result};
@@ -98,9 +99,11 @@ pub fn run(
 
     let scripts = course_root.join("grader/bench/js");
     let mut engines = Vec::new();
+    // The browser half drives Chromium (grader/js/browser.mjs).
+    let chrome = toolbox.browser.as_ref().filter(|browser| browser.engine == Runner::Chrome);
     for (engine, script) in [("Node.js", "node.mjs"), ("headless Chromium", "chrome.mjs")] {
-        if script == "chrome.mjs" && toolbox.browser.is_none() {
-            progress("no headless browser: Chromium is skipped");
+        if script == "chrome.mjs" && chrome.is_none() {
+            progress("no Chromium with chromedriver: the browser half is skipped");
             continue;
         }
         progress(&format!("timing in {engine} (JavaScript and both builds)"));
@@ -112,8 +115,8 @@ pub fn run(
         if let Some(kernel) = &options.broken {
             node.args(["--broken", kernel]);
         }
-        if let Some(browser) = &toolbox.browser {
-            node.env("CHROMEDRIVER", &browser.chromedriver);
+        if let Some(browser) = chrome {
+            node.env("CHROMEDRIVER", &browser.driver);
         }
         let finished = run_limited(node, Duration::from_secs(1800))?;
         let finished = check(finished, &format!("the benchmark in {engine}"))?;

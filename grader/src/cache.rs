@@ -108,8 +108,8 @@ fn inputs_digest(course: &Course, exercise: &Exercise, variant: Variant, setting
     add("runner", format!("{:?}", settings.toolbox.runner).as_bytes());
     add("wasm-pack", identity(Some(&settings.toolbox.wasm_pack)).as_bytes());
     if let Some(browser) = &settings.toolbox.browser {
-        add("chromedriver", identity(Some(&browser.chromedriver)).as_bytes());
-        add("chrome", identity(Some(&browser.chrome)).as_bytes());
+        add("webdriver", identity(Some(&browser.driver)).as_bytes());
+        add("browser", identity(Some(&browser.binary)).as_bytes());
     }
     add("test timeout", format!("{:?}", settings.test_timeout).as_bytes());
     for name in WORKSPACE_FILES {

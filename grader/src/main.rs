@@ -31,7 +31,7 @@ const EXIT_INFRASTRUCTURE: u8 = 3;
         With no command, grades every exercise in course order and shows your progress: \
         what passes, the first failing test of the next exercise with its message, and a hint.\n\n\
         Each exercise is compiled for wasm32 and its tests are run with `wasm-pack test` in \
-        headless Chromium (or Node.js when no browser is installed and the exercise allows it).",
+        headless Chromium or Firefox (or Node.js when no browser is installed and the exercise allows it).",
     after_help = "Exit status: 0 every exercise passes (grade: the pass mark is reached); 1 not yet; \
         2 the command line was wrong; 3 a tool or browser is missing.\n\n\
         Examples:\n  cargo run -p grader                       grade everything\n  \
@@ -432,7 +432,11 @@ fn grade_submission(
                     grade::grade_course(&course, &settings, &grading, &|name, phase| progress.show(name, phase))
                 }
                 Err(error) => {
-                    let runner = if options.runner == RunnerChoice::Node { Runner::Node } else { Runner::Chrome };
+                    let runner = match options.runner {
+                        RunnerChoice::Node => Runner::Node,
+                        RunnerChoice::Firefox => Runner::Firefox,
+                        RunnerChoice::Auto | RunnerChoice::Chrome => Runner::Chrome,
+                    };
                     grade::ungraded_course(&course, runner, &format!("{error:#}"))
                 }
             };

@@ -94,6 +94,7 @@ impl TestReport {
 #[serde(rename_all = "lowercase")]
 pub enum Runner {
     Chrome,
+    Firefox,
     Node,
 }
 
@@ -101,6 +102,7 @@ impl Runner {
     pub fn describe(self) -> &'static str {
         match self {
             Runner::Chrome => "headless Chromium",
+            Runner::Firefox => "headless Firefox",
             Runner::Node => "Node.js",
         }
     }

@@ -8,7 +8,9 @@
 //! interrupted — the whole group is killed and any process still carrying the
 //! marker is found in /proc and killed too. The grader is also a child
 //! subreaper, so orphaned browser processes become its children and are
-//! reaped here instead of lingering as zombies.
+//! reaped here instead of lingering as zombies. Each run also has its own
+//! TMPDIR, removed at its end, so that the browser profiles its WebDriver
+//! makes are never left behind.
 
 use std::io::{self, Read};
 use std::os::unix::process::CommandExt;
@@ -61,8 +63,7 @@ pub fn install_cleanup() {
             INTERRUPTED.store(true, Ordering::SeqCst);
             let active = ACTIVE.lock().map(|a| a.clone()).unwrap_or_default();
             for (pid, marker) in active {
-                kill_group(pid);
-                sweep(&marker);
+                end_run(pid, &marker);
             }
             crate::keyboard::restore_terminal();
             eprintln!("\ninterrupted: stopped the running tests and their browser");
@@ -75,8 +76,11 @@ pub fn install_cleanup() {
 pub fn run_limited(mut command: Command, limit: Duration) -> io::Result<Finished> {
     install_cleanup();
     let marker = format!("{}-{}", std::process::id(), NEXT_RUN.fetch_add(1, Ordering::SeqCst));
+    let temp = run_temp_dir(&marker);
+    std::fs::create_dir_all(&temp)?;
     command
         .env(MARKER_VAR, &marker)
+        .env("TMPDIR", &temp)
         .process_group(0)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -113,8 +117,7 @@ pub fn run_limited(mut command: Command, limit: Duration) -> io::Result<Finished
     }
     let timed_out = status.is_none();
     // Whatever happened, nothing this run started may outlive it.
-    kill_group(pid);
-    sweep(&marker);
+    end_run(pid, &marker);
     if timed_out {
         let _ = child.wait();
     }
@@ -168,44 +171,31 @@ fn kill_group(pgid: i32) {
     unsafe { libc::kill(-pgid, libc::SIGKILL) };
 }
 
-/// Kills every process whose environment carries this run's marker (a
-/// browser may leave the process group, but it keeps its environment), then
-/// removes the temporary profiles of the browsers it killed, which Chromium
-/// deletes only when it exits normally.
-fn sweep(marker: &str) {
+/// The run's own temporary directory (its TMPDIR): the browser profiles
+/// its WebDriver makes land there — Chromium's and Firefox's, which their
+/// drivers often leave behind, about 10 MB a run — and go with it.
+fn run_temp_dir(marker: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("wasm-course-grader-{marker}"))
+}
+
+/// Ends a run: kills its process group, then every process still carrying
+/// its marker (a browser may leave the group, but it keeps its
+/// environment), then removes the run's temporary directory.
+fn end_run(pgid: i32, marker: &str) {
+    kill_group(pgid);
     let needle = format!("{MARKER_VAR}={marker}\0").into_bytes();
-    let mut profiles = Vec::new();
     for _round in 0..5 {
         let marked = processes_with(&needle);
         if marked.is_empty() {
             break;
         }
         for pid in marked {
-            profiles.extend(temporary_profile(pid));
             // SAFETY: as in kill_group.
             unsafe { libc::kill(pid, libc::SIGKILL) };
         }
         thread::sleep(Duration::from_millis(50));
     }
-    profiles.sort();
-    profiles.dedup();
-    for profile in profiles {
-        let _ = std::fs::remove_dir_all(profile);
-    }
-}
-
-/// The `--user-data-dir` of a Chromium process, when chromedriver made it
-/// as a scoped temporary directory.
-fn temporary_profile(pid: i32) -> Option<std::path::PathBuf> {
-    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
-    cmdline
-        .split(|&b| b == 0)
-        .filter_map(|arg| std::str::from_utf8(arg).ok()?.strip_prefix("--user-data-dir="))
-        .map(std::path::PathBuf::from)
-        .find(|dir| {
-            dir.starts_with(std::env::temp_dir())
-                && dir.file_name().is_some_and(|n| n.to_string_lossy().starts_with("org.chromium.Chromium.scoped_dir"))
-        })
+    let _ = std::fs::remove_dir_all(run_temp_dir(marker));
 }
 
 /// Live processes (not this one) whose environment contains `needle`.

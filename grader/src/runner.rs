@@ -212,14 +212,18 @@ fn wasm_pack_test(
     let toolbox = &settings.toolbox;
     let mut command = Command::new(&toolbox.wasm_pack);
     command.current_dir(crate_dir).arg("test").args(["--mode", "no-install"]);
-    match (toolbox.runner, &toolbox.browser) {
-        (Runner::Chrome, Some(browser)) => {
-            command.args(["--headless", "--chrome", "--chromedriver"]).arg(&browser.chromedriver);
+    match &toolbox.browser {
+        Some(browser) => {
+            let (engine, driver) = match browser.engine {
+                Runner::Firefox => ("--firefox", "--geckodriver"),
+                _ => ("--chrome", "--chromedriver"),
+            };
+            command.args(["--headless", engine, driver]).arg(&browser.driver);
             // Suites that allow any engine are Node suites by default; this
             // makes the runner take them to the browser instead of skipping.
             command.env("WASM_BINDGEN_USE_BROWSER", "1");
         }
-        _ => {
+        None => {
             command.arg("--node").env_remove("WASM_BINDGEN_USE_BROWSER");
         }
     }

@@ -26,20 +26,26 @@ impl std::error::Error for MissingTool {}
 /// Which engine to run the tests in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum RunnerChoice {
-    /// Headless Chromium when chromium and chromedriver are installed,
-    /// otherwise Node.js for the exercises that allow it.
+    /// Headless Chromium when Chrome or Chromium and chromedriver are
+    /// installed, else headless Firefox when Firefox and geckodriver are,
+    /// else Node.js for the exercises that allow it.
     Auto,
     /// Headless Chromium; fail if it is not installed.
     Chrome,
+    /// Headless Firefox; fail unless Firefox and geckodriver are installed.
+    Firefox,
     /// Node.js; exercises that need a browser are reported, not graded.
     Node,
 }
 
-/// A browser that wasm-pack can drive.
+/// A browser that wasm-pack can drive, through its WebDriver.
 #[derive(Debug, Clone)]
 pub struct Browser {
-    pub chromedriver: PathBuf,
-    pub chrome: PathBuf,
+    pub engine: Runner,
+    /// chromedriver or geckodriver.
+    pub driver: PathBuf,
+    /// The browser itself (its identity is part of the cache key).
+    pub binary: PathBuf,
 }
 
 /// Everything found, ready to grade with.
@@ -63,6 +69,10 @@ const MACOS_BROWSERS: &[&str] = &[
 ];
 /// chromedriver's own name, and the one Ubuntu's chromium snap gives it.
 const CHROMEDRIVER_NAMES: &[&str] = &["chromedriver", "chromium.chromedriver"];
+const FIREFOX_NAMES: &[&str] = &["firefox", "firefox-esr"];
+const MACOS_FIREFOX: &str = "/Applications/Firefox.app/Contents/MacOS/firefox";
+const FIREFOX_PACKAGES: &str = "Firefox from your system's packages (Debian: `sudo apt-get install firefox-esr`) \
+     and geckodriver (`cargo install geckodriver`, or GECKODRIVER set to its path)";
 const BROWSER_PACKAGES: &str = "Debian: `sudo apt-get install chromium chromium-driver`; \
      Ubuntu: `sudo snap install chromium` (its driver is `chromium.chromedriver`); \
      macOS: Google Chrome and `brew install --cask chromedriver`; \
@@ -91,26 +101,34 @@ impl Toolbox {
         };
         extra_dirs.insert(0, parent(&wasm_bindgen));
 
-        let browser = find_browser();
         let node = find_on_path("node");
-        let runner = match (choice, &browser, &node) {
-            (RunnerChoice::Chrome | RunnerChoice::Auto, Some(_), _) => Runner::Chrome,
-            (RunnerChoice::Chrome, None, _) => {
-                return Err(MissingTool(format!(
+        let browser = match choice {
+            RunnerChoice::Auto => find_chrome().or_else(find_firefox),
+            RunnerChoice::Chrome => Some(find_chrome().ok_or_else(|| {
+                MissingTool(format!(
                     "no headless browser found: grading needs chromium (or Chrome) and chromedriver on PATH. \
                      Install them ({BROWSER_PACKAGES}), or set CHROMEDRIVER to the driver's path."
                 ))
-                .into())
-            }
-            (RunnerChoice::Auto, None, Some(_)) => {
-                notices.push(format!(
-                    "No browser found (chromium + chromedriver), so the tests run in Node.js. \
-                     Exercises that need a browser cannot be graded until you install one: {BROWSER_PACKAGES}."
-                ));
+            })?),
+            RunnerChoice::Firefox => Some(find_firefox().ok_or_else(|| {
+                MissingTool(format!(
+                    "--runner firefox needs Firefox and geckodriver on PATH: install {FIREFOX_PACKAGES}."
+                ))
+            })?),
+            RunnerChoice::Node => None,
+        };
+        let runner = match (&browser, &node) {
+            (Some(browser), _) => browser.engine,
+            (None, Some(_)) => {
+                if choice == RunnerChoice::Auto {
+                    notices.push(format!(
+                        "No browser found (chromium + chromedriver), so the tests run in Node.js. \
+                         Exercises that need a browser cannot be graded until you install one: {BROWSER_PACKAGES}."
+                    ));
+                }
                 Runner::Node
             }
-            (RunnerChoice::Node, _, Some(_)) => Runner::Node,
-            (_, _, None) => {
+            (None, None) => {
                 return Err(MissingTool(format!(
                     "neither a browser nor Node.js was found. Install chromium and chromedriver \
                      ({BROWSER_PACKAGES}) or Node.js 18 or later."
@@ -226,16 +244,31 @@ fn ensure_tool(
 
 /// chromedriver (CHROMEDRIVER, else PATH) and a Chrome or Chromium (PATH,
 /// else where macOS installs it).
-fn find_browser() -> Option<Browser> {
-    let chromedriver = std::env::var_os("CHROMEDRIVER")
-        .map(PathBuf::from)
-        .filter(|path| path.is_file())
-        .or_else(|| CHROMEDRIVER_NAMES.iter().find_map(|name| find_on_path(name)))?;
-    let chrome = BROWSER_NAMES
+fn find_chrome() -> Option<Browser> {
+    let driver =
+        driver_from_env("CHROMEDRIVER").or_else(|| CHROMEDRIVER_NAMES.iter().find_map(|name| find_on_path(name)))?;
+    let binary = BROWSER_NAMES
         .iter()
         .find_map(|name| find_on_path(name))
         .or_else(|| MACOS_BROWSERS.iter().map(PathBuf::from).find(|path| path.is_file()))?;
-    Some(Browser { chromedriver, chrome })
+    Some(Browser { engine: Runner::Chrome, driver, binary })
+}
+
+/// geckodriver (GECKODRIVER, else PATH, else cargo's bin directory, where
+/// `cargo install geckodriver` puts it) and Firefox.
+fn find_firefox() -> Option<Browser> {
+    let driver = driver_from_env("GECKODRIVER")
+        .or_else(|| find_on_path("geckodriver"))
+        .or_else(|| in_cargo_bin("geckodriver"))?;
+    let binary = FIREFOX_NAMES
+        .iter()
+        .find_map(|name| find_on_path(name))
+        .or_else(|| Some(PathBuf::from(MACOS_FIREFOX)).filter(|path| path.is_file()))?;
+    Some(Browser { engine: Runner::Firefox, driver, binary })
+}
+
+fn driver_from_env(variable: &str) -> Option<PathBuf> {
+    std::env::var_os(variable).map(PathBuf::from).filter(|path| path.is_file())
 }
 
 #[cfg(test)]

@@ -74,6 +74,30 @@ fn ubuntus_chromium_snap_and_its_chromium_chromedriver_are_found() {
 }
 
 #[test]
+fn firefox_grades_when_asked_browser_suites_included() {
+    require_tools();
+    // grayscale's suite needs a browser (a canvas round trip): it must run
+    // in Firefox, not be skipped.
+    let run = grader(&course_root(), &["--runner", "firefox", "run", "grayscale", "--solution"]);
+    assert_eq!(run.code(), Some(0), "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("Graded in headless Firefox"), "{}", run.stdout);
+    assert!(run.stdout.contains("✓ grayscale  7/7 tests"), "{}", run.stdout);
+    assert!(run.survivors().is_empty(), "no Firefox left behind: {:?}", run.survivors());
+}
+
+#[test]
+fn asking_for_firefox_without_geckodriver_says_how_to_install_it() {
+    require_tools();
+    let bin = path_with_only(&["wasm-pack", "wasm-bindgen", "node", "firefox"]);
+    let run = grader_with(&course_root(), &["--runner", "firefox"], |c| {
+        c.env("PATH", bin.path()).env("CARGO_HOME", bin.path()).env_remove("GECKODRIVER");
+    });
+    assert_eq!(run.code(), Some(3), "{}", run.stderr);
+    assert!(run.stderr.contains("--runner firefox needs Firefox and geckodriver"), "{}", run.stderr);
+    assert!(run.stderr.contains("cargo install geckodriver"), "{}", run.stderr);
+}
+
+#[test]
 fn asking_for_chrome_without_a_browser_is_an_infrastructure_error() {
     require_tools();
     let bin = path_with_only(&["wasm-pack", "wasm-bindgen", "node"]);

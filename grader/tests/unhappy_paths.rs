@@ -43,6 +43,7 @@ fn a_broken_and_a_looping_exercise_are_errors_and_the_others_are_still_graded() 
 fn a_looping_test_in_chromium_is_stopped_at_its_limit_with_its_browser() {
     require_tools();
     let course = course_with_trouble();
+    let leftovers_before = common::temporary_leftovers();
     // Build first, so the measured run is the test phase.
     grader(course.path(), &["run", "spins", "--timeout", "30"]);
     let started = Instant::now();
@@ -52,6 +53,26 @@ fn a_looping_test_in_chromium_is_stopped_at_its_limit_with_its_browser() {
     assert!(run.stdout.contains("timed out: the tests did not finish within 5 s"), "{}", run.stdout);
     assert!(elapsed < Duration::from_secs(20), "a 5 s limit took {elapsed:?}");
     assert_eq!(run.survivors(), Vec::<String>::new(), "chromium or chromedriver survived");
+    let left: Vec<_> = common::temporary_leftovers().difference(&leftovers_before).cloned().collect();
+    assert!(left.is_empty(), "the killed Chromium left files in the temporary directory: {left:?}");
+}
+
+#[test]
+fn a_looping_test_in_firefox_is_stopped_at_its_limit_with_its_browser() {
+    require_tools();
+    let course = course_with_trouble();
+    let leftovers_before = common::temporary_leftovers();
+    grader(course.path(), &["run", "spins", "--runner", "firefox", "--timeout", "30"]);
+    let started = Instant::now();
+    let run = grader(course.path(), &["run", "spins", "--runner", "firefox", "--timeout", "5"]);
+    let elapsed = started.elapsed();
+    assert_eq!(run.code(), Some(1), "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("timed out: the tests did not finish within 5 s"), "{}", run.stdout);
+    assert!(run.stdout.contains("Graded in headless Firefox"), "{}", run.stdout);
+    assert!(elapsed < Duration::from_secs(20), "a 5 s limit took {elapsed:?}");
+    assert_eq!(run.survivors(), Vec::<String>::new(), "firefox or geckodriver survived");
+    let left: Vec<_> = common::temporary_leftovers().difference(&leftovers_before).cloned().collect();
+    assert!(left.is_empty(), "the killed Firefox left files in the temporary directory: {left:?}");
 }
 
 #[test]
@@ -91,6 +112,7 @@ fn an_interrupted_grader_leaves_no_browser_behind() {
     require_tools();
     let course = course_with_trouble();
     grader(course.path(), &["run", "spins", "--timeout", "30"]); // build first
+    let leftovers_before = common::temporary_leftovers();
     let tag = format!("interrupt-{}", std::process::id());
     let mut child = Command::new(env!("CARGO_BIN_EXE_grader"))
         .args(["--course"])
@@ -122,4 +144,6 @@ fn an_interrupted_grader_leaves_no_browser_behind() {
     assert_eq!(status.code(), Some(130));
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(grader::process::processes_with(needle.as_bytes()), Vec::<i32>::new(), "processes survived Ctrl-C");
+    let left: Vec<_> = common::temporary_leftovers().difference(&leftovers_before).cloned().collect();
+    assert!(left.is_empty(), "an interrupted run left files in the temporary directory: {left:?}");
 }

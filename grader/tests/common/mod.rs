@@ -27,6 +27,8 @@ pub fn require_tools() {
         ("chromedriver", "apt-get install chromium chromium-driver"),
         ("chromium", "apt-get install chromium chromium-driver"),
         ("node", "install Node.js 18 or later"),
+        ("firefox", "apt-get install firefox-esr"),
+        ("geckodriver", "cargo install geckodriver"),
     ] {
         assert!(
             find_on_path(tool).is_some(),
@@ -264,4 +266,23 @@ pub fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+/// What a grader run must not leave in the system's temporary directory:
+/// browser profiles (chromedriver's and geckodriver's), and the grader's
+/// own per-run directories once the grader that made them has exited.
+pub fn temporary_leftovers() -> std::collections::BTreeSet<String> {
+    let grader_is_gone = |name: &str| {
+        let pid = name.trim_start_matches("wasm-course-grader-").split('-').next().unwrap_or_default();
+        !Path::new("/proc").join(pid).exists()
+    };
+    std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| {
+            name.starts_with("rust_mozprofile")
+                || name.starts_with("org.chromium.Chromium.scoped_dir")
+                || (name.starts_with("wasm-course-grader-") && grader_is_gone(name))
+        })
+        .collect()
 }
