@@ -122,7 +122,7 @@ impl Toolbox {
             (None, Some(_)) => {
                 if choice == RunnerChoice::Auto {
                     notices.push(format!(
-                        "No browser found (chromium + chromedriver), so the tests run in Node.js. \
+                        "No browser found (chromium + chromedriver, or firefox + geckodriver), so the tests run in Node.js. \
                          Exercises that need a browser cannot be graded until you install one: {BROWSER_PACKAGES}."
                     ));
                 }

@@ -50,7 +50,9 @@ fn without_a_browser_the_grader_says_so_and_grades_in_node() {
     assert_eq!(run.code(), Some(3), "grayscale needs a browser: exit 3\n{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("✗ grayscale        needs a browser"), "{}", run.stdout);
     assert!(
-        run.stdout.contains("note: No browser found (chromium + chromedriver), so the tests run in Node.js."),
+        run.stdout.contains(
+            "note: No browser found (chromium + chromedriver, or firefox + geckodriver), so the tests run in Node.js."
+        ),
         "{}",
         run.stdout
     );
