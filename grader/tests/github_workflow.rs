@@ -8,9 +8,8 @@
 
 mod common;
 
-use common::{course_root, require_tools, test_target_dir, TempCourse};
-use grader::process::run_limited;
-use std::path::Path;
+use common::{course_root, require_tools, test_target_dir};
+use grader::process::{find_on_path, run_limited};
 use std::process::Command;
 use std::time::Duration;
 use yaml_rust2::YamlLoader;
@@ -29,10 +28,7 @@ fn the_grade_step_writes_results_a_summary_and_annotations_and_fails_below_the_p
     let workflow = std::fs::read_to_string(course_root().join("grader/templates/github/classroom.yml")).unwrap();
     let script = step_script(&workflow, "Grade");
 
-    let reference = TempCourse::new()
-        .with_course_exercise("01_typed_views")
-        .with_course_exercise("04_struct_packing")
-        .manifest(&[("typed_views", "01_typed_views"), ("struct_packing", "04_struct_packing")]);
+    let reference = common::two_exercise_reference();
     let workspace = tempfile::tempdir().unwrap();
     common::copy_tree(reference.path(), &workspace.path().join("reference"));
     let submission = workspace.path().join("submission");
@@ -45,7 +41,7 @@ fn the_grade_step_writes_results_a_summary_and_annotations_and_fails_below_the_p
     std::fs::create_dir_all(&release).unwrap();
     std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_grader"), release.join("grader")).unwrap();
 
-    let chromedriver = which("chromedriver");
+    let chromedriver = find_on_path("chromedriver").expect("require_tools checked chromedriver");
     let summary = workspace.path().join("step-summary.md");
     let mut step = Command::new("bash");
     step.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", &script])
@@ -85,12 +81,4 @@ fn the_grade_step_writes_results_a_summary_and_annotations_and_fails_below_the_p
     let errors = common::schema_errors(include_str!("schemas/exercism-results-v3.schema.json"), &results);
     assert!(errors.is_empty(), "results.json: {errors:#?}\n{json}");
     assert_eq!(results["status"], "fail", "{json}");
-}
-
-fn which(program: &str) -> std::path::PathBuf {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| Path::new(candidate).is_file())
-        .unwrap_or_else(|| panic!("{program} is on PATH (require_tools checked)"))
 }

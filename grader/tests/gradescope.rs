@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{course_root, require_tools, test_target_dir, TempCourse};
+use common::{course_root, require_tools, test_target_dir};
 use grader::process::run_limited;
 use std::process::Command;
 use std::time::Duration;
@@ -14,10 +14,7 @@ use std::time::Duration;
 #[test]
 fn run_autograder_grades_a_submission_into_a_valid_results_json() {
     require_tools();
-    let reference = TempCourse::new()
-        .with_course_exercise("01_typed_views")
-        .with_course_exercise("04_struct_packing")
-        .manifest(&[("typed_views", "01_typed_views"), ("struct_packing", "04_struct_packing")]);
+    let reference = common::two_exercise_reference();
     let autograder = tempfile::tempdir().unwrap();
     common::copy_tree(reference.path(), &autograder.path().join("source"));
     let submitted = autograder.path().join("submission/my-course");

@@ -41,38 +41,32 @@ fn a_broken_and_a_looping_exercise_are_errors_and_the_others_are_still_graded() 
 
 #[test]
 fn a_looping_test_in_chromium_is_stopped_at_its_limit_with_its_browser() {
-    require_tools();
-    let course = course_with_trouble();
-    let leftovers_before = common::temporary_leftovers();
-    // Build first, so the measured run is the test phase.
-    grader(course.path(), &["run", "spins", "--timeout", "30"]);
-    let started = Instant::now();
-    let run = grader(course.path(), &["run", "spins", "--timeout", "5"]);
-    let elapsed = started.elapsed();
-    assert_eq!(run.code(), Some(1), "{}\n{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("timed out: the tests did not finish within 5 s"), "{}", run.stdout);
-    assert!(elapsed < Duration::from_secs(20), "a 5 s limit took {elapsed:?}");
-    assert_eq!(run.survivors(), Vec::<String>::new(), "chromium or chromedriver survived");
-    let left: Vec<_> = common::temporary_leftovers().difference(&leftovers_before).cloned().collect();
-    assert!(left.is_empty(), "the killed Chromium left files in the temporary directory: {left:?}");
+    a_looping_test_in_a_browser_is_stopped("chrome", "headless Chromium");
 }
 
 #[test]
 fn a_looping_test_in_firefox_is_stopped_at_its_limit_with_its_browser() {
+    a_looping_test_in_a_browser_is_stopped("firefox", "headless Firefox");
+}
+
+/// A test that never ends, in this runner: stopped at a 5 s limit, with no
+/// browser or WebDriver process and nothing in the temporary directory left.
+fn a_looping_test_in_a_browser_is_stopped(runner: &str, engine: &str) {
     require_tools();
     let course = course_with_trouble();
     let leftovers_before = common::temporary_leftovers();
-    grader(course.path(), &["run", "spins", "--runner", "firefox", "--timeout", "30"]);
+    // Build first, so the measured run is the test phase.
+    grader(course.path(), &["run", "spins", "--runner", runner, "--timeout", "30"]);
     let started = Instant::now();
-    let run = grader(course.path(), &["run", "spins", "--runner", "firefox", "--timeout", "5"]);
+    let run = grader(course.path(), &["run", "spins", "--runner", runner, "--timeout", "5"]);
     let elapsed = started.elapsed();
     assert_eq!(run.code(), Some(1), "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("timed out: the tests did not finish within 5 s"), "{}", run.stdout);
-    assert!(run.stdout.contains("Graded in headless Firefox"), "{}", run.stdout);
+    assert!(run.stdout.contains(&format!("Graded in {engine}")), "{}", run.stdout);
     assert!(elapsed < Duration::from_secs(20), "a 5 s limit took {elapsed:?}");
-    assert_eq!(run.survivors(), Vec::<String>::new(), "firefox or geckodriver survived");
+    assert_eq!(run.survivors(), Vec::<String>::new(), "the browser or its WebDriver survived in {engine}");
     let left: Vec<_> = common::temporary_leftovers().difference(&leftovers_before).cloned().collect();
-    assert!(left.is_empty(), "the killed Firefox left files in the temporary directory: {left:?}");
+    assert!(left.is_empty(), "the killed browser left files in the temporary directory ({engine}): {left:?}");
 }
 
 #[test]

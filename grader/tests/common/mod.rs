@@ -256,6 +256,15 @@ impl TempCourse {
 
 static NEXT_COURSE: AtomicUsize = AtomicUsize::new(0);
 
+/// The instructor's copy of a small course for the classroom templates'
+/// tests: typed_views and struct_packing, 10 points each.
+pub fn two_exercise_reference() -> TempCourse {
+    TempCourse::new()
+        .with_course_exercise("01_typed_views")
+        .with_course_exercise("04_struct_packing")
+        .manifest(&[("typed_views", "01_typed_views"), ("struct_packing", "04_struct_packing")])
+}
+
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
