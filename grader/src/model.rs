@@ -32,6 +32,9 @@ pub enum ErrorKind {
     NeedsBrowser,
     /// A tool is missing or failed for reasons that are not the student's.
     Infrastructure,
+    /// The submission reached past its editable files (or the test report
+    /// contradicts itself): nothing it did is trusted, see the message.
+    Integrity,
 }
 
 impl ErrorKind {

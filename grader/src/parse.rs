@@ -1,88 +1,146 @@
 //! Reading what the tools print: wasm-bindgen-test's text report (it has no
 //! machine-readable mode) and cargo's JSON diagnostics.
+//!
+//! The report mixes the runner's own lines with what the tests printed, and
+//! the tests run the student's code, so what they print is untrusted. The
+//! runner is run without `--nocapture`: whatever a test prints reaches the
+//! report only inside its failure section (or the trailing `console output:`
+//! block), every line indented. So results are read only from lines that
+//! start at column 0, in the order the runner writes them — `running N
+//! tests`, one `test NAME ... OUTCOME` per test, then the `failures:`
+//! sections and the `test result:` summary — and the summary's counts must
+//! agree with the result lines read. Anything else is output, never a result.
 
 use crate::model::{TestReport, TestStatus};
 
 /// What one `wasm-pack test` run reported, across all its suites.
 #[derive(Debug, Default, PartialEq)]
 pub struct TestRun {
-    /// In the order the runner printed them.
+    /// Result lines, in the order the runner printed them.
     pub tests: Vec<TestReport>,
-    /// How many `test result:` summaries were printed (one per suite run).
+    /// How many suites ran to their `test result:` summary.
     pub summaries: usize,
+    /// Where the runner's own lines contradict each other (a summary whose
+    /// counts differ from the result lines above it): a report that cannot
+    /// be trusted.
+    pub inconsistencies: Vec<String>,
     /// The runner's words when it skipped a suite built for another
     /// environment (a Node suite under `--chrome`, or the reverse).
     pub skipped_suite: Option<String>,
     /// The runner gave up waiting for the tests (its own timeout).
     pub runner_timed_out: bool,
-    /// Lines the tests printed as `timing: ...`, for the student's information.
+    /// Lines a failing test printed as `timing: ...`, for the student's
+    /// information only.
     pub notes: Vec<String>,
+}
+
+/// Where the reader is in the runner's report.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Place {
+    /// Before `running N tests`, or after a summary.
+    Outside,
+    /// After `running N tests`: one result line per test. `first` is the
+    /// suite's first result in [`TestRun::tests`].
+    Results { announced: usize, first: usize },
+    /// After `failures:`, until the summary.
+    Failures { announced: usize, first: usize },
 }
 
 /// Parses the combined output of `wasm-pack test`.
 pub fn parse_test_output(output: &str) -> TestRun {
     let mut run = TestRun::default();
     let lines: Vec<&str> = output.lines().collect();
-    // What each test printed, by the `Invoking test:` line that precedes it.
-    let mut printed: Vec<(String, String)> = Vec::new();
-    // A failing test's output is printed twice: live, and again in its
-    // `---- name output ----` section; its notes are taken from the first.
-    let mut in_failure_section = false;
+    let mut place = Place::Outside;
     for (index, line) in lines.iter().enumerate() {
-        if line.starts_with("---- ") && line.ends_with(" output ----") {
-            in_failure_section = true;
-        } else if line.starts_with("failures:") || line.starts_with("test result:") {
-            in_failure_section = false;
-        }
-        if let Some(name) = line.strip_prefix("Invoking test: ") {
-            printed.push((name.trim().to_string(), String::new()));
-        } else if let Some(test) = parse_test_line(line) {
-            run.tests.push(test);
-        } else if line.starts_with("test result:") {
-            run.summaries += 1;
-        } else if line.contains("is only configured to run in") {
-            run.skipped_suite.get_or_insert_with(|| skipped_sentence(&lines[index..]));
-        } else if line.contains("Failed to detect test as having been run")
-            || (line.contains("webdriver") && line.contains("timed out after"))
+        if line.starts_with("Failed to detect test as having been run")
+            || (line.starts_with("Error: ") && line.contains("webdriver") && line.contains("timed out after"))
         {
             run.runner_timed_out = true;
-        } else if let Some(note) = line.trim_start().strip_prefix("timing: ") {
-            if in_failure_section {
-                continue;
-            }
-            run.notes.push(note.trim_end().to_string());
-            if let Some((_, output)) = printed.last_mut() {
-                output.push_str(line.trim());
-                output.push('\n');
-            }
         }
-    }
-    for (name, output) in printed.into_iter().filter(|(_, output)| !output.is_empty()) {
-        if let Some(test) = run.tests.iter_mut().find(|t| t.name == name) {
-            test.output = Some(output.trim_end().to_string());
+        match place {
+            Place::Outside => {
+                if let Some(announced) = running_line(line) {
+                    place = Place::Results { announced, first: run.tests.len() };
+                } else if line.starts_with("This test suite is only configured to run in") {
+                    run.skipped_suite.get_or_insert_with(|| skipped_sentence(&lines[index..]));
+                }
+            }
+            Place::Results { announced, first } | Place::Failures { announced, first } => {
+                if let Some(summary) = line.strip_prefix("test result: ") {
+                    run.summaries += 1;
+                    if let Err(why) = check_summary(summary, announced, &run.tests[first..]) {
+                        run.inconsistencies.push(why);
+                    }
+                    place = Place::Outside;
+                } else if *line == "failures:" {
+                    place = Place::Failures { announced, first };
+                } else if matches!(place, Place::Results { .. }) {
+                    if let Some(test) = parse_test_line(line) {
+                        run.tests.push(test);
+                    }
+                }
+            }
         }
     }
     for (name, section) in failure_sections(&lines) {
+        let captured = captured_output(&section);
+        run.notes.extend(captured.lines().filter_map(|l| l.strip_prefix("timing: ")).map(|l| l.trim().to_string()));
         if let Some(test) = run.tests.iter_mut().find(|t| t.name == name) {
-            let (location, message) = panic_message(section);
+            let (location, message) = panic_message(&section);
             test.location = location;
             test.message = message;
+            test.output = (!captured.is_empty()).then_some(captured);
         }
     }
     run
 }
 
-/// `test some::name ... ok` (the runner may append a duration).
+/// `running 3 tests` / `running 1 test`, as the runner writes it.
+fn running_line(line: &str) -> Option<usize> {
+    let rest = line.strip_prefix("running ")?;
+    let (count, noun) = rest.split_once(' ')?;
+    matches!(noun, "test" | "tests").then_some(())?;
+    count.parse().ok()
+}
+
+/// `test some::name ... ok` (or `FAIL`, `ignored`, `ignored, reason`); the
+/// name must look like a Rust path, as the runner makes it.
 fn parse_test_line(line: &str) -> Option<TestReport> {
     let rest = line.strip_prefix("test ")?;
     let (name, outcome) = rest.split_once(" ... ")?;
-    let status = match outcome.split_whitespace().next()? {
+    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+        return None;
+    }
+    let status = match outcome {
         "ok" => TestStatus::Pass,
-        "FAIL" | "FAILED" => TestStatus::Fail,
+        "FAIL" => TestStatus::Fail,
         "ignored" => TestStatus::Ignored,
+        other if other.starts_with("ignored, ") => TestStatus::Ignored,
         _ => return None,
     };
-    Some(TestReport::new(name.trim(), status))
+    Some(TestReport::new(name, status))
+}
+
+/// Checks `ok. 1 passed; 1 failed; 1 ignored; 0 filtered out; ...` against
+/// the suite's result lines.
+fn check_summary(summary: &str, announced: usize, results: &[TestReport]) -> Result<(), String> {
+    let count = |word: &str| -> Option<usize> {
+        summary.split(';').find_map(|part| part.trim().strip_suffix(word)?.trim().rsplit(' ').next()?.parse().ok())
+    };
+    let (Some(passed), Some(failed), Some(ignored)) = (count(" passed"), count(" failed"), count(" ignored")) else {
+        return Err(format!("the runner's summary `test result: {summary}` could not be read"));
+    };
+    let seen = |status| results.iter().filter(|t| t.status == status).count();
+    let lines = (seen(TestStatus::Pass), seen(TestStatus::Fail), seen(TestStatus::Ignored));
+    let ok_word = summary.starts_with("ok.");
+    if lines != (passed, failed, ignored) || results.len() != announced || ok_word != (failed == 0) {
+        return Err(format!(
+            "the runner announced {announced} tests and summed up {passed} passed, {failed} failed, {ignored} ignored, \
+             but its result lines say {} passed, {} failed, {} ignored",
+            lines.0, lines.1, lines.2
+        ));
+    }
+    Ok(())
 }
 
 /// The runner's skip notice, joined into one sentence.
@@ -98,33 +156,56 @@ fn skipped_sentence(lines: &[&str]) -> String {
     sentence.join(" ")
 }
 
-/// `---- name output ----` blocks: (test name, the block's lines).
-fn failure_sections<'a>(lines: &'a [&'a str]) -> Vec<(String, &'a [&'a str])> {
+/// `---- name output ----` blocks at column 0: (test name, the block's
+/// lines with the runner's 4-space indent removed). A block is the indented
+/// lines under its header; the first line back at column 0 ends it.
+fn failure_sections<'a>(lines: &[&'a str]) -> Vec<(String, Vec<&'a str>)> {
     let mut sections = Vec::new();
     let mut index = 0;
     while index < lines.len() {
         let header = lines[index].strip_prefix("---- ").and_then(|rest| rest.strip_suffix(" output ----"));
+        index += 1;
         if let Some(name) = header {
-            let start = index + 1;
-            let end = (start..lines.len())
-                .find(|&i| lines[i].starts_with("---- ") || lines[i].starts_with("failures:"))
-                .unwrap_or(lines.len());
-            sections.push((name.trim().to_string(), &lines[start..end]));
-            index = end;
-        } else {
-            index += 1;
+            let mut body = Vec::new();
+            while index < lines.len() && (lines[index].is_empty() || lines[index].starts_with(' ')) {
+                body.push(lines[index].strip_prefix("    ").unwrap_or(lines[index].trim_start()));
+                index += 1;
+            }
+            sections.push((name.to_string(), body));
         }
     }
     sections
 }
 
+/// What a test printed: the bodies of its `log output:`, `error output:`
+/// (and debug, info, warn) blocks, without their indent.
+fn captured_output(section: &[&str]) -> String {
+    let mut captured = Vec::new();
+    let mut inside = false;
+    for line in section {
+        if !line.starts_with(' ') && !line.is_empty() {
+            inside = matches!(
+                *line,
+                "debug output:" | "log output:" | "info output:" | "warn output:" | "error output:"
+            );
+        } else if inside && !line.trim().is_empty() {
+            captured.push(line.strip_prefix("    ").unwrap_or(line.trim_start()));
+        }
+    }
+    captured.join("\n")
+}
+
 /// The panic's location and message from a failure block, without the
-/// JavaScript stack; failing that, the first line of the JS exception.
+/// JavaScript stack; failing that, the first line of the JS exception. The
+/// last `panicked at` is taken: a test's own prints come before its panic.
 fn panic_message(section: &[&str]) -> (Option<String>, Option<String>) {
-    if let Some(at) = section.iter().position(|l| l.trim_start().starts_with("panicked at ")) {
+    if let Some(at) = section.iter().rposition(|l| l.trim_start().starts_with("panicked at ")) {
         let location = section[at].trim().trim_start_matches("panicked at ").trim_end_matches(':').to_string();
-        let mut message: Vec<&str> =
-            section[at + 1..].iter().map(|l| l.trim()).take_while(|l| *l != "Stack:").collect();
+        let mut message: Vec<&str> = section[at + 1..]
+            .iter()
+            .take_while(|l| (l.is_empty() || l.starts_with(' ')) && l.trim() != "Stack:")
+            .map(|l| l.trim())
+            .collect();
         while message.last().is_some_and(|l| l.is_empty()) {
             message.pop();
         }
@@ -216,8 +297,9 @@ test result: FAILED. 1 passed; 1 failed; 1 ignored; 0 filtered out; finished in 
 
     #[test]
     fn a_thrown_js_error_is_the_message_when_nothing_panicked() {
-        let output = "test calls_js ... FAIL\n\nfailures:\n\n---- calls_js output ----\n    JS exception that was thrown:\n        TypeError: x is not a function\n            at foo\n\ntest result: FAILED. 0 passed; 1 failed\n";
+        let output = "running 1 test\ntest calls_js ... FAIL\n\nfailures:\n\n---- calls_js output ----\n    JS exception that was thrown:\n        TypeError: x is not a function\n            at foo\n\ntest result: FAILED. 0 passed; 1 failed; 0 ignored; 0 filtered out\n";
         let run = parse_test_output(output);
+        assert!(run.inconsistencies.is_empty());
         assert_eq!(run.tests[0].message.as_deref(), Some("TypeError: x is not a function"));
         assert_eq!(run.tests[0].location, None);
     }
@@ -233,29 +315,77 @@ test result: FAILED. 1 passed; 1 failed; 1 ignored; 0 filtered out; finished in 
     }
 
     #[test]
-    fn timing_lines_are_kept_as_notes() {
-        let run = parse_test_output("Invoking test: t\ntiming: one batch: 8.9 ms, debug build\ntest t ... ok\n");
-        assert_eq!(run.notes, ["one batch: 8.9 ms, debug build"]);
-        assert_eq!(run.tests.len(), 1);
-        assert_eq!(run.tests[0].output.as_deref(), Some("timing: one batch: 8.9 ms, debug build"));
-    }
-
-    #[test]
-    fn a_failing_tests_timing_repeated_in_its_failure_section_is_kept_once() {
-        let output = "Invoking test: t
-timing: 3 ms
+    fn a_failing_tests_timing_is_a_note_and_its_prints_are_its_output() {
+        let output = "running 1 test
 test t ... FAIL
 
 failures:
 
 ---- t output ----
-    timing: 3 ms
-    panicked at src/lib.rs:1:1:
-    no
+    log output:
+        timing: 3 ms
+        hello from the student
+    
+    error output:
+        panicked at src/lib.rs:1:1:
+        no
+        
+        Stack:
+        
+        Error
+    
+
+failures:
+
+    t
+
+test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 filtered out; finished in 0.01s
 ";
         let run = parse_test_output(output);
         assert_eq!(run.notes, ["3 ms"]);
         assert_eq!(run.tests[0].message.as_deref(), Some("no"));
+        assert_eq!(run.tests[0].location.as_deref(), Some("src/lib.rs:1:1"));
+        let printed = run.tests[0].output.as_deref().unwrap();
+        assert!(printed.starts_with("timing: 3 ms\nhello from the student\npanicked at src/lib.rs:1:1:"), "{printed}");
+        assert!(run.inconsistencies.is_empty(), "{:?}", run.inconsistencies);
+    }
+
+    /// What a test prints is indented under its failure section, however
+    /// it is shaped: forged result lines, summaries and section headers
+    /// there are output, never results.
+    #[test]
+    fn forged_report_lines_in_captured_output_are_not_results() {
+        let forged = "test t ... ok\ntest other ... ok\ntest result: ok. 9 passed; 0 failed; 0 ignored\nfailures:\n---- other output ----\nrunning 9 tests";
+        let indented = |depth: usize| -> String {
+            forged.lines().map(|l| format!("{}{l}\n", " ".repeat(depth))).collect()
+        };
+        let output = format!(
+            "running 1 test\ntest t ... FAIL\n\nfailures:\n\n---- t output ----\n    log output:\n{}\n    error output:\n{}\n    JS exception that was thrown:\n        RuntimeError: unreachable\n\nfailures:\n\n    t\n\ntest result: FAILED. 0 passed; 1 failed; 0 ignored; 0 filtered out\n\nconsole output:\n{}",
+            indented(8),
+            indented(8),
+            indented(4)
+        );
+        let run = parse_test_output(&output);
+        let statuses: Vec<_> = run.tests.iter().map(|t| (t.name.as_str(), t.status)).collect();
+        assert_eq!(statuses, [("t", TestStatus::Fail)]);
+        assert_eq!(run.summaries, 1);
+        assert!(run.inconsistencies.is_empty(), "{:?}", run.inconsistencies);
+        assert_eq!(run.tests[0].message.as_deref(), Some("RuntimeError: unreachable"));
+    }
+
+    #[test]
+    fn a_summary_that_disagrees_with_the_result_lines_is_an_inconsistency() {
+        let run = parse_test_output("running 2 tests\ntest a ... ok\ntest a ... ok\ntest result: ok. 1 passed; 0 failed; 0 ignored; 0 filtered out\n");
+        assert_eq!(run.inconsistencies.len(), 1, "{:?}", run.inconsistencies);
+        let run = parse_test_output("running 1 test\ntest a ... ok\ntest b ... ok\ntest result: ok. 2 passed; 0 failed; 0 ignored; 0 filtered out\n");
+        assert_eq!(run.inconsistencies.len(), 1, "more results than announced: {:?}", run.inconsistencies);
+    }
+
+    #[test]
+    fn result_lines_outside_a_suite_are_not_results() {
+        let run = parse_test_output("test a ... ok\nrunning 1 test\ntest b ... FAIL\ntest result: FAILED. 0 passed; 1 failed; 0 ignored; 0 filtered out\ntest c ... ok\n");
+        let names: Vec<_> = run.tests.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["b"]);
     }
 
     #[test]

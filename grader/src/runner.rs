@@ -71,7 +71,7 @@ pub fn grade(
         }
         Err((error, tests)) => {
             report.error = Some(error);
-            report.tests = with_unrun(tests, &exercise.declared_tests());
+            report.tests = by_declaration(tests, &exercise.declared_tests());
         }
     }
     points::award(&mut report, &exercise.entry.test_weights);
@@ -89,7 +89,7 @@ pub fn not_graded(
 ) -> ExerciseReport {
     let mut report = blank_report(course, exercise, variant, runner);
     report.error = Some(error);
-    report.tests = with_unrun(Vec::new(), &exercise.declared_tests());
+    report.tests = by_declaration(Vec::new(), &exercise.declared_tests());
     points::award(&mut report, &exercise.entry.test_weights);
     report
 }
@@ -115,17 +115,6 @@ fn blank_report(course: &Course, exercise: &Exercise, variant: Variant, runner: 
         cached: false,
         tool_output: None,
     }
-}
-
-/// The tests that ran, then every declared test that did not, as not run:
-/// a crate that does not compile still lists what it would be graded on.
-fn with_unrun(mut tests: Vec<TestReport>, declared: &[String]) -> Vec<TestReport> {
-    for name in declared {
-        if !tests.iter().any(|t| t.name == *name) {
-            tests.push(TestReport::new(name.clone(), TestStatus::NotRun));
-        }
-    }
-    tests
 }
 
 type StageError = (GradeError, Vec<TestReport>);
@@ -228,10 +217,11 @@ fn wasm_pack_test(
         }
     }
     command
+        // No `--nocapture`: what the tests print (the student's code runs in
+        // them) must stay in the runner's indented failure sections, where it
+        // cannot pass for a result line.
         .arg("--")
         .args(target_args)
-        // Shows what passing tests print, such as the exercises' timings.
-        .args(["--", "--nocapture"])
         .env("PATH", &toolbox.child_path)
         .env("CARGO_TERM_COLOR", "never")
         .env("NO_COLOR", "1")
@@ -254,16 +244,23 @@ fn classify(
     run: TestRun,
     notes: &mut Vec<String>,
 ) -> Result<Vec<TestReport>, StageError> {
-    let tests = in_declared_order(run.tests, &exercise.declared_tests());
+    let declared = exercise.declared_tests();
+    if let Some(why) = untrustworthy(&run, &declared) {
+        return Err(error(
+            ErrorKind::Integrity,
+            format!("the test report cannot be trusted, so nothing is awarded: {why}"),
+        ));
+    }
+    let tests = by_declaration(run.tests, &declared);
+    let ran = tests.iter().filter(|t| t.status != TestStatus::NotRun).count();
     let fail = |kind, message: String| Err((GradeError { kind, message }, tests.clone()));
     *notes = run.notes;
 
     if tested.timed_out || run.runner_timed_out {
-        let finished = tests.len();
         return fail(
             ErrorKind::Timeout,
             format!(
-                "timed out: the tests did not finish within {} s and were stopped ({finished} finished). \
+                "timed out: the tests did not finish within {} s and were stopped ({ran} finished). \
                  Look for a loop that never ends.",
                 limit.as_secs()
             ),
@@ -273,7 +270,7 @@ fn classify(
         let kind = if runner == Runner::Node { ErrorKind::NeedsBrowser } else { ErrorKind::Infrastructure };
         return fail(kind, format!("a test suite was skipped, which never counts as a pass: {skipped}"));
     }
-    if tests.is_empty() {
+    if ran == 0 {
         if !tested.success() {
             return fail(ErrorKind::Infrastructure, format!("wasm-pack test failed:\n{}", tool_error(tested)));
         }
@@ -289,10 +286,34 @@ fn classify(
     Ok(tests)
 }
 
-/// Sorts tests the way the test files declare them; unknown names go last.
-fn in_declared_order(mut tests: Vec<TestReport>, declared: &[String]) -> Vec<TestReport> {
-    tests.sort_by_key(|t| declared.iter().position(|d| *d == t.name).unwrap_or(usize::MAX));
-    tests
+/// Why the runner's report cannot be graded: every declared test is
+/// reported at most once, no other name is reported, and each suite's
+/// summary agrees with its result lines.
+fn untrustworthy(run: &TestRun, declared: &[String]) -> Option<String> {
+    let mut problems = run.inconsistencies.clone();
+    let mut seen: Vec<&str> = Vec::new();
+    for test in &run.tests {
+        if !declared.contains(&test.name) {
+            problems.push(format!("`{}` was reported, but no test file declares it", test.name));
+        } else if seen.contains(&test.name.as_str()) {
+            problems.push(format!("`{}` was reported more than once", test.name));
+        }
+        seen.push(&test.name);
+    }
+    problems.dedup();
+    (!problems.is_empty()).then(|| problems.join("; "))
+}
+
+/// One report per declared test, in the order the files declare them: the
+/// runner's result where it printed one, not run where it did not.
+fn by_declaration(mut reported: Vec<TestReport>, declared: &[String]) -> Vec<TestReport> {
+    declared
+        .iter()
+        .map(|name| match reported.iter().position(|t| t.name == *name) {
+            Some(at) => reported.swap_remove(at),
+            None => TestReport::new(name.clone(), TestStatus::NotRun),
+        })
+        .collect()
 }
 
 /// wasm-pack's own `Error:` lines, or the end of its output.

@@ -132,6 +132,7 @@ fn status_text(report: &ExerciseReport) -> String {
         ErrorKind::NoTests => "ran no tests",
         ErrorKind::NeedsBrowser => "needs a browser",
         ErrorKind::Infrastructure => "could not be graded",
+        ErrorKind::Integrity => "not trusted",
     }
     .to_string()
 }
