@@ -105,6 +105,21 @@ impl Course {
         Exercise { entry: entry.clone(), exercise_dir, solution_dir, test_files }
     }
 
+    /// Where every build of the course goes: `CARGO_TARGET_DIR` if set, else
+    /// `target/` at the root. The solutions are a workspace of their own, and
+    /// sharing one directory means wasm-bindgen is compiled once for both.
+    pub fn target_dir(&self) -> PathBuf {
+        match std::env::var_os("CARGO_TARGET_DIR").filter(|dir| !dir.is_empty()) {
+            Some(dir) => std::env::current_dir().map(|cwd| cwd.join(&dir)).unwrap_or_else(|_| PathBuf::from(dir)),
+            None => self.root.join("target"),
+        }
+    }
+
+    /// Whether the reference solutions are here (not in a student edition).
+    pub fn has_solutions(&self) -> bool {
+        self.root.join(SOLUTIONS_DIR).join("Cargo.toml").is_file()
+    }
+
     /// A path relative to the course root, for messages.
     pub fn relative(&self, path: &Path) -> String {
         path.strip_prefix(&self.root).unwrap_or(path).display().to_string()

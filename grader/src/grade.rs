@@ -117,17 +117,23 @@ fn prebuild<'a>(
     on_phase: OnPhase,
 ) {
     let mut packages: Vec<String> = Vec::new();
+    // The crates of one variant share a workspace (the course's, or the
+    // solutions'): cargo finds it from the first crate's directory.
+    let mut workspace = None;
     for exercise in exercises {
+        workspace.get_or_insert_with(|| exercise.crate_dir(variant).to_path_buf());
         if let Some(name) = package_name(exercise.crate_dir(variant)) {
             if !packages.contains(&name) {
                 packages.push(name);
             }
         }
     }
+    let Some(workspace) = workspace else { return };
     on_phase("all exercises", Phase::Building);
     let mut build = Command::new("cargo");
     build
-        .current_dir(&course.root)
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", course.target_dir())
         .args(["build", "--target", "wasm32-unknown-unknown", "--tests", "--keep-going", "--quiet"])
         .args(packages.iter().flat_map(|p| ["-p", p.as_str()]))
         .env("PATH", &settings.toolbox.child_path)

@@ -14,6 +14,8 @@
 //! - [`report`]: the output formats;
 //! - [`grade`]: the whole course, in parallel, with [`cache`] for unchanged exercises;
 //! - [`submission`]: grading a submission against the instructor's copy, and the seal;
+//! - [`integrity`]: what a submission's editable files may reach;
+//! - [`edition`]: the course as students get it, without the solutions;
 //! - [`verify`]: the instructor's checks;
 //! - [`bench`]: the lesson's benchmark table, measured;
 //! - [`reset`]: back to the shipped stubs, with backups; [`watch`]: the student's loop,
@@ -22,7 +24,9 @@
 pub mod bench;
 pub mod cache;
 pub mod discover;
+pub mod edition;
 pub mod grade;
+pub mod integrity;
 pub mod keyboard;
 pub mod manifest;
 pub mod model;

@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use grader::discover::{Course, Variant};
 use grader::grade;
-use grader::model::{CourseReport, Runner, Status};
+use grader::model::{CapstoneStatus, Change, CourseReport, ErrorKind, Finding, GradeError, Runner, Status};
 use grader::report::{self, counted, github, human, Format};
 use grader::runner::{Phase, Settings};
 use grader::submission;
@@ -153,6 +153,13 @@ enum Command {
     },
     /// For instructors: the manifest and crates agree, every solution passes, every stub fails.
     Verify,
+    /// For instructors: write the student edition of the course to DIR — everything but the
+    /// solutions and the grader's own tests. Grade its submissions from this full copy with
+    /// `grade --reference`.
+    Edition {
+        /// A new (or empty) directory.
+        out: PathBuf,
+    },
     /// For instructors: record the hashes of every protected file (tests, harnesses, manifests)
     /// in course.seal.json, so the grader warns a student who edits one.
     Seal,
@@ -188,6 +195,12 @@ fn run(mut cli: Cli) -> Result<u8> {
     let options = cli_options(&cli);
     match cli.command {
         Some(Command::Verify) => {
+            if !course.has_solutions() {
+                anyhow::bail!(
+                    "verify checks the reference solutions against the exercises, and this copy of the course has \
+                     no solutions/ (a student edition). Run it in the instructor's full copy."
+                );
+            }
             // Layout problems need no tools: report them before installing any.
             let layout = verify::check_layout(&course);
             if !verify::passed(&layout) {
@@ -202,6 +215,17 @@ fn run(mut cli: Cli) -> Result<u8> {
                 seal.protected.len(),
                 seal.shipped.len(),
                 submission::SEAL_FILE
+            );
+            return Ok(EXIT_DONE);
+        }
+        Some(Command::Edition { out }) => {
+            let written = grader::edition::write(&course.root, &out)?;
+            println!(
+                "wrote the student edition to {} ({}): no solutions/, no grader tests. Grade what students \
+                 hand in from this copy: grader grade --course SUBMISSION --reference {}",
+                out.display(),
+                counted(written, "file"),
+                course.root.display()
             );
             return Ok(EXIT_DONE);
         }
@@ -301,7 +325,11 @@ fn run(mut cli: Cli) -> Result<u8> {
                 Ok(EXIT_NOT_DONE)
             }
         }
-        Command::Grade { .. } | Command::Seal | Command::Reset { .. } | Command::Restore { .. } => {
+        Command::Grade { .. }
+        | Command::Seal
+        | Command::Edition { .. }
+        | Command::Reset { .. }
+        | Command::Restore { .. } => {
             unreachable!("handled above")
         }
     }
@@ -440,6 +468,7 @@ fn grade_submission(
                     grade::ungraded_course(&course, runner, &format!("{error:#}"))
                 }
             };
+            fail_forbidden(&mut report, &findings);
             report.findings = findings;
             report
         }
@@ -457,6 +486,28 @@ fn grade_submission(
     } else {
         EXIT_NOT_DONE
     })
+}
+
+/// An exercise whose editable files broke the rules was graded as shipped;
+/// it also fails, with the findings as its reason.
+fn fail_forbidden(report: &mut CourseReport, findings: &[Finding]) {
+    let exercises = report.exercises.iter_mut();
+    let milestones = match &mut report.capstone {
+        Some(CapstoneStatus::Graded { milestones, .. }) => milestones.iter_mut(),
+        _ => [].iter_mut(),
+    };
+    for exercise in exercises.chain(milestones) {
+        let prefix = format!("{}/", exercise.crate_dir);
+        let reasons: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.change == Change::Forbidden && f.path.starts_with(&prefix))
+            .map(|f| f.message.as_str())
+            .collect();
+        if !reasons.is_empty() {
+            exercise.status = Status::Error;
+            exercise.error = Some(GradeError { kind: ErrorKind::Integrity, message: reasons.join("\n") });
+        }
+    }
 }
 
 /// Writes the report where it was asked for: the chosen format to --output

@@ -204,6 +204,10 @@ pub enum Change {
     /// A file the reference does not have, where only reference files belong
     /// (a new test file, a `build.rs`).
     Added,
+    /// An editable file that reaches past what a student may edit (it
+    /// includes other files, carries JavaScript) or a symbolic link: its
+    /// exercise is graded as shipped and fails.
+    Forbidden,
 }
 
 /// One grading run over the course.
@@ -251,14 +255,14 @@ impl CourseReport {
     /// capstone still has points to earn.
     pub fn max_score(&self) -> f64 {
         let locked: f64 = match &self.capstone {
-            Some(CapstoneStatus::Locked { milestone_points, .. }) => milestone_points.iter().sum(),
+            Some(CapstoneStatus::Locked { milestone_points, .. }) => total(milestone_points.iter().copied()),
             _ => 0.0,
         };
-        self.graded().map(|e| e.max_points).sum::<f64>() + locked
+        total(self.graded().map(|e| e.max_points)) + locked
     }
 
     pub fn score(&self) -> f64 {
-        self.graded().map(|e| e.points).sum()
+        total(self.graded().map(|e| e.points))
     }
 
     /// Whether the score reaches the pass mark.
@@ -266,6 +270,12 @@ impl CourseReport {
         let max = self.max_score();
         max == 0.0 || self.score() >= max * self.pass_mark / 100.0 - 1e-9
     }
+}
+
+/// A sum that starts from +0.0: `Iterator::sum` of floats starts from
+/// -0.0, so a sum of nothing would print as "-0.0".
+pub fn total(values: impl Iterator<Item = f64>) -> f64 {
+    values.fold(0.0, |sum, value| sum + value)
 }
 
 /// Durations as whole milliseconds.

@@ -2,20 +2,20 @@
 //! their weights (equal unless `test_weights` says otherwise), earned by the
 //! tests that pass. Partial credit is the sum of what the passing tests earn.
 
-use crate::model::{ExerciseReport, TestStatus};
+use crate::model::{total, ExerciseReport, TestStatus};
 use std::collections::BTreeMap;
 
 /// Fills in each test's share and what it earned, and the exercise's total.
 pub fn award(report: &mut ExerciseReport, weights: &BTreeMap<String, f64>) {
     let weight = |name: &str| weights.get(name).copied().unwrap_or(1.0);
-    let total: f64 = report.tests.iter().map(|t| weight(&t.name)).sum();
-    let share = |w: f64| if total > 0.0 { report.max_points * w / total } else { 0.0 };
+    let all = total(report.tests.iter().map(|t| weight(&t.name)));
+    let share = |w: f64| if all > 0.0 { report.max_points * w / all } else { 0.0 };
     for test in &mut report.tests {
         test.max_points = share(weight(&test.name));
         test.points = if test.status == TestStatus::Pass { test.max_points } else { 0.0 };
     }
     // From the weights, not by adding shares: all passing is exactly the maximum.
-    let passed: f64 = report.tests.iter().filter(|t| t.status == TestStatus::Pass).map(|t| weight(&t.name)).sum();
+    let passed = total(report.tests.iter().filter(|t| t.status == TestStatus::Pass).map(|t| weight(&t.name)));
     report.points = share(passed);
 }
 
@@ -67,5 +67,14 @@ mod tests {
         let mut r = report(&[]);
         award(&mut r, &BTreeMap::new());
         assert_eq!(r.points, 0.0);
+    }
+
+    #[test]
+    fn nothing_earned_is_zero_never_negative_zero() {
+        let mut r = report(&[("a", TestStatus::Fail), ("b", TestStatus::NotRun)]);
+        award(&mut r, &BTreeMap::new());
+        assert_eq!(format!("{:.1}", r.points), "0.0");
+        let course = crate::model::fixtures::course(vec![], None);
+        assert_eq!(format!("{:.1} of {:.1}", course.score(), course.max_score()), "0.0 of 0.0");
     }
 }

@@ -14,6 +14,9 @@ use crate::parse::{first_compile_error, parse_test_output, TestRun};
 use crate::points;
 use crate::process::{run_limited, Finished};
 use crate::tools::Toolbox;
+use crate::integrity;
+use crate::submission::{self, CrateRules, Ownership};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -155,6 +158,19 @@ fn run_stages(
         ));
     }
     let target_args: Vec<String> = targets.iter().flat_map(|t| ["--test".to_string(), t.clone()]).collect();
+    // The student's crate may only be built from its editable files.
+    let ownership = match variant {
+        Variant::Exercise => Ownership::of(&course.manifest).ok(),
+        Variant::Solution => None,
+    };
+    let rules = ownership.as_ref().and_then(|ownership| ownership.crate_at(&course.relative(crate_dir)));
+    if let Some(rules) = rules {
+        let problems = submission::crate_problems(&course.root, rules);
+        if !problems.is_empty() {
+            let list: Vec<String> = problems.iter().map(|f| f.message.clone()).collect();
+            return Err(error(ErrorKind::Integrity, format!("not graded: {}", list.join("\n"))));
+        }
+    }
 
     on_phase(Phase::Building);
     let mut build = Command::new("cargo");
@@ -162,6 +178,7 @@ fn run_stages(
         .current_dir(crate_dir)
         .args(["build", "--target", "wasm32-unknown-unknown", "--message-format=json"])
         .args(&target_args)
+        .env("CARGO_TARGET_DIR", course.target_dir())
         .env("PATH", &settings.toolbox.child_path)
         .env("CARGO_TERM_COLOR", "never");
     let build_limit = settings.limit(settings.build_timeout);
@@ -177,6 +194,18 @@ fn run_stages(
         let message = first_compile_error(&built.stdout).unwrap_or_else(|| tail(&built.stderr, 15));
         return Err(error(ErrorKind::Compile, format!("does not compile:\n{message}")));
     }
+    if let Some(rules) = rules {
+        let read = files_read_outside(course, crate_dir, rules, &built.stdout);
+        if !read.is_empty() {
+            return Err(error(
+                ErrorKind::Integrity,
+                format!(
+                    "not graded: the compiler read {} for this crate, and only its editable files may go into it",
+                    read.join(", ")
+                ),
+            ));
+        }
+    }
 
     on_phase(Phase::Testing);
     let limit = settings.limit(
@@ -184,11 +213,70 @@ fn run_stages(
             .test_timeout
             .unwrap_or_else(|| Duration::from_secs(course.manifest.test_timeout_secs(&exercise.entry))),
     );
-    let tested = run_tool(wasm_pack_test(crate_dir, settings, limit, &target_args), limit, "wasm-pack")?;
+    let mut test = wasm_pack_test(crate_dir, settings, limit, &target_args);
+    test.env("CARGO_TARGET_DIR", course.target_dir());
+    let tested = run_tool(test, limit, "wasm-pack")?;
     tool_output.push_str(&tested.stdout);
     tool_output.push_str(&tested.stderr);
     let run = parse_test_output(&format!("{}\n{}", tested.stdout, tested.stderr));
     classify(exercise, runner, limit, &tested, run, notes)
+}
+
+/// The files the compiler read for the student's library (its dep-info,
+/// found beside the artifacts cargo reported) that are not the crate's
+/// editable files: whatever a scan of the source missed is caught here.
+fn files_read_outside(course: &Course, crate_dir: &Path, rules: &CrateRules, cargo_json: &str) -> Vec<String> {
+    let manifest = crate_dir.join("Cargo.toml");
+    let mut outside = Vec::new();
+    for message in cargo_json.lines().filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok()) {
+        let is_library = message["target"]["kind"]
+            .as_array()
+            .is_some_and(|kinds| kinds.iter().any(|k| matches!(k.as_str(), Some("lib" | "rlib" | "cdylib"))));
+        if message["reason"] != "compiler-artifact"
+            || !is_library
+            || message["manifest_path"].as_str().map(Path::new) != Some(manifest.as_path())
+        {
+            continue;
+        }
+        let filenames = message["filenames"].as_array().into_iter().flatten().filter_map(|f| f.as_str());
+        let Some(dep_info) = filenames.map(Path::new).find_map(dep_info_beside) else { continue };
+        let Ok(text) = std::fs::read_to_string(&dep_info) else { continue };
+        let workspace = workspace_root(crate_dir);
+        for source in integrity::dep_info_sources(&text, &workspace) {
+            let relative = source.canonicalize().ok().and_then(|real| {
+                real.strip_prefix(course.root.canonicalize().ok()?).ok().map(|r| r.to_string_lossy().replace('\\', "/"))
+            });
+            if !relative.as_deref().is_some_and(|r| rules.is_editable(r)) {
+                outside.push(relative.unwrap_or_else(|| source.display().to_string()));
+            }
+        }
+    }
+    outside.sort();
+    outside.dedup();
+    outside
+}
+
+/// rustc writes `<name>-<hash>.d` beside `lib<name>-<hash>.rlib`.
+fn dep_info_beside(artifact: &Path) -> Option<std::path::PathBuf> {
+    let stem = artifact.file_stem()?.to_str()?;
+    let dir = artifact.parent()?;
+    let candidates = [stem.to_string(), stem.strip_prefix("lib").unwrap_or(stem).to_string()];
+    candidates.iter().map(|name| dir.join(format!("{name}.d"))).find(|path| path.is_file())
+}
+
+/// Where cargo runs rustc: the workspace root (the nearest ancestor whose
+/// Cargo.toml has a `[workspace]` table), against which dep-info paths are relative.
+fn workspace_root(crate_dir: &Path) -> std::path::PathBuf {
+    crate_dir
+        .ancestors()
+        .find(|dir| {
+            std::fs::read_to_string(dir.join("Cargo.toml"))
+                .ok()
+                .and_then(|text| text.parse::<toml::Table>().ok())
+                .is_some_and(|table| table.contains_key("workspace"))
+        })
+        .unwrap_or(crate_dir)
+        .to_path_buf()
 }
 
 /// `wasm-pack test` for the chosen engine; never downloads anything.
@@ -334,4 +422,42 @@ fn tool_error(finished: &Finished) -> String {
 fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_test_output;
+
+    fn declared() -> Vec<String> {
+        vec!["a".to_string(), "b".to_string()]
+    }
+
+    #[test]
+    fn each_declared_test_is_reported_once_and_nothing_else_counts() {
+        let honest = parse_test_output(
+            "running 2 tests\ntest b ... ok\ntest a ... FAIL\ntest result: FAILED. 1 passed; 1 failed; 0 ignored; 0 filtered out\n",
+        );
+        assert_eq!(untrustworthy(&honest, &declared()), None);
+        let tests = by_declaration(honest.tests, &declared());
+        let statuses: Vec<_> = tests.iter().map(|t| (t.name.as_str(), t.status)).collect();
+        assert_eq!(statuses, [("a", TestStatus::Fail), ("b", TestStatus::Pass)]);
+
+        let twice = parse_test_output(
+            "running 2 tests\ntest a ... ok\ntest a ... ok\ntest result: ok. 2 passed; 0 failed; 0 ignored; 0 filtered out\n",
+        );
+        assert!(untrustworthy(&twice, &declared()).is_some_and(|why| why.contains("`a` was reported more than once")));
+
+        let invented = parse_test_output(
+            "running 3 tests\ntest a ... ok\ntest b ... ok\ntest c ... ok\ntest result: ok. 3 passed; 0 failed; 0 ignored; 0 filtered out\n",
+        );
+        assert!(untrustworthy(&invented, &declared()).is_some_and(|why| why.contains("no test file declares it")));
+    }
+
+    #[test]
+    fn a_declared_test_the_runner_never_reported_did_not_run() {
+        let tests = by_declaration(vec![TestReport::new("b", TestStatus::Pass)], &declared());
+        assert_eq!(tests[0].status, TestStatus::NotRun);
+        assert_eq!(tests[1].status, TestStatus::Pass);
+    }
 }

@@ -12,8 +12,15 @@
 //! reference plus the student's editable files, so a changed test is
 //! graded with the original and a build.rs the student added never runs;
 //! each difference is reported as a finding. The student's tree is only
-//! read.
+//! read, and never through a symbolic link.
+//!
+//! The staged copy holds no solutions (`solutions/`, and the grader's own
+//! tests, whose fixtures are near-solutions): a submission cannot read what
+//! is not there. An editable crate that breaks [`crate::integrity`]'s rules,
+//! or holds a symbolic link, is graded as shipped (the reference's stubs),
+//! so it scores what an untouched exercise scores, and the finding says why.
 
+use crate::integrity;
 use crate::manifest::{Manifest, MANIFEST_FILE};
 use crate::model::{Change, Finding};
 use anyhow::{bail, Context, Result};
@@ -30,11 +37,31 @@ const CARGO_CONFIG_DIR: &str = ".cargo/";
 /// The seal a course ships for local warnings (`grader seal`).
 pub const SEAL_FILE: &str = "course.seal.json";
 
+/// What a student never gets (a student edition leaves them out) and a
+/// submission is never built with: the solutions, and the grader's tests
+/// (their fixtures are solutions with small changes).
+pub const WITHHELD: &[&str] = &["solutions/", "grader/tests/"];
+
 /// Who owns which file, from the manifest.
 pub struct Ownership {
-    /// Each graded crate's directory (relative, ending in `/`) and the
-    /// globs of its editable files.
-    crates: Vec<(String, GlobSet)>,
+    crates: Vec<CrateRules>,
+}
+
+/// One graded crate: where it is and which of its files a student edits.
+pub struct CrateRules {
+    /// Relative to the course root, ending in `/`.
+    pub dir: String,
+    editable: GlobSet,
+    /// The student writes JavaScript here (an editable `.js` file), and so
+    /// may bind to it from Rust.
+    pub has_javascript: bool,
+}
+
+impl CrateRules {
+    /// Whether `path` (relative to the course root) is one of this crate's editable files.
+    pub fn is_editable(&self, path: &str) -> bool {
+        path.strip_prefix(self.dir.as_str()).is_some_and(|rest| self.editable.is_match(rest))
+    }
 }
 
 impl Ownership {
@@ -50,14 +77,26 @@ impl Ownership {
             for glob in &globs {
                 set.add(Glob::new(glob).with_context(|| format!("course.toml: `{glob}` is not a valid glob"))?);
             }
-            crates.push((dir, set.build()?));
+            let has_javascript = globs.iter().any(|glob| glob.ends_with(".js") || glob.ends_with(".mjs"));
+            crates.push(CrateRules { dir, editable: set.build()?, has_javascript });
         }
         Ok(Ownership { crates })
     }
 
+    /// The rules of the crate at `dir` (relative to the course root).
+    pub fn crate_at(&self, dir: &str) -> Option<&CrateRules> {
+        let dir = format!("{}/", dir.trim_end_matches('/'));
+        self.crates.iter().find(|rules| rules.dir == dir)
+    }
+
+    /// The crate a path belongs to.
+    fn crate_of(&self, path: &str) -> Option<&CrateRules> {
+        self.crates.iter().find(|rules| path.starts_with(rules.dir.as_str()))
+    }
+
     /// A file the student may change (a relative, `/`-separated path).
     pub fn is_editable(&self, path: &str) -> bool {
-        self.crates.iter().any(|(dir, globs)| path.strip_prefix(dir.as_str()).is_some_and(|rest| globs.is_match(rest)))
+        self.crates.iter().any(|rules| rules.is_editable(path))
     }
 
     /// A file that decides grades and belongs to the instructor. Prose
@@ -68,7 +107,7 @@ impl Ownership {
         }
         ROOT_FILES.contains(&path)
             || path.starts_with(CARGO_CONFIG_DIR)
-            || (self.crates.iter().any(|(dir, _)| path.starts_with(dir.as_str())) && !self.is_editable(path))
+            || (self.crate_of(path).is_some() && !self.is_editable(path))
     }
 }
 
@@ -96,14 +135,26 @@ pub fn stage(student: &Path, reference: &Path, work: &Path) -> Result<Staged> {
     let theirs = files(&student);
     let ours = files(&reference);
 
+    let mut findings = compare(&ownership, &student, &reference, &theirs, &ours)?;
+    let broken = violations(&ownership, &student, &theirs);
+    // Crates whose editable files cannot be trusted are graded as shipped.
+    let as_shipped: Vec<&str> =
+        broken.iter().filter_map(|f| ownership.crate_of(&f.path)).map(|rules| rules.dir.as_str()).collect();
+    findings.extend(broken.iter().cloned());
+    let shipped = |path: &str| as_shipped.iter().any(|dir| path.starts_with(dir));
+
     let mut wanted: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for path in ours.keys().filter(|p| !ownership.is_editable(p)) {
-        wanted.insert(path.clone(), reference.join(path));
+    for (path, kind) in &ours {
+        let withheld = WITHHELD.iter().any(|dir| path.starts_with(dir));
+        if *kind == Entry::File && !withheld && (!ownership.is_editable(path) || shipped(path)) {
+            wanted.insert(path.clone(), reference.join(path));
+        }
     }
-    for path in theirs.keys().filter(|p| ownership.is_editable(p)) {
-        wanted.insert(path.clone(), student.join(path));
+    for (path, kind) in &theirs {
+        if *kind == Entry::File && ownership.is_editable(path) && !shipped(path) {
+            wanted.insert(path.clone(), student.join(path));
+        }
     }
-    let findings = compare(&ownership, &student, &reference, &theirs, &ours)?;
 
     let root = work.join("course");
     std::fs::create_dir_all(&root).with_context(|| format!("cannot create {}", root.display()))?;
@@ -123,13 +174,66 @@ pub fn stage(student: &Path, reference: &Path, work: &Path) -> Result<Staged> {
     Ok(Staged { root, findings })
 }
 
+/// What the student's editable files may not do (see
+/// [`crate::integrity`]), and every symbolic link in the submission.
+fn violations(ownership: &Ownership, student: &Path, theirs: &BTreeMap<String, Entry>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (path, kind) in theirs {
+        if *kind == Entry::Symlink {
+            let what = if ownership.crate_of(path).is_some() {
+                "is a symbolic link, which is never followed; the exercise is graded as shipped"
+            } else {
+                "is a symbolic link, which is never followed; ignored"
+            };
+            findings.push(finding(path, Change::Forbidden, what));
+        } else if let Some(rules) = ownership.crate_of(path).filter(|rules| rules.is_editable(path)) {
+            findings.extend(file_problems(path, &student.join(path), rules));
+        }
+    }
+    findings
+}
+
+/// The problems of one editable file, as findings that fail its exercise.
+pub fn file_problems(path: &str, file: &Path, rules: &CrateRules) -> Vec<Finding> {
+    let problems = match Path::new(path).extension().and_then(|e| e.to_str()) {
+        Some("rs") => integrity::scan_rust(&std::fs::read_to_string(file).unwrap_or_default(), rules.has_javascript),
+        Some("js" | "mjs") => integrity::scan_js(&std::fs::read_to_string(file).unwrap_or_default()),
+        _ => Vec::new(),
+    };
+    if problems.is_empty() {
+        return Vec::new();
+    }
+    let what = format!("{}; the exercise is graded as shipped", problems.join("; "));
+    vec![finding(path, Change::Forbidden, &what)]
+}
+
+/// The findings that fail the crate at `crate_dir` in a course graded where
+/// it is: its editable files' problems and symbolic links among them.
+pub fn crate_problems(course_root: &Path, rules: &CrateRules) -> Vec<Finding> {
+    let crate_root = course_root.join(&rules.dir);
+    let entries = files(&crate_root);
+    let mut findings = Vec::new();
+    for (relative, kind) in entries {
+        let path = format!("{}{relative}", rules.dir);
+        if !rules.is_editable(&path) {
+            continue;
+        }
+        if kind == Entry::Symlink {
+            findings.push(finding(&path, Change::Forbidden, "is a symbolic link, which is never followed"));
+        } else {
+            findings.extend(file_problems(&path, &course_root.join(&path), rules));
+        }
+    }
+    findings
+}
+
 /// Every protected file the submission changed, removed or added.
 fn compare(
     ownership: &Ownership,
     student: &Path,
     reference: &Path,
-    theirs: &BTreeMap<String, ()>,
-    ours: &BTreeMap<String, ()>,
+    theirs: &BTreeMap<String, Entry>,
+    ours: &BTreeMap<String, Entry>,
 ) -> Result<Vec<Finding>> {
     let mut findings = Vec::new();
     for path in ours.keys().filter(|p| ownership.is_protected(p)) {
@@ -195,17 +299,38 @@ fn describe_change(path: &str, theirs: &Path, ours: &Path) -> String {
     format!("differs from the reference; {graded}")
 }
 
-/// The files of a course tree, relative and `/`-separated, without build
-/// output or version control.
-fn files(root: &Path) -> BTreeMap<String, ()> {
+/// What a walk of a course tree finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    File,
+    /// Never followed: reported, never read.
+    Symlink,
+}
+
+/// The regular files of a course tree (see [`files`]).
+pub fn course_files(root: &Path) -> Vec<String> {
+    files(root).into_iter().filter(|(_, kind)| *kind == Entry::File).map(|(path, _)| path).collect()
+}
+
+/// The files (and symbolic links) of a course tree, relative and
+/// `/`-separated, without build output, version control or backups.
+fn files(root: &Path) -> BTreeMap<String, Entry> {
     WalkDir::new(root)
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || (e.file_name() != "target" && e.file_name() != ".git"))
+        .filter_entry(|e| {
+            e.depth() == 0 || !matches!(e.file_name().to_str(), Some("target" | ".git" | ".grader"))
+        })
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
         .filter_map(|e| {
+            let kind = if e.path_is_symlink() {
+                Entry::Symlink
+            } else if e.file_type().is_file() {
+                Entry::File
+            } else {
+                return None;
+            };
             let relative = e.path().strip_prefix(root).ok()?;
-            Some((relative.to_string_lossy().replace('\\', "/"), ()))
+            Some((relative.to_string_lossy().replace('\\', "/"), kind))
         })
         .collect()
 }

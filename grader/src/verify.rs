@@ -38,6 +38,7 @@ fn seal_word(change: crate::model::Change) -> &'static str {
         crate::model::Change::Modified => "differs from course.seal.json",
         crate::model::Change::Removed => "is sealed but missing",
         crate::model::Change::Added => "is protected but not sealed",
+        crate::model::Change::Forbidden => "breaks the rules for editable files",
     }
 }
 
@@ -65,6 +66,20 @@ pub fn check_layout(course: &Course) -> Vec<Finding> {
         for milestone in course.milestones() {
             findings.extend(milestone_problems(course, &milestone));
         }
+    }
+    // The solutions' workspace has its own lockfile: both must pin the
+    // wasm-bindgen the grader installs, or one of them cannot be tested.
+    let pins = [course.root.clone(), course.root.join(SOLUTIONS_DIR)].map(|dir| crate::tools::pinned_wasm_bindgen(&dir));
+    match pins {
+        [Ok(ours), Ok(theirs)] if ours != theirs => findings.push(Finding::problem(
+            "course",
+            format!(
+                "Cargo.lock pins wasm-bindgen {ours} but solutions/Cargo.lock pins {theirs}: keep the two \
+                 workspaces' [workspace.dependencies] equal and update the lockfiles"
+            ),
+        )),
+        [Ok(_), Ok(_)] => {}
+        [Err(error), _] | [_, Err(error)] => findings.push(Finding::problem("course", format!("{error:#}"))),
     }
     // A stale seal would warn students about files they never touched.
     for changed in crate::submission::check_seal(&course.root, &course.manifest) {
@@ -200,7 +215,7 @@ fn subdirectories(dir: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
     let mut names: Vec<String> = entries
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()) && e.path().join("Cargo.toml").is_file())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();

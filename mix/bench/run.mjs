@@ -4,10 +4,13 @@
 //
 //   node mix/bench/run.mjs [--core reference|student] [--markdown FILE] [--json FILE]
 //
+// The default core is the reference where the course has its solutions, and
+// the student's own in a student edition (no solutions/).
+//
 // A benchmark, not a test: it never fails on a slow number, only when the
 // build, the browser or a correctness check fails.
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -17,7 +20,7 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const root = join(here, "../..");
 const { values: options } = parseArgs({
     options: {
-        core: { type: "string", default: "reference" },
+        core: { type: "string", default: existsSync(join(root, "solutions/mix/bench")) ? "reference" : "student" },
         markdown: { type: "string" },
         json: { type: "string" },
     },
@@ -38,8 +41,10 @@ function step(command, args, env = {}) {
 const target = process.env.CARGO_TARGET_DIR ?? join(root, "target");
 const pkg = join(target, "mix-bench", options.core);
 console.error(`building mix_bench (${options.core} core, release, wasm32)…`);
-const features = options.core === "student" ? ["--no-default-features", "--features", "student"] : [];
-step("cargo", ["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "-p", "mix_bench", ...features]);
+// The same source, built against the student's core (mix/bench) or the
+// reference (solutions/mix/bench, a crate of the solutions' own workspace).
+const manifest = options.core === "student" ? "mix/bench/Cargo.toml" : "solutions/mix/bench/Cargo.toml";
+step("cargo", ["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "--manifest-path", manifest], { CARGO_TARGET_DIR: target });
 step("wasm-bindgen", ["--target", "web", "--out-dir", pkg, join(target, "wasm32-unknown-unknown/release/mix_bench.wasm")]);
 
 const server = await serve(join(here, "page"), {

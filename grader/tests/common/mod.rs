@@ -121,8 +121,10 @@ impl TempCourse {
         settings.insert("members".into(), toml::Value::Array(Vec::new())); // filled in by `manifest`
         settings.remove("default-members");
         std::fs::write(dir.path().join("Cargo.toml"), toml::to_string(&workspace).unwrap()).unwrap();
-        for file in ["Cargo.lock", "rust-toolchain.toml"] {
-            std::fs::copy(root.join(file), dir.path().join(file)).unwrap();
+        for file in ["Cargo.lock", "rust-toolchain.toml", "solutions/Cargo.toml", "solutions/Cargo.lock"] {
+            let to = dir.path().join(file);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(root.join(file), to).unwrap();
         }
         TempCourse { dir }
     }
@@ -235,22 +237,27 @@ impl TempCourse {
 }
 
 impl TempCourse {
-    /// The workspace lists the crates this course has (a glob that matches
-    /// nothing is an error to cargo).
+    /// Each workspace (the course's, and the solutions' own) lists the
+    /// crates this course has (a glob that matches nothing is an error to cargo).
     fn list_workspace_members(&self) {
-        let mut members = Vec::new();
-        for top in ["exercises", "solutions"] {
-            let Ok(entries) = std::fs::read_dir(self.path().join(top)) else { continue };
-            for entry in entries {
-                members.push(toml::Value::from(format!("{top}/{}", entry.unwrap().file_name().to_string_lossy())));
-            }
-        }
+        let crates_in = |top: &str| -> Vec<toml::Value> {
+            let Ok(entries) = std::fs::read_dir(self.path().join(top)) else { return Vec::new() };
+            entries
+                .map(|entry| entry.unwrap().path())
+                .filter(|path| path.join("Cargo.toml").is_file())
+                .map(|path| path.file_name().unwrap().to_string_lossy().into_owned().into())
+                .collect()
+        };
+        let mut members: Vec<toml::Value> =
+            crates_in("exercises").into_iter().map(|dir| format!("exercises/{}", dir.as_str().unwrap()).into()).collect();
         if self.path().join("mix").is_dir() {
             members.push("mix".into());
         }
-        let mut workspace: toml::Table = toml::from_str(&self.read("Cargo.toml")).unwrap();
-        workspace["workspace"].as_table_mut().unwrap().insert("members".into(), toml::Value::Array(members));
-        self.write("Cargo.toml", &toml::to_string(&workspace).unwrap());
+        for (manifest, members) in [("Cargo.toml", members), ("solutions/Cargo.toml", crates_in("solutions"))] {
+            let mut workspace: toml::Table = toml::from_str(&self.read(manifest)).unwrap();
+            workspace["workspace"].as_table_mut().unwrap().insert("members".into(), toml::Value::Array(members));
+            self.write(manifest, &toml::to_string(&workspace).unwrap());
+        }
     }
 }
 

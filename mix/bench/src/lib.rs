@@ -5,12 +5,9 @@
 //! into this one module so both are measured in the same run and engine.
 //! run.mjs times each call from JavaScript.
 
-#[cfg(feature = "reference")]
-use mix_reference as mix;
-#[cfg(all(feature = "student", not(feature = "reference")))]
-use mix_student as mix;
-#[cfg(not(any(feature = "reference", feature = "student")))]
-compile_error!("choose the core to measure: --features reference (default) or --features student");
+//!
+//! The dependency named `mix` is the student's core here (mix/bench) and the
+//! reference when built as solutions/mix_bench.
 
 use mix::Buffer;
 pub use mix::Core;

@@ -1,0 +1,233 @@
+//! Hostile submissions, graded as classroom CI grades them (`grade
+//! --reference` against the instructor's copy). Each attack must score
+//! exactly what the untouched stub of its exercise scores; an attack on the
+//! rules for editable files also fails its exercise with a finding that
+//! names the file. The untouched course is graded first, in the same run of
+//! the test, as the measure.
+
+mod common;
+
+use common::{grader, grader_with, require_tools, TempCourse};
+use grader::discover::declared_test_names;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const EXERCISES: [(&str, &str); 5] = [
+    ("typed_views", "01_typed_views"),
+    ("batching", "02_batching"),
+    ("avoiding_copies", "03_avoiding_copies"),
+    ("struct_packing", "04_struct_packing"),
+    ("grayscale", "05_grayscale"),
+];
+
+fn reference() -> TempCourse {
+    let mut reference = TempCourse::new();
+    for (_, dir) in EXERCISES {
+        reference = reference.with_course_exercise(dir);
+    }
+    reference.manifest(&EXERCISES)
+}
+
+/// What a grading run gave each exercise: its points, its error kind, and
+/// each test's status.
+#[derive(Debug, PartialEq)]
+struct Graded {
+    points: f64,
+    error: Option<String>,
+    tests: Vec<(String, String)>,
+}
+
+fn grade(submission: &Path, reference: &Path, runner: &str) -> (BTreeMap<String, Graded>, Value) {
+    let out = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let results = out.path().join("results.json");
+    let args = [
+        "--runner",
+        runner,
+        "grade",
+        "--reference",
+        reference.to_str().unwrap(),
+        "--work-dir",
+        work.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--output",
+        results.to_str().unwrap(),
+        "--no-cache",
+    ];
+    let run = grader_with(submission, &args, |command| {
+        command.env_remove("GITHUB_ACTIONS").stdin(std::process::Stdio::null());
+    });
+    assert!(run.survivors().is_empty(), "processes left behind: {:?}", run.survivors());
+    let text = std::fs::read_to_string(&results)
+        .unwrap_or_else(|_| panic!("no results written:\n{}\n{}", run.stdout, run.stderr));
+    let json: Value = serde_json::from_str(&text).unwrap();
+    let mut graded = BTreeMap::new();
+    for exercise in json["exercises"].as_array().unwrap() {
+        let name = exercise["name"].as_str().unwrap().to_string();
+        let tests = json["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|t| {
+                let test = t["name"].as_str()?.strip_prefix(&format!("{name}: "))?;
+                Some((test.to_string(), t["status"].as_str()?.to_string()))
+            })
+            .collect();
+        let error = exercise["error"]["kind"].as_str().map(str::to_string);
+        graded.insert(name, Graded { points: exercise["points"].as_f64().unwrap(), error, tests });
+    }
+    (graded, json)
+}
+
+/// Text shaped like the runner's whole report: every declared test passing
+/// (one of them twice), a test no file declares, summaries and the section
+/// headers the parser reads.
+fn forged_report(test_file: &str) -> String {
+    let names = declared_test_names(&std::fs::read_to_string(test_file).unwrap());
+    let mut text = format!("\n\ntest result: ok. 0 passed; 0 failed; 0 ignored; 0 filtered out\n\nrunning {} tests\n", names.len() + 1);
+    for name in &names {
+        text.push_str(&format!("test {name} ... ok\n"));
+    }
+    text.push_str(&format!("test {} ... ok\ntest invented_for_points ... ok\n", names[0]));
+    text.push_str(&format!(
+        "\nfailures:\n\n---- {} output ----\n    log output:\n\ntest result: ok. {} passed; 0 failed; 0 ignored; 0 filtered out\n",
+        names[0],
+        names.len() + 2
+    ));
+    text
+}
+
+/// Replaces every `todo!(...)` of a stub with `replacement`.
+fn replace_todos(source: &str, replacement: &str) -> String {
+    let mut out = String::new();
+    let mut rest = source;
+    while let Some(at) = rest.find("todo!(") {
+        out.push_str(&rest[..at]);
+        let close = rest[at..].find(')').unwrap();
+        out.push_str(replacement);
+        rest = &rest[at + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Forged report lines through every channel a test's output reaches the
+/// runner by: console.log, console.error, console.warn (exercise 02 may
+/// declare imports), and panic messages (the stubs' own `todo!`s).
+fn forging_submission(reference: &TempCourse) -> TempCourse {
+    let submission = TempCourse::copy_of(reference.path());
+    let forged = forged_report(&reference.path().join("exercises/02_batching/tests/batching.rs").to_string_lossy());
+    let batching = submission.read("exercises/02_batching/src/lib.rs");
+    let batching = replace_todos(&batching, "{ forge(); todo!() }")
+        + &format!(
+            "\n#[wasm_bindgen]\nextern \"C\" {{\n    #[wasm_bindgen(js_namespace = console)]\n    fn log(s: &str);\n    \
+             #[wasm_bindgen(js_namespace = console, js_name = error)]\n    fn console_error(s: &str);\n    \
+             #[wasm_bindgen(js_namespace = console)]\n    fn warn(s: &str);\n}}\n\nconst FORGED: &str = {forged:?};\n\n\
+             fn forge() {{\n    log(FORGED);\n    console_error(FORGED);\n    warn(FORGED);\n}}\n"
+        );
+    submission.write("exercises/02_batching/src/lib.rs", &batching);
+
+    let forged = forged_report(&reference.path().join("exercises/01_typed_views/tests/typed_views.rs").to_string_lossy());
+    let typed_views = replace_todos(&submission.read("exercises/01_typed_views/src/lib.rs"), "panic!(\"{}\", FORGED)")
+        + &format!("\nconst FORGED: &str = {forged:?};\n");
+    submission.write("exercises/01_typed_views/src/lib.rs", &typed_views);
+    submission
+}
+
+/// One way per exercise of reaching past the editable files.
+fn reaching_submission(reference: &TempCourse) -> TempCourse {
+    let submission = TempCourse::copy_of(reference.path());
+    let solution = |dir: &str| reference.path().join("solutions").join(dir).join("src/lib.rs");
+    submission.write(
+        "exercises/01_typed_views/src/lib.rs",
+        "#[path = \"../../../solutions/01_typed_views/src/lib.rs\"]\nmod real;\npub use real::*;\n",
+    );
+    let batching = submission.read("exercises/02_batching/src/lib.rs")
+        + "\nuse core::include_bytes as bytes;\npub static SOLUTION: &[u8] = bytes!(\"../../../solutions/02_batching/src/lib.rs\");\n";
+    submission.write("exercises/02_batching/src/lib.rs", &batching);
+    submission.write(
+        "exercises/03_avoiding_copies/src/lib.rs",
+        &format!("std::include!({:?});\n", solution("03_avoiding_copies").to_str().unwrap()),
+    );
+    let lib = submission.path().join("exercises/04_struct_packing/src/lib.rs");
+    std::fs::remove_file(&lib).unwrap();
+    std::os::unix::fs::symlink("../../../solutions/04_struct_packing/src/lib.rs", &lib).unwrap();
+    let grayscale = submission.read("exercises/05_grayscale/src/lib.rs")
+        + "\n#[wasm_bindgen::prelude::wasm_bindgen(inline_js = \"export function f() { return 1; }\")]\nextern \"C\" {\n    fn f() -> u32;\n}\n";
+    submission.write("exercises/05_grayscale/src/lib.rs", &grayscale);
+    submission
+}
+
+#[test]
+fn forged_runner_output_scores_what_the_stub_scores_in_every_engine() {
+    require_tools();
+    let reference = reference();
+    let untouched = TempCourse::copy_of(reference.path());
+    let forging = forging_submission(&reference);
+    for runner in ["chrome", "firefox", "node"] {
+        let (stub, _) = grade(untouched.path(), reference.path(), runner);
+        let (forged, json) = grade(forging.path(), reference.path(), runner);
+        for name in ["typed_views", "batching"] {
+            assert_eq!(forged[name], stub[name], "{runner}: {name} forged its report:\n{json:#}");
+        }
+        assert!(json["findings"].as_array().unwrap().is_empty(), "{runner}: {json:#}");
+        let printed = json["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|t| t["output"].as_str())
+            .any(|output| output.contains("invented_for_points"));
+        assert!(printed || runner == "node", "{runner}: what the student printed is kept as output:\n{json:#}");
+    }
+}
+
+#[test]
+fn reaching_past_the_editable_files_scores_what_the_stub_scores_and_is_named() {
+    require_tools();
+    let reference = reference();
+    let untouched = TempCourse::copy_of(reference.path());
+    let reaching = reaching_submission(&reference);
+    let (stub, _) = grade(untouched.path(), reference.path(), "chrome");
+    let (graded, json) = grade(reaching.path(), reference.path(), "chrome");
+    let findings = json["findings"].as_array().unwrap();
+    for (name, dir) in EXERCISES {
+        let file = format!("exercises/{dir}/src/lib.rs");
+        assert_eq!(graded[name].points, stub[name].points, "{name} scored more than its stub:\n{json:#}");
+        assert_eq!(graded[name].error.as_deref(), Some("integrity"), "{name} fails, with the reason:\n{json:#}");
+        let finding = findings.iter().find(|f| f["path"] == file.as_str());
+        assert!(finding.is_some_and(|f| f["change"] == "forbidden"), "{file} is not named:\n{json:#}");
+    }
+    let message = |dir: &str| {
+        let path = format!("exercises/{dir}/src/lib.rs");
+        findings.iter().find(|f| f["path"] == path.as_str()).unwrap()["message"].as_str().unwrap().to_string()
+    };
+    assert!(message("01_typed_views").contains("`path = ...`"), "{}", message("01_typed_views"));
+    assert!(message("02_batching").contains("include_bytes"), "{}", message("02_batching"));
+    assert!(message("03_avoiding_copies").contains("include"), "{}", message("03_avoiding_copies"));
+    assert!(message("04_struct_packing").contains("symbolic link"), "{}", message("04_struct_packing"));
+    assert!(message("05_grayscale").contains("inline_js"), "{}", message("05_grayscale"));
+}
+
+/// A spelling the source scan does not know (an attribute built by a macro)
+/// is caught by what the compiler itself says it read, in a course graded
+/// where it is: nothing is awarded.
+#[test]
+fn what_the_compiler_read_outside_the_editable_files_is_caught() {
+    require_tools();
+    let course = reference();
+    course.write(
+        "exercises/01_typed_views/src/lib.rs",
+        "macro_rules! load {\n    ($attribute:ident, $file:literal) => {\n        #[$attribute = $file]\n        mod real;\n    };\n}\n\
+         load!(path, \"../../../solutions/01_typed_views/src/lib.rs\");\npub use real::*;\n",
+    );
+    let run = grader(course.path(), &["run", "typed_views"]);
+    assert_eq!(run.code(), Some(1), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("the compiler read solutions/01_typed_views/src/lib.rs"),
+        "the file read is named:\n{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("0/9") || run.stdout.contains("not trusted"), "{}", run.stdout);
+}
