@@ -188,11 +188,16 @@ impl TempCourse {
         self.give_packages_unique_names();
         self.list_workspace_members();
         let mut text = String::from("[course]\ntitle = \"test course\"\n");
+        let real = grader::manifest::Manifest::load(&course_root()).unwrap();
         for (name, dir) in exercises {
             text.push_str(&format!(
                 "\n[[exercise]]\nname = \"{name}\"\ndir = \"{dir}\"\ntitle = \"{name} title\"\n\
                  concept = \"{name} concept\"\nhint = \"hint for {name}\"\nenv = \"any\"\n"
             ));
+            // The real exercise's editable files (02 has the student write page.js).
+            if let Some(entry) = real.exercises.iter().find(|e| e.dir == *dir && !e.editable.is_empty()) {
+                text.push_str(&format!("editable = {:?}\n", entry.editable));
+            }
         }
         if self.path().join("mix").is_dir() {
             let real = std::fs::read_to_string(course_root().join("course.toml")).unwrap();
