@@ -205,7 +205,22 @@ impl TempCourse {
             text.push_str(&real[real.find("[capstone]").expect("the course has a capstone")..]);
         }
         self.write("course.toml", &text);
+        self.sync_lockfiles();
         self
+    }
+
+    /// Trims each lockfile to this course's crates, as cargo would on the
+    /// first build, so that building never changes a file the instructor
+    /// sealed.
+    fn sync_lockfiles(&self) {
+        for dir in [self.path().to_path_buf(), self.path().join("solutions")] {
+            let run = Command::new("cargo")
+                .args(["metadata", "--format-version", "1", "--offline"])
+                .current_dir(&dir)
+                .output()
+                .unwrap();
+            assert!(run.status.success(), "cargo metadata in {}: {}", dir.display(), String::from_utf8_lossy(&run.stderr));
+        }
     }
 }
 
