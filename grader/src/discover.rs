@@ -144,10 +144,15 @@ impl Exercise {
 
     /// Test function names in the order the files declare them.
     pub fn declared_tests(&self) -> Vec<String> {
+        self.declared_test_code().into_iter().map(|(name, _)| name).collect()
+    }
+
+    /// Each declared test with its body, in the order the files declare them.
+    pub fn declared_test_code(&self) -> Vec<(String, String)> {
         self.test_files
             .iter()
             .filter_map(|file| std::fs::read_to_string(file).ok())
-            .flat_map(|source| declared_test_names(&source))
+            .flat_map(|source| declared_tests(&source))
             .collect()
     }
 }
@@ -171,20 +176,77 @@ pub fn rust_files_in(dir: &Path) -> Vec<PathBuf> {
 /// in source order. Used to list results in the order a student reads them
 /// (the runner reports them in its own order).
 pub fn declared_test_names(source: &str) -> Vec<String> {
-    let mut names = Vec::new();
+    declared_tests(source).into_iter().map(|(name, _)| name).collect()
+}
+
+/// Each `#[wasm_bindgen_test]` function of a test file, in source order,
+/// with its body as written (for the results' `test_code`).
+pub fn declared_tests(source: &str) -> Vec<(String, String)> {
+    let mut tests = Vec::new();
     let mut marked = false;
-    for line in source.lines().map(str::trim) {
-        if line.starts_with("#[wasm_bindgen_test") {
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.starts_with("#[wasm_bindgen_test") {
             marked = true;
         } else if marked {
-            if let Some(rest) = line.strip_prefix("fn ").or_else(|| line.strip_prefix("async fn ")) {
+            if let Some(rest) = trimmed.strip_prefix("fn ").or_else(|| trimmed.strip_prefix("async fn ")) {
                 let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-                names.push(name);
+                let body = function_body(&source[offset..]).unwrap_or_default();
+                tests.push((name, body));
                 marked = false;
             }
         }
+        offset += line.len();
     }
-    names
+    tests
+}
+
+/// The text inside the first `{ ... }` of `text` (a function from its
+/// signature on), dedented; braces in strings, characters and comments do
+/// not count.
+fn function_body(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let open = text.find('{')?;
+    let mut depth = 0usize;
+    let mut index = open;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(dedent(text[open + 1..index].trim_matches('\n')));
+                }
+            }
+            b'"' => {
+                index += 1;
+                while index < bytes.len() && bytes[index] != b'"' {
+                    index += if bytes[index] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'\'' if bytes.get(index + 2) == Some(&b'\'') => index += 2,
+            b'\'' if bytes.get(index + 1) == Some(&b'\\') => {
+                index += text[index + 2..].find('\'').map_or(0, |end| end + 2);
+            }
+            b'/' if bytes.get(index + 1) == Some(&b'/') => {
+                index += text[index..].find('\n').unwrap_or(text.len() - index);
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    None
+}
+
+fn dedent(text: &str) -> String {
+    let indent = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    text.lines().map(|l| l.get(indent..).unwrap_or(l.trim_start())).collect::<Vec<_>>().join("\n")
 }
 
 #[cfg(test)]
@@ -202,5 +264,17 @@ mod tests {
             async fn first_alphabetically() {}
         "#;
         assert_eq!(declared_test_names(source), ["second_alphabetically", "first_alphabetically"]);
+    }
+
+    #[test]
+    fn a_tests_body_is_kept_as_written() {
+        let source = "#[wasm_bindgen_test]\nfn braces_in_text() -> Result<(), String> {\n    let s = \"}{\"; // a } here\n    let c = '}';\n    if s.is_empty() {\n        return Err(format!(\"{c}\"));\n    }\n    Ok(())\n}\n\n#[wasm_bindgen_test]\nfn next() {}\n";
+        let tests = declared_tests(source);
+        assert_eq!(tests[0].0, "braces_in_text");
+        assert_eq!(
+            tests[0].1,
+            "let s = \"}{\"; // a } here\nlet c = '}';\nif s.is_empty() {\n    return Err(format!(\"{c}\"));\n}\nOk(())"
+        );
+        assert_eq!(tests[1], ("next".to_string(), String::new()));
     }
 }

@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand};
 use grader::discover::{Course, Variant};
 use grader::grade;
 use grader::model::{CapstoneStatus, Change, CourseReport, ErrorKind, Finding, GradeError, Runner, Status};
-use grader::report::{self, counted, github, human, Format};
+use grader::report::{self, counted, github, human, Destination, Format};
 use grader::runner::{Phase, Settings};
 use grader::submission;
 use grader::tools::{MissingTool, RunnerChoice, Toolbox};
@@ -63,9 +63,10 @@ struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
     format: Format,
 
-    /// Write the results (in --format) to FILE; the terminal still gets the human report.
-    #[arg(long, global = true, value_name = "FILE")]
-    output: Option<PathBuf>,
+    /// Write the results to FILE, in FORMAT (json, junit, gradescope, classroom, human) or else in
+    /// --format; repeat it to write several from one run. The terminal still gets the human report.
+    #[arg(long, global = true, value_name = "[FORMAT=]FILE")]
+    output: Vec<Destination>,
 
     /// Grade this many exercises at the same time.
     #[arg(short = 'j', long, global = true, value_name = "N", default_value_t = 1)]
@@ -341,7 +342,7 @@ struct Options {
     timeout: Option<u64>,
     install: bool,
     format: Format,
-    output: Option<PathBuf>,
+    outputs: Vec<Destination>,
     grading: grade::Options,
 }
 
@@ -351,7 +352,7 @@ fn cli_options(cli: &Cli) -> Options {
         timeout: cli.timeout,
         install: !cli.no_install,
         format: cli.format,
-        output: cli.output.clone(),
+        outputs: cli.output.clone(),
         grading: grade::Options { jobs: cli.jobs.max(1), cache: !cli.no_cache, capstone_always: false },
     }
 }
@@ -510,22 +511,32 @@ fn fail_forbidden(report: &mut CourseReport, findings: &[Finding]) {
     }
 }
 
-/// Writes the report where it was asked for: the chosen format to --output
-/// (the terminal then gets the human report) or to the terminal; under
-/// GitHub Actions also the job summary and annotations.
+/// Writes the report where it was asked for: each `--output` file in its
+/// format (the terminal then gets the human report), or `--format` to the
+/// terminal; under GitHub Actions also the job summary and the workflow
+/// commands (Classroom's score notices and the annotations).
 fn publish(report: &CourseReport, options: &Options) -> Result<()> {
     let mut stdout = anstream::stdout();
-    match &options.output {
-        Some(file) => {
-            std::fs::write(file, report::render(options.format, report))
-                .with_context(|| format!("cannot write the results to {}", file.display()))?;
-            write!(stdout, "{}", human::course(report))?;
-            writeln!(stdout, "Results ({:?}) written to {}.", options.format, file.display())?;
-        }
-        None => write!(stdout, "{}", report::render(options.format, report))?,
+    for destination in &options.outputs {
+        let format = destination.format.unwrap_or(options.format);
+        std::fs::write(&destination.file, report::render(format, report))
+            .with_context(|| format!("cannot write the results to {}", destination.file.display()))?;
+    }
+    let on_stdout = if options.outputs.is_empty() { options.format } else { Format::Human };
+    write!(stdout, "{}", report::render(on_stdout, report))?;
+    for destination in &options.outputs {
+        let format = destination.format.unwrap_or(options.format);
+        writeln!(stdout, "Results ({format:?}) written to {}.", destination.file.display())?;
     }
     if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
-        write!(stdout, "{}", github::annotations(report))?;
+        // The runner reads workflow commands from both streams; on stdout
+        // they would corrupt a machine-readable report written there.
+        let commands = github::commands(report);
+        if on_stdout == Format::Human {
+            write!(stdout, "{commands}")?;
+        } else {
+            write!(std::io::stderr(), "{commands}")?;
+        }
     }
     if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()) {
         let mut file = std::fs::OpenOptions::new()

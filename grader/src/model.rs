@@ -71,8 +71,12 @@ pub struct TestReport {
     pub message: Option<String>,
     /// `file:line:column` of the panic, when the runner reported one.
     pub location: Option<String>,
-    /// What the test printed (its timing lines), if anything.
+    /// What the code under test printed, when the test failed (a passing
+    /// test's output is never read).
     pub output: Option<String>,
+    /// The test's body, as its test file declares it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// The test's share of its exercise's points, and what it earned.
     pub max_points: f64,
     pub points: f64,
@@ -86,6 +90,7 @@ impl TestReport {
             message: None,
             location: None,
             output: None,
+            code: None,
             max_points: 0.0,
             points: 0.0,
         }

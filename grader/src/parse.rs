@@ -84,7 +84,7 @@ pub fn parse_test_output(output: &str) -> TestRun {
     }
     for (name, section) in failure_sections(&lines) {
         let captured = captured_output(&section);
-        run.notes.extend(captured.lines().filter_map(|l| l.strip_prefix("timing: ")).map(|l| l.trim().to_string()));
+        run.notes.extend(timing_notes(&section));
         if let Some(test) = run.tests.iter_mut().find(|t| t.name == name) {
             let (location, message) = panic_message(&section);
             test.location = location;
@@ -177,22 +177,38 @@ fn failure_sections<'a>(lines: &[&'a str]) -> Vec<(String, Vec<&'a str>)> {
     sections
 }
 
-/// What a test printed: the bodies of its `log output:`, `error output:`
-/// (and debug, info, warn) blocks, without their indent.
+/// What a test printed: the bodies of its `debug`, `log`, `info`, `warn`
+/// and `error output:` blocks, without their indent — less the course's own
+/// `timing:` lines and the panic report the runner's panic hook appends to
+/// `error output:` (the message is kept separately), so what is left is
+/// what the code under test printed.
 fn captured_output(section: &[&str]) -> String {
-    let mut captured = Vec::new();
-    let mut inside = false;
+    let mut blocks: Vec<(&str, Vec<&str>)> = Vec::new();
     for line in section {
         if !line.starts_with(' ') && !line.is_empty() {
-            inside = matches!(
-                *line,
-                "debug output:" | "log output:" | "info output:" | "warn output:" | "error output:"
-            );
-        } else if inside && !line.trim().is_empty() {
-            captured.push(line.strip_prefix("    ").unwrap_or(line.trim_start()));
+            blocks.push((line, Vec::new()));
+        } else if let Some((_, lines)) = blocks.last_mut() {
+            lines.push(line.strip_prefix("    ").unwrap_or(line.trim_start()));
         }
     }
-    captured.join("\n")
+    let mut printed = Vec::new();
+    for (header, mut lines) in blocks {
+        if !matches!(header, "debug output:" | "log output:" | "info output:" | "warn output:" | "error output:") {
+            continue;
+        }
+        if header == "error output:" {
+            if let Some(panic) = lines.iter().rposition(|l| l.starts_with("panicked at ")) {
+                lines.truncate(panic);
+            }
+        }
+        printed.extend(lines.into_iter().filter(|l| !l.trim().is_empty() && !l.starts_with("timing: ")));
+    }
+    printed.join("\n")
+}
+
+/// The course's `timing:` notes in a failure block.
+fn timing_notes(section: &[&str]) -> Vec<String> {
+    section.iter().filter_map(|l| l.trim().strip_prefix("timing: ")).map(|l| l.trim().to_string()).collect()
 }
 
 /// The panic's location and message from a failure block, without the
@@ -345,8 +361,7 @@ test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 filtered out; finished in 
         assert_eq!(run.notes, ["3 ms"]);
         assert_eq!(run.tests[0].message.as_deref(), Some("no"));
         assert_eq!(run.tests[0].location.as_deref(), Some("src/lib.rs:1:1"));
-        let printed = run.tests[0].output.as_deref().unwrap();
-        assert!(printed.starts_with("timing: 3 ms\nhello from the student\npanicked at src/lib.rs:1:1:"), "{printed}");
+        assert_eq!(run.tests[0].output.as_deref(), Some("hello from the student"), "the course's timing and the panic are not the student's output");
         assert!(run.inconsistencies.is_empty(), "{:?}", run.inconsistencies);
     }
 

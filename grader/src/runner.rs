@@ -77,9 +77,18 @@ pub fn grade(
             report.tests = by_declaration(tests, &exercise.declared_tests());
         }
     }
+    with_code(&mut report, exercise);
     points::award(&mut report, &exercise.entry.test_weights);
     report.duration = started.elapsed();
     report
+}
+
+/// Each test's body from its test file, for formats that show it.
+fn with_code(report: &mut ExerciseReport, exercise: &Exercise) {
+    let code = exercise.declared_test_code();
+    for test in &mut report.tests {
+        test.code = code.iter().find(|(name, _)| *name == test.name).map(|(_, body)| body.clone());
+    }
 }
 
 /// The report of an exercise that was not graded at all, for `error`.
@@ -93,6 +102,7 @@ pub fn not_graded(
     let mut report = blank_report(course, exercise, variant, runner);
     report.error = Some(error);
     report.tests = by_declaration(Vec::new(), &exercise.declared_tests());
+    with_code(&mut report, exercise);
     points::award(&mut report, &exercise.entry.test_weights);
     report
 }

@@ -154,7 +154,17 @@ fn a_prepared_submission_is_graded_against_the_reference_in_every_format() {
     assert_eq!((suite("typed_views").tests, suite("typed_views").failures, suite("typed_views").errors), (9, 0, 0));
     assert_eq!((suite("batching").tests, suite("batching").errors), (7, 7), "{junit}");
     assert_eq!((suite("struct_packing").tests, suite("struct_packing").failures), (6, 5), "{junit}");
-    assert_eq!(suite("integrity").failures, 3, "{junit}");
+    let findings = suite("findings");
+    assert_eq!((findings.tests, findings.failures), (0, 0), "findings are not failing tests:\n{junit}");
+    assert_eq!(findings.properties.hashmap.len(), 3, "one property per flagged file:\n{junit}");
+    let pointed = suite("struct_packing").cases.iter().find(|case| case.file.is_some()).expect("a failure in src/lib.rs");
+    assert_eq!(pointed.file.as_deref(), Some("exercises/04_struct_packing/src/lib.rs"), "{junit}");
+    assert!(pointed.line.is_some_and(|line| line > 1), "{junit}");
+    let exercism: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(
+        exercism["tests"].as_array().unwrap().iter().all(|t| t["test_code"].as_str().is_some_and(|code| !code.is_empty())),
+        "every test carries its body as test_code: {json}"
+    );
 
     // Under GitHub Actions: annotations on the student's files and a job summary.
     let summary = outputs.path().join("summary.md");

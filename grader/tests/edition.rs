@@ -52,10 +52,7 @@ fn the_real_courses_edition_holds_nothing_that_reveals_a_solution() {
 
 /// The instructor's course (two exercises, sealed) and its edition.
 fn sealed_reference() -> TempCourse {
-    let reference = TempCourse::new()
-        .with_course_exercise("01_typed_views")
-        .with_course_exercise("04_struct_packing")
-        .manifest(&[("typed_views", "01_typed_views"), ("struct_packing", "04_struct_packing")]);
+    let reference = common::two_exercise_reference();
     let run = grader(reference.path(), &["seal"]);
     assert_eq!(run.code(), Some(0), "{}", run.stderr);
     reference

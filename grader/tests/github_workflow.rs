@@ -17,7 +17,10 @@ use yaml_rust2::YamlLoader;
 /// The `run:` script of the step with this name.
 fn step_script(workflow: &str, name: &str) -> String {
     let docs = YamlLoader::load_from_str(workflow).expect("the workflow is valid YAML");
-    let steps = docs[0]["jobs"]["grade"]["steps"].as_vec().expect("jobs.grade.steps");
+    assert_eq!(docs[0]["name"].as_str(), Some("Autograding Tests"), "GitHub Classroom reads only this workflow");
+    let steps = docs[0]["jobs"]["run-autograding-tests"]["steps"]
+        .as_vec()
+        .expect("one job, run-autograding-tests, as GitHub Classroom requires");
     let step = steps.iter().find(|s| s["name"].as_str() == Some(name)).unwrap_or_else(|| panic!("a step {name:?}"));
     step["run"].as_str().expect("the step runs a script").to_string()
 }
@@ -81,4 +84,63 @@ fn the_grade_step_writes_results_a_summary_and_annotations_and_fails_below_the_p
     let errors = common::schema_errors(include_str!("schemas/exercism-results-v3.schema.json"), &results);
     assert!(errors.is_empty(), "results.json: {errors:#?}\n{json}");
     assert_eq!(results["status"], "fail", "{json}");
+
+    // Classroom's score, from the grader's own notices and from the runner
+    // result its official reporter would read: the same totals.
+    let commands = workflow_commands(&run.stdout);
+    assert!(commands.contains(&notice("Autograding complete", "Points 10/20")), "{commands:?}");
+    let report = commands.iter().find(|c| c.1 == "title=Autograding report").expect("the report notice");
+    let totals: serde_json::Value = serde_json::from_str(&report.2).unwrap();
+    assert_eq!(totals, serde_json::json!({ "totalPoints": 10.0, "maxPoints": 20.0 }));
+    let classroom: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(workspace.path().join("classroom.json")).unwrap()).unwrap();
+    let reporter_total: f64 = classroom["tests"].as_array().unwrap().iter().map(|t| t["score"].as_f64().unwrap()).sum();
+    assert_eq!((reporter_total, classroom["max_score"].as_f64().unwrap()), (10.0, 20.0), "{classroom:#}");
+    assert!(run.stdout.matches("Results (").count() == 3, "one run wrote all three files:\n{}", run.stdout);
+}
+
+/// Workflow commands as the runner reads them from a stream:
+/// `::name properties::data`, data unescaped.
+fn workflow_commands(stream: &str) -> Vec<(String, String, String)> {
+    stream
+        .lines()
+        .filter_map(|line| {
+            let (head, data) = line.strip_prefix("::")?.split_once("::")?;
+            let (name, properties) = head.split_once(' ').unwrap_or((head, ""));
+            let data = data.replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%");
+            Some((name.to_string(), properties.to_string(), data))
+        })
+        .collect()
+}
+
+fn notice(title: &str, data: &str) -> (String, String, String) {
+    ("notice".into(), format!("title={title}"), data.into())
+}
+
+/// `grade --format json` to stdout under GitHub Actions: stdout is still
+/// the JSON, and the workflow commands (on the other stream the runner
+/// reads) carry Classroom's notices with the JSON's totals.
+#[test]
+fn under_github_actions_a_report_on_stdout_stays_parseable_and_carries_the_notices() {
+    require_tools();
+    let reference = common::two_exercise_reference();
+    let submission = common::TempCourse::copy_of(reference.path());
+    let run = common::grader_with(
+        submission.path(),
+        &["grade", "--reference", reference.path().to_str().unwrap(), "--format", "json"],
+        |command| {
+            command.env("GITHUB_ACTIONS", "true").env_remove("GITHUB_STEP_SUMMARY");
+        },
+    );
+    let results: serde_json::Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", run.stdout));
+    let mut commands = workflow_commands(&run.stdout);
+    commands.extend(workflow_commands(&run.stderr));
+    let complete = format!("Points {}/{}", results["score"].as_f64().unwrap(), results["max_score"].as_f64().unwrap());
+    assert!(commands.contains(&notice("Autograding complete", &complete)), "{complete}: {commands:?}");
+    let report = commands.iter().find(|c| c.1 == "title=Autograding report").expect("the report notice");
+    let totals: serde_json::Value = serde_json::from_str(&report.2).unwrap();
+    assert_eq!(totals["totalPoints"], results["score"]);
+    assert_eq!(totals["maxPoints"], results["max_score"]);
+    assert!(commands.iter().any(|c| c.0 == "error"), "failures are annotated: {commands:?}");
 }

@@ -42,31 +42,65 @@ pub fn summary(report: &CourseReport) -> String {
     out
 }
 
-/// One `::error` workflow command per exercise that does not pass, on the
-/// file the student edits (at the panic's line when it is in that file),
-/// and one `::warning` per finding.
-pub fn annotations(report: &CourseReport) -> String {
-    let mut out = String::new();
-    for exercise in report.graded().filter(|e| e.status != Status::Pass) {
-        let (line, message) = problem(exercise);
-        let line = line.map(|l| format!(",line={l}")).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "::error file={}{line},title={}::{}",
-            exercise.source_file,
-            escape_property(&format!("{} does not pass", exercise.name)),
-            escape_data(&message)
-        );
-    }
-    for finding in &report.findings {
-        let _ = writeln!(
-            out,
-            "::warning file={},title=protected file changed::{}",
-            finding.path,
-            escape_data(&finding.message)
-        );
-    }
+/// GitHub shows at most this many annotations of one kind per step; the
+/// rest vanish without a word.
+pub const SHOWN_PER_KIND: usize = 10;
+
+/// Workflow commands: the two notices GitHub Classroom reads for the score
+/// (written as its own reporter writes them), one `::error` per exercise
+/// that does not pass, on the file the student edits (at the panic's line
+/// when it is in that file), and one `::warning` per finding. When there
+/// are more than GitHub shows, the last of a kind says how many more and
+/// points to the job summary.
+pub fn commands(report: &CourseReport) -> String {
+    let (total, max) = (report.score(), report.max_score());
+    let mut out = format!("::notice title=Autograding complete::Points {total}/{max}\n");
+    let summary = serde_json::json!({ "totalPoints": total, "maxPoints": max });
+    let _ = writeln!(out, "::notice title=Autograding report::{}", escape_data(&summary.to_string()));
+
+    let errors: Vec<String> = report
+        .graded()
+        .filter(|e| e.status != Status::Pass)
+        .map(|exercise| {
+            let (line, message) = problem(exercise);
+            let line = line.map(|l| format!(",line={l}")).unwrap_or_default();
+            format!(
+                "::error file={}{line},title={}::{}",
+                escape_property(&exercise.source_file),
+                escape_property(&format!("{} does not pass", exercise.name)),
+                escape_data(&message)
+            )
+        })
+        .collect();
+    push_capped(&mut out, errors, "error", "more exercises or milestones do not pass");
+    let warnings: Vec<String> = report
+        .findings
+        .iter()
+        .map(|finding| {
+            format!(
+                "::warning file={},title=flagged file::{}",
+                escape_property(&finding.path),
+                escape_data(&finding.message)
+            )
+        })
+        .collect();
+    push_capped(&mut out, warnings, "warning", "more files are flagged");
     out
+}
+
+fn push_capped(out: &mut String, commands: Vec<String>, kind: &str, more: &str) {
+    let shown = if commands.len() > SHOWN_PER_KIND { SHOWN_PER_KIND - 1 } else { commands.len() };
+    for command in &commands[..shown] {
+        out.push_str(command);
+        out.push('\n');
+    }
+    if commands.len() > shown {
+        let _ = writeln!(
+            out,
+            "::{kind} title={} {more}::GitHub shows {SHOWN_PER_KIND} annotations of a kind; every result is in the job summary",
+            commands.len() - shown
+        );
+    }
 }
 
 /// The first problem, and its line in the student's file when it is there.
@@ -91,4 +125,49 @@ fn escape_data(text: &str) -> String {
 
 fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::fixtures::{course, exercise, test};
+    use crate::model::TestStatus;
+
+    /// Workflow commands as the runner reads them: `::name props::data`.
+    fn parse(commands: &str) -> Vec<(String, String, String)> {
+        commands
+            .lines()
+            .filter_map(|line| {
+                let rest = line.strip_prefix("::")?;
+                let (head, data) = rest.split_once("::")?;
+                let (name, props) = head.split_once(' ').unwrap_or((head, ""));
+                let data = data.replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%");
+                Some((name.to_string(), props.to_string(), data))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn classroom_reads_the_score_from_two_notices() {
+        let passing = exercise("a", Status::Pass, vec![test("t", TestStatus::Pass, None)], None);
+        let failing = exercise("b", Status::Fail, vec![test("t", TestStatus::Fail, Some("no"))], None);
+        let commands = parse(&commands(&course(vec![passing, failing], None)));
+        assert_eq!(commands[0], ("notice".into(), "title=Autograding complete".into(), "Points 10/20".into()));
+        assert_eq!(commands[1].1, "title=Autograding report");
+        let summary: serde_json::Value = serde_json::from_str(&commands[1].2).unwrap();
+        assert_eq!(summary, serde_json::json!({ "totalPoints": 10.0, "maxPoints": 20.0 }));
+        assert_eq!(commands.iter().filter(|c| c.0 == "error").count(), 1);
+    }
+
+    #[test]
+    fn past_ten_errors_the_last_says_how_many_more() {
+        let failing: Vec<_> = (0..12)
+            .map(|i| exercise(&format!("e{i}"), Status::Fail, vec![test("t", TestStatus::Fail, Some("no"))], None))
+            .collect();
+        let commands = parse(&commands(&course(failing, None)));
+        let errors: Vec<_> = commands.iter().filter(|c| c.0 == "error").collect();
+        assert_eq!(errors.len(), SHOWN_PER_KIND);
+        assert!(errors[9].1.contains("3 more exercises"), "{:?}", errors[9]);
+        assert!(errors[9].2.contains("job summary"));
+    }
 }

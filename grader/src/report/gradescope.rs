@@ -46,6 +46,9 @@ pub fn render(report: &CourseReport) -> String {
         "max_score": report.max_score(),
         "execution_time": report.duration.as_secs(),
         "output": summary(report),
+        // Plain text: a message such as `left < right` is not HTML.
+        "output_format": "text",
+        "test_output_format": "text",
         "visibility": "visible",
         "stdout_visibility": "visible",
         "tests": tests,

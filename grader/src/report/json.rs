@@ -38,6 +38,9 @@ pub fn render(report: &CourseReport) -> String {
                 if let Some(output) = &test.output {
                     entry["output"] = capped(output).into();
                 }
+                if let Some(code) = &test.code {
+                    entry["test_code"] = code.as_str().into();
+                }
                 entry
             })
         })
@@ -97,10 +100,26 @@ fn overall(report: &CourseReport) -> (&'static str, Option<String>) {
     }
 }
 
+/// At most [`OUTPUT_LIMIT`] characters, the notice that it was cut included.
 fn capped(output: &str) -> String {
     if output.chars().count() <= OUTPUT_LIMIT {
         return output.to_string();
     }
-    let kept: String = output.chars().take(OUTPUT_LIMIT).collect();
-    format!("{kept}\n… Output was truncated. Please limit to {OUTPUT_LIMIT} chars.")
+    let notice = format!("\n… Output was truncated. Please limit to {OUTPUT_LIMIT} chars.");
+    let kept: String = output.chars().take(OUTPUT_LIMIT - notice.chars().count()).collect();
+    format!("{kept}{notice}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_is_capped_at_the_limit_notice_included() {
+        let long = "x".repeat(2 * OUTPUT_LIMIT);
+        let capped = capped(&long);
+        assert_eq!(capped.chars().count(), OUTPUT_LIMIT);
+        assert!(capped.ends_with("Please limit to 500 chars."));
+        assert_eq!(super::capped("short"), "short");
+    }
 }

@@ -6,7 +6,7 @@
 
 use super::why_not_passed;
 use crate::model::{CourseReport, TestStatus};
-use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
 pub fn render(report: &CourseReport) -> String {
     let mut junit = Report::new(report.title.as_str());
@@ -27,6 +27,17 @@ pub fn render(report: &CourseReport) -> String {
             }
             let mut case = TestCase::new(test.name.as_str(), status);
             case.set_classname(exercise.name.as_str());
+            // Where the failure points into the student's file, reporters
+            // (GitLab, the GitHub JUnit actions) annotate that line.
+            let line = test
+                .location
+                .as_deref()
+                .and_then(|location| location.strip_prefix(exercise.source_file.as_str())?.strip_prefix(':'))
+                .and_then(|rest| rest.split(':').next()?.parse::<u32>().ok());
+            if let Some(line) = line {
+                case.extra.insert("file".into(), exercise.source_file.as_str().into());
+                case.extra.insert("line".into(), line.to_string().into());
+            }
             if let Some(output) = &test.output {
                 case.set_system_out(output.as_str());
             }
@@ -34,14 +45,12 @@ pub fn render(report: &CourseReport) -> String {
         }
         junit.add_test_suite(suite);
     }
+    // Findings are not tests: a suite of their own, with no test cases and
+    // one property per flagged file.
     if !report.findings.is_empty() {
-        let mut suite = TestSuite::new("integrity");
+        let mut suite = TestSuite::new("findings");
         for finding in &report.findings {
-            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            status.set_message(finding.message.as_str());
-            let mut case = TestCase::new(finding.path.as_str(), status);
-            case.set_classname("integrity");
-            suite.add_test_case(case);
+            suite.add_property(Property::new(finding.path.as_str(), finding.message.as_str()));
         }
         junit.add_test_suite(suite);
     }

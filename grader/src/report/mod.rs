@@ -1,6 +1,7 @@
 //! Output formats. Each renders from the result model in `crate::model`
 //! and nothing else, so they always agree.
 
+pub mod classroom;
 pub mod github;
 pub mod gradescope;
 pub mod human;
@@ -20,6 +21,34 @@ pub enum Format {
     Junit,
     /// Gradescope's autograder results.json.
     Gradescope,
+    /// GitHub Classroom's runner result, as its official reporter reads it.
+    Classroom,
+}
+
+/// Where one rendering of the results goes (`--output [FORMAT=]FILE`,
+/// repeatable, so one grading run writes every file a workflow uploads).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Destination {
+    /// `None`: the run's `--format`.
+    pub format: Option<Format>,
+    pub file: std::path::PathBuf,
+}
+
+impl std::str::FromStr for Destination {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Destination, String> {
+        use clap::ValueEnum;
+        if let Some((name, file)) = text.split_once('=') {
+            if let Ok(format) = Format::from_str(name, true) {
+                if file.is_empty() {
+                    return Err(format!("`{text}` names no file after `=`"));
+                }
+                return Ok(Destination { format: Some(format), file: file.into() });
+            }
+        }
+        Ok(Destination { format: None, file: text.into() })
+    }
 }
 
 pub fn render(format: Format, report: &CourseReport) -> String {
@@ -28,6 +57,7 @@ pub fn render(format: Format, report: &CourseReport) -> String {
         Format::Json => json::render(report),
         Format::Junit => junit::render(report),
         Format::Gradescope => gradescope::render(report),
+        Format::Classroom => classroom::render(report),
     }
 }
 
@@ -66,5 +96,21 @@ pub fn points(value: f64) -> String {
         format!("{}", value.round())
     } else {
         format!("{value:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_destination_is_a_file_with_an_optional_format() {
+        let parsed: Destination = "junit=out/results.xml".parse().unwrap();
+        assert_eq!(parsed, Destination { format: Some(Format::Junit), file: "out/results.xml".into() });
+        let plain: Destination = "results.json".parse().unwrap();
+        assert_eq!(plain, Destination { format: None, file: "results.json".into() });
+        let odd: Destination = "a=b.json".parse().unwrap();
+        assert_eq!(odd.format, None, "`a` is no format, so `a=b.json` is a file name");
+        assert!("json=".parse::<Destination>().is_err());
     }
 }

@@ -8,8 +8,8 @@
 # Installs what grading needs — a headless Chromium and its chromedriver,
 # the Rust toolchain pinned in rust-toolchain.toml with the wasm32 target,
 # wasm-pack and the wasm-bindgen-cli pinned in Cargo.lock — builds the
-# grader, and grades the pristine course once so that the WASM dependencies
-# are compiled in the image, not once per submission.
+# grader, and grades the pristine course once in /autograder/work, where
+# submissions are built, so that a submission compiles only its own crates.
 set -euo pipefail
 source_dir=${AUTOGRADER_ROOT:-/autograder}/source
 cd "$source_dir"
@@ -47,6 +47,5 @@ cargo install --locked wasm-pack || cargo install wasm-pack
 cargo install --locked wasm-bindgen-cli --version "=$pinned" || cargo install wasm-bindgen-cli --version "=$pinned"
 
 cargo build --release -p grader
-# Warm the build cache with the reference solutions' dependencies; the
-# result does not matter here.
-target/release/grader verify --no-install || true
+# Compile everything where submissions are built (see warm).
+bash "$source_dir/grader/templates/gradescope/warm"
