@@ -10,7 +10,11 @@
 
 use crate::cache::{self, Cache};
 use crate::discover::{Course, Exercise, Variant};
-use crate::model::{CapstoneStatus, CourseReport, ErrorKind, ExerciseReport, GradeError, Runner, Status};
+use crate::model::{
+    CapstoneStatus, Change, CourseReport, ErrorKind, ExerciseReport, Finding, GradeError, Runner, Status,
+};
+use crate::submission;
+use std::path::Path;
 use crate::process::run_limited;
 use crate::runner::{self, Phase, Settings};
 use std::process::Command;
@@ -162,6 +166,57 @@ pub fn grade_course(course: &Course, settings: &Settings, options: &Options, on_
         findings: Vec::new(),
         pass_mark: course.manifest.defaults.pass_mark,
         duration: started.elapsed(),
+    }
+}
+
+/// Grades a student's copy against the instructor's reference: staged from
+/// the reference plus the student's editable files (see
+/// [`crate::submission`]), every exercise and milestone graded for points,
+/// the findings attached. Never fails: a submission that cannot be staged,
+/// or tools that cannot be prepared, give a report saying why.
+pub fn grade_against_reference(
+    student: &Path,
+    reference: &Course,
+    work: &Path,
+    settings_for: impl FnOnce(&Course) -> anyhow::Result<Settings>,
+    options: &Options,
+    on_phase: OnPhase,
+) -> CourseReport {
+    let options = Options { capstone_always: true, ..options.clone() };
+    let staged = submission::stage(student, &reference.root, work)
+        .and_then(|staged| Ok((Course::open(&staged.root)?, staged.findings)));
+    let (course, findings) = match staged {
+        Ok(staged) => staged,
+        Err(error) => return ungraded_course(reference, Runner::Chrome, &format!("{error:#}")),
+    };
+    let mut report = match settings_for(&course) {
+        Ok(settings) => grade_course(&course, &settings, &options, on_phase),
+        Err(error) => ungraded_course(&course, Runner::Chrome, &format!("{error:#}")),
+    };
+    fail_forbidden(&mut report, &findings);
+    report.findings = findings;
+    report
+}
+
+/// An exercise whose editable files broke the rules was graded as shipped;
+/// it also fails, with the findings as its reason.
+fn fail_forbidden(report: &mut CourseReport, findings: &[Finding]) {
+    let exercises = report.exercises.iter_mut();
+    let milestones = match &mut report.capstone {
+        Some(CapstoneStatus::Graded { milestones, .. }) => milestones.iter_mut(),
+        _ => [].iter_mut(),
+    };
+    for exercise in exercises.chain(milestones) {
+        let prefix = format!("{}/", exercise.crate_dir);
+        let reasons: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.change == Change::Forbidden && f.path.starts_with(&prefix))
+            .map(|f| f.message.as_str())
+            .collect();
+        if !reasons.is_empty() {
+            exercise.status = Status::Error;
+            exercise.error = Some(GradeError { kind: ErrorKind::Integrity, message: reasons.join("\n") });
+        }
     }
 }
 

@@ -13,6 +13,7 @@
 //! - [`points`]: how an exercise's points are shared among its tests;
 //! - [`report`]: the output formats;
 //! - [`grade`]: the whole course, in parallel, with [`cache`] for unchanged exercises;
+//! - [`class`]: a folder of submissions, one gradebook;
 //! - [`submission`]: grading a submission against the instructor's copy, and the seal;
 //! - [`integrity`]: what a submission's editable files may reach;
 //! - [`edition`]: the course as students get it, without the solutions;
@@ -23,6 +24,7 @@
 
 pub mod bench;
 pub mod cache;
+pub mod class;
 pub mod discover;
 pub mod edition;
 pub mod grade;

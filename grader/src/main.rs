@@ -4,15 +4,15 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use grader::discover::{Course, Variant};
 use grader::grade;
-use grader::model::{CapstoneStatus, Change, CourseReport, ErrorKind, Finding, GradeError, Runner, Status};
+use grader::model::{CourseReport, Runner, Status};
 use grader::report::{self, counted, github, human, Destination, Format};
 use grader::runner::{Phase, Settings};
 use grader::submission;
 use grader::tools::{MissingTool, RunnerChoice, Toolbox};
 use grader::verify;
-use grader::{bench, reset, watch};
+use grader::{bench, class, reset, watch};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -108,6 +108,24 @@ enum Command {
         /// The score that passes, in percent (default: course.toml's defaults.pass_mark).
         #[arg(long, value_name = "PERCENT")]
         pass_mark: Option<f64>,
+    },
+    /// For instructors: grade every submission in a folder (one directory per student) against the
+    /// reference; results per student and a gradebook CSV. Interrupted, it resumes where it stopped.
+    Class {
+        /// The folder of submissions, one directory per student.
+        submissions: PathBuf,
+        /// The instructor's pristine copy of the course.
+        #[arg(long, value_name = "DIR")]
+        reference: PathBuf,
+        /// Where to write each student's results and gradebook.csv (default: ./grades).
+        #[arg(long, value_name = "DIR", default_value = "grades")]
+        out: PathBuf,
+        /// Where submissions are staged and built, shared by all of them (default: <out>/.work).
+        #[arg(long, value_name = "DIR")]
+        work_dir: Option<PathBuf>,
+        /// Stop grading one student after this many seconds; what was not graded is reported as such.
+        #[arg(long, value_name = "SECS")]
+        time_budget: Option<u64>,
     },
     /// Grade the exercise you are working on again each time you save it, with hints and progress.
     Watch {
@@ -230,6 +248,10 @@ fn run(mut cli: Cli) -> Result<u8> {
             );
             return Ok(EXIT_DONE);
         }
+        Some(Command::Class { submissions, reference, out, work_dir, time_budget }) => {
+            let work = work_dir.unwrap_or_else(|| out.join(".work"));
+            return grade_class(&options, &submissions, &reference, &out, &work, time_budget);
+        }
         Some(Command::Grade { reference, work_dir, time_budget, pass_mark }) => {
             return grade_submission(&options, course, reference, work_dir, time_budget, pass_mark);
         }
@@ -327,6 +349,7 @@ fn run(mut cli: Cli) -> Result<u8> {
             }
         }
         Command::Grade { .. }
+        | Command::Class { .. }
         | Command::Seal
         | Command::Edition { .. }
         | Command::Reset { .. }
@@ -442,36 +465,21 @@ fn grade_submission(
 ) -> Result<u8> {
     let started = Instant::now();
     let deadline = time_budget.map(|secs| started + Duration::from_secs(secs));
-    let grading = grade::Options { capstone_always: true, ..options.grading.clone() };
-    // Graded where it is, or staged from the reference plus the student's editable files.
-    let staged = match &reference {
-        None => Ok((submitted.clone(), Vec::new())),
-        Some(reference) => {
-            let work = work_dir.unwrap_or_else(|| reference.join("target").join("grader-submission"));
-            submission::stage(&submitted.root, reference, &work)
-                .and_then(|staged| Ok((Course::open(&staged.root)?, staged.findings)))
-        }
-    };
     let progress = Progress::new();
-    let mut report = match staged {
-        Err(error) => grade::ungraded_course(&submitted, Runner::Chrome, &format!("{error:#}")),
-        Ok((course, findings)) => {
-            let mut report = match settings(&course, options, deadline) {
-                Ok(settings) => {
-                    grade::grade_course(&course, &settings, &grading, &|name, phase| progress.show(name, phase))
-                }
-                Err(error) => {
-                    let runner = match options.runner {
-                        RunnerChoice::Node => Runner::Node,
-                        RunnerChoice::Firefox => Runner::Firefox,
-                        RunnerChoice::Auto | RunnerChoice::Chrome => Runner::Chrome,
-                    };
-                    grade::ungraded_course(&course, runner, &format!("{error:#}"))
-                }
-            };
-            fail_forbidden(&mut report, &findings);
-            report.findings = findings;
-            report
+    let on_phase = |name: &str, phase| progress.show(name, phase);
+    let settings_for = |course: &Course| settings(course, options, deadline);
+    let mut report = match &reference {
+        None => {
+            let grading = grade::Options { capstone_always: true, ..options.grading.clone() };
+            match settings_for(&submitted) {
+                Ok(settings) => grade::grade_course(&submitted, &settings, &grading, &on_phase),
+                Err(error) => grade::ungraded_course(&submitted, Runner::Chrome, &format!("{error:#}")),
+            }
+        }
+        Some(reference) => {
+            let reference = Course::open(reference).context("the reference course")?;
+            let work = work_dir.unwrap_or_else(|| reference.root.join("target").join("grader-submission"));
+            grade::grade_against_reference(&submitted.root, &reference, &work, settings_for, &options.grading, &on_phase)
         }
     };
     progress.clear();
@@ -480,34 +488,73 @@ fn grade_submission(
     }
     report.duration = started.elapsed();
     publish(&report, options)?;
-    Ok(if report.has_infrastructure_error() {
+    Ok(exit_status(&report))
+}
+
+/// `grader class`: every submission of a folder, then the gradebook.
+fn grade_class(
+    options: &Options,
+    folder: &Path,
+    reference: &Path,
+    out: &Path,
+    work: &Path,
+    time_budget: Option<u64>,
+) -> Result<u8> {
+    let reference = Course::open(reference).context("the reference course")?;
+    let settings = settings(&reference, options, None)?;
+    let students = class::submissions(folder)?;
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let started = Instant::now();
+    let mut graded = 0;
+    for (index, (name, path)) in students.iter().enumerate() {
+        let counter = format!("[{}/{}] {name}", index + 1, students.len());
+        eprintln!("{counter}: grading…");
+        let outcome = class::grade_student(
+            name,
+            path,
+            &reference,
+            out,
+            work,
+            &settings,
+            time_budget.map(Duration::from_secs),
+            &options.grading,
+            &|_, _| {},
+        )?;
+        match outcome {
+            class::Outcome::Graded { score, max_score, elapsed } => {
+                graded += 1;
+                eprintln!(
+                    "{counter}: {} of {} points ({:.1} s)",
+                    report::points(score),
+                    report::points(max_score),
+                    elapsed.as_secs_f64()
+                );
+            }
+            class::Outcome::AlreadyGraded => eprintln!("{counter}: graded by an earlier run, kept"),
+        }
+    }
+    let names: Vec<String> = students.into_iter().map(|(name, _)| name).collect();
+    let columns = grade::ungraded_course(&reference, settings.toolbox.runner, "");
+    let gradebook = class::write_gradebook(out, &names, &columns)?;
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "Graded {} in {elapsed:.1} s ({:.1} s each); {} from earlier runs. Gradebook: {}",
+        counted(graded, "submission"),
+        if graded > 0 { elapsed / graded as f64 } else { 0.0 },
+        names.len() - graded,
+        gradebook.display()
+    );
+    Ok(EXIT_DONE)
+}
+
+/// 3 when the machine lacks something, 0 at the pass mark, 1 below it.
+fn exit_status(report: &CourseReport) -> u8 {
+    if report.has_infrastructure_error() {
         EXIT_INFRASTRUCTURE
     } else if report.reached_pass_mark() {
         EXIT_DONE
     } else {
         EXIT_NOT_DONE
-    })
-}
-
-/// An exercise whose editable files broke the rules was graded as shipped;
-/// it also fails, with the findings as its reason.
-fn fail_forbidden(report: &mut CourseReport, findings: &[Finding]) {
-    let exercises = report.exercises.iter_mut();
-    let milestones = match &mut report.capstone {
-        Some(CapstoneStatus::Graded { milestones, .. }) => milestones.iter_mut(),
-        _ => [].iter_mut(),
-    };
-    for exercise in exercises.chain(milestones) {
-        let prefix = format!("{}/", exercise.crate_dir);
-        let reasons: Vec<&str> = findings
-            .iter()
-            .filter(|f| f.change == Change::Forbidden && f.path.starts_with(&prefix))
-            .map(|f| f.message.as_str())
-            .collect();
-        if !reasons.is_empty() {
-            exercise.status = Status::Error;
-            exercise.error = Some(GradeError { kind: ErrorKind::Integrity, message: reasons.join("\n") });
-        }
     }
 }
 
