@@ -195,6 +195,19 @@ pub fn grade_against_reference(
     };
     fail_forbidden(&mut report, &findings);
     report.findings = findings;
+    // What only grading could see (a report that contradicts itself, files
+    // the compiler read outside the editable ones) is a finding too.
+    let seen_while_grading: Vec<Finding> = report
+        .graded()
+        .filter(|e| e.error.as_ref().is_some_and(|error| error.kind == ErrorKind::Integrity))
+        .filter(|e| !report.findings.iter().any(|f| f.path.starts_with(&format!("{}/", e.crate_dir))))
+        .map(|e| Finding {
+            path: e.source_file.clone(),
+            change: Change::Forbidden,
+            message: format!("{}: {}", e.name, e.error.as_ref().map(|error| error.message.as_str()).unwrap_or_default()),
+        })
+        .collect();
+    report.findings.extend(seen_while_grading);
     report
 }
 

@@ -207,6 +207,11 @@ const BOLD_RED: anstyle::Style = anstyle::AnsiColor::Red.on_default().bold();
 const RESET: anstyle::Reset = anstyle::Reset;
 
 fn run(mut cli: Cli) -> Result<u8> {
+    // A class is graded from the reference it names, wherever it is run.
+    if let Some(Command::Class { submissions, reference, out, work_dir, time_budget }) = &cli.command {
+        let work = work_dir.clone().unwrap_or_else(|| out.join(".work"));
+        return grade_class(&cli_options(&cli), submissions, reference, out, &work, *time_budget);
+    }
     let course = match &cli.course {
         Some(dir) => Course::open(dir)?,
         None => Course::locate(&std::env::current_dir()?)?,
@@ -247,10 +252,6 @@ fn run(mut cli: Cli) -> Result<u8> {
                 course.root.display()
             );
             return Ok(EXIT_DONE);
-        }
-        Some(Command::Class { submissions, reference, out, work_dir, time_budget }) => {
-            let work = work_dir.unwrap_or_else(|| out.join(".work"));
-            return grade_class(&options, &submissions, &reference, &out, &work, time_budget);
         }
         Some(Command::Grade { reference, work_dir, time_budget, pass_mark }) => {
             return grade_submission(&options, course, reference, work_dir, time_budget, pass_mark);
