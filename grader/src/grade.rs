@@ -60,6 +60,11 @@ pub fn grade_exercises(
         .zip(&keys)
         .map(|(e, key)| if options.cache { cache.load(e, variant, key) } else { None })
         .collect();
+    for (exercise, report) in exercises.iter().zip(&reports) {
+        if let Some(report) = report {
+            on_phase(&exercise.entry.name, Phase::Graded(report.status));
+        }
+    }
     let pending: Vec<usize> = (0..exercises.len()).filter(|&i| reports[i].is_none()).collect();
     if options.jobs > 1 && pending.len() > 1 {
         prebuild(course, pending.iter().map(|&i| &exercises[i]), variant, settings, on_phase);
@@ -73,6 +78,7 @@ pub fn grade_exercises(
                 while let Some(&index) = pending.get(next.fetch_add(1, Ordering::SeqCst)) {
                     let exercise = &exercises[index];
                     let report = grade_one(course, exercise, variant, settings, on_phase);
+                    on_phase(&exercise.entry.name, Phase::Graded(report.status));
                     if let Some(key) = keys[index].after_grading(cache::key(course, exercise, variant, settings)) {
                         cache.store(exercise, variant, &key, &report);
                     }

@@ -7,6 +7,7 @@
 //! - [`discover`]: the course on disk, each exercise's crates and tests;
 //! - [`tools`]: wasm-pack, wasm-bindgen-cli, the browser or Node.js;
 //! - [`process`]: running a tool under a time limit, leaving nothing behind;
+//! - [`progress`]: what is being done, while it is done;
 //! - [`runner`]: grading one crate (build, test, classify);
 //! - [`parse`]: reading wasm-bindgen-test's text and cargo's diagnostics;
 //! - [`model`]: the result model every output renders from;
@@ -35,6 +36,7 @@ pub mod model;
 pub mod parse;
 pub mod points;
 pub mod process;
+pub mod progress;
 pub mod report;
 pub mod reset;
 pub mod runner;

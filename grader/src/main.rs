@@ -6,10 +6,11 @@ use grader::discover::{Course, Variant};
 use grader::grade;
 use grader::model::{CourseReport, Runner, Status};
 use grader::report::{self, counted, github, human, Destination, Format};
-use grader::runner::{Phase, Settings};
+use grader::runner::Settings;
 use grader::submission;
 use grader::tools::{MissingTool, RunnerChoice, Toolbox};
 use grader::verify;
+use grader::progress::Progress;
 use grader::{bench, class, reset, watch};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -22,6 +23,9 @@ const EXIT_DONE: u8 = 0;
 const EXIT_NOT_DONE: u8 = 1;
 /// The machine lacks something grading needs: a tool, a browser.
 const EXIT_INFRASTRUCTURE: u8 = 3;
+/// The grader could not do what was asked (no course here, a file it cannot
+/// read or write, a bug): never confused with "not done yet".
+const EXIT_GRADER_FAILED: u8 = 4;
 
 #[derive(Parser)]
 #[command(
@@ -33,7 +37,8 @@ const EXIT_INFRASTRUCTURE: u8 = 3;
         Each exercise is compiled for wasm32 and its tests are run with `wasm-pack test` in \
         headless Chromium or Firefox (or Node.js when no browser is installed and the exercise allows it).",
     after_help = "Exit status: 0 every exercise passes (grade: the pass mark is reached); 1 not yet; \
-        2 the command line was wrong; 3 a tool or browser is missing.\n\n\
+        2 the command line was wrong; 3 a tool or browser is missing; 4 the grader could not do what was asked \
+        (its message says why).\n\n\
         Examples:\n  cargo run -p grader                       grade everything\n  \
         cargo run -p grader -- run typed_views     every test of one exercise\n  \
         cargo run -p grader -- verify              instructors: solutions pass, stubs fail\n  \
@@ -71,6 +76,11 @@ struct Cli {
     /// Grade this many exercises at the same time.
     #[arg(short = 'j', long, global = true, value_name = "N", default_value_t = 1)]
     jobs: usize,
+
+    /// When to colour the output: auto (a terminal, unless NO_COLOR is set), always, never.
+    /// Default: CARGO_TERM_COLOR, else auto.
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    color: Option<ColorWhen>,
 
     /// Regrade every exercise, even those unchanged since they were last graded
     /// (the new results are still kept for next time).
@@ -179,9 +189,40 @@ enum Command {
         /// A new (or empty) directory.
         out: PathBuf,
     },
+    /// Install what grading needs on this machine — the wasm32 target, wasm-pack, the wasm-bindgen-cli
+    /// pinned in Cargo.lock and a headless Chromium (Debian: as root, or with sudo when you agree) — and
+    /// say what is missing where it cannot. Grading does the same by itself; this does it ahead of time.
+    Setup {
+        /// Also Firefox and geckodriver, to grade in every engine.
+        #[arg(long)]
+        all_engines: bool,
+    },
     /// For instructors: record the hashes of every protected file (tests, harnesses, manifests)
     /// in course.seal.json, so the grader warns a student who edits one.
     Seal,
+}
+
+/// `--color`, as cargo spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// `--color`, else CARGO_TERM_COLOR, else auto; anstream then also honours
+/// NO_COLOR and CLICOLOR and drops colour when the output is not a terminal.
+fn choose_color(flag: Option<ColorWhen>) {
+    use clap::ValueEnum;
+    let from_env = || {
+        std::env::var("CARGO_TERM_COLOR").ok().and_then(|value| ColorWhen::from_str(value.trim(), true).ok())
+    };
+    let choice = match flag.or_else(from_env).unwrap_or(ColorWhen::Auto) {
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+    };
+    choice.write_global();
 }
 
 fn main() -> ExitCode {
@@ -189,6 +230,7 @@ fn main() -> ExitCode {
     // SAFETY: restoring the default disposition of a signal, before any thread starts.
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     let cli = Cli::parse();
+    choose_color(cli.color);
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
@@ -197,7 +239,7 @@ fn main() -> ExitCode {
             if error.downcast_ref::<MissingTool>().is_some() {
                 ExitCode::from(EXIT_INFRASTRUCTURE)
             } else {
-                ExitCode::from(EXIT_NOT_DONE)
+                ExitCode::from(EXIT_GRADER_FAILED)
             }
         }
     }
@@ -231,6 +273,18 @@ fn run(mut cli: Cli) -> Result<u8> {
                 print_findings(&layout);
                 return Ok(EXIT_NOT_DONE);
             }
+        }
+        Some(Command::Setup { all_engines }) => {
+            let toolbox = Toolbox::prepare(&course.root, RunnerChoice::Chrome, true)?;
+            for notice in &toolbox.notices {
+                println!("{notice}");
+            }
+            println!("Ready to grade in {} with {}.", toolbox.runner.describe(), toolbox.wasm_pack.display());
+            if all_engines {
+                let firefox = grader::tools::install_firefox()?;
+                println!("Firefox ready: {} with {}.", firefox.binary.display(), firefox.driver.display());
+            }
+            return Ok(EXIT_DONE);
         }
         Some(Command::Seal) => {
             let seal = submission::seal(&course.root, &course.manifest)?;
@@ -321,15 +375,16 @@ fn run(mut cli: Cli) -> Result<u8> {
             progress.clear();
             Ok(EXIT_DONE)
         }
-        command @ (Command::List | Command::Hint { .. }) => {
+        Command::List => {
+            watch::list_course(&course, &settings, &mut stdout, &|name, phase| progress.show(name, phase))?;
+            progress.clear();
+            Ok(EXIT_DONE)
+        }
+        Command::Hint { .. } => {
             let watch = watch::Watch::start(&course, &settings, &|name, phase| progress.show(name, phase))?;
             progress.clear();
-            if matches!(command, Command::List) {
-                print!("{}", watch.list());
-            } else {
-                let current = watch.current();
-                println!("Hint for {} (the one you are working on): {}", current.name, current.hint);
-            }
+            let current = watch.current();
+            println!("Hint for {} (the one you are working on): {}", current.name, current.hint);
             Ok(EXIT_DONE)
         }
         Command::Bench { quick, out, broken } => {
@@ -351,6 +406,7 @@ fn run(mut cli: Cli) -> Result<u8> {
         }
         Command::Grade { .. }
         | Command::Class { .. }
+        | Command::Setup { .. }
         | Command::Seal
         | Command::Edition { .. }
         | Command::Reset { .. }
@@ -426,14 +482,10 @@ fn reset(course: &Course, name: Option<&str>, yes: bool) -> Result<u8> {
     Ok(EXIT_DONE)
 }
 
-/// `grader restore`: the newest backup, or the one named.
+/// `grader restore`: the newest backup a reset made, or the one named.
 fn restore(course: &Course, name: Option<&str>) -> Result<u8> {
     let backups = reset::backups(course);
-    let backup = match name {
-        Some(name) => backups.iter().find(|b| b.dir.file_name().is_some_and(|n| n == name)),
-        None => backups.first(),
-    };
-    let Some(backup) = backup else {
+    let Some(backup) = reset::find(&backups, name) else {
         let known: Vec<String> =
             backups.iter().filter_map(|b| Some(b.dir.file_name()?.to_string_lossy().into_owned())).collect();
         anyhow::bail!(
@@ -444,13 +496,16 @@ fn restore(course: &Course, name: Option<&str>) -> Result<u8> {
         );
     };
     let saved = reset::restore(course, backup)?;
+    let name = backup.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     for path in &backup.files {
         println!("restored {path}");
     }
     println!(
-        "from {}; the files it replaced are saved in {}.",
-        course.relative(&backup.dir),
-        course.relative(&saved.dir)
+        "Restored {} from backup {name}. What it replaced is saved as backup {}: \
+         `cargo run -p grader -- restore {}` undoes this.",
+        counted(backup.files.len(), "file"),
+        saved.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        reset::number_of(&saved.dir)
     );
     Ok(EXIT_DONE)
 }
@@ -567,7 +622,9 @@ fn publish(report: &CourseReport, options: &Options) -> Result<()> {
     let mut stdout = anstream::stdout();
     for destination in &options.outputs {
         let format = destination.format.unwrap_or(options.format);
-        std::fs::write(&destination.file, report::render(format, report))
+        // A file never gets a terminal's escape codes.
+        let text = anstream::adapter::strip_str(&report::render(format, report)).to_string();
+        std::fs::write(&destination.file, text)
             .with_context(|| format!("cannot write the results to {}", destination.file.display()))?;
     }
     let on_stdout = if options.outputs.is_empty() { options.format } else { Format::Human };
@@ -610,44 +667,4 @@ fn print_findings(findings: &[verify::Finding]) {
     } else {
         writeln!(stdout, "\nverify: {} to fix.", counted(problems, "problem"))
     };
-}
-
-/// What is happening, on a terminal: a spinner with the exercise and its
-/// phase, so the first build's half minute is never a silent pause. Silent
-/// when stderr is not a terminal, so logs and result files stay clean.
-struct Progress {
-    spinner: Option<indicatif::ProgressBar>,
-}
-
-impl Progress {
-    fn new() -> Progress {
-        let spinner = std::io::stderr().is_terminal().then(|| {
-            let spinner = indicatif::ProgressBar::new_spinner();
-            spinner.enable_steady_tick(Duration::from_millis(120));
-            spinner
-        });
-        Progress { spinner }
-    }
-
-    fn show(&self, name: &str, phase: Phase) {
-        if let Some(spinner) = &self.spinner {
-            let doing = match phase {
-                Phase::Building => "compiling for wasm32 (the first build takes about a minute)",
-                Phase::Testing => "starting the browser and running the tests",
-            };
-            spinner.set_message(format!("{name}: {doing}…"));
-        }
-    }
-
-    fn message(&self, doing: &str) {
-        if let Some(spinner) = &self.spinner {
-            spinner.set_message(format!("{doing}…"));
-        }
-    }
-
-    fn clear(&self) {
-        if let Some(spinner) = &self.spinner {
-            spinner.finish_and_clear();
-        }
-    }
 }

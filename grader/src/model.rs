@@ -38,6 +38,18 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// The status in words, as reports show it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ErrorKind::Compile => "does not compile",
+            ErrorKind::Timeout => "timed out",
+            ErrorKind::NoTests => "ran no tests",
+            ErrorKind::NeedsBrowser => "needs a browser",
+            ErrorKind::Infrastructure => "could not be graded",
+            ErrorKind::Integrity => "not trusted",
+        }
+    }
+
     /// Errors the student cannot fix by editing their code.
     pub fn is_infrastructure(self) -> bool {
         matches!(self, ErrorKind::NeedsBrowser | ErrorKind::Infrastructure)

@@ -5,12 +5,16 @@
 //! student edits are touched (course.toml's `editable`, `src/**` by
 //! default), never the tests and never `solutions/`. The shipped text comes
 //! from course.seal.json, which `grader seal` writes and `verify` checks.
+//!
+//! Backups are numbered in order (`1-typed_views`, `2-before-restore-of-1`)
+//! so a person can type their names (`grader restore 1`). A plain `restore`
+//! brings back the newest backup a *reset* made, never the one a restore
+//! made of what it replaced: a second plain restore does not undo the first.
 
 use crate::discover::{Course, Exercise};
 use crate::submission::{Seal, SEAL_FILE};
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 pub const BACKUP_DIR: &str = ".grader/backups";
 
@@ -52,8 +56,8 @@ pub fn plan(course: &Course, exercises: &[Exercise]) -> Result<Vec<(String, Stri
 
 /// Saves the current text of `paths` (those that exist) into a new backup.
 pub fn back_up(course: &Course, paths: &[String], label: &str) -> Result<Backup> {
-    let stamp = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default();
-    let dir = course.root.join(BACKUP_DIR).join(format!("{stamp}-{label}"));
+    let number = backups(course).iter().map(|b| number_of(&b.dir)).max().unwrap_or(0) + 1;
+    let dir = course.root.join(BACKUP_DIR).join(format!("{number}-{label}"));
     let mut files = Vec::new();
     for path in paths {
         let Ok(bytes) = std::fs::read(course.root.join(path)) else { continue };
@@ -98,19 +102,35 @@ pub fn backups(course: &Course) -> Vec<Backup> {
             Backup { dir, files }
         })
         .collect();
-    // Names start with a millisecond timestamp.
-    found.sort_by_key(|b| std::cmp::Reverse(stamp_of(&b.dir)));
+    found.sort_by_key(|b| std::cmp::Reverse(number_of(&b.dir)));
     found
 }
 
-fn stamp_of(dir: &Path) -> u128 {
+/// The backup's number: its name up to the first `-`.
+pub fn number_of(dir: &Path) -> u64 {
     dir.file_name().and_then(|n| n.to_str()).and_then(|n| n.split('-').next()).and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+/// What a restore saves before it overwrites anything.
+const BEFORE_RESTORE: &str = "before-restore-of-";
+
+/// The backup `restore NAME` means: by number (`3`) or by full name; with
+/// no name, the newest one a reset made.
+pub fn find<'a>(backups: &'a [Backup], name: Option<&str>) -> Option<&'a Backup> {
+    match name {
+        Some(name) => backups.iter().find(|b| {
+            b.dir.file_name().is_some_and(|n| n == name) || name.parse::<u64>().is_ok_and(|n| number_of(&b.dir) == n)
+        }),
+        None => backups.iter().find(|b| {
+            !b.dir.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.split_once('-').is_some_and(|(_, l)| l.starts_with(BEFORE_RESTORE)))
+        }),
+    }
 }
 
 /// Brings a backup's files back, after saving the current ones (so a
 /// restore can be undone by the next restore).
 pub fn restore(course: &Course, backup: &Backup) -> Result<Backup> {
-    let saved = back_up(course, &backup.files, "before-restore")?;
+    let saved = back_up(course, &backup.files, &format!("{BEFORE_RESTORE}{}", number_of(&backup.dir)))?;
     for path in &backup.files {
         let bytes = std::fs::read(backup.dir.join(path))?;
         let target = course.root.join(path);
@@ -118,4 +138,24 @@ pub fn restore(course: &Course, backup: &Backup) -> Result<Backup> {
         std::fs::write(&target, bytes).with_context(|| format!("cannot write {}", target.display()))?;
     }
     Ok(saved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn backup(name: &str) -> Backup {
+        Backup { dir: PathBuf::from(".grader/backups").join(name), files: vec![] }
+    }
+
+    #[test]
+    fn a_plain_restore_brings_back_the_newest_reset_never_a_restores_own_backup() {
+        // Newest first, as `backups` lists them.
+        let all = [backup("3-before-restore-of-2"), backup("2-typed_views"), backup("1-all")];
+        assert_eq!(find(&all, None).unwrap().dir, all[1].dir, "a second restore does not undo the first");
+        assert_eq!(find(&all, Some("3")).unwrap().dir, all[0].dir, "by number");
+        assert_eq!(find(&all, Some("1-all")).unwrap().dir, all[2].dir, "by name");
+        assert!(find(&all, Some("9")).is_none());
+        assert_eq!(number_of(&all[0].dir), 3);
+    }
 }

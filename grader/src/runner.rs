@@ -48,6 +48,8 @@ impl Settings {
 pub enum Phase {
     Building,
     Testing,
+    /// The exercise's result is known (graded, or unchanged and cached).
+    Graded(Status),
 }
 
 /// Grades one crate of `exercise` and reports every outcome as data: this
@@ -150,8 +152,11 @@ fn run_stages(
     if exercise.entry.env == TestEnv::Browser && runner == Runner::Node {
         return Err(error(
             ErrorKind::NeedsBrowser,
-            "needs a browser: its tests use the DOM, so Node.js cannot run them. Install chromium and \
-             chromium-driver (Debian: `apt-get install chromium chromium-driver`) and grade again.",
+            format!(
+                "needs a browser: its tests use the DOM, so Node.js cannot run them. Install a headless browser \
+                 and its driver — {} — and grade again.",
+                crate::tools::browser_install_advice()
+            ),
         ));
     }
     if !crate_dir.join("Cargo.toml").is_file() {
@@ -202,6 +207,17 @@ fn run_stages(
     }
     if !built.success() {
         let message = first_compile_error(&built.stdout).unwrap_or_else(|| tail(&built.stderr, 15));
+        // The machine's fault, not the code's: no standard library for wasm32.
+        if message.contains("can't find crate for `core`") || message.contains("target may not be installed") {
+            return Err(error(
+                ErrorKind::Infrastructure,
+                format!(
+                    "not graded: the {} target is not installed for this Rust. Install it with \
+                     `rustup target add {0}` and grade again.",
+                    crate::tools::WASM_TARGET
+                ),
+            ));
+        }
         return Err(error(ErrorKind::Compile, format!("does not compile:\n{message}")));
     }
     if let Some(rules) = rules {

@@ -73,10 +73,78 @@ const FIREFOX_NAMES: &[&str] = &["firefox", "firefox-esr"];
 const MACOS_FIREFOX: &str = "/Applications/Firefox.app/Contents/MacOS/firefox";
 const FIREFOX_PACKAGES: &str = "Firefox from your system's packages (Debian: `sudo apt-get install firefox-esr`) \
      and geckodriver (`cargo install geckodriver`, or GECKODRIVER set to its path)";
-const BROWSER_PACKAGES: &str = "Debian: `sudo apt-get install chromium chromium-driver`; \
-     Ubuntu: `sudo snap install chromium` (its driver is `chromium.chromedriver`); \
-     macOS: Google Chrome and `brew install --cask chromedriver`; \
-     elsewhere Chrome or Chromium and the chromedriver of the same version";
+/// Debian's packages of a headless browser and its driver.
+const DEBIAN_BROWSER: &[&str] = &["chromium", "chromium-driver"];
+
+/// The commands that install a browser and its driver on this system.
+pub fn browser_install_advice() -> String {
+    let os_release = std::fs::read_to_string("/etc/os-release").unwrap_or_default();
+    let id = |key: &str| {
+        os_release.lines().find_map(|line| line.strip_prefix(key)).map(|v| v.trim_matches('"').to_string())
+    };
+    match (std::env::consts::OS, id("ID=").as_deref(), id("ID_LIKE=")) {
+        ("macos", ..) => "install Google Chrome, then `brew install --cask chromedriver`".into(),
+        ("linux", Some("ubuntu"), _) => {
+            "`sudo snap install chromium` (its driver is `chromium.chromedriver`), or Google Chrome's package and \
+             the chromedriver of its version"
+                .into()
+        }
+        ("linux", Some("debian"), _) => format!("`sudo apt-get install {}`", DEBIAN_BROWSER.join(" ")),
+        ("linux", _, Some(like)) if like.contains("debian") => {
+            format!("`sudo apt-get install {}`", DEBIAN_BROWSER.join(" "))
+        }
+        _ => "Chrome or Chromium from your system's packages, and the chromedriver of the same version".into(),
+    }
+}
+
+/// Installs Debian's chromium and chromium-driver, as root, or through sudo
+/// when someone at a terminal says yes. Never on other systems (Ubuntu's
+/// chromium package is a snap, which containers cannot run).
+fn install_chromium(notices: &mut Vec<String>) -> bool {
+    use std::io::{IsTerminal, Write};
+    let os_release = std::fs::read_to_string("/etc/os-release").unwrap_or_default();
+    if !os_release.lines().any(|line| line == "ID=debian") || find_on_path("apt-get").is_none() {
+        return false;
+    }
+    let packages = DEBIAN_BROWSER.join(" ");
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    #[cfg(unix)]
+    let root = unsafe { libc::geteuid() } == 0;
+    #[cfg(not(unix))]
+    let root = false;
+    let sudo: Vec<&str> = if root {
+        Vec::new()
+    } else if find_on_path("sudo").is_some() && std::io::stdin().is_terminal() {
+        eprint!("No headless browser found. Install {packages} with `sudo apt-get install {packages}`? [y/N] ");
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        let _ = std::io::stdin().read_line(&mut answer);
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            return false;
+        }
+        vec!["sudo"]
+    } else {
+        return false;
+    };
+    eprintln!("No headless browser found: installing {packages} with apt-get (about a minute, once)...");
+    let run = |args: &[&str]| {
+        let mut words: Vec<&str> = sudo.clone();
+        words.extend(args);
+        Command::new(words[0])
+            .args(&words[1..])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .stdout(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+    };
+    let mut install = vec!["apt-get", "install", "-y", "-qq"];
+    install.extend(DEBIAN_BROWSER);
+    let installed = run(&["apt-get", "update", "-qq"]) && run(&install);
+    if installed {
+        notices.push(format!("Installed {packages} (Debian packages)."));
+    }
+    installed
+}
 
 impl Toolbox {
     /// Finds (and, when `install` is set, installs) what grading needs.
@@ -102,12 +170,20 @@ impl Toolbox {
         extra_dirs.insert(0, parent(&wasm_bindgen));
 
         let node = find_on_path("node");
+        // No Chromium: install it where that is possible (Debian's packages,
+        // as root, or with sudo when someone at the terminal agrees).
+        let mut chrome = || {
+            find_chrome().or_else(|| {
+                (install && install_chromium(&mut notices)).then(find_chrome).flatten()
+            })
+        };
         let browser = match choice {
-            RunnerChoice::Auto => find_chrome().or_else(find_firefox),
-            RunnerChoice::Chrome => Some(find_chrome().ok_or_else(|| {
+            RunnerChoice::Auto => chrome().or_else(find_firefox),
+            RunnerChoice::Chrome => Some(chrome().ok_or_else(|| {
                 MissingTool(format!(
                     "no headless browser found: grading needs chromium (or Chrome) and chromedriver on PATH. \
-                     Install them ({BROWSER_PACKAGES}), or set CHROMEDRIVER to the driver's path."
+                     Install them — {} — or set CHROMEDRIVER to the driver's path.",
+                    browser_install_advice()
                 ))
             })?),
             RunnerChoice::Firefox => Some(find_firefox().ok_or_else(|| {
@@ -123,24 +199,70 @@ impl Toolbox {
                 if choice == RunnerChoice::Auto {
                     notices.push(format!(
                         "No browser found (chromium + chromedriver, or firefox + geckodriver), so the tests run in Node.js. \
-                         Exercises that need a browser cannot be graded until you install one: {BROWSER_PACKAGES}."
+                         Exercises that need a browser cannot be graded until you install one: {}.",
+                        browser_install_advice()
                     ));
                 }
                 Runner::Node
             }
             (None, None) => {
                 return Err(MissingTool(format!(
-                    "neither a browser nor Node.js was found. Install chromium and chromedriver \
-                     ({BROWSER_PACKAGES}) or Node.js 18 or later."
+                    "neither a browser nor Node.js was found. Install chromium and chromedriver ({}) \
+                     or Node.js 18 or later, then grade again.",
+                    browser_install_advice()
                 ))
                 .into())
             }
         };
 
+        ensure_wasm32_target(course_root, install, &mut notices)?;
         let path = std::env::var_os("PATH").unwrap_or_default();
         let child_path = std::env::join_paths(extra_dirs.into_iter().chain(std::env::split_paths(&path)))
             .context("a directory on PATH contains a ':'")?;
         Ok(Toolbox { wasm_pack, runner, browser, child_path, notices })
+    }
+}
+
+/// The target the exercises compile for.
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// The standard library for wasm32, for the Rust the course builds with
+/// (rust-toolchain.toml's, through rustup). rustup adds a toolchain file's
+/// targets only when it installs that toolchain itself, so a machine that
+/// already had the toolchain lacks it; without it every exercise would
+/// "not compile", which is the machine's fault, not the student's.
+fn ensure_wasm32_target(course_root: &Path, install: bool, notices: &mut Vec<String>) -> Result<()> {
+    let sysroot = Command::new("rustc").args(["--print", "sysroot"]).current_dir(course_root).output();
+    let sysroot = match sysroot {
+        Ok(out) if out.status.success() => PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()),
+        _ => {
+            return Err(MissingTool(
+                "rustc does not run here; install Rust with rustup (https://rustup.rs), then grade again".into(),
+            )
+            .into())
+        }
+    };
+    if sysroot.join("lib/rustlib").join(WASM_TARGET).join("lib").is_dir() {
+        return Ok(());
+    }
+    let command = format!("rustup target add {WASM_TARGET}");
+    let rustup = find_on_path("rustup").or_else(|| in_cargo_bin("rustup"));
+    let Some(rustup) = rustup.filter(|_| install) else {
+        return Err(MissingTool(format!(
+            "the {WASM_TARGET} target is not installed for the Rust in {}, so nothing can be compiled for \
+             WebAssembly. Install it with:\n    {command}\n(for a Rust that did not come from rustup, install its \
+             {WASM_TARGET} standard library from the same place)",
+            sysroot.display()
+        ))
+        .into());
+    };
+    eprintln!("The {WASM_TARGET} target is not installed: adding it with `{command}` (once)...");
+    let added = Command::new(rustup).args(["target", "add", WASM_TARGET]).current_dir(course_root).status();
+    if added.is_ok_and(|status| status.success()) && sysroot.join("lib/rustlib").join(WASM_TARGET).is_dir() {
+        notices.push(format!("Added the {WASM_TARGET} target to the Rust toolchain."));
+        Ok(())
+    } else {
+        Err(MissingTool(format!("the {WASM_TARGET} target is not installed and `{command}` failed: run it yourself and read its error")).into())
     }
 }
 
@@ -240,6 +362,36 @@ fn ensure_tool(
         ))
         .into()),
     }
+}
+
+/// `grader setup --all-engines`: Firefox (Debian's firefox-esr, as root) and
+/// geckodriver (`cargo install`), so every engine can grade.
+pub fn install_firefox() -> Result<Browser> {
+    if let Some(found) = find_firefox() {
+        return Ok(found);
+    }
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    #[cfg(unix)]
+    let root = unsafe { libc::geteuid() } == 0;
+    #[cfg(not(unix))]
+    let root = false;
+    let debian = std::fs::read_to_string("/etc/os-release").unwrap_or_default().lines().any(|l| l == "ID=debian");
+    if FIREFOX_NAMES.iter().all(|name| find_on_path(name).is_none()) && root && debian {
+        eprintln!("installing firefox-esr with apt-get (once)...");
+        let _ = Command::new("apt-get").args(["update", "-qq"]).stdout(std::process::Stdio::null()).status();
+        let status = Command::new("apt-get")
+            .args(["install", "-y", "-qq", "firefox-esr"])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .stdout(std::process::Stdio::null())
+            .status();
+        if !status.is_ok_and(|s| s.success()) {
+            return Err(MissingTool(format!("installing firefox-esr failed; install {FIREFOX_PACKAGES}")).into());
+        }
+    }
+    if find_on_path("geckodriver").or_else(|| in_cargo_bin("geckodriver")).is_none() {
+        ensure_tool("geckodriver", &["geckodriver"], None, true, "about 2 minutes", &mut Vec::new())?;
+    }
+    find_firefox().ok_or_else(|| MissingTool(format!("Firefox is still missing: install {FIREFOX_PACKAGES}")).into())
 }
 
 /// chromedriver (CHROMEDRIVER, else PATH) and a Chrome or Chromium (PATH,

@@ -85,6 +85,12 @@ impl<'a> Watch<'a> {
         self.reports[self.current] = fresh.remove(0);
     }
 
+    /// Every report brought up to date with the files on disk.
+    fn refresh(&mut self, on_phase: grade::OnPhase) {
+        self.reports =
+            grade::grade_exercises(self.course, &self.exercises, Variant::Exercise, self.settings, &self.options, on_phase);
+    }
+
     /// The exercise a saved file belongs to, if the student edits it; for
     /// the capstone crate, the first of its milestones that does not pass.
     pub fn exercise_of(&self, path: &Path) -> Option<usize> {
@@ -114,6 +120,10 @@ impl<'a> Watch<'a> {
                 self.draw(out)?;
             }
             Event::Key('n') => {
+                // Every result shown is of the code on disk now: what was
+                // edited since it was last graded is graded again (the rest
+                // comes from the cache at once).
+                self.refresh(on_phase);
                 let after = (self.current + 1..self.reports.len()).chain(0..self.current);
                 let next = after.clone().find(|&i| self.reports[i].status != Status::Pass);
                 self.current = next.unwrap_or(self.current);
@@ -127,6 +137,7 @@ impl<'a> Watch<'a> {
                 writeln!(out, "\nHint for {}: {}\n", report.name, report.hint)?;
             }
             Event::Key('l') => {
+                self.refresh(on_phase);
                 writeln!(out, "\n{}", self.list())?;
             }
             Event::Key('q') | Event::InputClosed => return Ok(false),
@@ -143,7 +154,7 @@ impl<'a> Watch<'a> {
 
     /// The current exercise in full, the course's progress, the keys.
     pub fn draw(&self, out: &mut dyn Write) -> Result<()> {
-        if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        if std::io::IsTerminal::is_terminal(&std::io::stdout()) && anstream::ColorChoice::global() != anstream::ColorChoice::Never {
             write!(out, "\x1b[2J\x1b[H")?;
         }
         let report = self.current();
@@ -183,29 +194,52 @@ pub fn progress_bar(reports: &[ExerciseReport]) -> String {
 /// The table of `grader list`: `→` marks the current exercise.
 pub fn list(reports: &[ExerciseReport], current: usize) -> String {
     let width = reports.iter().map(|r| r.name.len()).max().unwrap_or(0);
-    let mut out = String::new();
-    for (index, report) in reports.iter().enumerate() {
-        let mark = if index == current { "→" } else { " " };
-        let status = match (&report.error, report.status) {
-            (None, Status::Pass) => "done".to_string(),
-            (Some(error), _) => format!("{:?}", error.kind).to_lowercase().replace('_', " "),
-            (None, _) => format!("{}/{} tests", report.passed_count(), report.tests.len()),
-        };
-        out.push_str(&format!(
-            "{mark} {:width$}  {status:13}  {:>5}/{:<3} points  {}\n",
-            report.name,
-            crate::report::points(report.points),
-            crate::report::points(report.max_points),
-            report.concept
-        ));
+    reports.iter().enumerate().map(|(index, report)| list_row(report, index == current, width)).collect()
+}
+
+/// One line of the list: mark, name, status in words, points, concept.
+fn list_row(report: &ExerciseReport, current: bool, width: usize) -> String {
+    let mark = if current { "→" } else { " " };
+    let status = match (&report.error, report.status) {
+        (None, Status::Pass) => "done".to_string(),
+        (Some(error), _) => error.kind.describe().to_string(),
+        (None, _) => format!("{}/{} tests", report.passed_count(), report.tests.len()),
+    };
+    format!(
+        "{mark} {:width$}  {status:19}  {:>5}/{:<3} points  {}\n",
+        report.name,
+        crate::report::points(report.points),
+        crate::report::points(report.max_points),
+        report.concept
+    )
+}
+
+/// `grader list`: one line per exercise and milestone, printed as soon as
+/// it is known — at once for what is unchanged (from the cache), after
+/// grading for the rest, with the progress display saying what.
+pub fn list_course(course: &Course, settings: &Settings, out: &mut dyn Write, on_phase: grade::OnPhase) -> Result<()> {
+    let options = Options { capstone_always: true, cache: true, jobs: 1 };
+    let mut exercises = course.exercises();
+    exercises.extend(course.milestones());
+    let width = exercises.iter().map(|e| e.entry.name.len()).max().unwrap_or(0);
+    let mut marked = false;
+    for exercise in &exercises {
+        let report = grade::grade_exercises(course, std::slice::from_ref(exercise), Variant::Exercise, settings, &options, on_phase)
+            .remove(0);
+        let current = !marked && report.status != Status::Pass;
+        marked |= current;
+        write!(out, "{}", list_row(&report, current, width))?;
+        out.flush()?;
     }
-    out
+    Ok(())
 }
 
 /// Runs the loop until q or the end of input.
 pub fn run(course: &Course, settings: &Settings, manual: bool, on_phase: grade::OnPhase) -> Result<()> {
+    let mut out = anstream::stdout();
+    // Said at once: a cold start compiles for a minute before any result.
+    writeln!(out, "Grading the course to find where you are (unchanged exercises come from the cache)…")?;
     let mut watch = Watch::start(course, settings, on_phase)?;
-    let mut out = std::io::stdout();
     watch.draw(&mut out)?;
     let (events, incoming) = channel();
     let _single_keys = keyboard::SingleKeys::enable();
@@ -264,4 +298,33 @@ fn watch_files(
         }
     }
     Ok(debouncer)
+}
+
+#[cfg(test)]
+mod list_tests {
+    use super::*;
+    use crate::model::fixtures::{exercise, test};
+    use crate::model::{ErrorKind, GradeError, TestStatus};
+
+    #[test]
+    fn every_status_reads_as_words() {
+        let error = |kind| Some(GradeError { kind, message: "why".into() });
+        let reports = vec![
+            exercise("typed_views", Status::Pass, vec![test("t", TestStatus::Pass, None)], None),
+            exercise("batching", Status::Fail, vec![test("t", TestStatus::Fail, Some("no"))], None),
+            exercise("avoiding_copies", Status::Error, vec![], error(ErrorKind::NoTests)),
+            exercise("grayscale", Status::Error, vec![], error(ErrorKind::NeedsBrowser)),
+            exercise("mix/buffer", Status::Error, vec![], error(ErrorKind::Integrity)),
+        ];
+        let table = list(&reports, 1);
+        let rows: Vec<&str> = table.lines().collect();
+        assert!(rows[0].starts_with("  typed_views      done "), "{table}");
+        assert!(rows[1].starts_with("→ batching         0/1 tests "), "{table}");
+        assert!(rows[2].contains(" ran no tests "), "{table}");
+        assert!(rows[3].contains(" needs a browser "), "{table}");
+        assert!(rows[4].contains(" not trusted "), "{table}");
+        for word in ["notests", "needsbrowser", "needs_browser", "no_tests"] {
+            assert!(!table.contains(word), "{word} is not a word:\n{table}");
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! caller's stream (anstream) drops them when output is piped or NO_COLOR
 //! is set.
 
-use crate::model::{CapstoneStatus, CourseReport, ErrorKind, ExerciseReport, Status, TestStatus};
+use crate::model::{CapstoneStatus, CourseReport, ExerciseReport, Status, TestStatus};
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
 
@@ -99,12 +99,13 @@ pub fn exercise(report: &ExerciseReport) -> String {
     if report.status != Status::Pass && !report.hint.is_empty() {
         let _ = writeln!(out, "\n{BOLD}Hint:{BOLD:#} {}", indent_after_first(&report.hint, "  "));
     }
-    let _ = writeln!(
-        out,
-        "\n{DIM}Graded in {} in {:.1} s.{DIM:#}",
-        report.runner.describe(),
-        report.duration.as_secs_f64()
-    );
+    // Say "graded in a browser" only when a test ran in one.
+    let seconds = report.duration.as_secs_f64();
+    if report.tests.iter().any(|t| t.status != TestStatus::NotRun) {
+        let _ = writeln!(out, "\n{DIM}Graded in {} in {seconds:.1} s.{DIM:#}", report.runner.describe());
+    } else {
+        let _ = writeln!(out, "\n{DIM}No test ran ({seconds:.1} s).{DIM:#}");
+    }
     out
 }
 
@@ -126,14 +127,7 @@ fn status_text(report: &ExerciseReport) -> String {
     let Some(error) = &report.error else {
         return format!("{}/{} tests", report.passed_count(), report.tests.len());
     };
-    match error.kind {
-        ErrorKind::Compile => "does not compile",
-        ErrorKind::Timeout => "timed out",
-        ErrorKind::NoTests => "ran no tests",
-        ErrorKind::NeedsBrowser => "needs a browser",
-        ErrorKind::Infrastructure => "could not be graded",
-        ErrorKind::Integrity => "not trusted",
-    }
+    error.kind.describe()
     .to_string()
 }
 
@@ -171,8 +165,8 @@ fn capstone_line(capstone: &CapstoneStatus) -> String {
         }
         CapstoneStatus::Locked { name, title, remaining, milestones, .. } => {
             let last = match remaining {
-                1 => "the last exercise passes".to_string(),
-                n => format!("the last {n} exercises pass"),
+                1 => "every exercise passes (one to go)".to_string(),
+                n => format!("every exercise passes ({n} to go)"),
             };
             format!("Capstone {name} ({title}): unlocks when {last}. Milestones: {}.", milestones.join("; "))
         }
@@ -216,7 +210,7 @@ mod tests {
                     "third",
                     Status::Error,
                     vec![],
-                    Some(GradeError { kind: ErrorKind::Compile, message: "does not compile".into() }),
+                    Some(GradeError { kind: crate::model::ErrorKind::Compile, message: "does not compile".into() }),
                 ),
             ],
             Some(CapstoneStatus::Locked {
@@ -237,7 +231,7 @@ mod tests {
         assert!(!text.contains("hint for third"), "{text}");
         assert!(text.contains("1 of 3 done — next: second (edit exercises/second/src/lib.rs)"), "{text}");
         assert!(
-            text.contains("Capstone mix (editor): unlocks when the last 2 exercises pass. Milestones: Buffer; Search."),
+            text.contains("Capstone mix (editor): unlocks when every exercise passes (2 to go). Milestones: Buffer; Search."),
             "{text}"
         );
     }

@@ -19,8 +19,45 @@ pub fn test_target_dir() -> PathBuf {
     course_root().join("target").join("grader-tests")
 }
 
-/// Fails with the command that installs what the end-to-end tests need.
+/// What the end-to-end tests need, provisioned once per test binary the way
+/// a student's first `cargo run -p grader` does it (`grader setup`: the
+/// wasm32 target, wasm-pack, the pinned wasm-bindgen-cli, Chromium), plus
+/// Firefox and geckodriver (`--all-engines`) and tmux for the terminal
+/// tests — so `cargo test` passes on a fresh machine with nothing installed
+/// by hand. Fails with the command to run where it cannot install.
 pub fn require_tools() {
+    static PROVISIONED: std::sync::Once = std::sync::Once::new();
+    PROVISIONED.call_once(|| {
+        let setup = Command::new(env!("CARGO_BIN_EXE_grader"))
+            .args(["--course"])
+            .arg(course_root())
+            .args(["setup", "--all-engines"])
+            .output()
+            .expect("the grader binary starts");
+        assert!(
+            setup.status.success(),
+            "`grader setup --all-engines` could not provision the tests' tools:\n{}\n{}",
+            String::from_utf8_lossy(&setup.stdout),
+            String::from_utf8_lossy(&setup.stderr)
+        );
+        if find_on_path("tmux").is_none() {
+            let _ = Command::new("apt-get").args(["update", "-qq"]).status();
+            let installed = Command::new("apt-get")
+                .args(["install", "-y", "-qq", "tmux"])
+                .env("DEBIAN_FRONTEND", "noninteractive")
+                .status()
+                .is_ok_and(|status| status.success());
+            assert!(installed, "tmux is missing and apt-get could not install it: `sudo apt-get install tmux`");
+        }
+        // geckodriver lands in cargo's bin directory, which may not be on PATH.
+        if let Some(bin) = std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo/bin")) {
+            let path = std::env::var_os("PATH").unwrap_or_default();
+            if !std::env::split_paths(&path).any(|dir| dir == bin) {
+                let joined = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&path))).unwrap();
+                std::env::set_var("PATH", joined);
+            }
+        }
+    });
     for (tool, install) in [
         ("wasm-pack", "cargo install wasm-pack"),
         ("wasm-bindgen", "cargo install wasm-bindgen-cli --version <the version in Cargo.lock>"),
@@ -29,11 +66,9 @@ pub fn require_tools() {
         ("node", "install Node.js 18 or later"),
         ("firefox", "apt-get install firefox-esr"),
         ("geckodriver", "cargo install geckodriver"),
+        ("tmux", "apt-get install tmux"),
     ] {
-        assert!(
-            find_on_path(tool).is_some(),
-            "{tool} is not on PATH; the end-to-end tests need it ({install}; .ci/run installs everything)"
-        );
+        assert!(find_on_path(tool).is_some(), "{tool} is not on PATH after provisioning ({install})");
     }
 }
 
@@ -213,7 +248,10 @@ impl TempCourse {
     /// first build, so that building never changes a file the instructor
     /// sealed.
     fn sync_lockfiles(&self) {
-        for dir in [self.path().to_path_buf(), self.path().join("solutions")] {
+        let has_solutions = std::fs::read_dir(self.path().join("solutions"))
+            .is_ok_and(|entries| entries.filter_map(Result::ok).any(|e| e.path().join("Cargo.toml").is_file()));
+        let workspaces = [Some(self.path().to_path_buf()), has_solutions.then(|| self.path().join("solutions"))];
+        for dir in workspaces.into_iter().flatten() {
             let run = Command::new("cargo")
                 .args(["metadata", "--format-version", "1", "--offline"])
                 .current_dir(&dir)

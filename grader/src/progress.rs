@@ -1,0 +1,77 @@
+//! What the grader is doing, while it does it: at a terminal, a spinner
+//! with the exercise and its phase, gone as soon as the exercise is graded;
+//! without one (CI logs, pipes), one plain line on stderr as each exercise
+//! starts and one as it ends, so a log never sits silent for minutes.
+//! Nothing is ever written to stdout, which may carry a report.
+
+use crate::model::Status;
+use crate::runner::Phase;
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::Duration;
+
+pub struct Progress {
+    terminal: bool,
+    /// The spinner of the work under way, if any.
+    spinner: Mutex<Option<indicatif::ProgressBar>>,
+}
+
+impl Progress {
+    pub fn new() -> Progress {
+        Progress { terminal: std::io::stderr().is_terminal(), spinner: Mutex::new(None) }
+    }
+
+    /// `name` entered `phase`.
+    pub fn show(&self, name: &str, phase: Phase) {
+        let doing = match phase {
+            Phase::Building => "compiling for wasm32 (the first build takes about a minute)",
+            Phase::Testing => "starting the browser and running the tests",
+            Phase::Graded(status) => {
+                if self.terminal {
+                    self.clear();
+                } else {
+                    let result = match status {
+                        Status::Pass => "passes",
+                        Status::Fail => "does not pass yet",
+                        Status::Error => "could not be graded (see the report)",
+                    };
+                    eprintln!("{name}: {result}");
+                }
+                return;
+            }
+        };
+        if self.terminal {
+            self.message(&format!("{name}: {doing}"));
+        } else if phase == Phase::Building {
+            eprintln!("{name}: {doing}…");
+        }
+    }
+
+    /// Any other long step (the benchmark's), in words.
+    pub fn message(&self, doing: &str) {
+        if !self.terminal {
+            eprintln!("{doing}…");
+            return;
+        }
+        let mut spinner = self.spinner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let spinner = spinner.get_or_insert_with(|| {
+            let spinner = indicatif::ProgressBar::new_spinner();
+            spinner.enable_steady_tick(Duration::from_millis(120));
+            spinner
+        });
+        spinner.set_message(format!("{doing}…"));
+    }
+
+    /// Nothing under way any more: the spinner goes.
+    pub fn clear(&self) {
+        if let Some(spinner) = self.spinner.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take() {
+            spinner.finish_and_clear();
+        }
+    }
+}
+
+impl Default for Progress {
+    fn default() -> Progress {
+        Progress::new()
+    }
+}
