@@ -128,7 +128,7 @@ impl<'a> Watch<'a> {
                 let next = after.clone().find(|&i| self.reports[i].status != Status::Pass);
                 self.current = next.unwrap_or(self.current);
                 self.draw(out)?;
-                if next.is_none() {
+                if next.is_none() && self.reports.iter().all(|r| r.status == Status::Pass) {
                     writeln!(out, "Every exercise and milestone passes — the course is done.")?;
                 }
             }

@@ -14,11 +14,13 @@ use grader::process::find_on_path;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The toolchain the course builds with (rust-toolchain.toml's) and its name.
+/// The toolchain the course builds with (rust-toolchain.toml's): its files
+/// and the name rustup knows it by (which may be a link to another name).
 fn course_toolchain() -> (PathBuf, String) {
     let out = Command::new("rustc").args(["--print", "sysroot"]).current_dir(course_root()).output().unwrap();
     let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    let name = sysroot.file_name().unwrap().to_string_lossy().into_owned();
+    let active = Command::new("rustup").args(["show", "active-toolchain"]).current_dir(course_root()).output().unwrap();
+    let name = String::from_utf8_lossy(&active.stdout).split_whitespace().next().unwrap().to_string();
     (sysroot, name)
 }
 
@@ -30,12 +32,26 @@ fn rustup_home_without_wasm32(sysroot: &Path, name: &str) -> tempfile::TempDir {
     std::fs::create_dir_all(toolchain.parent().unwrap()).unwrap();
     let copied = Command::new("cp").arg("-al").arg(sysroot).arg(&toolchain).status().unwrap();
     assert!(copied.success());
-    std::fs::remove_dir_all(toolchain.join("lib/rustlib/wasm32-unknown-unknown")).unwrap();
-    for entry in std::fs::read_dir(toolchain.join("lib/rustlib")).unwrap() {
+    let rustlib = toolchain.join("lib/rustlib");
+    std::fs::remove_dir_all(rustlib.join("wasm32-unknown-unknown")).unwrap();
+    let _ = std::fs::remove_file(rustlib.join("manifest-rust-std-wasm32-unknown-unknown"));
+    for entry in std::fs::read_dir(&rustlib).unwrap() {
         let path = entry.unwrap().path();
         if path.is_file() {
-            // Break the link: rustup rewrites these in place.
-            let bytes = std::fs::read(&path).unwrap();
+            // Break the link: rustup rewrites these in place. Its list of
+            // installed components forgets the target too.
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let bytes = if path.ends_with("components") {
+                text.lines().filter(|l| !l.contains("wasm32-unknown-unknown")).map(|l| format!("{l}\n")).collect::<String>().into_bytes()
+            } else if path.ends_with("multirust-config.toml") {
+                let mut config: toml::Table = toml::from_str(&text).unwrap();
+                if let Some(toml::Value::Array(components)) = config.get_mut("components") {
+                    components.retain(|c| c.get("target").and_then(|t| t.as_str()) != Some("wasm32-unknown-unknown"));
+                }
+                toml::to_string(&config).unwrap().into_bytes()
+            } else {
+                std::fs::read(&path).unwrap()
+            };
             std::fs::remove_file(&path).unwrap();
             std::fs::write(&path, bytes).unwrap();
         }

@@ -119,8 +119,12 @@ impl Drop for Terminal {
 /// terminal's line-discipline flags (`terminal: icanon echo` when restored).
 /// The shell traps Ctrl-C so that it lives on to print them.
 fn watch_command(course: &TempCourse) -> String {
+    watch_command_with(course, "")
+}
+
+fn watch_command_with(course: &TempCourse, options: &str) -> String {
     format!(
-        "trap : INT; env CARGO_TARGET_DIR={} {} --course {} watch; echo \"grader exited $?\"; \
+        "trap : INT; env CARGO_TARGET_DIR={} {} --course {} watch {options}; echo \"grader exited $?\"; \
          echo \"terminal: $(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' ')\"; sleep 30",
         test_target_dir().display(),
         env!("CARGO_BIN_EXE_grader"),
@@ -133,6 +137,8 @@ fn watch_grades_a_saved_edit_again_and_shows_the_new_result() {
     require_tools();
     let course = sealed_course();
     let terminal = Terminal::start("watch", &watch_command(&course));
+    // Said at once, before the first (possibly minute-long) build.
+    terminal.wait_for("Grading the course to find where you are", 5);
     let first = terminal.wait_for("keys: h hint", 240);
     assert!(first.contains("struct_packing  1/6 tests"), "starts at the first unfinished exercise:\n{first}");
     assert!(first.contains("[-----"), "a progress bar of the course:\n{first}");
@@ -142,8 +148,14 @@ fn watch_grades_a_saved_edit_again_and_shows_the_new_result() {
 
     // The student saves a solution: graded again without a key press.
     course.write("exercises/04_struct_packing/src/lib.rs", &course.read("solutions/04_struct_packing/src/lib.rs"));
-    let passed = terminal.wait_for("✓ struct_packing passes!", 120);
+    terminal.wait_for("✓ struct_packing passes!", 120);
+    std::thread::sleep(Duration::from_millis(500));
+    let passed = terminal.screen();
     assert!(passed.contains("struct_packing  6/6 tests"), "{passed}");
+    assert!(
+        !passed.contains("running the tests…") && !passed.contains("compiling for wasm32"),
+        "no spinner outlives the grading:\n{passed}"
+    );
     assert!(passed.contains("1/2 done (exercises 1/2"), "the progress bar moved:\n{passed}");
 
     terminal.keys("n");
@@ -153,6 +165,18 @@ fn watch_grades_a_saved_edit_again_and_shows_the_new_result() {
     terminal.keys("q");
     terminal.wait_for("grader exited 0", 10);
     terminal.wait_for("terminal: icanon echo", 10);
+
+    // Files not watched (--manual): the next exercise, edited meanwhile, is
+    // shown as it is on disk now, not as it was when watch started.
+    let manual = Terminal::start("manual", &watch_command_with(&course, "--manual"));
+    manual.wait_for("keys: h hint", 60);
+    let broken = course.read("exercises/01_typed_views/src/lib.rs") + "\nfn broken( {\n";
+    course.write("exercises/01_typed_views/src/lib.rs", &broken);
+    manual.keys("n");
+    let next = manual.wait_for("typed_views  does not compile", 60);
+    assert!(!next.contains("typed_views  0/9 tests"), "a stale result:\n{next}");
+    manual.keys("q");
+    manual.wait_for("grader exited 0", 10);
 
     // Interrupted instead: the Ctrl-C handler puts the terminal back too.
     let interrupted = Terminal::start("interrupted", &watch_command(&course));
