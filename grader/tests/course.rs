@@ -56,8 +56,10 @@ fn without_a_browser_the_grader_says_so_and_grades_in_node() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("apt-get install chromium chromium-driver"), "{}", run.stdout);
-    assert!(run.stdout.contains("snap install chromium"), "{}", run.stdout);
+    // The commands for this system (this machine and CI are Debian).
+    if std::fs::read_to_string("/etc/os-release").unwrap_or_default().lines().any(|l| l == "ID=debian") {
+        assert!(run.stdout.contains("sudo apt-get install chromium chromium-driver"), "{}", run.stdout);
+    }
     assert!(run.stdout.contains("Graded in Node.js."), "{}", run.stdout);
     assert!(run.stdout.contains("✗ typed_views      0/9 tests"), "{}", run.stdout);
 }

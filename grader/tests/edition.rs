@@ -72,6 +72,15 @@ fn a_student_edition_grades_where_it_is_and_against_the_reference() {
     assert_eq!(run.code(), Some(1), "{}\n{}", run.stdout, run.stderr);
     assert!(!run.stdout.contains("does not compile"), "{}", run.stdout);
     assert!(run.stdout.contains("0/9 tests"), "{}", run.stdout);
+    // No terminal: a plain line per exercise on stderr as it ends.
+    assert!(run.stderr.contains("typed_views: does not pass yet"), "{}", run.stderr);
+
+    // Colour forced for the terminal never reaches a file.
+    let human = out.path().join("report.txt");
+    let run = grader(&edition, &["--color", "always", "--output", &format!("human={}", human.display())]);
+    assert!(run.stdout.contains('\x1b'), "--color always colours the terminal's report");
+    let written = std::fs::read_to_string(&human).unwrap();
+    assert!(written.contains("typed_views") && !written.contains('\x1b'), "{written:?}");
 
     // Solved in place: passes.
     let solution = reference.read("solutions/01_typed_views/src/lib.rs");
