@@ -57,12 +57,17 @@ pub fn parse_test_output(output: &str) -> TestRun {
         {
             run.runner_timed_out = true;
         }
+        // The runner's notice that it skipped the suite (printed indented, or
+        // lower case): only before any suite ran, since what tests print can
+        // come after one (the indented `console output:` block).
+        let seen_a_suite = run.summaries > 0 || place != Place::Outside;
+        if !seen_a_suite && line.trim_start().to_lowercase().starts_with("this test suite is only configured to run in") {
+            run.skipped_suite.get_or_insert_with(|| skipped_sentence(&lines[index..]));
+        }
         match place {
             Place::Outside => {
                 if let Some(announced) = running_line(line) {
                     place = Place::Results { announced, first: run.tests.len() };
-                } else if line.starts_with("This test suite is only configured to run in") {
-                    run.skipped_suite.get_or_insert_with(|| skipped_sentence(&lines[index..]));
                 }
             }
             Place::Results { announced, first } | Place::Failures { announced, first } => {
@@ -401,6 +406,14 @@ test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 filtered out; finished in 
         let run = parse_test_output("test a ... ok\nrunning 1 test\ntest b ... FAIL\ntest result: FAILED. 0 passed; 1 failed; 0 ignored; 0 filtered out\ntest c ... ok\n");
         let names: Vec<_> = run.tests.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["b"]);
+    }
+
+    #[test]
+    fn a_skip_notice_printed_by_a_test_is_not_the_runner_s() {
+        let output = "running 1 test\ntest t ... FAIL\ntest result: FAILED. 0 passed; 1 failed; 0 ignored; 0 filtered out\n\nconsole output:\n    This test suite is only configured to run in node.js, but we're only running\n";
+        assert_eq!(parse_test_output(output).skipped_suite, None);
+        let skipped = parse_test_output("this test suite is only configured to run in a browser, but we're only testing node.js tests so skipping\n");
+        assert!(skipped.skipped_suite.is_some());
     }
 
     #[test]

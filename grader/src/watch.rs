@@ -154,8 +154,13 @@ impl<'a> Watch<'a> {
 
     /// The current exercise in full, the course's progress, the keys.
     pub fn draw(&self, out: &mut dyn Write) -> Result<()> {
-        if std::io::IsTerminal::is_terminal(&std::io::stdout()) && anstream::ColorChoice::global() != anstream::ColorChoice::Never {
-            write!(out, "\x1b[2J\x1b[H")?;
+        if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            // Clearing is not colour: straight to the terminal, past the
+            // stream that drops colour codes under NO_COLOR.
+            out.flush()?;
+            let mut terminal = std::io::stdout();
+            terminal.write_all(b"\x1b[2J\x1b[H")?;
+            terminal.flush()?;
         }
         let report = self.current();
         write!(out, "{}", human::exercise(report))?;

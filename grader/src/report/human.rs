@@ -2,7 +2,7 @@
 //! caller's stream (anstream) drops them when output is piped or NO_COLOR
 //! is set.
 
-use crate::model::{CapstoneStatus, CourseReport, ExerciseReport, Status, TestStatus};
+use crate::model::{CapstoneStatus, CourseReport, ErrorKind, ExerciseReport, Status, TestStatus};
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
 
@@ -99,9 +99,17 @@ pub fn exercise(report: &ExerciseReport) -> String {
     if report.status != Status::Pass && !report.hint.is_empty() {
         let _ = writeln!(out, "\n{BOLD}Hint:{BOLD:#} {}", indent_after_first(&report.hint, "  "));
     }
-    // Say "graded in a browser" only when a test ran in one.
+    // Name the engine only when the tests were started in it (a compile
+    // error, or a check that refused the code, ran nothing).
     let seconds = report.duration.as_secs_f64();
-    if report.tests.iter().any(|t| t.status != TestStatus::NotRun) {
+    let started = match &report.error {
+        None => true,
+        Some(error) => {
+            matches!(error.kind, ErrorKind::Timeout | ErrorKind::NoTests)
+                || report.tests.iter().any(|t| t.status != TestStatus::NotRun)
+        }
+    };
+    if started {
         let _ = writeln!(out, "\n{DIM}Graded in {} in {seconds:.1} s.{DIM:#}", report.runner.describe());
     } else {
         let _ = writeln!(out, "\n{DIM}No test ran ({seconds:.1} s).{DIM:#}");
@@ -210,7 +218,7 @@ mod tests {
                     "third",
                     Status::Error,
                     vec![],
-                    Some(GradeError { kind: crate::model::ErrorKind::Compile, message: "does not compile".into() }),
+                    Some(GradeError { kind: ErrorKind::Compile, message: "does not compile".into() }),
                 ),
             ],
             Some(CapstoneStatus::Locked {
