@@ -81,6 +81,7 @@ pub fn grade_student(
             &course,
             reference,
             work,
+            settings.toolbox.runner,
             |_| Ok(Settings { deadline: budget.map(|budget| started + budget), ..settings.clone() }),
             options,
             on_phase,

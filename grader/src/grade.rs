@@ -179,11 +179,13 @@ pub fn grade_course(course: &Course, settings: &Settings, options: &Options, on_
 /// the reference plus the student's editable files (see
 /// [`crate::submission`]), every exercise and milestone graded for points,
 /// the findings attached. Never fails: a submission that cannot be staged,
-/// or tools that cannot be prepared, give a report saying why.
+/// or tools that cannot be prepared, give a report saying why, naming
+/// `runner` as the engine.
 pub fn grade_against_reference(
     student: &Path,
     reference: &Course,
     work: &Path,
+    runner: Runner,
     settings_for: impl FnOnce(&Course) -> anyhow::Result<Settings>,
     options: &Options,
     on_phase: OnPhase,
@@ -193,11 +195,11 @@ pub fn grade_against_reference(
         .and_then(|staged| Ok((Course::open(&staged.root)?, staged.findings)));
     let (course, findings) = match staged {
         Ok(staged) => staged,
-        Err(error) => return ungraded_course(reference, Runner::Chrome, &format!("{error:#}")),
+        Err(error) => return ungraded_course(reference, runner, &format!("{error:#}")),
     };
     let mut report = match settings_for(&course) {
         Ok(settings) => grade_course(&course, &settings, &options, on_phase),
-        Err(error) => ungraded_course(&course, Runner::Chrome, &format!("{error:#}")),
+        Err(error) => ungraded_course(&course, runner, &format!("{error:#}")),
     };
     fail_forbidden(&mut report, &findings);
     report.findings = findings;

@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use grader::discover::{Course, Variant};
 use grader::grade;
-use grader::model::{CourseReport, Runner, Status};
+use grader::model::{CourseReport, Status};
 use grader::report::{self, counted, github, human, Destination, Format};
 use grader::runner::Settings;
 use grader::submission;
@@ -529,13 +529,22 @@ fn grade_submission(
             let grading = grade::Options { capstone_always: true, ..options.grading.clone() };
             match settings_for(&submitted) {
                 Ok(settings) => grade::grade_course(&submitted, &settings, &grading, &on_phase),
-                Err(error) => grade::ungraded_course(&submitted, Runner::Chrome, &format!("{error:#}")),
+                Err(error) => grade::ungraded_course(&submitted, options.runner.engine(), &format!("{error:#}")),
             }
         }
         Some(reference) => {
             let reference = Course::open(reference).context("the reference course")?;
             let work = work_dir.unwrap_or_else(|| reference.root.join("target").join("grader-submission"));
-            grade::grade_against_reference(&submitted.root, &reference, &work, settings_for, &options.grading, &on_phase)
+            let runner = options.runner.engine();
+            grade::grade_against_reference(
+                &submitted.root,
+                &reference,
+                &work,
+                runner,
+                settings_for,
+                &options.grading,
+                &on_phase,
+            )
         }
     };
     progress.clear();

@@ -38,6 +38,18 @@ pub enum RunnerChoice {
     Node,
 }
 
+impl RunnerChoice {
+    /// The engine a report names when nothing could be graded (the tools
+    /// were never found): the one asked for, Chromium for auto.
+    pub fn engine(self) -> Runner {
+        match self {
+            RunnerChoice::Node => Runner::Node,
+            RunnerChoice::Firefox => Runner::Firefox,
+            RunnerChoice::Auto | RunnerChoice::Chrome => Runner::Chrome,
+        }
+    }
+}
+
 /// A browser that wasm-pack can drive, through its WebDriver.
 #[derive(Debug, Clone)]
 pub struct Browser {

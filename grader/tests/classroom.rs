@@ -210,9 +210,10 @@ fn grade_shipped_course(
 #[test]
 fn a_missing_tool_still_writes_a_result_with_every_exercise_marked() {
     let bin = common::path_with_only(&["node"]);
-    let (run, results) = grade_shipped_course(&["--no-install"], |c| {
+    let (run, results) = grade_shipped_course(&["--no-install", "--runner", "firefox"], |c| {
         c.env("PATH", bin.path()).env("CARGO_HOME", bin.path()).stdin(std::process::Stdio::null());
     });
+    assert_eq!(results["runner"], "headless Firefox", "the engine asked for, not another");
     assert_eq!(run.code(), Some(3), "a missing tool is exit 3:\n{}", run.stderr);
     assert_eq!(results["status"], "error");
     let exercises = results["exercises"].as_array().unwrap();
