@@ -11,7 +11,7 @@
 //!   `Function`, `Reflect`, the global object, the page's `document`), and
 //!   where the exercise gives the student no JavaScript to write, declare
 //!   JavaScript imports (`extern` blocks);
-//! - the JavaScript files a student writes (exercise 02's `page.js`) may
+//! - the JavaScript files a student writes (exercise 04's `page.js`) may
 //!   not reach beyond the module and memory they are handed: no globals, no
 //!   strings to compute property names from, no code from text;
 //! - after building, the compiler's own list of the files it read for the

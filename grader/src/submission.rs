@@ -4,7 +4,7 @@
 //!
 //! Which files are whose: the student owns the files of each exercise
 //! crate (and of the capstone crate) that course.toml calls editable —
-//! `src/**` unless it says more, like exercise 02's `page.js`. Everything
+//! `src/**` unless it says more, like exercise 04's `page.js`. Everything
 //! else that decides a grade is the instructor's: every other file of
 //! those crates (tests, JS harnesses, Cargo.toml), the workspace's
 //! Cargo.toml, Cargo.lock, course.toml and rust-toolchain.toml, and

@@ -22,12 +22,12 @@ fn generate(reference: &TempCourse, folder: &Path) -> BTreeMap<String, f64> {
             // Both exercises solved.
             0 => {
                 write("exercises/01_typed_views/src/lib.rs", solution("01_typed_views").as_bytes());
-                write("exercises/04_struct_packing/src/lib.rs", solution("04_struct_packing").as_bytes());
+                write("exercises/06_struct_packing/src/lib.rs", solution("06_struct_packing").as_bytes());
                 20.0
             }
             // One solved.
             1 => {
-                write("exercises/04_struct_packing/src/lib.rs", solution("04_struct_packing").as_bytes());
+                write("exercises/06_struct_packing/src/lib.rs", solution("06_struct_packing").as_bytes());
                 10.0
             }
             // Does not compile, and the other one untouched.
@@ -37,7 +37,7 @@ fn generate(reference: &TempCourse, folder: &Path) -> BTreeMap<String, f64> {
             }
             // Not UTF-8.
             3 => {
-                write("exercises/04_struct_packing/src/lib.rs", &[0xff, 0xfe, 0x00, 0x41]);
+                write("exercises/06_struct_packing/src/lib.rs", &[0xff, 0xfe, 0x00, 0x41]);
                 0.0
             }
             // Untouched: the stubs' points (struct_packing's stub passes one test of six).

@@ -13,9 +13,9 @@ use std::time::Instant;
 
 const EXERCISES: [(&str, &str); 4] = [
     ("typed_views", "01_typed_views"),
-    ("batching", "02_batching"),
-    ("avoiding_copies", "03_avoiding_copies"),
-    ("struct_packing", "04_struct_packing"),
+    ("batching", "04_batching"),
+    ("avoiding_copies", "05_avoiding_copies"),
+    ("struct_packing", "06_struct_packing"),
 ];
 
 /// The instructor's pristine course, and a student's copy of it.
@@ -28,7 +28,7 @@ fn reference_and_submission() -> (TempCourse, TempCourse) {
     // The looping exercise should not hold the test up for a minute.
     let manifest = reference
         .read("course.toml")
-        .replace("dir = \"03_avoiding_copies\"\n", "dir = \"03_avoiding_copies\"\ntest_timeout_secs = 10\n");
+        .replace("dir = \"05_avoiding_copies\"\n", "dir = \"05_avoiding_copies\"\ntest_timeout_secs = 10\n");
     reference.write("course.toml", &manifest);
 
     let submission = TempCourse::copy_of(reference.path());
@@ -37,22 +37,22 @@ fn reference_and_submission() -> (TempCourse, TempCourse) {
     // A build script: it would break the build if it ran.
     submission.write("exercises/01_typed_views/build.rs", "fn main() { panic!(\"the student's build script ran\") }\n");
     // Does not compile.
-    let broken = submission.read("exercises/02_batching/src/lib.rs") + "\nfn broken( {\n";
-    submission.write("exercises/02_batching/src/lib.rs", &broken);
+    let broken = submission.read("exercises/04_batching/src/lib.rs") + "\nfn broken( {\n";
+    submission.write("exercises/04_batching/src/lib.rs", &broken);
     // Loops forever, in the student's own code.
-    let looping = submission.read("solutions/03_avoiding_copies/src/lib.rs").replacen(
+    let looping = submission.read("solutions/05_avoiding_copies/src/lib.rs").replacen(
         "pub fn ptr(&self) -> usize {",
         "pub fn ptr(&self) -> usize {\n        loop {}",
         1,
     );
-    submission.write("exercises/03_avoiding_copies/src/lib.rs", &looping);
+    submission.write("exercises/05_avoiding_copies/src/lib.rs", &looping);
     // Tests rewritten to pass, and a dependency added.
     submission.write(
-        "exercises/04_struct_packing/tests/struct_packing.rs",
+        "exercises/06_struct_packing/tests/struct_packing.rs",
         "use wasm_bindgen_test::wasm_bindgen_test;\n#[wasm_bindgen_test]\nfn everything_is_fine() {}\n",
     );
-    let cargo = submission.read("exercises/04_struct_packing/Cargo.toml") + "\n[dependencies.itoa]\nversion = \"1\"\n";
-    submission.write("exercises/04_struct_packing/Cargo.toml", &cargo);
+    let cargo = submission.read("exercises/06_struct_packing/Cargo.toml") + "\n[dependencies.itoa]\nversion = \"1\"\n";
+    submission.write("exercises/06_struct_packing/Cargo.toml", &cargo);
     (reference, submission)
 }
 
@@ -123,8 +123,8 @@ fn a_prepared_submission_is_graded_against_the_reference_in_every_format() {
     let finding = |path: &str| {
         findings.iter().find(|f| f["path"] == path).unwrap_or_else(|| panic!("{path} not flagged: {json}"))
     };
-    assert_eq!(finding("exercises/04_struct_packing/tests/struct_packing.rs")["change"], "modified");
-    assert!(finding("exercises/04_struct_packing/Cargo.toml")["message"]
+    assert_eq!(finding("exercises/06_struct_packing/tests/struct_packing.rs")["change"], "modified");
+    assert!(finding("exercises/06_struct_packing/Cargo.toml")["message"]
         .as_str()
         .unwrap()
         .contains("adds itoa (dependencies)"));
@@ -142,7 +142,7 @@ fn a_prepared_submission_is_graded_against_the_reference_in_every_format() {
     assert_eq!(entries.len(), 28 + 3, "28 tests and 3 integrity entries:\n{gradescope}");
     assert!(entries
         .iter()
-        .any(|t| t["name"].as_str().unwrap().starts_with("integrity: exercises/04_struct_packing/tests/")));
+        .any(|t| t["name"].as_str().unwrap().starts_with("integrity: exercises/06_struct_packing/tests/")));
     assert!(elapsed.as_secs() < 40, "cached exercises are not regraded ({elapsed:?})");
 
     // JUnit, read back by a JUnit parser.
@@ -158,7 +158,7 @@ fn a_prepared_submission_is_graded_against_the_reference_in_every_format() {
     assert_eq!((findings.tests, findings.failures), (0, 0), "findings are not failing tests:\n{junit}");
     assert_eq!(findings.properties.hashmap.len(), 3, "one property per flagged file:\n{junit}");
     let pointed = suite("struct_packing").cases.iter().find(|case| case.file.is_some()).expect("a failure in src/lib.rs");
-    assert_eq!(pointed.file.as_deref(), Some("exercises/04_struct_packing/src/lib.rs"), "{junit}");
+    assert_eq!(pointed.file.as_deref(), Some("exercises/06_struct_packing/src/lib.rs"), "{junit}");
     assert!(pointed.line.is_some_and(|line| line > 1), "{junit}");
     let exercism: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert!(
@@ -177,12 +177,12 @@ fn a_prepared_submission_is_graded_against_the_reference_in_every_format() {
     );
     assert!(
         run.stdout
-            .contains("::error file=exercises/02_batching/src/lib.rs,title=batching does not pass::does not compile"),
+            .contains("::error file=exercises/04_batching/src/lib.rs,title=batching does not pass::does not compile"),
         "{}",
         run.stdout
     );
     assert!(
-        run.stdout.contains("::warning file=exercises/04_struct_packing/tests/struct_packing.rs"),
+        run.stdout.contains("::warning file=exercises/06_struct_packing/tests/struct_packing.rs"),
         "{}",
         run.stdout
     );
@@ -243,8 +243,8 @@ fn a_spent_time_budget_marks_what_was_not_graded() {
 fn regrading_an_unchanged_course_comes_from_the_cache_in_well_under_a_second() {
     require_tools();
     let course = TempCourse::new()
-        .with_course_exercise("04_struct_packing")
-        .manifest(&[("struct_packing", "04_struct_packing")]);
+        .with_course_exercise("06_struct_packing")
+        .manifest(&[("struct_packing", "06_struct_packing")]);
     let outputs = tempfile::tempdir().unwrap();
     let file = outputs.path().join("results.json");
     let args = ["grade", "--format", "json", "--output", file.to_str().unwrap()];
@@ -259,7 +259,7 @@ fn regrading_an_unchanged_course_comes_from_the_cache_in_well_under_a_second() {
     assert!(elapsed.as_millis() < 1000, "an unchanged course regrades in {elapsed:?}");
 
     // Any change to what the exercise depends on grades it again.
-    course.write("exercises/04_struct_packing/src/lib.rs", &course.read("solutions/04_struct_packing/src/lib.rs"));
+    course.write("exercises/06_struct_packing/src/lib.rs", &course.read("solutions/06_struct_packing/src/lib.rs"));
     let changed = common::grader(course.path(), &args);
     let results: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(changed.code(), Some(0), "solved now, and the capstone is not in this course:\n{}", changed.stdout);

@@ -72,8 +72,8 @@ fn a_missing_wasm32_target_is_added_and_the_course_graded() {
     assert!(sysroot.join("lib/rustlib/wasm32-unknown-unknown").is_dir(), "the machine's toolchain keeps its target");
     let home = rustup_home_without_wasm32(&sysroot, &name);
     let course = TempCourse::new()
-        .with_course_exercise("04_struct_packing")
-        .manifest(&[("struct_packing", "04_struct_packing")]);
+        .with_course_exercise("06_struct_packing")
+        .manifest(&[("struct_packing", "06_struct_packing")]);
     let run = grader_with(course.path(), &[], |command| {
         command
             .env("RUSTUP_HOME", home.path())

@@ -36,8 +36,8 @@ fn the_grade_step_writes_results_a_summary_and_annotations_and_fails_below_the_p
     common::copy_tree(reference.path(), &workspace.path().join("reference"));
     let submission = workspace.path().join("submission");
     common::copy_tree(reference.path(), &submission);
-    let solved = std::fs::read_to_string(submission.join("solutions/04_struct_packing/src/lib.rs")).unwrap();
-    std::fs::write(submission.join("exercises/04_struct_packing/src/lib.rs"), solved).unwrap();
+    let solved = std::fs::read_to_string(submission.join("solutions/06_struct_packing/src/lib.rs")).unwrap();
+    std::fs::write(submission.join("exercises/06_struct_packing/src/lib.rs"), solved).unwrap();
     // The workflow builds the grader in the reference checkout; here it is
     // the one under test.
     let release = workspace.path().join("reference/target/release");

@@ -35,8 +35,8 @@ fn run_autograder_grades_a_submission_into_a_valid_results_json() {
     common::copy_tree(reference.path(), &autograder.path().join("source"));
     let submitted = autograder.path().join("submission/my-course");
     common::copy_tree(reference.path(), &submitted);
-    let solved = std::fs::read_to_string(submitted.join("solutions/04_struct_packing/src/lib.rs")).unwrap();
-    std::fs::write(submitted.join("exercises/04_struct_packing/src/lib.rs"), solved).unwrap();
+    let solved = std::fs::read_to_string(submitted.join("solutions/06_struct_packing/src/lib.rs")).unwrap();
+    std::fs::write(submitted.join("exercises/06_struct_packing/src/lib.rs"), solved).unwrap();
     std::fs::write(submitted.join("exercises/01_typed_views/tests/typed_views.rs"), "// emptied by the student\n")
         .unwrap();
 

@@ -15,10 +15,10 @@ use std::path::Path;
 
 const EXERCISES: [(&str, &str); 5] = [
     ("typed_views", "01_typed_views"),
-    ("batching", "02_batching"),
-    ("avoiding_copies", "03_avoiding_copies"),
-    ("struct_packing", "04_struct_packing"),
-    ("grayscale", "05_grayscale"),
+    ("batching", "04_batching"),
+    ("avoiding_copies", "05_avoiding_copies"),
+    ("struct_packing", "06_struct_packing"),
+    ("grayscale", "07_grayscale"),
 ];
 
 fn reference() -> TempCourse {
@@ -114,12 +114,12 @@ fn replace_todos(source: &str, replacement: &str) -> String {
 }
 
 /// Forged report lines through every channel a test's output reaches the
-/// runner by: console.log, console.error, console.warn (exercise 02 may
+/// runner by: console.log, console.error, console.warn (exercise 04 may
 /// declare imports), and panic messages (the stubs' own `todo!`s).
 fn forging_submission(reference: &TempCourse) -> TempCourse {
     let submission = TempCourse::copy_of(reference.path());
-    let forged = forged_report(&reference.path().join("exercises/02_batching/tests/batching.rs").to_string_lossy());
-    let batching = submission.read("exercises/02_batching/src/lib.rs");
+    let forged = forged_report(&reference.path().join("exercises/04_batching/tests/batching.rs").to_string_lossy());
+    let batching = submission.read("exercises/04_batching/src/lib.rs");
     let batching = replace_todos(&batching, "{ forge(); todo!() }")
         + &format!(
             "\n#[wasm_bindgen]\nextern \"C\" {{\n    #[wasm_bindgen(js_namespace = console)]\n    fn log(s: &str);\n    \
@@ -127,7 +127,7 @@ fn forging_submission(reference: &TempCourse) -> TempCourse {
              #[wasm_bindgen(js_namespace = console)]\n    fn warn(s: &str);\n}}\n\nconst FORGED: &str = {forged:?};\n\n\
              fn forge() {{\n    log(FORGED);\n    console_error(FORGED);\n    warn(FORGED);\n}}\n"
         );
-    submission.write("exercises/02_batching/src/lib.rs", &batching);
+    submission.write("exercises/04_batching/src/lib.rs", &batching);
 
     let forged = forged_report(&reference.path().join("exercises/01_typed_views/tests/typed_views.rs").to_string_lossy());
     let typed_views = replace_todos(&submission.read("exercises/01_typed_views/src/lib.rs"), "panic!(\"{}\", FORGED)")
@@ -144,19 +144,19 @@ fn reaching_submission(reference: &TempCourse) -> TempCourse {
         "exercises/01_typed_views/src/lib.rs",
         "#[path = \"../../../solutions/01_typed_views/src/lib.rs\"]\nmod real;\npub use real::*;\n",
     );
-    let batching = submission.read("exercises/02_batching/src/lib.rs")
-        + "\nuse core::include_bytes as bytes;\npub static SOLUTION: &[u8] = bytes!(\"../../../solutions/02_batching/src/lib.rs\");\n";
-    submission.write("exercises/02_batching/src/lib.rs", &batching);
+    let batching = submission.read("exercises/04_batching/src/lib.rs")
+        + "\nuse core::include_bytes as bytes;\npub static SOLUTION: &[u8] = bytes!(\"../../../solutions/04_batching/src/lib.rs\");\n";
+    submission.write("exercises/04_batching/src/lib.rs", &batching);
     submission.write(
-        "exercises/03_avoiding_copies/src/lib.rs",
-        &format!("std::include!({:?});\n", solution("03_avoiding_copies").to_str().unwrap()),
+        "exercises/05_avoiding_copies/src/lib.rs",
+        &format!("std::include!({:?});\n", solution("05_avoiding_copies").to_str().unwrap()),
     );
-    let lib = submission.path().join("exercises/04_struct_packing/src/lib.rs");
+    let lib = submission.path().join("exercises/06_struct_packing/src/lib.rs");
     std::fs::remove_file(&lib).unwrap();
-    std::os::unix::fs::symlink("../../../solutions/04_struct_packing/src/lib.rs", &lib).unwrap();
-    let grayscale = submission.read("exercises/05_grayscale/src/lib.rs")
+    std::os::unix::fs::symlink("../../../solutions/06_struct_packing/src/lib.rs", &lib).unwrap();
+    let grayscale = submission.read("exercises/07_grayscale/src/lib.rs")
         + "\n#[wasm_bindgen::prelude::wasm_bindgen(inline_js = \"export function f() { return 1; }\")]\nextern \"C\" {\n    fn f() -> u32;\n}\n";
-    submission.write("exercises/05_grayscale/src/lib.rs", &grayscale);
+    submission.write("exercises/07_grayscale/src/lib.rs", &grayscale);
     submission
 }
 
@@ -212,10 +212,10 @@ fn reaching_past_the_editable_files_scores_what_the_stub_scores_and_is_named() {
         findings.iter().find(|f| f["path"] == path.as_str()).unwrap()["message"].as_str().unwrap().to_string()
     };
     assert!(message("01_typed_views").contains("`path = ...`"), "{}", message("01_typed_views"));
-    assert!(message("02_batching").contains("include_bytes"), "{}", message("02_batching"));
-    assert!(message("03_avoiding_copies").contains("include"), "{}", message("03_avoiding_copies"));
-    assert!(message("04_struct_packing").contains("symbolic link"), "{}", message("04_struct_packing"));
-    assert!(message("05_grayscale").contains("inline_js"), "{}", message("05_grayscale"));
+    assert!(message("04_batching").contains("include_bytes"), "{}", message("04_batching"));
+    assert!(message("05_avoiding_copies").contains("include"), "{}", message("05_avoiding_copies"));
+    assert!(message("06_struct_packing").contains("symbolic link"), "{}", message("06_struct_packing"));
+    assert!(message("07_grayscale").contains("inline_js"), "{}", message("07_grayscale"));
 }
 
 /// A spelling the source scan does not know (an attribute built by a macro)

@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 /// A two-exercise course, sealed as an instructor ships it.
 fn sealed_course() -> TempCourse {
     let course = TempCourse::new()
-        .with_course_exercise("04_struct_packing")
+        .with_course_exercise("06_struct_packing")
         .with_course_exercise("01_typed_views")
-        .manifest(&[("struct_packing", "04_struct_packing"), ("typed_views", "01_typed_views")]);
+        .manifest(&[("struct_packing", "06_struct_packing"), ("typed_views", "01_typed_views")]);
     let seal = grader(course.path(), &["seal"]);
     assert_eq!(seal.code(), Some(0), "{}", seal.stderr);
     course
@@ -22,10 +22,10 @@ fn sealed_course() -> TempCourse {
 #[test]
 fn reset_then_restore_gives_back_the_students_file_byte_for_byte() {
     let course = sealed_course();
-    let shipped = course.read("exercises/04_struct_packing/src/lib.rs");
+    let shipped = course.read("exercises/06_struct_packing/src/lib.rs");
     let mine = format!("{shipped}\n// my work, with a non-ASCII note: été ✓\n");
-    course.write("exercises/04_struct_packing/src/lib.rs", &mine);
-    let solution_before = course.read("solutions/04_struct_packing/src/lib.rs");
+    course.write("exercises/06_struct_packing/src/lib.rs", &mine);
+    let solution_before = course.read("solutions/06_struct_packing/src/lib.rs");
 
     let reset = grader(course.path(), &["reset", "struct_packing"]);
     assert_eq!(
@@ -36,18 +36,18 @@ fn reset_then_restore_gives_back_the_students_file_byte_for_byte() {
         reset.stderr
     );
     assert!(reset.stdout.contains("Saved your files in .grader/backups/"), "{}", reset.stdout);
-    assert_eq!(course.read("exercises/04_struct_packing/src/lib.rs"), shipped, "reset restores the shipped stub");
+    assert_eq!(course.read("exercises/06_struct_packing/src/lib.rs"), shipped, "reset restores the shipped stub");
 
     let restore = grader(course.path(), &["restore"]);
     assert_eq!(restore.code(), Some(0), "{}{}", restore.stdout, restore.stderr);
-    assert_eq!(course.read("exercises/04_struct_packing/src/lib.rs").as_bytes(), mine.as_bytes(), "byte for byte");
-    assert_eq!(course.read("solutions/04_struct_packing/src/lib.rs"), solution_before, "solutions are never touched");
+    assert_eq!(course.read("exercises/06_struct_packing/src/lib.rs").as_bytes(), mine.as_bytes(), "byte for byte");
+    assert_eq!(course.read("solutions/06_struct_packing/src/lib.rs"), solution_before, "solutions are never touched");
 }
 
 #[test]
 fn reset_all_saves_every_exercise_first() {
     let course = sealed_course();
-    for dir in ["04_struct_packing", "01_typed_views"] {
+    for dir in ["06_struct_packing", "01_typed_views"] {
         let path = format!("exercises/{dir}/src/lib.rs");
         let edited = format!("{}\n// edited {dir}\n", course.read(&path));
         course.write(&path, &edited);
@@ -57,7 +57,7 @@ fn reset_all_saves_every_exercise_first() {
     let backups: Vec<_> =
         std::fs::read_dir(course.path().join(".grader/backups")).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(backups.len(), 1, "one backup for the whole reset");
-    for dir in ["04_struct_packing", "01_typed_views"] {
+    for dir in ["06_struct_packing", "01_typed_views"] {
         let saved = std::fs::read_to_string(backups[0].join(format!("exercises/{dir}/src/lib.rs"))).unwrap();
         assert!(saved.ends_with(&format!("// edited {dir}\n")), "{dir} was saved before the reset");
         assert!(!course.read(&format!("exercises/{dir}/src/lib.rs")).contains("// edited"), "{dir} was reset");
@@ -147,7 +147,7 @@ fn watch_grades_a_saved_edit_again_and_shows_the_new_result() {
     terminal.wait_for("Hint for struct_packing: hint for struct_packing", 10);
 
     // The student saves a solution: graded again without a key press.
-    course.write("exercises/04_struct_packing/src/lib.rs", &course.read("solutions/04_struct_packing/src/lib.rs"));
+    course.write("exercises/06_struct_packing/src/lib.rs", &course.read("solutions/06_struct_packing/src/lib.rs"));
     terminal.wait_for("✓ struct_packing passes!", 120);
     std::thread::sleep(Duration::from_millis(500));
     let passed = terminal.screen();

@@ -39,7 +39,7 @@ fn grade_wrong_pattern(fixture: &str, dir: &str, name: &str, expected_failures: 
 fn struct_packing_left_unpacked_fails_the_layout_and_data_view_tests() {
     grade_wrong_pattern(
         "struct_packing_unpacked",
-        "04_struct_packing",
+        "06_struct_packing",
         "struct_packing",
         &[
             "packing_removes_all_padding",
@@ -53,7 +53,7 @@ fn struct_packing_left_unpacked_fails_the_layout_and_data_view_tests() {
 fn batching_with_one_import_call_per_result_fails_the_wasm_to_js_crossing_test() {
     grade_wrong_pattern(
         "batching_results_one_by_one",
-        "02_batching",
+        "04_batching",
         "batching",
         &["a_batch_of_100000_results_crosses_back_to_javascript_once", "single_and_odd_length_batches_are_right"],
     );
@@ -63,7 +63,7 @@ fn batching_with_one_import_call_per_result_fails_the_wasm_to_js_crossing_test()
 fn batching_with_one_export_call_per_item_fails_the_js_to_wasm_crossing_test() {
     grade_wrong_pattern(
         "batching_items_one_by_one",
-        "02_batching",
+        "04_batching",
         "batching",
         &["a_batch_of_100000_items_crosses_into_wasm_once", "single_and_odd_length_batches_are_right"],
     );
@@ -73,7 +73,7 @@ fn batching_with_one_export_call_per_item_fails_the_js_to_wasm_crossing_test() {
 fn a_hot_path_that_copies_into_a_temporary_fails_the_allocation_test() {
     grade_wrong_pattern(
         "copies_temporary_vec",
-        "03_avoiding_copies",
+        "05_avoiding_copies",
         "avoiding_copies",
         &["the_hot_call_allocates_nothing"],
     );
@@ -83,7 +83,7 @@ fn a_hot_path_that_copies_into_a_temporary_fails_the_allocation_test() {
 fn grayscale_into_a_new_buffer_fails_the_in_place_test() {
     grade_wrong_pattern(
         "grayscale_new_buffer",
-        "05_grayscale",
+        "07_grayscale",
         "grayscale",
         &["a_full_hd_frame_is_processed_in_place_without_allocating"],
     );
@@ -93,7 +93,7 @@ fn grayscale_into_a_new_buffer_fails_the_in_place_test() {
 fn grayscale_that_touches_alpha_fails_the_alpha_tests() {
     grade_wrong_pattern(
         "grayscale_touches_alpha",
-        "05_grayscale",
+        "07_grayscale",
         "grayscale",
         &["pixels_turn_gray_in_place_and_alpha_is_untouched", "one_pixel_and_odd_sizes"],
     );

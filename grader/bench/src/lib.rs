@@ -106,7 +106,7 @@ impl Image {
         }
     }
 
-    /// The course's grayscale (exercise 05's weights, in f64 like
+    /// The course's grayscale (exercise 07's weights, in f64 like
     /// JavaScript), in place; alpha untouched.
     pub fn grayscale(&mut self) {
         grayscale(&mut self.pixels);

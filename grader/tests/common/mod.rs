@@ -326,8 +326,8 @@ static NEXT_COURSE: AtomicUsize = AtomicUsize::new(0);
 pub fn two_exercise_reference() -> TempCourse {
     TempCourse::new()
         .with_course_exercise("01_typed_views")
-        .with_course_exercise("04_struct_packing")
-        .manifest(&[("typed_views", "01_typed_views"), ("struct_packing", "04_struct_packing")])
+        .with_course_exercise("06_struct_packing")
+        .manifest(&[("typed_views", "01_typed_views"), ("struct_packing", "06_struct_packing")])
 }
 
 pub fn copy_tree(from: &Path, to: &Path) {

@@ -1,0 +1,177 @@
+//! Tests for exercise 04. They grade both the exercise and its reference
+//! solution (the solution's Cargo.toml points here), so there is one copy.
+//!
+//! The crossings are counted in JavaScript, both ways:
+//! - JS → WASM: the page (`page.js`, the crate's own) receives the module's
+//!   exports with each function wrapped to count its calls;
+//! - WASM → JS: the module's imports, `BatchingHost.receive_results` and
+//!   `BatchingHost.receive_result`, are installed here and count their calls.
+
+use batching::transform;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::{console_log, wasm_bindgen_test};
+
+#[wasm_bindgen(inline_js = r#"
+const host = { calls: 0, results: [] };
+globalThis.BatchingHost = {
+    receive_results(ptr, len) {
+        host.calls++;
+        // Read the results where the module left them: a view, no copy.
+        const view = new Float64Array(globalThis.BatchingHost.memory.buffer, ptr >>> 0, len >>> 0);
+        for (let i = 0; i < view.length; i++) host.results.push(view[i]);
+    },
+    receive_result(index, value) {
+        host.calls++;
+        host.results[index >>> 0] = value;
+    },
+};
+let exportCalls = 0;
+export function reset_host(memory) {
+    globalThis.BatchingHost.memory = memory;
+    host.calls = 0;
+    host.results = [];
+    exportCalls = 0;
+}
+// The exports object is frozen, so the page gets a copy whose functions
+// count their calls before calling the real export.
+export function counting(exports) {
+    const wrapped = {};
+    for (const [name, value] of Object.entries(exports)) {
+        wrapped[name] = typeof value !== "function"
+            ? value
+            : (...args) => { exportCalls++; return value(...args); };
+    }
+    return wrapped;
+}
+export function export_calls() { return exportCalls; }
+// Times both patterns on the same items, in this run (information only).
+export function time_both(wasm, memory, items) {
+    let start = performance.now();
+    for (let i = 0; i < items.length; i++) wasm.process_item(i, items[i]);
+    const perItem = performance.now() - start;
+    start = performance.now();
+    const ptr = wasm.input_buffer(items.length);
+    new Float64Array(memory.buffer, ptr, items.length).set(items);
+    wasm.process_batch(items.length);
+    return [perItem, performance.now() - start];
+}
+export function import_calls() { return host.calls; }
+export function host_results() { return Float64Array.from(host.results); }
+"#)]
+extern "C" {
+    fn reset_host(memory: &JsValue);
+    fn counting(exports: &JsValue) -> JsValue;
+    fn export_calls() -> u32;
+    fn time_both(wasm: &JsValue, memory: &JsValue, items: &js_sys::Float64Array) -> Vec<f64>;
+    fn import_calls() -> u32;
+    fn host_results() -> Vec<f64>;
+}
+
+#[wasm_bindgen(module = "/page.js")]
+extern "C" {
+    /// The crate's own page code: how JavaScript hands a batch to the module.
+    #[wasm_bindgen(js_name = processAll)]
+    fn process_all(wasm: &JsValue, memory: &JsValue, items: &js_sys::Float64Array);
+}
+
+/// Runs `page.js` on `items` and returns (results, JS→WASM calls, WASM→JS calls).
+fn run_page(items: &[f64]) -> (Vec<f64>, u32, u32) {
+    reset_host(&wasm_bindgen::memory());
+    let exports = counting(&wasm_bindgen::exports());
+    // A JavaScript-owned copy, like a page's data (a `&[f64]` argument would
+    // be a view into WASM memory, detached as soon as memory grows).
+    let items = js_sys::Float64Array::from(items);
+    process_all(&exports, &wasm_bindgen::memory(), &items);
+    (host_results(), export_calls(), import_calls())
+}
+
+fn expected(items: &[f64]) -> Vec<f64> {
+    items.iter().copied().map(transform).collect()
+}
+
+#[wasm_bindgen_test]
+fn a_batch_of_100000_items_crosses_into_wasm_once() {
+    let items: Vec<f64> = (0..100_000).map(|i| f64::from(i) * 0.001).collect();
+    let (_, export_calls, _) = run_page(&items);
+    assert!(
+        export_calls <= 2,
+        "page.js made {export_calls} calls into the module for 100,000 items. Batch them: one call \
+         to get the buffer's address (input_buffer), one Float64Array.set to write every item, and \
+         ONE call of process_batch — at most 2 crossings per batch, whatever its size"
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_batch_of_100000_results_crosses_back_to_javascript_once() {
+    let items: Vec<f64> = (0..100_000).map(|i| f64::from(i) * 0.001).collect();
+    let (_, _, import_calls) = run_page(&items);
+    assert_eq!(
+        import_calls, 1,
+        "the module called into JavaScript {import_calls} times to hand over 100,000 results. \
+         Leave the results in linear memory and make ONE call of BatchingHost.receive_results(ptr, len); \
+         JavaScript reads them all through one view"
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_batch_of_100000_items_gives_every_result() {
+    let items: Vec<f64> = (0..100_000).map(|i| f64::from(i) * 0.001 - 50.0).collect();
+    let (results, _, _) = run_page(&items);
+    assert_eq!(results.len(), items.len(), "every item must produce exactly one result");
+    let want = expected(&items);
+    if let Some(i) = (0..items.len()).find(|&i| results[i] != want[i]) {
+        panic!("item {i}: transform({}) = {}, but JavaScript received {}", items[i], want[i], results[i]);
+    }
+}
+
+#[wasm_bindgen_test]
+fn single_and_odd_length_batches_are_right() {
+    for items in [vec![3.0], vec![-1.5, 0.0, 2.5], vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]] {
+        let (results, export_calls, import_calls) = run_page(&items);
+        assert_eq!(results, expected(&items), "a batch of {} item(s) must give transform of each", items.len());
+        assert!(
+            export_calls <= 2 && import_calls == 1,
+            "a batch of {} item(s) took {export_calls} call(s) in and {import_calls} out; \
+             batching means the same 2 in and 1 out for any size",
+            items.len()
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn an_empty_batch_gives_no_results_and_needs_no_more_calls() {
+    let (results, export_calls, import_calls) = run_page(&[]);
+    assert!(results.is_empty(), "no items, no results: got {results:?}");
+    assert!(
+        export_calls <= 2 && import_calls <= 1,
+        "an empty batch took {export_calls} call(s) in and {import_calls} out; at most 2 and 1"
+    );
+}
+
+#[wasm_bindgen_test]
+fn consecutive_batches_do_not_mix() {
+    let first: Vec<f64> = (0..1000).map(f64::from).collect();
+    run_page(&first);
+    let second = vec![10.0, 20.0];
+    let (results, _, _) = run_page(&second);
+    assert_eq!(
+        results,
+        expected(&second),
+        "a second, smaller batch must give only its own results: process exactly `len` items"
+    );
+}
+
+/// Not a gate: timings vary with the machine. The grader shows this line.
+#[wasm_bindgen_test]
+fn timing_per_item_against_batched() {
+    let items = js_sys::Float64Array::from(&(0..100_000).map(f64::from).collect::<Vec<_>>()[..]);
+    reset_host(&wasm_bindgen::memory());
+    let times = time_both(&wasm_bindgen::exports(), &wasm_bindgen::memory(), &items);
+    let build = if cfg!(debug_assertions) { "debug build" } else { "release build" };
+    console_log!(
+        "timing: 100,000 items one call each: {:.1} ms; one batch: {:.1} ms ({:.0}x), {build}",
+        times[0],
+        times[1],
+        times[0] / times[1].max(0.001)
+    );
+}

@@ -1,0 +1,174 @@
+//! Tests for exercise 07. They grade both the exercise and its reference
+//! solution (the solution's Cargo.toml points here), so there is one copy.
+//!
+//! Exact bytes first (the arithmetic is fixed in README.md), then the
+//! pattern: in place, alpha untouched, no allocation in the hot call
+//! (counted by a global allocator defined here), and the browser path — a
+//! real canvas in headless Chromium, one copy in, none out.
+
+use core::sync::atomic::{AtomicUsize, Ordering};
+use grayscale::{grayscale, luma, Frame, NotRgba};
+use std::alloc::{GlobalAlloc, Layout, System};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+// The canvas test needs a DOM.
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Counts every allocation (and reallocation) in WASM memory.
+struct CountingAllocator;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: CountingAllocator = CountingAllocator;
+
+#[wasm_bindgen(inline_js = r#"
+const copies = { into_wasm: 0, out_of_wasm: 0 };
+// Draws a 7×3 test card of opaque colours (translucent canvas pixels would
+// be premultiplied, changing their RGB), puts its pixels into the frame with
+// one Uint8Array.set, and returns the canvas.
+export function canvas_into_frame(memory, ptr, colours) {
+    const canvas = document.createElement("canvas");
+    canvas.width = 7;
+    canvas.height = 3;
+    const ctx = canvas.getContext("2d", { willReadFrequently: true });
+    for (let i = 0; i < 21; i++) {
+        const [r, g, b] = colours.slice(i * 3, i * 3 + 3);
+        ctx.fillStyle = `rgb(${r}, ${g}, ${b})`;
+        ctx.fillRect(i % 7, Math.floor(i / 7), 1, 1);
+    }
+    const image = ctx.getImageData(0, 0, 7, 3);
+    new Uint8Array(memory.buffer, ptr, image.data.length).set(image.data);
+    copies.into_wasm++;
+    return canvas;
+}
+// Shows the frame on the canvas straight from WASM memory (no copy out of
+// WASM: the ImageData is a view), then reads the canvas back.
+export function frame_onto_canvas(canvas, memory, ptr, len) {
+    const ctx = canvas.getContext("2d", { willReadFrequently: true });
+    const view = new Uint8ClampedArray(memory.buffer, ptr, len);
+    ctx.putImageData(new ImageData(view, canvas.width, canvas.height), 0, 0);
+    return Uint8Array.from(ctx.getImageData(0, 0, canvas.width, canvas.height).data);
+}
+export function copies_into_wasm() { return copies.into_wasm; }
+"#)]
+extern "C" {
+    fn canvas_into_frame(memory: &JsValue, ptr: usize, colours: &[u8]) -> JsValue;
+    fn frame_onto_canvas(canvas: &JsValue, memory: &JsValue, ptr: usize, len: usize) -> Vec<u8>;
+    fn copies_into_wasm() -> u32;
+}
+
+#[wasm_bindgen_test]
+fn white_black_and_pure_channels_have_exact_bytes() {
+    for (rgb, gray, why) in [
+        ((255, 255, 255), 255, "white must stay 255 (the lesson's truncation risks 254)"),
+        ((0, 0, 0), 0, "black stays 0"),
+        ((255, 0, 0), 76, "pure red: 0.299 × 255 = 76.245 → 76"),
+        ((0, 255, 0), 150, "pure green: 0.587 × 255 = 149.685 → 150 (rounded, not truncated)"),
+        ((0, 0, 255), 29, "pure blue: 0.114 × 255 = 29.07 → 29"),
+        ((12, 200, 77), 130, "0.299 × 12 + 0.587 × 200 + 0.114 × 77 = 129.766 → 130"),
+    ] {
+        assert_eq!(luma(rgb.0, rgb.1, rgb.2), gray, "luma{rgb:?}: {why}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn every_gray_level_stays_itself() {
+    for v in 0..=255u8 {
+        assert_eq!(
+            luma(v, v, v),
+            v,
+            "a gray pixel ({v}, {v}, {v}) must stay {v}; in f32 the weighted sum can land a hair below \
+             {v}, so truncating turns it darker — round to nearest instead"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn pixels_turn_gray_in_place_and_alpha_is_untouched() {
+    let mut pixels = vec![255, 0, 0, 0, 0, 255, 0, 17, 0, 0, 255, 128, 12, 200, 77, 255];
+    grayscale(&mut pixels).expect("16 bytes are 4 whole pixels");
+    assert_eq!(
+        pixels,
+        vec![76, 76, 76, 0, 150, 150, 150, 17, 29, 29, 29, 128, 130, 130, 130, 255],
+        "r, g and b of each pixel become its luma; alpha (every 4th byte: 0, 17, 128, 255) must be \
+         exactly as it was"
+    );
+}
+
+#[wasm_bindgen_test]
+fn one_pixel_and_odd_sizes() {
+    let mut one = vec![10, 20, 30, 40];
+    grayscale(&mut one).unwrap();
+    assert_eq!(one, vec![18, 18, 18, 40], "a 1×1 image: 0.299 × 10 + 0.587 × 20 + 0.114 × 30 = 18.15 → 18");
+
+    // A 5×3 image, 15 pixels: an odd count, so no pair-wise shortcut works.
+    let mut pixels: Vec<u8> = (0..60u32).map(|i| (i * 37 % 256) as u8).collect();
+    let original = pixels.clone();
+    grayscale(&mut pixels).unwrap();
+    for (i, (after, before)) in pixels.chunks(4).zip(original.chunks(4)).enumerate() {
+        let gray = luma(before[0], before[1], before[2]);
+        assert_eq!(after, [gray, gray, gray, before[3]], "pixel {i} of a 5×3 image");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_length_that_is_not_whole_pixels_is_an_error() {
+    let mut pixels = vec![1, 2, 3, 4, 5, 6];
+    assert_eq!(
+        grayscale(&mut pixels),
+        Err(NotRgba { len: 6 }),
+        "6 bytes are 1½ pixels: grayscale must refuse with NotRgba {{ len: 6 }}, not panic"
+    );
+    assert_eq!(pixels, vec![1, 2, 3, 4, 5, 6], "a refused buffer must not be changed at all");
+}
+
+#[wasm_bindgen_test]
+fn a_full_hd_frame_is_processed_in_place_without_allocating() {
+    let mut frame = Frame::new(1920, 1080);
+    let ptr = frame.ptr();
+    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    frame.grayscale_in_place();
+    let allocations = ALLOCATIONS.load(Ordering::SeqCst) - before;
+    assert_eq!(
+        allocations, 0,
+        "grayscale of a 1920×1080 frame made {allocations} allocation(s): the 8 MB of pixels are \
+         already in the module's buffer — change them where they are, with no copy and no new buffer"
+    );
+    assert_eq!(frame.ptr(), ptr, "the pixels must stay where JavaScript put them");
+}
+
+#[wasm_bindgen_test]
+fn a_canvas_frame_goes_gray_with_one_copy_in_and_none_out() {
+    // 21 opaque colours, 7 per row.
+    let colours: Vec<u8> = (0..63u32).map(|i| (i * 53 % 256) as u8).collect();
+    let mut frame = Frame::new(7, 3);
+    let canvas = canvas_into_frame(&wasm_bindgen::memory(), frame.ptr(), &colours);
+    frame.grayscale_in_place();
+    let shown = frame_onto_canvas(&canvas, &wasm_bindgen::memory(), frame.ptr(), frame.len());
+    assert_eq!(copies_into_wasm(), 1, "the test card crossed into WASM memory with one Uint8Array.set");
+    for (i, rgb) in colours.chunks(3).enumerate() {
+        let gray = luma(rgb[0], rgb[1], rgb[2]);
+        assert_eq!(
+            &shown[i * 4..i * 4 + 4],
+            &[gray, gray, gray, 255],
+            "canvas pixel {i} ({rgb:?}) after grayscale, putImageData straight from WASM memory and \
+             getImageData: expected gray {gray} and alpha 255"
+        );
+    }
+}
