@@ -238,6 +238,15 @@ impl Editor {
         todo!("switch between Normal and Edit mode")
     }
 
+    /// Puts the cursor on `column` (characters) of `line`, both clamped to
+    /// the text — a click on the page. Like a motion key, it sets the
+    /// preferred column, forgets a half-typed `gg` or `dd`, and (outside an
+    /// insert session) ends the undo step.
+    pub fn set_cursor(&mut self, line: usize, column: usize) {
+        let _ = (line, column);
+        todo!("move the cursor to a line and column, clamped")
+    }
+
     /// In Visual mode, the selected bytes `start..end`, the character under
     /// the cursor included; otherwise `None`.
     pub fn selection(&self) -> Option<(usize, usize)> {
@@ -352,6 +361,20 @@ impl Core {
     pub fn apply_keys(&mut self, count: usize) -> *const FrameSummary {
         let _ = count;
         todo!("press every key of the frame and fill the summary")
+    }
+
+    /// Moves the cursor to `column` of `line`, both clamped (the page's
+    /// click), and returns the address of the frame summary.
+    pub fn set_cursor(&mut self, line: usize, column: usize) -> *const FrameSummary {
+        let _ = (line, column);
+        todo!("move the cursor and fill the summary")
+    }
+
+    /// Switches between the modal way of working and the plain one (see
+    /// `Editor::set_modal`) and returns the address of the frame summary.
+    pub fn set_modal(&mut self, modal: bool) -> *const FrameSummary {
+        let _ = modal;
+        todo!("switch the way of working and fill the summary")
     }
 
     /// Lays out lines `first .. first + rows` (fewer at the end): their

@@ -208,3 +208,33 @@ fn typed_text_arrives_through_the_same_frames() {
         "a character key's code is its Unicode scalar value"
     );
 }
+
+#[wasm_bindgen_test]
+fn a_click_places_the_cursor_and_the_way_of_working_switches() {
+    let mut core = Core::new();
+    load(&mut core, "first line\nsécond\n\nlast");
+    let click = |core: &mut Core, line, column| read_summary(&memory(), core.set_cursor(line, column) as usize);
+    assert_eq!(&click(&mut core, 1, 3)[..4], &[1, 3, 0, 0], "the clicked line and column, Normal mode, text unchanged");
+    frame(&mut core, &["x"]);
+    assert_eq!(core.text(), "first line\nsécnd\n\nlast", "column 3 counts characters: é is one, x deleted the o");
+    assert_eq!(&click(&mut core, 0, 99)[..2], &[0, 9], "past the end of a line: its last character");
+    assert_eq!(&click(&mut core, 99, 2)[..2], &[3, 2], "past the last line: the last line");
+    assert_eq!(&frame(&mut core, &["k", "k", "k"])[..2], &[0, 2], "the clicked column is the one k aims for");
+    frame(&mut core, &["d"]);
+    click(&mut core, 1, 0);
+    frame(&mut core, &["d"]);
+    assert_eq!(core.text(), "first line\nsécnd\n\nlast", "a click forgets a half-typed dd");
+    frame(&mut core, &["Escape"]);
+
+    let summary = read_summary(&memory(), core.set_modal(false) as usize);
+    assert_eq!((summary[2], summary[3]), (3, 0), "plain editing: Edit mode (3), text unchanged");
+    assert_eq!(&click(&mut core, 0, 99)[..2], &[0, 10], "typing: the cursor may sit after the line's last character");
+    frame(&mut core, &["!"]);
+    click(&mut core, 3, 0);
+    frame(&mut core, &[">", " "]);
+    assert_eq!(core.text(), "first line!\nsécnd\n\n> last");
+    frame(&mut core, &["Ctrl+z"]);
+    assert_eq!(core.text(), "first line!\nsécnd\n\nlast", "the click ended the typing run: Ctrl+z undoes only what came after it");
+    let summary = read_summary(&memory(), core.set_modal(true) as usize);
+    assert_eq!(&summary[..3], &[3, 0, 0], "modal again: Normal mode (0)");
+}

@@ -150,6 +150,18 @@ impl Editor {
         self.clamp();
     }
 
+    /// Puts the cursor on `column` (characters) of `line`, both clamped to
+    /// the text, as the page does for a click. It moves like a motion key:
+    /// the column becomes the preferred one, a half-typed `gg` or `dd` is
+    /// forgotten, and outside an insert session it ends the undo step.
+    pub fn set_cursor(&mut self, line: usize, column: usize) {
+        self.pending = None;
+        self.set_column(line.min(self.buffer.line_count() - 1), column);
+        if self.mode != Mode::Insert {
+            self.close_step();
+        }
+    }
+
     /// The selection in Visual mode, as a byte range (inclusive of the
     /// character under the cursor).
     pub fn selection(&self) -> Option<(usize, usize)> {

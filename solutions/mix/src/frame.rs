@@ -142,19 +142,21 @@ impl Core {
                 self.editor.press(&key);
             }
         }
-        let changed = self.editor.revision() != revision;
-        let (line, column) = self.editor.cursor();
-        self.summary = FrameSummary {
-            line: line as u32,
-            column: column as u32,
-            mode: mode_code(self.editor.mode()),
-            changed: changed.into(),
-            searching: self.editor.search_prompt().is_some().into(),
-            reserved: 0,
-            line_count: self.editor.buffer().line_count() as u32,
-            len: self.editor.buffer().len() as u32,
-        };
-        &self.summary
+        self.summarize(self.editor.revision() != revision)
+    }
+
+    /// Moves the cursor to `column` (characters) of `line`, both clamped —
+    /// a click on the page — and returns the address of the frame summary.
+    pub fn set_cursor(&mut self, line: usize, column: usize) -> *const FrameSummary {
+        self.editor.set_cursor(line, column);
+        self.summarize(false)
+    }
+
+    /// Switches between the modal way of working (Normal mode) and the
+    /// plain one (Edit mode); returns the address of the frame summary.
+    pub fn set_modal(&mut self, modal: bool) -> *const FrameSummary {
+        self.editor.set_modal(modal);
+        self.summarize(false)
     }
 
     /// Lays out lines `first .. first + rows` (fewer at the end of the
@@ -194,5 +196,22 @@ impl Core {
     /// The document, for saving or checking.
     pub fn text(&self) -> String {
         self.editor.text()
+    }
+}
+
+impl Core {
+    fn summarize(&mut self, changed: bool) -> *const FrameSummary {
+        let (line, column) = self.editor.cursor();
+        self.summary = FrameSummary {
+            line: line as u32,
+            column: column as u32,
+            mode: mode_code(self.editor.mode()),
+            changed: changed.into(),
+            searching: self.editor.search_prompt().is_some().into(),
+            reserved: 0,
+            line_count: self.editor.buffer().line_count() as u32,
+            len: self.editor.buffer().len() as u32,
+        };
+        &self.summary
     }
 }
