@@ -60,7 +60,7 @@ impl Cache {
             Variant::Exercise => "exercise",
             Variant::Solution => "solution",
         };
-        self.dir.join(format!("{variant}-{}.json", exercise.entry.name.replace('/', "-")))
+        self.dir.join(format!("{variant}-{}.json", exercise.slug()))
     }
 }
 

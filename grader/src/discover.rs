@@ -2,6 +2,7 @@
 //! manifest the crates and test files that belong to it.
 
 use crate::manifest::{ExerciseEntry, Manifest, MANIFEST_FILE};
+use crate::model::Kind;
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -29,6 +30,7 @@ pub enum Variant {
 #[derive(Debug, Clone)]
 pub struct Exercise {
     pub entry: ExerciseEntry,
+    pub kind: Kind,
     /// `exercises/<dir>`, absolute.
     pub exercise_dir: PathBuf,
     /// `solutions/<dir>`, absolute.
@@ -65,16 +67,17 @@ impl Course {
     /// The capstone's milestones, in order, each graded by its own test
     /// file of the capstone crate (`<dir>/tests/<milestone>.rs`).
     pub fn milestones(&self) -> Vec<Exercise> {
-        self.manifest
-            .milestone_entries()
-            .into_iter()
-            .map(|entry| {
-                let exercise_dir = self.root.join(&entry.dir);
-                let solution_dir = self.root.join(SOLUTIONS_DIR).join(&entry.dir);
-                let milestone = entry.name.rsplit('/').next().unwrap_or_default();
-                let test_file = exercise_dir.join("tests").join(format!("{milestone}.rs"));
+        let Some(capstone) = &self.manifest.capstone else { return Vec::new() };
+        capstone
+            .milestones
+            .iter()
+            .map(|milestone| {
+                let exercise_dir = self.root.join(&capstone.dir);
+                let solution_dir = self.root.join(SOLUTIONS_DIR).join(&capstone.dir);
+                let test_file = exercise_dir.join("tests").join(format!("{}.rs", milestone.name));
                 let test_files = if test_file.is_file() { vec![test_file] } else { Vec::new() };
-                Exercise { entry, exercise_dir, solution_dir, test_files }
+                let kind = Kind::Milestone { capstone: capstone.name.clone(), milestone: milestone.name.clone() };
+                Exercise { entry: capstone.entry_for(milestone), kind, exercise_dir, solution_dir, test_files }
             })
             .collect()
     }
@@ -102,7 +105,7 @@ impl Course {
         let exercise_dir = self.root.join(EXERCISES_DIR).join(&entry.dir);
         let solution_dir = self.root.join(SOLUTIONS_DIR).join(&entry.dir);
         let test_files = rust_files_in(&exercise_dir.join("tests"));
-        Exercise { entry: entry.clone(), exercise_dir, solution_dir, test_files }
+        Exercise { entry: entry.clone(), kind: Kind::Exercise, exercise_dir, solution_dir, test_files }
     }
 
     /// Where every build of the course goes: `CARGO_TARGET_DIR` if set, else
@@ -127,6 +130,14 @@ impl Course {
 }
 
 impl Exercise {
+    /// The name as a file name: `typed_views`, `mix-buffer`.
+    pub fn slug(&self) -> String {
+        match &self.kind {
+            Kind::Exercise => self.entry.name.clone(),
+            Kind::Milestone { capstone, milestone } => format!("{capstone}-{milestone}"),
+        }
+    }
+
     pub fn crate_dir(&self, variant: Variant) -> &Path {
         match variant {
             Variant::Exercise => &self.exercise_dir,

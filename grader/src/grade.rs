@@ -13,6 +13,7 @@ use crate::discover::{Course, Exercise, Variant};
 use crate::model::{
     CapstoneStatus, Change, CourseReport, ErrorKind, ExerciseReport, Finding, GradeError, Runner, Status,
 };
+use crate::hints;
 use crate::submission;
 use std::path::Path;
 use crate::process::run_limited;
@@ -90,7 +91,10 @@ pub fn grade_exercises(
     for (index, report) in done.into_inner().unwrap() {
         reports[index] = Some(report);
     }
-    reports.into_iter().map(|r| r.expect("every exercise graded or cached")).collect()
+    let mut reports: Vec<ExerciseReport> =
+        reports.into_iter().map(|r| r.expect("every exercise graded or cached")).collect();
+    hints::annotate(course, &mut reports);
+    reports
 }
 
 /// One exercise, unless the run's time budget is spent.

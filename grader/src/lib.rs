@@ -20,6 +20,7 @@
 //! - [`edition`]: the course as students get it, without the solutions;
 //! - [`verify`]: the instructor's checks;
 //! - [`bench`]: the lesson's benchmark table, measured;
+//! - [`hints`]: hints in tiers, revealed on request and remembered;
 //! - [`reset`]: back to the shipped stubs, with backups; [`watch`]: the student's loop,
 //!   with [`keyboard`] for single keys.
 
@@ -29,6 +30,7 @@ pub mod class;
 pub mod discover;
 pub mod edition;
 pub mod grade;
+pub mod hints;
 pub mod integrity;
 pub mod keyboard;
 pub mod manifest;

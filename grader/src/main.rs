@@ -11,7 +11,7 @@ use grader::submission;
 use grader::tools::{MissingTool, RunnerChoice, Toolbox};
 use grader::verify;
 use grader::progress::Progress;
-use grader::{bench, class, reset, watch};
+use grader::{bench, class, hints, reset, watch};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -145,7 +145,8 @@ enum Command {
     },
     /// Every exercise and capstone milestone with its status, points and concept.
     List,
-    /// The hint of an exercise (default: the one you are working on).
+    /// The next hint of an exercise (default: the one you are working on), one tier at a time:
+    /// the idea, then the shape of the code, then the code.
     Hint {
         /// The exercise, e.g. `typed_views`, or a milestone like `mix/buffer`.
         name: Option<String>,
@@ -315,7 +316,7 @@ fn run(mut cli: Cli) -> Result<u8> {
         Some(Command::Restore { backup }) => return restore(&course, backup.as_deref()),
         Some(Command::Hint { name: Some(name) }) => {
             for exercise in course.select(&name)? {
-                println!("Hint for {}: {}\n", exercise.entry.name, exercise.entry.hint.trim());
+                print!("{}", hints::reveal_next(&course, &exercise.entry)?);
             }
             return Ok(EXIT_DONE);
         }
@@ -383,8 +384,7 @@ fn run(mut cli: Cli) -> Result<u8> {
         Command::Hint { .. } => {
             let watch = watch::Watch::start(&course, &settings, &|name, phase| progress.show(name, phase))?;
             progress.clear();
-            let current = watch.current();
-            println!("Hint for {} (the one you are working on): {}", current.name, current.hint);
+            print!("{}", hints::reveal_next(&course, watch.current_entry())?);
             Ok(EXIT_DONE)
         }
         Command::Bench { quick, out, broken } => {

@@ -70,7 +70,9 @@ pub struct ExerciseEntry {
     pub title: String,
     /// The lesson concept it teaches.
     pub concept: String,
-    pub hint: String,
+    /// Help in tiers, revealed one at a time on request: the idea first,
+    /// then the shape of the code, the concrete lines last.
+    pub hints: Vec<String>,
     pub env: TestEnv,
     pub points: Option<u32>,
     pub test_timeout_secs: Option<u64>,
@@ -119,11 +121,30 @@ pub struct MilestoneEntry {
     pub name: String,
     pub title: String,
     pub concept: String,
-    pub hint: String,
+    /// As for an exercise: tiers, from the idea to the code.
+    pub hints: Vec<String>,
     pub points: Option<u32>,
     pub test_timeout_secs: Option<u64>,
     #[serde(default)]
     pub test_weights: BTreeMap<String, f64>,
+}
+
+impl CapstoneEntry {
+    /// `milestone` as an exercise entry of the capstone crate.
+    pub fn entry_for(&self, milestone: &MilestoneEntry) -> ExerciseEntry {
+        ExerciseEntry {
+            name: format!("{}/{}", self.name, milestone.name),
+            dir: self.dir.clone(),
+            title: milestone.title.clone(),
+            concept: milestone.concept.clone(),
+            hints: milestone.hints.clone(),
+            env: self.env,
+            points: milestone.points,
+            test_timeout_secs: milestone.test_timeout_secs,
+            test_weights: milestone.test_weights.clone(),
+            editable: self.editable.clone(),
+        }
+    }
 }
 
 fn any_env() -> TestEnv {
@@ -177,25 +198,11 @@ impl Manifest {
     }
 
     /// The capstone's milestones as exercise entries of the capstone crate,
-    /// named `<capstone>/<milestone>`, so they are graded like exercises.
+    /// named `<capstone>/<milestone>` (the name a student types), so they
+    /// are graded like exercises.
     pub fn milestone_entries(&self) -> Vec<ExerciseEntry> {
         let Some(capstone) = &self.capstone else { return Vec::new() };
-        capstone
-            .milestones
-            .iter()
-            .map(|m| ExerciseEntry {
-                name: format!("{}/{}", capstone.name, m.name),
-                dir: capstone.dir.clone(),
-                title: m.title.clone(),
-                concept: m.concept.clone(),
-                hint: m.hint.clone(),
-                env: capstone.env,
-                points: m.points,
-                test_timeout_secs: m.test_timeout_secs,
-                test_weights: m.test_weights.clone(),
-                editable: capstone.editable.clone(),
-            })
-            .collect()
+        capstone.milestones.iter().map(|m| capstone.entry_for(m)).collect()
     }
 
     pub fn points(&self, exercise: &ExerciseEntry) -> u32 {
@@ -219,7 +226,7 @@ mod tests {
         dir = "01_a"
         title = "A"
         concept = "c"
-        hint = "h"
+        hints = ["idea", "code"]
         env = "any"
     "#;
 
@@ -243,7 +250,7 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_rejected_rather_than_ignored() {
-        let typo = MINIMAL.replace("hint =", "hnit =");
+        let typo = MINIMAL.replace("hints =", "hnits =");
         assert!(Manifest::parse(&typo).is_err());
     }
 

@@ -128,13 +128,46 @@ impl Runner {
     }
 }
 
+/// What a graded unit is: an exercise, or one milestone of the capstone
+/// (whose name a student types as `mix/buffer`; code reads this instead).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Kind {
+    Exercise,
+    Milestone { capstone: String, milestone: String },
+}
+
+impl Kind {
+    pub fn is_milestone(&self) -> bool {
+        matches!(self, Kind::Milestone { .. })
+    }
+}
+
+/// An exercise's hints as far as the student asked for them: the tiers
+/// revealed so far (in order) and how many there are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hints {
+    pub revealed: Vec<String>,
+    pub total: usize,
+}
+
+impl Hints {
+    pub fn all_revealed(&self) -> bool {
+        self.revealed.len() >= self.total
+    }
+}
+
 /// Everything known about one graded crate.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExerciseReport {
     pub name: String,
+    pub kind: Kind,
     pub title: String,
     pub concept: String,
-    pub hint: String,
+    /// Filled in from the student's hint log after grading (never cached
+    /// as it was: see [`crate::hints`]).
+    #[serde(default)]
+    pub hints: Hints,
     /// The crate that was graded, relative to the course root.
     pub crate_dir: String,
     /// The file a student edits, relative to the course root.
@@ -317,9 +350,13 @@ pub mod fixtures {
     pub fn exercise(name: &str, status: Status, tests: Vec<TestReport>, error: Option<GradeError>) -> ExerciseReport {
         let mut report = ExerciseReport {
             name: name.into(),
+            kind: match name.split_once('/') {
+                Some((capstone, milestone)) => Kind::Milestone { capstone: capstone.into(), milestone: milestone.into() },
+                None => Kind::Exercise,
+            },
             title: format!("{name} title"),
             concept: "concept".into(),
-            hint: format!("hint for {name}"),
+            hints: Hints { revealed: vec![], total: 3 },
             crate_dir: format!("exercises/{name}"),
             source_file: format!("exercises/{name}/src/lib.rs"),
             max_points: 10.0,

@@ -28,9 +28,10 @@ mod tests {
     fn report(tests: &[(&str, TestStatus)]) -> ExerciseReport {
         ExerciseReport {
             name: "e".into(),
+            kind: crate::model::Kind::Exercise,
             title: String::new(),
             concept: String::new(),
-            hint: String::new(),
+            hints: Default::default(),
             crate_dir: String::new(),
             source_file: String::new(),
             max_points: 12.0,

@@ -114,9 +114,10 @@ fn blank_report(course: &Course, exercise: &Exercise, variant: Variant, runner: 
     let entry = &exercise.entry;
     ExerciseReport {
         name: entry.name.clone(),
+        kind: exercise.kind.clone(),
         title: entry.title.clone(),
         concept: entry.concept.clone(),
-        hint: entry.hint.trim().to_string(),
+        hints: Default::default(),
         crate_dir: course.relative(crate_dir),
         source_file: course.relative(&crate_dir.join("src").join("lib.rs")),
         max_points: course.manifest.points(entry).into(),

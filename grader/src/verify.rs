@@ -4,7 +4,7 @@
 //! be "done" before starting).
 
 use crate::discover::{rust_files_in, Course, Exercise, Variant, EXERCISES_DIR, SOLUTIONS_DIR};
-use crate::model::{ExerciseReport, Status};
+use crate::model::{ExerciseReport, Kind, Status};
 use crate::report::counted;
 use crate::runner::{self, Phase, Settings};
 use std::collections::BTreeSet;
@@ -96,7 +96,7 @@ pub fn check_layout(course: &Course) -> Vec<Finding> {
         findings.push(Finding::ok(
             "course",
             format!(
-                "course.toml and the crates agree: {} and {}, each with a README, a hint, tests and a solution",
+                "course.toml and the crates agree: {} and {}, each with a README, hints in tiers, tests and a solution",
                 counted(course.manifest.exercises.len(), "exercise"),
                 counted(course.milestones().len(), "capstone milestone")
             ),
@@ -105,22 +105,38 @@ pub fn check_layout(course: &Course) -> Vec<Finding> {
     findings
 }
 
+/// Hints come in tiers, the idea before the code: one tier would hand over
+/// everything at once.
+fn hint_problems(name: &str, hints: &[String]) -> Option<Finding> {
+    if hints.len() < 2 {
+        Some(Finding::problem(
+            name,
+            format!("has {} in course.toml; give at least 2 (the idea, then the code)", counted(hints.len(), "hint tier")),
+        ))
+    } else if hints.iter().any(|tier| tier.trim().is_empty()) {
+        Some(Finding::problem(name, "has an empty hint tier in course.toml"))
+    } else {
+        None
+    }
+}
+
 /// A milestone needs its test file, a hint, the capstone's README and a
 /// solution whose `[[test]]` targets include that very file.
 fn milestone_problems(course: &Course, milestone: &Exercise) -> Vec<Finding> {
     let name = milestone.entry.name.as_str();
     let mut problems = Vec::new();
     let crate_rel = course.relative(&milestone.exercise_dir);
-    let test_name = name.rsplit('/').next().unwrap_or(name);
+    let test_name = match &milestone.kind {
+        Kind::Milestone { milestone, .. } => milestone.as_str(),
+        Kind::Exercise => name,
+    };
     if milestone.test_files.is_empty() {
         problems.push(Finding::problem(name, format!("{crate_rel}/tests/{test_name}.rs is missing")));
     }
     if !milestone.exercise_dir.join("README.md").is_file() {
         problems.push(Finding::problem(name, format!("{crate_rel}/README.md is missing")));
     }
-    if milestone.entry.hint.trim().is_empty() {
-        problems.push(Finding::problem(name, "its hint in course.toml is empty"));
-    }
+    problems.extend(hint_problems(name, &milestone.entry.hints));
     if !milestone.solution_dir.join("Cargo.toml").is_file() {
         problems.push(Finding::problem(
             name,
@@ -156,9 +172,7 @@ fn layout_problems(course: &Course, exercise: &Exercise) -> Vec<Finding> {
             problems.push(Finding::problem(name, format!("{solution_rel}/{file} is missing")));
         }
     }
-    if exercise.entry.hint.trim().is_empty() {
-        problems.push(Finding::problem(name, "its hint in course.toml is empty"));
-    }
+    problems.extend(hint_problems(name, &exercise.entry.hints));
     if exercise.test_files.is_empty() {
         problems.push(Finding::problem(name, format!("{exercise_rel}/tests has no test file")));
     }

@@ -7,7 +7,9 @@
 
 use crate::discover::{Course, Exercise, Variant};
 use crate::grade::{self, Options};
+use crate::hints;
 use crate::keyboard;
+use crate::manifest::ExerciseEntry;
 use crate::model::{ExerciseReport, Status};
 use crate::report::human;
 use crate::runner::Settings;
@@ -77,6 +79,11 @@ impl<'a> Watch<'a> {
         &self.reports[self.current]
     }
 
+    /// The manifest's entry of the current exercise or milestone.
+    pub fn current_entry(&self) -> &ExerciseEntry {
+        &self.exercises[self.current].entry
+    }
+
     /// Grades the current exercise again.
     pub fn regrade(&mut self, on_phase: grade::OnPhase) {
         let exercise = std::slice::from_ref(&self.exercises[self.current]);
@@ -133,8 +140,8 @@ impl<'a> Watch<'a> {
                 }
             }
             Event::Key('h') => {
-                let report = self.current();
-                writeln!(out, "\nHint for {}: {}\n", report.name, report.hint)?;
+                writeln!(out, "\n{}", hints::reveal_next(self.course, self.current_entry())?)?;
+                hints::annotate(self.course, std::slice::from_mut(&mut self.reports[self.current]));
             }
             Event::Key('l') => {
                 self.refresh(on_phase);
@@ -181,8 +188,8 @@ pub fn progress_bar(reports: &[ExerciseReport]) -> String {
     const WIDTH: usize = 30;
     let done = reports.iter().filter(|r| r.status == Status::Pass).count();
     let filled = WIDTH * done / reports.len().max(1);
-    let milestones = reports.iter().filter(|r| r.name.contains('/'));
-    let exercises = reports.iter().filter(|r| !r.name.contains('/'));
+    let milestones = reports.iter().filter(|r| r.kind.is_milestone());
+    let exercises = reports.iter().filter(|r| !r.kind.is_milestone());
     let passed = |it: &mut dyn Iterator<Item = &ExerciseReport>| it.filter(|r| r.status == Status::Pass).count();
     format!(
         "[{}{}] {done}/{} done (exercises {}/{}, capstone milestones {}/{})",
@@ -202,7 +209,8 @@ pub fn list(reports: &[ExerciseReport], current: usize) -> String {
     reports.iter().enumerate().map(|(index, report)| list_row(report, index == current, width)).collect()
 }
 
-/// One line of the list: mark, name, status in words, points, concept.
+/// One line of the list: mark, name, status in words, points, hints
+/// seen, concept.
 fn list_row(report: &ExerciseReport, current: bool, width: usize) -> String {
     let mark = if current { "→" } else { " " };
     let status = match (&report.error, report.status) {
@@ -210,8 +218,9 @@ fn list_row(report: &ExerciseReport, current: bool, width: usize) -> String {
         (Some(error), _) => error.kind.describe().to_string(),
         (None, _) => format!("{}/{} tests", report.passed_count(), report.tests.len()),
     };
+    let hints = format!("hints {}/{}", report.hints.revealed.len(), report.hints.total);
     format!(
-        "{mark} {:width$}  {status:19}  {:>5}/{:<3} points  {}\n",
+        "{mark} {:width$}  {status:19}  {:>5}/{:<3} points  {hints:9}  {}\n",
         report.name,
         crate::report::points(report.points),
         crate::report::points(report.max_points),

@@ -22,11 +22,52 @@ fn a_fresh_course_reports_typed_views_not_done_with_its_first_failure_and_hint()
         "the first failing test in file order, with its panic message and no JS stack:\n{out}"
     );
     assert!(!out.contains("RuntimeError") && !out.contains("wasm-function"), "{out}");
-    assert!(out.contains("Hint: A pointer is an address in linear memory"), "{out}");
-    assert!(out.contains("0 of 5 done — next: typed_views (edit exercises/01_typed_views/src/lib.rs)"), "{out}");
+    let manifest = grader::manifest::Manifest::load(&course_root()).unwrap();
+    let typed_views = &manifest.exercises[0].hints;
+    assert!(
+        out.contains("Stuck? `cargo run -p grader -- hint typed_views` (h in watch) shows a first hint"),
+        "a hint is offered:\n{out}"
+    );
+    for tier in manifest.exercises.iter().chain(&manifest.milestone_entries()).flat_map(|e| &e.hints) {
+        let line = tier.trim().lines().next().unwrap();
+        assert!(!out.contains(line), "no hint is shown before it is asked for, yet {line:?} is:\n{out}");
+    }
+    let exercises = manifest.exercises.len();
+    assert!(
+        out.contains(&format!("0 of {exercises} done — next: typed_views (edit exercises/01_typed_views/src/lib.rs)")),
+        "{out}"
+    );
     assert!(out.contains("Capstone mix"), "{out}");
     assert!(!out.contains('\x1b'), "no colour when piped:\n{out}");
     assert_eq!(run.survivors(), Vec::<String>::new());
+}
+
+#[test]
+fn hint_reveals_the_tiers_in_order_and_the_report_remembers_them() {
+    require_tools();
+    let course =
+        common::TempCourse::new().with_course_exercise("01_typed_views").manifest(&[("typed_views", "01_typed_views")]);
+    let tiers = grader::manifest::Manifest::load(course.path()).unwrap().exercises[0].hints.clone();
+    assert!(tiers.len() >= 2, "typed_views has hints in tiers");
+    for (number, tier) in tiers.iter().enumerate().map(|(i, t)| (i + 1, t.trim())) {
+        let run = grader(course.path(), &["hint", "typed_views"]);
+        assert_eq!(run.code(), Some(0), "{}\n{}", run.stdout, run.stderr);
+        assert!(run.stdout.contains(&format!("Hint {number} of {} for typed_views", tiers.len())), "{}", run.stdout);
+        assert!(run.stdout.contains(tier), "tier {number} is shown:\n{}", run.stdout);
+        for later in &tiers[number..] {
+            assert!(!run.stdout.contains(later.trim()), "tier {number} shows nothing of a later one:\n{}", run.stdout);
+        }
+    }
+    let again = grader(course.path(), &["hint", "typed_views"]);
+    assert!(again.stdout.contains("all seen before"), "{}", again.stdout);
+    let list = grader(course.path(), &["list"]);
+    assert!(list.stdout.contains(&format!("hints {0}/{0}", tiers.len())), "list shows the tiers seen:\n{}", list.stdout);
+    let report = grader(course.path(), &["run", "typed_views"]);
+    assert!(
+        report.stdout.contains(&format!("Hint 1 of {} (the idea): {}", tiers.len(), tiers[0].trim().lines().next().unwrap())),
+        "the report shows again what was asked for:\n{}",
+        report.stdout
+    );
 }
 
 #[test]

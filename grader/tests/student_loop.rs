@@ -144,7 +144,7 @@ fn watch_grades_a_saved_edit_again_and_shows_the_new_result() {
     assert!(first.contains("[-----"), "a progress bar of the course:\n{first}");
 
     terminal.keys("h");
-    terminal.wait_for("Hint for struct_packing: hint for struct_packing", 10);
+    terminal.wait_for("hint for struct_packing: the idea", 10);
 
     // The student saves a solution: graded again without a key press.
     course.write("exercises/06_struct_packing/src/lib.rs", &course.read("solutions/06_struct_packing/src/lib.rs"));

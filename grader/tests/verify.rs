@@ -54,14 +54,14 @@ fn crates_that_disagree_with_the_manifest_fail_verify_before_any_build() {
     std::fs::remove_file(course.path().join("exercises/01_typed_views/README.md")).unwrap();
     course.write("solutions/01_typed_views/tests/copied.rs", "// a second copy of the tests\n");
     course.write("exercises/02_unlisted/Cargo.toml", "");
-    let manifest = course.read("course.toml").replace("hint = \"hint for typed_views\"", "hint = \"\"");
+    let manifest = course.read("course.toml").replace("hints = [\"hint for typed_views: the idea\", \"hint for typed_views: the code\"]", "hints = [\"all at once\"]");
     course.write("course.toml", &manifest);
 
     let run = grader(course.path(), &["verify", "--no-install"]);
     assert_eq!(run.code(), Some(1), "{}\n{}", run.stdout, run.stderr);
     for expected in [
         "✗ typed_views: exercises/01_typed_views/README.md is missing",
-        "✗ typed_views: its hint in course.toml is empty",
+        "✗ typed_views: has 1 hint tier in course.toml; give at least 2 (the idea, then the code)",
         "✗ typed_views: solutions/01_typed_views/tests has its own test files",
         "✗ course: exercises/02_unlisted is not listed in course.toml",
     ] {

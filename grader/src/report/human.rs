@@ -45,9 +45,7 @@ pub fn course(report: &CourseReport) -> String {
     if let Some(next) = report.next_unfinished() {
         let _ = writeln!(out);
         out.push_str(&first_problem(next));
-        if !next.hint.is_empty() {
-            let _ = writeln!(out, "\n{BOLD}Hint:{BOLD:#} {}", indent_after_first(&next.hint, "  "));
-        }
+        out.push_str(&hints(next));
         let _ = writeln!(
             out,
             "\n{BOLD}{done} of {total} done{BOLD:#} — next: {} (edit {}). {}",
@@ -60,6 +58,23 @@ pub fn course(report: &CourseReport) -> String {
     }
     if let Some(capstone) = &report.capstone {
         let _ = writeln!(out, "{}", capstone_line(capstone));
+    }
+    out
+}
+
+/// The hints the student has revealed, and how to see the next: never a
+/// tier they did not ask for.
+fn hints(report: &ExerciseReport) -> String {
+    let mut out = String::new();
+    let hints = &report.hints;
+    for (index, tier) in hints.revealed.iter().enumerate() {
+        let label = crate::hints::label(index + 1, hints.total);
+        let _ = writeln!(out, "\n{BOLD}Hint {} of {} ({label}):{BOLD:#} {}", index + 1, hints.total, indent_after_first(tier, "  "));
+    }
+    if !hints.all_revealed() {
+        let next = hints.revealed.len() + 1;
+        let what = if next == 1 { "a first hint: the idea, not the answer".to_string() } else { format!("hint {next} of {}", hints.total) };
+        let _ = writeln!(out, "\n{DIM}Stuck? `cargo run -p grader -- hint {}` (h in watch) shows {what}.{DIM:#}", report.name);
     }
     out
 }
@@ -96,8 +111,8 @@ pub fn exercise(report: &ExerciseReport) -> String {
     if let Some(output) = &report.tool_output {
         let _ = writeln!(out, "\n{BOLD}What cargo and wasm-pack printed{BOLD:#}\n{}", output.trim_end());
     }
-    if report.status != Status::Pass && !report.hint.is_empty() {
-        let _ = writeln!(out, "\n{BOLD}Hint:{BOLD:#} {}", indent_after_first(&report.hint, "  "));
+    if report.status != Status::Pass {
+        out.push_str(&hints(report));
     }
     // Name the engine only when the tests were started in it (a compile
     // error, or a check that refused the code, ran nothing).
@@ -192,6 +207,7 @@ fn indent_after_first(text: &str, indent: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use super::exercise as exercise_text;
     use crate::model::fixtures::{course as course_of, exercise, test};
     use crate::model::{Change, Finding, GradeError, Runner};
 
@@ -235,13 +251,32 @@ mod tests {
         assert!(text.contains("✗ third   does not compile  third title"), "{text}");
         assert!(text.contains("second: test broken_one failed\n  expected 4, got 5"), "{text}");
         assert!(!text.contains("not shown"), "only the first failure is shown: {text}");
-        assert!(text.contains("Hint: hint for second"), "{text}");
-        assert!(!text.contains("hint for third"), "{text}");
+        assert!(
+            text.contains("Stuck? `cargo run -p grader -- hint second` (h in watch) shows a first hint: the idea, not the answer."),
+            "a hint is offered, not given: {text}"
+        );
+        assert!(!text.contains("hint third"), "{text}");
         assert!(text.contains("1 of 3 done — next: second (edit exercises/second/src/lib.rs)"), "{text}");
         assert!(
             text.contains("Capstone mix (editor): unlocks when every exercise passes (2 to go). Milestones: Buffer; Search."),
             "{text}"
         );
+    }
+
+    #[test]
+    fn only_the_tiers_asked_for_are_shown_and_the_next_is_offered() {
+        let mut failing = exercise("e", Status::Fail, vec![test("t", TestStatus::Fail, Some("wrong"))], None);
+        failing.hints = crate::model::Hints { revealed: vec!["Look up views.".into()], total: 3 };
+        let text = plain(&exercise_text(&failing));
+        assert!(text.contains("Hint 1 of 3 (the idea): Look up views."), "{text}");
+        assert!(text.contains("`cargo run -p grader -- hint e` (h in watch) shows hint 2 of 3."), "{text}");
+        failing.hints.revealed.extend(["Shape.".into(), "Line.".into()]);
+        let text = plain(&exercise_text(&failing));
+        assert!(text.contains("Hint 3 of 3 (the code): Line."), "{text}");
+        assert!(!text.contains("Stuck?"), "nothing more to offer: {text}");
+        let mut passing = exercise("p", Status::Pass, vec![test("t", TestStatus::Pass, None)], None);
+        passing.hints.revealed.push("Look up views.".into());
+        assert!(!plain(&exercise_text(&passing)).contains("Hint"), "a passing exercise needs no hint");
     }
 
     #[test]
@@ -261,7 +296,7 @@ mod tests {
         assert!(text.contains("· mix         capstone\n  ✓ mix/buffer  1/1 tests"), "{text}");
         assert!(text.contains("✗ mix/search  0/1 tests"), "{text}");
         assert!(text.contains("mix/search: test finds failed\n  no match"), "{text}");
-        assert!(text.contains("Hint: hint for mix/search"), "{text}");
+        assert!(text.contains("hint mix/search"), "{text}");
         assert!(text.contains("1 of 1 done — next: mix/search"), "{text}");
         assert!(text.contains("Capstone mix (editor): 1 of 2 milestones pass."), "{text}");
     }

@@ -227,7 +227,8 @@ impl TempCourse {
         for (name, dir) in exercises {
             text.push_str(&format!(
                 "\n[[exercise]]\nname = \"{name}\"\ndir = \"{dir}\"\ntitle = \"{name} title\"\n\
-                 concept = \"{name} concept\"\nhint = \"hint for {name}\"\nenv = \"any\"\n"
+                 concept = \"{name} concept\"\n\
+                 hints = [\"hint for {name}: the idea\", \"hint for {name}: the code\"]\nenv = \"any\"\n"
             ));
             // The real exercise's editable files (02 has the student write page.js).
             if let Some(entry) = real.exercises.iter().find(|e| e.dir == *dir && !e.editable.is_empty()) {
