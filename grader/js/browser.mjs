@@ -48,8 +48,9 @@ export async function until(what, check, seconds = 10) {
 }
 
 // Starts chromedriver (CHROMEDRIVER, or the one on PATH) and a headless
-// Chromium session. Call close() in a finally block.
-export async function chromium({ width = 1000, height = 700 } = {}) {
+// Chromium session; downloads go to the directory `downloads` names, without
+// asking. Call close() in a finally block.
+export async function chromium({ width = 1000, height = 700, downloads } = {}) {
     const port = 9500 + Math.floor(Math.random() * 400);
     // The driver's own TMPDIR, removed on close: chromedriver leaves the
     // browser's profile (about 10 MB) behind more often than not.
@@ -87,6 +88,7 @@ export async function chromium({ width = 1000, height = 700 } = {}) {
                     "goog:chromeOptions": {
                         args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                             "--disable-background-networking", "--no-first-run", `--window-size=${width},${height}`],
+                        prefs: downloads ? { "download.default_directory": downloads, "download.prompt_for_download": false } : {},
                     },
                 },
             },
@@ -104,6 +106,13 @@ export async function chromium({ width = 1000, height = 700 } = {}) {
         // Types into an element; WebDriver's \uE00C is Escape.
         type: async (selector, text) => call("POST", `${s}/element/${await element(selector)}/value`, { text }),
         click: async (selector) => call("POST", `${s}/element/${await element(selector)}/click`, {}),
+        // W3C actions: a list of input sources, each with its list of
+        // actions (pointer moves and clicks, wheel scrolls).
+        actions: async (actions) => {
+            await call("POST", `${s}/actions`, { actions });
+            await call("DELETE", `${s}/actions`);
+        },
+        resize: (width, height) => call("POST", `${s}/window/rect`, { width, height }),
         screenshot: async () => Buffer.from(await call("GET", `${s}/screenshot`), "base64"),
         close,
     };

@@ -9,9 +9,7 @@ export const NAMED_KEYS = ["Escape", "Enter", "Backspace", "Delete", "Tab", "Arr
 export const MODES = ["NORMAL", "INSERT", "VISUAL", "EDIT"];
 
 const KEY_EVENT_SIZE = 8;
-const SUMMARY_SIZE = 20;
 const LINE_RECORD_SIZE = 12;
-const decoder = new TextDecoder();
 
 // A key as the core numbers it: a character's code point, or NAMED_KEY plus
 // the index of a named key; -1 for keys the core does not take.
@@ -21,42 +19,62 @@ export function keyCode(key) {
     return [...key].length === 1 ? key.codePointAt(0) : -1;
 }
 
+// One Uint8Array and one DataView over the whole of memory, addressed with
+// the core's pointers, rather than new views every frame: made again only
+// when memory has grown, which detaches the buffer they were made on. Call
+// it after any call into the core that may allocate.
+const memory = { bytes: null, data: null };
+function views(wasm) {
+    if (memory.bytes?.buffer !== wasm.memory.buffer) {
+        memory.bytes = new Uint8Array(wasm.memory.buffer);
+        memory.data = new DataView(wasm.memory.buffer);
+    }
+    return memory;
+}
+
 // Writes a frame's keys ([code, modifiers] pairs) as packed records into the
 // buffer the core hands out, applies them all with one call, and reads the
 // frame summary it returns.
 export function applyKeys(wasm, core, keys) {
-    const view = new DataView(wasm.memory.buffer, core.key_buffer(keys.length), keys.length * KEY_EVENT_SIZE);
-    keys.forEach(([code, modifiers], i) => {
-        view.setUint32(i * KEY_EVENT_SIZE, code, true);
-        view.setUint8(i * KEY_EVENT_SIZE + 4, modifiers);
-    });
+    const ptr = core.key_buffer(keys.length);
+    const { data } = views(wasm);
+    for (let i = 0; i < keys.length; i++) {
+        data.setUint32(ptr + i * KEY_EVENT_SIZE, keys[i][0], true);
+        data.setUint8(ptr + i * KEY_EVENT_SIZE + 4, keys[i][1]);
+    }
     return readSummary(wasm, core.apply_keys(keys.length));
 }
 
-function readSummary(wasm, ptr) {
-    const v = new DataView(wasm.memory.buffer, ptr, SUMMARY_SIZE);
+// The frame summary at `ptr`, as apply_keys, set_cursor and set_modal return it.
+export function readSummary(wasm, ptr) {
+    const { data } = views(wasm);
     return {
-        line: v.getUint32(0, true), column: v.getUint32(4, true), mode: v.getUint8(8),
-        searching: v.getUint8(10), lineCount: v.getUint32(12, true), len: v.getUint32(16, true),
+        line: data.getUint32(ptr, true), column: data.getUint32(ptr + 4, true), mode: data.getUint8(ptr + 8),
+        searching: data.getUint8(ptr + 10), lineCount: data.getUint32(ptr + 12, true), len: data.getUint32(ptr + 16, true),
     };
 }
 
-// Lays out `rows` lines from line `top` and reads them through views:
-// [{ number, text }]. Only these lines' bytes cross the boundary.
-export function renderLines(wasm, core, top, rows) {
-    const count = core.render(top, rows);
-    // Views are made after render: laying out may have grown memory.
-    const bytes = new Uint8Array(wasm.memory.buffer, core.render_bytes_ptr(), core.render_bytes_len());
-    const table = new DataView(wasm.memory.buffer, core.line_table_ptr(), count * LINE_RECORD_SIZE);
-    const lines = [];
-    for (let i = 0; i < count; i++) {
-        const offset = table.getUint32(i * LINE_RECORD_SIZE, true);
-        const len = table.getUint32(i * LINE_RECORD_SIZE + 4, true);
-        const number = table.getUint32(i * LINE_RECORD_SIZE + 8, true);
-        lines.push({ number, text: decoder.decode(bytes.subarray(offset, offset + len)) });
-    }
-    return lines;
+// Lays out `rows` lines from line `top` into the core's render area and
+// returns a reader of it: `count` lines, line i's bytes at
+// `bytes[start(i) .. start(i) + length(i)]` and its number in the document.
+// Only these lines' bytes cross the boundary, and nothing is decoded here:
+// the page decides which lines it needs as strings. The reader is one
+// object, refilled by every call.
+export function layOut(wasm, core, top, rows) {
+    area.count = core.render(top, rows);
+    // After render: laying out may have grown memory and moved the area.
+    area.bytes = views(wasm).bytes;
+    area.base = core.render_bytes_ptr();
+    area.table = core.line_table_ptr();
+    return area;
 }
+
+const area = {
+    count: 0, bytes: null, base: 0, table: 0,
+    start(i) { return this.base + memory.data.getUint32(this.table + i * LINE_RECORD_SIZE, true); },
+    length(i) { return memory.data.getUint32(this.table + i * LINE_RECORD_SIZE + 4, true); },
+    number(i) { return memory.data.getUint32(this.table + i * LINE_RECORD_SIZE + 8, true); },
+};
 
 // A file's bytes are written once, into memory the core reserved, then
 // handed over (the core refuses bytes that are not UTF-8 by throwing).
