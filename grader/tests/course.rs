@@ -23,7 +23,6 @@ fn a_fresh_course_reports_typed_views_not_done_with_its_first_failure_and_hint()
     );
     assert!(!out.contains("RuntimeError") && !out.contains("wasm-function"), "{out}");
     let manifest = grader::manifest::Manifest::load(&course_root()).unwrap();
-    let typed_views = &manifest.exercises[0].hints;
     assert!(
         out.contains("Stuck? `cargo run -p grader -- hint typed_views` (h in watch) shows a first hint"),
         "a hint is offered:\n{out}"

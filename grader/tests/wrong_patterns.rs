@@ -1,22 +1,51 @@
 //! The course teaches patterns, so its tests must tell a right answer
-//! computed the slow way from the real thing. Each fixture in
-//! `tests/fixtures/wrong_patterns/<fixture>/` holds the student's files (e.g.
-//! `src/lib.rs`) of a version that returns correct results with the wrong
-//! pattern; laid over the exercise, exactly its pattern tests must fail and
-//! every other test pass.
+//! computed the slow way from the real thing. Each case is the reference
+//! solution with a small named patch — the wrong pattern — laid over the
+//! exercise: exactly its pattern tests must fail and every other test pass.
+//!
+//! Patches, not copies: a solution that changes flows into every case, and a
+//! patch whose text the solution no longer has fails loudly instead of
+//! drifting.
 
 mod common;
 
 use common::{grader, require_tools, TempCourse};
 use std::collections::BTreeSet;
 
-/// Lays `fixture` over exercise `dir` (named `name`) and checks which tests fail.
-fn grade_wrong_pattern(fixture: &str, dir: &str, name: &str, expected_failures: &[&str]) {
+/// A wrong version of an exercise: its solution, with `patches` applied.
+struct WrongPattern {
+    /// The exercise directory, e.g. `04_batching`.
+    exercise: &'static str,
+    /// (file relative to the crate, text the solution has, what replaces it).
+    patches: &'static [(&'static str, &'static str, &'static str)],
+    /// The tests that must fail, and only they.
+    fails: &'static [&'static str],
+}
+
+/// Grades `case` and checks which tests fail.
+fn grade_wrong_pattern(case: WrongPattern) {
     require_tools();
-    let course = TempCourse::new().with_course_exercise(dir).manifest(&[(name, dir)]);
-    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wrong_patterns").join(fixture);
-    assert!(fixture.join("src/lib.rs").is_file(), "the fixture {} exists", fixture.display());
-    common::copy_tree(&fixture, &course.path().join("exercises").join(dir));
+    let name = case.exercise.split_once('_').expect("exercise directories are NN_name").1;
+    let course = TempCourse::new().with_course_exercise(case.exercise).manifest(&[(name, case.exercise)]);
+    let solution = course.path().join("solutions").join(case.exercise);
+    let exercise = course.path().join("exercises").join(case.exercise);
+    // The student's files of the solution (src/, and a page.js when the exercise has one)...
+    common::copy_tree(&solution.join("src"), &exercise.join("src"));
+    if solution.join("page.js").is_file() {
+        std::fs::copy(solution.join("page.js"), exercise.join("page.js")).unwrap();
+    }
+    // ...with the wrong pattern patched in.
+    for (file, from, to) in case.patches {
+        let path = exercise.join(file);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(
+            text.matches(from).count(),
+            1,
+            "the patch's text must occur exactly once in solutions/{}/{file} (did the solution change?): {from:?}",
+            case.exercise
+        );
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
 
     let run = grader(course.path(), &["run", name]);
     assert_eq!(run.code(), Some(1), "the wrong pattern must not pass\n{}\n{}", run.stdout, run.stderr);
@@ -30,71 +59,96 @@ fn grade_wrong_pattern(fixture: &str, dir: &str, name: &str, expected_failures: 
     };
     let failed = tests_marked("✗");
     let passed = tests_marked("✓");
-    let expected: BTreeSet<String> = expected_failures.iter().map(|s| s.to_string()).collect();
+    let expected: BTreeSet<String> = case.fails.iter().map(|s| s.to_string()).collect();
     assert_eq!(failed, expected, "exactly the pattern tests must fail\n{}", run.stdout);
-    assert!(!passed.is_empty(), "the correctness tests must pass: the fixture's answers are right\n{}", run.stdout);
+    assert!(!passed.is_empty(), "the correctness tests must pass: the answers are right\n{}", run.stdout);
 }
 
 #[test]
 fn struct_packing_left_unpacked_fails_the_layout_and_data_view_tests() {
-    grade_wrong_pattern(
-        "struct_packing_unpacked",
-        "06_struct_packing",
-        "struct_packing",
-        &[
+    // Reordered but not packed: 16 bytes, while JavaScript reads the documented 10-byte stride.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "06_struct_packing",
+        patches: &[("src/lib.rs", "#[repr(C, packed)]", "#[repr(C)]")],
+        fails: &[
             "packing_removes_all_padding",
             "javascript_reads_packed_records_with_a_data_view",
             "records_written_by_javascript_are_read_by_rust",
         ],
-    );
+    });
 }
 
 #[test]
 fn batching_with_one_import_call_per_result_fails_the_wasm_to_js_crossing_test() {
-    grade_wrong_pattern(
-        "batching_results_one_by_one",
-        "04_batching",
-        "batching",
-        &["a_batch_of_100000_results_crosses_back_to_javascript_once", "single_and_odd_length_batches_are_right"],
-    );
+    grade_wrong_pattern(WrongPattern {
+        exercise: "04_batching",
+        patches: &[(
+            "src/lib.rs",
+            "receive_results(batch.as_ptr(), len);",
+            "for (index, &result) in batch[..len].iter().enumerate() { receive_result(index, result); }",
+        )],
+        fails: &["a_batch_of_100000_results_crosses_back_to_javascript_once", "single_and_odd_length_batches_are_right"],
+    });
 }
 
 #[test]
 fn batching_with_one_export_call_per_item_fails_the_js_to_wasm_crossing_test() {
-    grade_wrong_pattern(
-        "batching_items_one_by_one",
-        "04_batching",
-        "batching",
-        &["a_batch_of_100000_items_crosses_into_wasm_once", "single_and_odd_length_batches_are_right"],
-    );
+    // The module batches, but the page calls into WASM once per item — through
+    // the module's own buffer, so every result is right.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "04_batching",
+        patches: &[
+            (
+                "src/lib.rs",
+                "thread_local! {",
+                "#[wasm_bindgen]\npub fn set_item(index: usize, x: f64) {\n    \
+                 BATCH.with_borrow_mut(|batch| batch[index] = x);\n}\n\nthread_local! {",
+            ),
+            (
+                "page.js",
+                "new Float64Array(memory.buffer, ptr, items.length).set(items);",
+                "for (let i = 0; i < items.length; i++) wasm.set_item(i, items[i]);",
+            ),
+        ],
+        fails: &["a_batch_of_100000_items_crosses_into_wasm_once", "single_and_odd_length_batches_are_right"],
+    });
 }
 
 #[test]
 fn a_hot_path_that_copies_into_a_temporary_fails_the_allocation_test() {
-    grade_wrong_pattern(
-        "copies_temporary_vec",
-        "05_avoiding_copies",
-        "avoiding_copies",
-        &["the_hot_call_allocates_nothing"],
-    );
+    grade_wrong_pattern(WrongPattern {
+        exercise: "05_avoiding_copies",
+        patches: &[(
+            "src/lib.rs",
+            "for x in samples.iter_mut() {\n            *x = if range > 0.0 { (*x - min) / range } else { 0.0 };\n        }",
+            "let rescaled: Vec<f64> = samples.iter().map(|&x| if range > 0.0 { (x - min) / range } else { 0.0 }).collect();\n        \
+             samples.copy_from_slice(&rescaled);",
+        )],
+        fails: &["the_hot_call_allocates_nothing"],
+    });
 }
 
 #[test]
 fn grayscale_into_a_new_buffer_fails_the_in_place_test() {
-    grade_wrong_pattern(
-        "grayscale_new_buffer",
-        "07_grayscale",
-        "grayscale",
-        &["a_full_hd_frame_is_processed_in_place_without_allocating"],
-    );
+    grade_wrong_pattern(WrongPattern {
+        exercise: "07_grayscale",
+        patches: &[(
+            "src/lib.rs",
+            "for pixel in pixels.chunks_exact_mut(4) {\n        let gray = luma(pixel[0], pixel[1], pixel[2]);\n        pixel[..3].fill(gray);\n    }",
+            "let gray: Vec<u8> = pixels\n        .chunks_exact(4)\n        \
+             .flat_map(|p| { let gray = luma(p[0], p[1], p[2]); [gray, gray, gray, p[3]] })\n        .collect();\n    \
+             pixels.copy_from_slice(&gray);",
+        )],
+        fails: &["a_full_hd_frame_is_processed_in_place_without_allocating"],
+    });
 }
 
 #[test]
 fn grayscale_that_touches_alpha_fails_the_alpha_tests() {
-    grade_wrong_pattern(
-        "grayscale_touches_alpha",
-        "07_grayscale",
-        "grayscale",
-        &["pixels_turn_gray_in_place_and_alpha_is_untouched", "one_pixel_and_odd_sizes"],
-    );
+    // Opaque pixels hide it: only the translucent ones in the tests show it.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "07_grayscale",
+        patches: &[("src/lib.rs", "pixel[..3].fill(gray);", "pixel.copy_from_slice(&[gray, gray, gray, 255]);")],
+        fails: &["pixels_turn_gray_in_place_and_alpha_is_untouched", "one_pixel_and_odd_sizes"],
+    });
 }
