@@ -5,8 +5,9 @@
 //! results were checked equal. The table is printed, and written as
 //! Markdown and as an SVG bar chart.
 
-use crate::model::Runner;
+use crate::model::Engine;
 use crate::process::run_limited;
+use crate::progress::Observer;
 use crate::tools::Toolbox;
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
@@ -54,7 +55,7 @@ pub struct Stats {
     pub runs: u32,
 }
 
-pub struct Options {
+pub struct Plan {
     pub quick: bool,
     pub out_dir: PathBuf,
     /// A kernel whose WASM result is altered on purpose (to see the check refuse it).
@@ -65,8 +66,8 @@ pub struct Options {
 pub fn run(
     course_root: &Path,
     toolbox: &Toolbox,
-    options: &Options,
-    progress: &dyn Fn(&str),
+    plan: &Plan,
+    progress: &dyn Observer,
 ) -> Result<Vec<EngineRun>> {
     // Beside the other builds; each flavour in its own directory, since
     // RUSTFLAGS differ between them.
@@ -76,7 +77,7 @@ pub fn run(
         .join("bench");
     let mut packages = Vec::new();
     for (flavor, rustflags) in [("plain", ""), ("simd", "-C target-feature=+simd128")] {
-        progress(&format!("building the kernels in release ({flavor})"));
+        progress.doing(&format!("building the kernels in release ({flavor})"));
         let target_dir = target.join(flavor);
         let mut build = Command::new("cargo");
         build
@@ -100,19 +101,19 @@ pub fn run(
     let scripts = course_root.join("grader/bench/js");
     let mut engines = Vec::new();
     // The browser half drives Chromium (grader/js/browser.mjs).
-    let chrome = toolbox.browser.as_ref().filter(|browser| browser.engine == Runner::Chrome);
+    let chrome = toolbox.browser.as_ref().filter(|browser| browser.engine == Engine::Chrome);
     for (engine, script) in [("Node.js", "node.mjs"), ("headless Chromium", "chrome.mjs")] {
         if script == "chrome.mjs" && chrome.is_none() {
-            progress("no Chromium with chromedriver: the browser half is skipped");
+            progress.doing("no Chromium with chromedriver: the browser half is skipped");
             continue;
         }
-        progress(&format!("timing in {engine} (JavaScript and both builds)"));
+        progress.doing(&format!("timing in {engine} (JavaScript and both builds)"));
         let mut node = Command::new("node");
         node.arg(scripts.join(script)).args(&packages).env("PATH", &toolbox.child_path);
-        if options.quick {
+        if plan.quick {
             node.arg("--quick");
         }
-        if let Some(kernel) = &options.broken {
+        if let Some(kernel) = &plan.broken {
             node.args(["--broken", kernel]);
         }
         if let Some(browser) = chrome {
@@ -125,9 +126,9 @@ pub fn run(
         engines.push(run);
     }
 
-    std::fs::create_dir_all(&options.out_dir)?;
-    std::fs::write(options.out_dir.join("bench.md"), markdown(&engines))?;
-    std::fs::write(options.out_dir.join("bench.svg"), svg(&engines))?;
+    std::fs::create_dir_all(&plan.out_dir)?;
+    std::fs::write(plan.out_dir.join("bench.md"), markdown(&engines))?;
+    std::fs::write(plan.out_dir.join("bench.svg"), svg(&engines))?;
     Ok(engines)
 }
 

@@ -7,7 +7,7 @@
 
 use crate::discover::{Course, Exercise, Variant};
 use crate::model::{ErrorKind, ExerciseReport};
-use crate::runner::Settings;
+use crate::settings::Settings;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -105,7 +105,7 @@ fn inputs_digest(course: &Course, exercise: &Exercise, variant: Variant, setting
     add("grader", env!("CARGO_PKG_VERSION").as_bytes());
     add("grader binary", identity(std::env::current_exe().ok().as_deref()).as_bytes());
     add("exercise", format!("{:?}", exercise.entry).as_bytes());
-    add("runner", format!("{:?}", settings.toolbox.runner).as_bytes());
+    add("runner", format!("{:?}", settings.toolbox.engine).as_bytes());
     add("wasm-pack", identity(Some(&settings.toolbox.wasm_pack)).as_bytes());
     if let Some(browser) = &settings.toolbox.browser {
         add("webdriver", identity(Some(&browser.driver)).as_bytes());

@@ -12,11 +12,12 @@
 //! staged) is recorded with the reason; the others are graded all the same.
 
 use crate::discover::Course;
-use crate::grade::{self, OnPhase};
+use crate::grade;
+use crate::progress::{Observer, Quiet};
 use crate::manifest::MANIFEST_FILE;
 use crate::model::{CourseReport, Finding, Status};
 use crate::report::{self, Format};
-use crate::runner::Settings;
+use crate::settings::Settings;
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -27,7 +28,7 @@ const RESULTS: &str = "results.json";
 
 /// What happened to one student in this run.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
+pub enum StudentResult {
     Graded { score: f64, max_score: f64, elapsed: Duration },
     /// Its results were already written by an earlier run.
     AlreadyGraded,
@@ -68,12 +69,11 @@ pub fn grade_student(
     work: &Path,
     settings: &Settings,
     budget: Option<Duration>,
-    options: &grade::Options,
-    on_phase: OnPhase,
-) -> Result<Outcome> {
+    progress: &dyn Observer,
+) -> Result<StudentResult> {
     let dir = out.join(name);
     if dir.join(RESULTS).is_file() {
-        return Ok(Outcome::AlreadyGraded);
+        return Ok(StudentResult::AlreadyGraded);
     }
     let started = Instant::now();
     let report = match course_in(submission) {
@@ -81,14 +81,13 @@ pub fn grade_student(
             &course,
             reference,
             work,
-            settings.toolbox.runner,
+            settings.toolbox.engine,
             |_| Ok(Settings { deadline: budget.map(|budget| started + budget), ..settings.clone() }),
-            options,
-            on_phase,
+            progress,
         ),
         None => grade::ungraded_course(
             reference,
-            settings.toolbox.runner,
+            settings.toolbox.engine,
             &format!("{} holds no {MANIFEST_FILE}: this is not a copy of the course", submission.display()),
         ),
     };
@@ -97,7 +96,52 @@ pub fn grade_student(
     // student counts as graded only once everything is written.
     write_atomically(&dir.join("results.xml"), &report::render(Format::Junit, &report))?;
     write_atomically(&dir.join(RESULTS), &report::render(Format::Json, &report))?;
-    Ok(Outcome::Graded { score: report.score(), max_score: report.max_score(), elapsed: started.elapsed() })
+    Ok(StudentResult::Graded { score: report.score(), max_score: report.max_score(), elapsed: started.elapsed() })
+}
+
+/// `grader class`: every submission of `folder` graded against
+/// `reference` into `out`, then the gradebook. Says on stderr how each
+/// student went, and on stdout where the gradebook is.
+pub fn grade_folder(
+    folder: &Path,
+    reference: &Course,
+    out: &Path,
+    work: &Path,
+    settings: &Settings,
+    budget: Option<Duration>,
+) -> Result<()> {
+    let students = submissions(folder)?;
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let started = Instant::now();
+    let mut graded = 0;
+    for (index, (name, path)) in students.iter().enumerate() {
+        let counter = format!("[{}/{}] {name}", index + 1, students.len());
+        eprintln!("{counter}: grading…");
+        match grade_student(name, path, reference, out, work, settings, budget, &Quiet)? {
+            StudentResult::Graded { score, max_score, elapsed } => {
+                graded += 1;
+                eprintln!(
+                    "{counter}: {} of {} points ({:.1} s)",
+                    report::points(score),
+                    report::points(max_score),
+                    elapsed.as_secs_f64()
+                );
+            }
+            StudentResult::AlreadyGraded => eprintln!("{counter}: graded by an earlier run, kept"),
+        }
+    }
+    let names: Vec<String> = students.into_iter().map(|(name, _)| name).collect();
+    let columns = grade::ungraded_course(reference, settings.toolbox.engine, "");
+    let gradebook = write_gradebook(out, &names, &columns)?;
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "Graded {} in {elapsed:.1} s ({:.1} s each); {} from earlier runs. Gradebook: {}",
+        report::counted(graded, "submission"),
+        if graded > 0 { elapsed / graded as f64 } else { 0.0 },
+        names.len() - graded,
+        gradebook.display()
+    );
+    Ok(())
 }
 
 fn write_atomically(path: &Path, text: &str) -> Result<()> {

@@ -11,38 +11,19 @@
 use crate::cache::{self, Cache};
 use crate::discover::{Course, Exercise, Variant};
 use crate::model::{
-    CapstoneStatus, Change, CourseReport, ErrorKind, ExerciseReport, Finding, GradeError, Runner, Status,
+    CapstoneStatus, Change, CourseReport, ErrorKind, ExerciseReport, Finding, GradeError, Engine, Status,
 };
 use crate::hints;
 use crate::submission;
 use std::path::Path;
 use crate::process::run_limited;
-use crate::runner::{self, Phase, Settings};
+use crate::progress::{Observer, Phase};
+use crate::runner;
+use crate::settings::Settings;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
-
-/// How a whole run is organised.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Exercises graded at the same time.
-    pub jobs: usize,
-    /// Reuse reports of unchanged exercises (new reports are stored either way).
-    pub cache: bool,
-    /// Grade the capstone's milestones even while exercises remain (for
-    /// points); otherwise it unlocks when every exercise passes.
-    pub capstone_always: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options { jobs: 1, cache: false, capstone_always: false }
-    }
-}
-
-/// Hears what is happening (exercise name and phase), for a progress display.
-pub type OnPhase<'a> = &'a (dyn Fn(&str, Phase) + Sync);
 
 /// Grades `exercises`, in their order in the result whatever the order they
 /// finish in.
@@ -51,35 +32,34 @@ pub fn grade_exercises(
     exercises: &[Exercise],
     variant: Variant,
     settings: &Settings,
-    options: &Options,
-    on_phase: OnPhase,
+    progress: &dyn Observer,
 ) -> Vec<ExerciseReport> {
     let cache = Cache::new(&course.root);
     let keys: Vec<cache::Key> = exercises.iter().map(|e| cache::key(course, e, variant, settings)).collect();
     let mut reports: Vec<Option<ExerciseReport>> = exercises
         .iter()
         .zip(&keys)
-        .map(|(e, key)| if options.cache { cache.load(e, variant, key) } else { None })
+        .map(|(e, key)| if settings.cache { cache.load(e, variant, key) } else { None })
         .collect();
     for (exercise, report) in exercises.iter().zip(&reports) {
         if let Some(report) = report {
-            on_phase(&exercise.entry.name, Phase::Graded(report.status));
+            progress.phase(&exercise.entry.name, Phase::Graded(report.status));
         }
     }
     let pending: Vec<usize> = (0..exercises.len()).filter(|&i| reports[i].is_none()).collect();
-    if options.jobs > 1 && pending.len() > 1 {
-        prebuild(course, pending.iter().map(|&i| &exercises[i]), variant, settings, on_phase);
+    if settings.jobs > 1 && pending.len() > 1 {
+        prebuild(course, pending.iter().map(|&i| &exercises[i]), variant, settings, progress);
     }
 
     let next = AtomicUsize::new(0);
     let done = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
-        for _ in 0..options.jobs.clamp(1, pending.len().max(1)) {
+        for _ in 0..settings.jobs.clamp(1, pending.len().max(1)) {
             scope.spawn(|| {
                 while let Some(&index) = pending.get(next.fetch_add(1, Ordering::SeqCst)) {
                     let exercise = &exercises[index];
-                    let report = grade_one(course, exercise, variant, settings, on_phase);
-                    on_phase(&exercise.entry.name, Phase::Graded(report.status));
+                    let report = grade_one(course, exercise, variant, settings, progress);
+                    progress.phase(&exercise.entry.name, Phase::Graded(report.status));
                     if let Some(key) = keys[index].after_grading(cache::key(course, exercise, variant, settings)) {
                         cache.store(exercise, variant, &key, &report);
                     }
@@ -103,21 +83,21 @@ fn grade_one(
     exercise: &Exercise,
     variant: Variant,
     settings: &Settings,
-    on_phase: OnPhase,
+    progress: &dyn Observer,
 ) -> ExerciseReport {
     if settings.deadline.is_some_and(|deadline| Instant::now() >= deadline) {
         return runner::not_graded(
             course,
             exercise,
             variant,
-            settings.toolbox.runner,
+            settings.toolbox.engine,
             GradeError {
                 kind: ErrorKind::Timeout,
                 message: "not graded: the run's time budget ran out before this exercise's turn".into(),
             },
         );
     }
-    runner::grade(course, exercise, variant, settings, &mut |phase| on_phase(&exercise.entry.name, phase))
+    runner::grade(course, exercise, variant, settings, progress)
 }
 
 /// Compiles the tests of every crate to grade in one cargo invocation. Its
@@ -128,7 +108,7 @@ fn prebuild<'a>(
     exercises: impl Iterator<Item = &'a Exercise>,
     variant: Variant,
     settings: &Settings,
-    on_phase: OnPhase,
+    progress: &dyn Observer,
 ) {
     let mut packages: Vec<String> = Vec::new();
     // The crates of one variant share a workspace (the course's, or the
@@ -143,7 +123,7 @@ fn prebuild<'a>(
         }
     }
     let Some(workspace) = workspace else { return };
-    on_phase("all exercises", Phase::Building);
+    progress.phase("all exercises", Phase::Building);
     let mut build = Command::new("cargo");
     build
         .current_dir(workspace)
@@ -163,13 +143,13 @@ fn package_name(crate_dir: &std::path::Path) -> Option<String> {
 }
 
 /// Grades the student's copy of every exercise, then the capstone.
-pub fn grade_course(course: &Course, settings: &Settings, options: &Options, on_phase: OnPhase) -> CourseReport {
+pub fn grade_course(course: &Course, settings: &Settings, progress: &dyn Observer) -> CourseReport {
     let started = Instant::now();
-    let exercises = grade_exercises(course, &course.exercises(), Variant::Exercise, settings, options, on_phase);
-    let capstone = capstone_status(course, &exercises, settings, options, on_phase);
+    let exercises = grade_exercises(course, &course.exercises(), Variant::Exercise, settings, progress);
+    let capstone = capstone_status(course, &exercises, settings, progress);
     CourseReport {
         title: course.manifest.course.title.clone(),
-        runner: settings.toolbox.runner,
+        engine: settings.toolbox.engine,
         notices: settings.toolbox.notices.clone(),
         exercises,
         capstone,
@@ -189,21 +169,19 @@ pub fn grade_against_reference(
     student: &Path,
     reference: &Course,
     work: &Path,
-    runner: Runner,
+    engine: Engine,
     settings_for: impl FnOnce(&Course) -> anyhow::Result<Settings>,
-    options: &Options,
-    on_phase: OnPhase,
+    progress: &dyn Observer,
 ) -> CourseReport {
-    let options = Options { capstone_always: true, ..options.clone() };
     let staged = submission::stage(student, &reference.root, work)
         .and_then(|staged| Ok((Course::open(&staged.root)?, staged.findings)));
     let (course, findings) = match staged {
         Ok(staged) => staged,
-        Err(error) => return ungraded_course(reference, runner, &format!("{error:#}")),
+        Err(error) => return ungraded_course(reference, engine, &format!("{error:#}")),
     };
     let mut report = match settings_for(&course) {
-        Ok(settings) => grade_course(&course, &settings, &options, on_phase),
-        Err(error) => ungraded_course(&course, runner, &format!("{error:#}")),
+        Ok(settings) => grade_course(&course, &Settings { capstone_always: true, ..settings }, progress),
+        Err(error) => ungraded_course(&course, engine, &format!("{error:#}")),
     };
     fail_forbidden(&mut report, &findings);
     report.findings = findings;
@@ -221,6 +199,28 @@ pub fn grade_against_reference(
         .collect();
     report.findings.extend(seen_while_grading);
     report
+}
+
+/// `grader grade`: a submission for points, the capstone included —
+/// against the instructor's `reference` when given (staged in `work`).
+/// Never fails: tools that cannot be prepared give a report saying why,
+/// naming `engine` as the engine asked for.
+pub fn grade_submission(
+    submitted: &Course,
+    reference: Option<(&Course, &Path)>,
+    engine: Engine,
+    settings_for: impl FnOnce(&Course) -> anyhow::Result<Settings>,
+    progress: &dyn Observer,
+) -> CourseReport {
+    match reference {
+        None => match settings_for(submitted) {
+            Ok(settings) => grade_course(submitted, &Settings { capstone_always: true, ..settings }, progress),
+            Err(error) => ungraded_course(submitted, engine, &format!("{error:#}")),
+        },
+        Some((reference, work)) => {
+            grade_against_reference(&submitted.root, reference, work, engine, settings_for, progress)
+        }
+    }
 }
 
 /// An exercise whose editable files broke the rules was graded as shipped;
@@ -248,9 +248,9 @@ fn fail_forbidden(report: &mut CourseReport, findings: &[Finding]) {
 /// A run in which nothing could be graded (a tool is missing, the
 /// submission could not be staged): every exercise and milestone is an
 /// error with the reason, so a result file is still written.
-pub fn ungraded_course(course: &Course, runner: Runner, reason: &str) -> CourseReport {
+pub fn ungraded_course(course: &Course, engine: Engine, reason: &str) -> CourseReport {
     let error = GradeError { kind: ErrorKind::Infrastructure, message: format!("not graded: {reason}") };
-    let grade = |e: &Exercise| runner::not_graded(course, e, Variant::Exercise, runner, error.clone());
+    let grade = |e: &Exercise| runner::not_graded(course, e, Variant::Exercise, engine, error.clone());
     let capstone = course.manifest.capstone.as_ref().map(|c| CapstoneStatus::Graded {
         name: c.name.clone(),
         title: c.title.clone(),
@@ -258,7 +258,7 @@ pub fn ungraded_course(course: &Course, runner: Runner, reason: &str) -> CourseR
     });
     CourseReport {
         title: course.manifest.course.title.clone(),
-        runner,
+        engine,
         notices: Vec::new(),
         exercises: course.exercises().iter().map(grade).collect(),
         capstone,
@@ -274,8 +274,7 @@ fn capstone_status(
     course: &Course,
     exercises: &[ExerciseReport],
     settings: &Settings,
-    options: &Options,
-    on_phase: OnPhase,
+    progress: &dyn Observer,
 ) -> Option<CapstoneStatus> {
     let capstone = course.manifest.capstone.as_ref()?;
     let name = capstone.name.clone();
@@ -284,12 +283,12 @@ fn capstone_status(
         return Some(CapstoneStatus::NotAvailable { name, title });
     }
     let remaining = exercises.iter().filter(|e| e.status != Status::Pass).count();
-    if remaining > 0 && !options.capstone_always {
+    if remaining > 0 && !settings.capstone_always {
         let milestones = capstone.milestones.iter().map(|m| m.title.clone()).collect();
         let milestone_points =
             course.manifest.milestone_entries().iter().map(|m| course.manifest.points(m).into()).collect();
         return Some(CapstoneStatus::Locked { name, title, remaining, milestones, milestone_points });
     }
-    let milestones = grade_exercises(course, &course.milestones(), Variant::Exercise, settings, options, on_phase);
+    let milestones = grade_exercises(course, &course.milestones(), Variant::Exercise, settings, progress);
     Some(CapstoneStatus::Graded { name, title, milestones })
 }

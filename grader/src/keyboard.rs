@@ -19,8 +19,9 @@ impl SingleKeys {
     pub fn enable() -> SingleKeys {
         let stdin = std::io::stdin();
         if stdin.is_terminal() {
-            // Its Ctrl-C handler puts the terminal back before exiting.
-            crate::process::install_cleanup();
+            // Ctrl-C exits without unwinding: put the terminal back first.
+            static HOOK: std::sync::Once = std::sync::Once::new();
+            HOOK.call_once(|| crate::interrupt::on_interrupt(restore_terminal));
             // SAFETY: termios is plain data; tcgetattr fills it or fails.
             let mut settings: libc::termios = unsafe { std::mem::zeroed() };
             if unsafe { libc::tcgetattr(libc::STDIN_FILENO, &mut settings) } == 0 {

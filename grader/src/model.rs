@@ -112,18 +112,18 @@ impl TestReport {
 /// Which engine ran the tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Runner {
+pub enum Engine {
     Chrome,
     Firefox,
     Node,
 }
 
-impl Runner {
+impl Engine {
     pub fn describe(self) -> &'static str {
         match self {
-            Runner::Chrome => "headless Chromium",
-            Runner::Firefox => "headless Firefox",
-            Runner::Node => "Node.js",
+            Engine::Chrome => "headless Chromium",
+            Engine::Firefox => "headless Firefox",
+            Engine::Node => "Node.js",
         }
     }
 }
@@ -182,7 +182,7 @@ pub struct ExerciseReport {
     pub tests: Vec<TestReport>,
     /// Information the tests printed for the student (timings), never graded.
     pub notes: Vec<String>,
-    pub runner: Runner,
+    pub engine: Engine,
     #[serde(with = "millis")]
     pub duration: Duration,
     /// Taken from the cache: nothing it depends on changed since it was graded.
@@ -264,7 +264,7 @@ pub enum Change {
 #[derive(Debug, Clone, Serialize)]
 pub struct CourseReport {
     pub title: String,
-    pub runner: Runner,
+    pub engine: Engine,
     /// Said to the student before the results, e.g. why Node.js was used.
     pub notices: Vec<String>,
     pub exercises: Vec<ExerciseReport>,
@@ -350,10 +350,7 @@ pub mod fixtures {
     pub fn exercise(name: &str, status: Status, tests: Vec<TestReport>, error: Option<GradeError>) -> ExerciseReport {
         let mut report = ExerciseReport {
             name: name.into(),
-            kind: match name.split_once('/') {
-                Some((capstone, milestone)) => Kind::Milestone { capstone: capstone.into(), milestone: milestone.into() },
-                None => Kind::Exercise,
-            },
+            kind: Kind::Exercise,
             title: format!("{name} title"),
             concept: "concept".into(),
             hints: Hints { revealed: vec![], total: 3 },
@@ -365,12 +362,21 @@ pub mod fixtures {
             error,
             tests,
             notes: vec![],
-            runner: Runner::Chrome,
+            engine: Engine::Chrome,
             duration: Duration::from_millis(1200),
             cached: false,
             tool_output: None,
         };
         crate::points::award(&mut report, &Default::default());
+        report
+    }
+
+    /// Milestone `milestone` of the capstone `mix`.
+    pub fn milestone(milestone: &str, status: Status, tests: Vec<TestReport>, error: Option<GradeError>) -> ExerciseReport {
+        let mut report = exercise(&format!("mix/{milestone}"), status, tests, error);
+        report.kind = Kind::Milestone { capstone: "mix".into(), milestone: milestone.into() };
+        report.crate_dir = "mix".into();
+        report.source_file = "mix/src/lib.rs".into();
         report
     }
 
@@ -381,7 +387,7 @@ pub mod fixtures {
     pub fn course(exercises: Vec<ExerciseReport>, capstone: Option<CapstoneStatus>) -> CourseReport {
         CourseReport {
             title: "test course".into(),
-            runner: Runner::Chrome,
+            engine: Engine::Chrome,
             notices: vec![],
             exercises,
             capstone,

@@ -22,7 +22,7 @@ pub fn award(report: &mut ExerciseReport, weights: &BTreeMap<String, f64>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Runner, Status, TestReport};
+    use crate::model::{Engine, Status, TestReport};
     use std::time::Duration;
 
     fn report(tests: &[(&str, TestStatus)]) -> ExerciseReport {
@@ -40,7 +40,7 @@ mod tests {
             error: None,
             tests: tests.iter().map(|(name, status)| TestReport::new(*name, *status)).collect(),
             notes: Vec::new(),
-            runner: Runner::Chrome,
+            engine: Engine::Chrome,
             duration: Duration::ZERO,
             cached: false,
             tool_output: None,

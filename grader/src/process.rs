@@ -59,15 +59,12 @@ pub fn install_cleanup() {
         unsafe {
             libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
         };
-        let _ = ctrlc::set_handler(|| {
+        crate::interrupt::on_interrupt(|| {
             INTERRUPTED.store(true, Ordering::SeqCst);
             let active = ACTIVE.lock().map(|a| a.clone()).unwrap_or_default();
             for (pid, marker) in active {
                 end_run(pid, &marker);
             }
-            crate::keyboard::restore_terminal();
-            eprintln!("\ninterrupted: stopped the running tests and their browser");
-            std::process::exit(130);
         });
     });
 }

@@ -5,11 +5,38 @@
 //! Nothing is ever written to stdout, which may carry a report.
 
 use crate::model::Status;
-use crate::runner::Phase;
 use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::Duration;
 
+/// What the grader is doing to an exercise, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Building,
+    Testing,
+    /// The exercise's result is known (graded, or unchanged and cached).
+    Graded(Status),
+}
+
+/// Hears what every long operation is doing: grading (an exercise and its
+/// phase), and anything else in words (the benchmark's steps).
+pub trait Observer: Sync {
+    /// `name` entered `phase`.
+    fn phase(&self, name: &str, phase: Phase);
+    /// Any other long step, in words.
+    fn doing(&self, what: &str);
+}
+
+/// Hears nothing: for work whose progress nobody watches (each student of
+/// `grader class`, the tests).
+pub struct Quiet;
+
+impl Observer for Quiet {
+    fn phase(&self, _: &str, _: Phase) {}
+    fn doing(&self, _: &str) {}
+}
+
+/// The terminal's (or the log's) progress display.
 pub struct Progress {
     terminal: bool,
     /// The spinner of the work under way, if any.
@@ -21,8 +48,7 @@ impl Progress {
         Progress { terminal: std::io::stderr().is_terminal(), spinner: Mutex::new(None) }
     }
 
-    /// `name` entered `phase`.
-    pub fn show(&self, name: &str, phase: Phase) {
+    fn show(&self, name: &str, phase: Phase) {
         let doing = match phase {
             Phase::Building => "compiling for wasm32 (the first build takes about a minute)",
             Phase::Testing => "starting the browser and running the tests",
@@ -47,8 +73,7 @@ impl Progress {
         }
     }
 
-    /// Any other long step (the benchmark's), in words.
-    pub fn message(&self, doing: &str) {
+    fn message(&self, doing: &str) {
         if !self.terminal {
             eprintln!("{doing}…");
             return;
@@ -67,6 +92,16 @@ impl Progress {
         if let Some(spinner) = self.spinner.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take() {
             spinner.finish_and_clear();
         }
+    }
+}
+
+impl Observer for Progress {
+    fn phase(&self, name: &str, phase: Phase) {
+        self.show(name, phase);
+    }
+
+    fn doing(&self, what: &str) {
+        self.message(what);
     }
 }
 

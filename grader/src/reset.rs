@@ -13,7 +13,10 @@
 
 use crate::discover::{Course, Exercise};
 use crate::submission::{Seal, SEAL_FILE};
+use crate::outcome::Outcome;
+use crate::report::counted;
 use anyhow::{bail, Context, Result};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 pub const BACKUP_DIR: &str = ".grader/backups";
@@ -138,6 +141,73 @@ pub fn restore(course: &Course, backup: &Backup) -> Result<Backup> {
         std::fs::write(&target, bytes).with_context(|| format!("cannot write {}", target.display()))?;
     }
     Ok(saved)
+}
+
+/// `grader reset`: back up, ask when someone is there to answer, reset.
+pub fn reset_command(course: &Course, name: Option<&str>, yes: bool) -> Result<Outcome> {
+    let (exercises, label) = match name {
+        Some(name) => {
+            let exercises = course.select(name)?;
+            let label = if exercises.len() == 1 { exercises[0].slug() } else { name.to_string() };
+            (exercises, label)
+        }
+        None => {
+            // --all: every exercise, and the capstone crate once.
+            let mut every = course.exercises();
+            every.extend(course.milestones().into_iter().take(1));
+            (every, "all".to_string())
+        }
+    };
+    let files = plan(course, &exercises)?;
+    if !yes && std::io::stdin().is_terminal() {
+        println!("These files go back to how the course shipped them:");
+        for (path, _) in &files {
+            println!("  {path}");
+        }
+        print!("Your versions are saved first (`grader restore` brings them back). Reset? [y/N] ");
+        std::io::stdout().flush()?;
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            println!("Nothing changed.");
+            return Ok(Outcome::NotDone);
+        }
+    }
+    let backup = reset(course, &exercises, &label)?;
+    println!("Saved your files in {} ({}).", course.relative(&backup.dir), counted(backup.files.len(), "file"));
+    for (path, _) in &files {
+        println!("reset {path}");
+    }
+    println!("`cargo run -p grader -- restore` brings your versions back.");
+    Ok(Outcome::Done)
+}
+
+/// `grader restore`: the newest backup a reset made, or the one named.
+pub fn restore_command(course: &Course, name: Option<&str>) -> Result<Outcome> {
+    let backups = backups(course);
+    let Some(backup) = find(&backups, name) else {
+        let known: Vec<String> =
+            backups.iter().filter_map(|b| Some(b.dir.file_name()?.to_string_lossy().into_owned())).collect();
+        anyhow::bail!(
+            "no backup {}under {}; backups: {}",
+            name.map(|n| format!("named {n} ")).unwrap_or_default(),
+            BACKUP_DIR,
+            if known.is_empty() { "none yet (reset makes one)".to_string() } else { known.join(", ") }
+        );
+    };
+    let saved = restore(course, backup)?;
+    let name = backup.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    for path in &backup.files {
+        println!("restored {path}");
+    }
+    println!(
+        "Restored {} from backup {name}. What it replaced is saved as backup {}: \
+         `cargo run -p grader -- restore {}` undoes this.",
+        counted(backup.files.len(), "file"),
+        saved.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        number_of(&saved.dir)
+    );
+    Ok(Outcome::Done)
 }
 
 #[cfg(test)]

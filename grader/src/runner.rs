@@ -9,48 +9,17 @@
 
 use crate::discover::{Course, Exercise, Variant};
 use crate::manifest::TestEnv;
-use crate::model::{ErrorKind, ExerciseReport, GradeError, Runner, Status, TestReport, TestStatus};
+use crate::model::{ErrorKind, ExerciseReport, GradeError, Engine, Status, TestReport, TestStatus};
 use crate::parse::{first_compile_error, parse_test_output, TestRun};
 use crate::points;
 use crate::process::{run_limited, Finished};
-use crate::tools::Toolbox;
+use crate::progress::{Observer, Phase};
+use crate::settings::Settings;
 use crate::integrity;
 use crate::submission::{self, CrateRules, Ownership};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-/// How to grade: the tools, and limits the command line may override.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub toolbox: Toolbox,
-    /// Overrides every exercise's test time limit.
-    pub test_timeout: Option<Duration>,
-    pub build_timeout: Duration,
-    /// When the whole run's time budget ends: no step runs past it.
-    pub deadline: Option<Instant>,
-    /// Keep what cargo and wasm-pack printed in the report (`run --verbose`).
-    pub verbose: bool,
-}
-
-impl Settings {
-    /// `limit`, or less if the run's time budget ends sooner.
-    pub fn limit(&self, limit: Duration) -> Duration {
-        match self.deadline {
-            Some(deadline) => limit.min(deadline.saturating_duration_since(Instant::now())),
-            None => limit,
-        }
-    }
-}
-
-/// What the grader is doing, for a progress display.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    Building,
-    Testing,
-    /// The exercise's result is known (graded, or unchanged and cached).
-    Graded(Status),
-}
 
 /// Grades one crate of `exercise` and reports every outcome as data: this
 /// never fails, so the next exercise is always graded.
@@ -59,12 +28,12 @@ pub fn grade(
     exercise: &Exercise,
     variant: Variant,
     settings: &Settings,
-    on_phase: &mut dyn FnMut(Phase),
+    progress: &dyn Observer,
 ) -> ExerciseReport {
     let started = Instant::now();
-    let mut report = blank_report(course, exercise, variant, settings.toolbox.runner);
+    let mut report = blank_report(course, exercise, variant, settings.toolbox.engine);
     let mut tool_output = String::new();
-    let outcome = run_stages(course, exercise, variant, settings, on_phase, &mut report.notes, &mut tool_output);
+    let outcome = run_stages(course, exercise, variant, settings, progress, &mut report.notes, &mut tool_output);
     if settings.verbose {
         report.tool_output = Some(tool_output);
     }
@@ -98,10 +67,10 @@ pub fn not_graded(
     course: &Course,
     exercise: &Exercise,
     variant: Variant,
-    runner: Runner,
+    engine: Engine,
     error: GradeError,
 ) -> ExerciseReport {
-    let mut report = blank_report(course, exercise, variant, runner);
+    let mut report = blank_report(course, exercise, variant, engine);
     report.error = Some(error);
     report.tests = by_declaration(Vec::new(), &exercise.declared_tests());
     with_code(&mut report, exercise);
@@ -109,7 +78,7 @@ pub fn not_graded(
     report
 }
 
-fn blank_report(course: &Course, exercise: &Exercise, variant: Variant, runner: Runner) -> ExerciseReport {
+fn blank_report(course: &Course, exercise: &Exercise, variant: Variant, engine: Engine) -> ExerciseReport {
     let crate_dir = exercise.crate_dir(variant);
     let entry = &exercise.entry;
     ExerciseReport {
@@ -126,7 +95,7 @@ fn blank_report(course: &Course, exercise: &Exercise, variant: Variant, runner: 
         error: None,
         tests: Vec::new(),
         notes: Vec::new(),
-        runner,
+        engine,
         duration: Duration::ZERO,
         cached: false,
         tool_output: None,
@@ -144,13 +113,13 @@ fn run_stages(
     exercise: &Exercise,
     variant: Variant,
     settings: &Settings,
-    on_phase: &mut dyn FnMut(Phase),
+    progress: &dyn Observer,
     notes: &mut Vec<String>,
     tool_output: &mut String,
 ) -> Result<Vec<TestReport>, StageError> {
-    let runner = settings.toolbox.runner;
+    let engine = settings.toolbox.engine;
     let crate_dir = exercise.crate_dir(variant);
-    if exercise.entry.env == TestEnv::Browser && runner == Runner::Node {
+    if exercise.entry.env == TestEnv::Browser && engine == Engine::Node {
         return Err(error(
             ErrorKind::NeedsBrowser,
             format!(
@@ -188,7 +157,7 @@ fn run_stages(
         }
     }
 
-    on_phase(Phase::Building);
+    progress.phase(&exercise.entry.name, Phase::Building);
     let mut build = Command::new("cargo");
     build
         .current_dir(crate_dir)
@@ -234,7 +203,7 @@ fn run_stages(
         }
     }
 
-    on_phase(Phase::Testing);
+    progress.phase(&exercise.entry.name, Phase::Testing);
     let limit = settings.limit(
         settings
             .test_timeout
@@ -246,7 +215,7 @@ fn run_stages(
     tool_output.push_str(&tested.stdout);
     tool_output.push_str(&tested.stderr);
     let run = parse_test_output(&format!("{}\n{}", tested.stdout, tested.stderr));
-    classify(exercise, runner, limit, &tested, run, notes)
+    classify(exercise, engine, limit, &tested, run, notes)
 }
 
 /// The files the compiler read for the student's library (its dep-info,
@@ -319,7 +288,7 @@ fn wasm_pack_test(
     match &toolbox.browser {
         Some(browser) => {
             let (engine, driver) = match browser.engine {
-                Runner::Firefox => ("--firefox", "--geckodriver"),
+                Engine::Firefox => ("--firefox", "--geckodriver"),
                 _ => ("--chrome", "--chromedriver"),
             };
             command.args(["--headless", engine, driver]).arg(&browser.driver);
@@ -353,7 +322,7 @@ fn run_tool(command: Command, limit: Duration, name: &str) -> Result<Finished, S
 /// Decides pass, fail or error from what the test run printed.
 fn classify(
     exercise: &Exercise,
-    runner: Runner,
+    engine: Engine,
     limit: Duration,
     tested: &Finished,
     run: TestRun,
@@ -382,7 +351,7 @@ fn classify(
         );
     }
     if let Some(skipped) = run.skipped_suite {
-        let kind = if runner == Runner::Node { ErrorKind::NeedsBrowser } else { ErrorKind::Infrastructure };
+        let kind = if engine == Engine::Node { ErrorKind::NeedsBrowser } else { ErrorKind::Infrastructure };
         return fail(kind, format!("a test suite was skipped, which never counts as a pass: {skipped}"));
     }
     if ran == 0 {

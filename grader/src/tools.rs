@@ -3,7 +3,7 @@
 //! on this machine, installed with `cargo install` where that is possible,
 //! and otherwise named with the exact command that installs them.
 
-use crate::model::Runner;
+use crate::model::Engine;
 use crate::process::find_on_path;
 use anyhow::{anyhow, Context, Result};
 use std::ffi::OsString;
@@ -25,7 +25,7 @@ impl std::error::Error for MissingTool {}
 
 /// Which engine to run the tests in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum RunnerChoice {
+pub enum EngineChoice {
     /// Headless Chromium when Chrome or Chromium and chromedriver are
     /// installed, else headless Firefox when Firefox and geckodriver are,
     /// else Node.js for the exercises that allow it.
@@ -38,14 +38,14 @@ pub enum RunnerChoice {
     Node,
 }
 
-impl RunnerChoice {
+impl EngineChoice {
     /// The engine a report names when nothing could be graded (the tools
     /// were never found): the one asked for, Chromium for auto.
-    pub fn engine(self) -> Runner {
+    pub fn engine(self) -> Engine {
         match self {
-            RunnerChoice::Node => Runner::Node,
-            RunnerChoice::Firefox => Runner::Firefox,
-            RunnerChoice::Auto | RunnerChoice::Chrome => Runner::Chrome,
+            EngineChoice::Node => Engine::Node,
+            EngineChoice::Firefox => Engine::Firefox,
+            EngineChoice::Auto | EngineChoice::Chrome => Engine::Chrome,
         }
     }
 }
@@ -53,7 +53,7 @@ impl RunnerChoice {
 /// A browser that wasm-pack can drive, through its WebDriver.
 #[derive(Debug, Clone)]
 pub struct Browser {
-    pub engine: Runner,
+    pub engine: Engine,
     /// chromedriver or geckodriver.
     pub driver: PathBuf,
     /// The browser itself (its identity is part of the cache key).
@@ -64,7 +64,7 @@ pub struct Browser {
 #[derive(Debug, Clone)]
 pub struct Toolbox {
     pub wasm_pack: PathBuf,
-    pub runner: Runner,
+    pub engine: Engine,
     pub browser: Option<Browser>,
     /// PATH for the tools the grader starts: the directories of the tools
     /// found here first, so wasm-pack sees the wasm-bindgen that was checked.
@@ -160,7 +160,7 @@ fn install_chromium(notices: &mut Vec<String>) -> bool {
 
 impl Toolbox {
     /// Finds (and, when `install` is set, installs) what grading needs.
-    pub fn prepare(course_root: &Path, choice: RunnerChoice, install: bool) -> Result<Toolbox> {
+    pub fn prepare(course_root: &Path, choice: EngineChoice, install: bool) -> Result<Toolbox> {
         let mut notices = Vec::new();
         let mut extra_dirs = Vec::new();
 
@@ -190,32 +190,32 @@ impl Toolbox {
             })
         };
         let browser = match choice {
-            RunnerChoice::Auto => chrome().or_else(find_firefox),
-            RunnerChoice::Chrome => Some(chrome().ok_or_else(|| {
+            EngineChoice::Auto => chrome().or_else(find_firefox),
+            EngineChoice::Chrome => Some(chrome().ok_or_else(|| {
                 MissingTool(format!(
                     "no headless browser found: grading needs chromium (or Chrome) and chromedriver on PATH. \
                      Install them — {} — or set CHROMEDRIVER to the driver's path.",
                     browser_install_advice()
                 ))
             })?),
-            RunnerChoice::Firefox => Some(find_firefox().ok_or_else(|| {
+            EngineChoice::Firefox => Some(find_firefox().ok_or_else(|| {
                 MissingTool(format!(
                     "--runner firefox needs Firefox and geckodriver on PATH: install {FIREFOX_PACKAGES}."
                 ))
             })?),
-            RunnerChoice::Node => None,
+            EngineChoice::Node => None,
         };
         let runner = match (&browser, &node) {
             (Some(browser), _) => browser.engine,
             (None, Some(_)) => {
-                if choice == RunnerChoice::Auto {
+                if choice == EngineChoice::Auto {
                     notices.push(format!(
                         "No browser found (chromium + chromedriver, or firefox + geckodriver), so the tests run in Node.js. \
                          Exercises that need a browser cannot be graded until you install one: {}.",
                         browser_install_advice()
                     ));
                 }
-                Runner::Node
+                Engine::Node
             }
             (None, None) => {
                 return Err(MissingTool(format!(
@@ -231,7 +231,7 @@ impl Toolbox {
         let path = std::env::var_os("PATH").unwrap_or_default();
         let child_path = std::env::join_paths(extra_dirs.into_iter().chain(std::env::split_paths(&path)))
             .context("a directory on PATH contains a ':'")?;
-        Ok(Toolbox { wasm_pack, runner, browser, child_path, notices })
+        Ok(Toolbox { wasm_pack, engine: runner, browser, child_path, notices })
     }
 }
 
@@ -415,7 +415,7 @@ fn find_chrome() -> Option<Browser> {
         .iter()
         .find_map(|name| find_on_path(name))
         .or_else(|| MACOS_BROWSERS.iter().map(PathBuf::from).find(|path| path.is_file()))?;
-    Some(Browser { engine: Runner::Chrome, driver, binary })
+    Some(Browser { engine: Engine::Chrome, driver, binary })
 }
 
 /// geckodriver (GECKODRIVER, else PATH, else cargo's bin directory, where
@@ -428,7 +428,7 @@ fn find_firefox() -> Option<Browser> {
         .iter()
         .find_map(|name| find_on_path(name))
         .or_else(|| Some(PathBuf::from(MACOS_FIREFOX)).filter(|path| path.is_file()))?;
-    Some(Browser { engine: Runner::Firefox, driver, binary })
+    Some(Browser { engine: Engine::Firefox, driver, binary })
 }
 
 fn driver_from_env(variable: &str) -> Option<PathBuf> {

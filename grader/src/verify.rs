@@ -6,29 +6,31 @@
 use crate::discover::{rust_files_in, Course, Exercise, Variant, EXERCISES_DIR, SOLUTIONS_DIR};
 use crate::model::{ExerciseReport, Kind, Status};
 use crate::report::counted;
-use crate::runner::{self, Phase, Settings};
+use crate::progress::Observer;
+use crate::runner;
+use crate::settings::Settings;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// One thing verify looked at.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
+pub struct Check {
     pub ok: bool,
     /// The exercise (or "course") it is about.
     pub subject: String,
     pub detail: String,
 }
 
-impl Finding {
-    fn ok(subject: &str, detail: impl Into<String>) -> Finding {
-        Finding { ok: true, subject: subject.into(), detail: detail.into() }
+impl Check {
+    fn ok(subject: &str, detail: impl Into<String>) -> Check {
+        Check { ok: true, subject: subject.into(), detail: detail.into() }
     }
-    fn problem(subject: &str, detail: impl Into<String>) -> Finding {
-        Finding { ok: false, subject: subject.into(), detail: detail.into() }
+    fn problem(subject: &str, detail: impl Into<String>) -> Check {
+        Check { ok: false, subject: subject.into(), detail: detail.into() }
     }
 }
 
-pub fn passed(findings: &[Finding]) -> bool {
+pub fn passed(findings: &[Check]) -> bool {
     findings.iter().all(|f| f.ok)
 }
 
@@ -42,7 +44,7 @@ fn seal_word(change: crate::model::Change) -> &'static str {
     }
 }
 
-pub fn check_layout(course: &Course) -> Vec<Finding> {
+pub fn check_layout(course: &Course) -> Vec<Check> {
     let mut findings = Vec::new();
     for exercise in course.exercises() {
         findings.extend(layout_problems(course, &exercise));
@@ -52,7 +54,7 @@ pub fn check_layout(course: &Course) -> Vec<Finding> {
     for top in [EXERCISES_DIR, SOLUTIONS_DIR] {
         for dir in subdirectories(&course.root.join(top)) {
             if !listed.contains(dir.as_str()) {
-                findings.push(Finding::problem(
+                findings.push(Check::problem(
                     "course",
                     format!("{top}/{dir} is not listed in course.toml: add an [[exercise]] entry or remove it"),
                 ));
@@ -61,7 +63,7 @@ pub fn check_layout(course: &Course) -> Vec<Finding> {
     }
     if let Some(capstone) = &course.manifest.capstone {
         if !course.root.join(&capstone.dir).join("Cargo.toml").is_file() {
-            findings.push(Finding::problem("course", format!("capstone crate {}/Cargo.toml is missing", capstone.dir)));
+            findings.push(Check::problem("course", format!("capstone crate {}/Cargo.toml is missing", capstone.dir)));
         }
         for milestone in course.milestones() {
             findings.extend(milestone_problems(course, &milestone));
@@ -71,7 +73,7 @@ pub fn check_layout(course: &Course) -> Vec<Finding> {
     // wasm-bindgen the grader installs, or one of them cannot be tested.
     let pins = [course.root.clone(), course.root.join(SOLUTIONS_DIR)].map(|dir| crate::tools::pinned_wasm_bindgen(&dir));
     match pins {
-        [Ok(ours), Ok(theirs)] if ours != theirs => findings.push(Finding::problem(
+        [Ok(ours), Ok(theirs)] if ours != theirs => findings.push(Check::problem(
             "course",
             format!(
                 "Cargo.lock pins wasm-bindgen {ours} but solutions/Cargo.lock pins {theirs}: keep the two \
@@ -79,11 +81,11 @@ pub fn check_layout(course: &Course) -> Vec<Finding> {
             ),
         )),
         [Ok(_), Ok(_)] => {}
-        [Err(error), _] | [_, Err(error)] => findings.push(Finding::problem("course", format!("{error:#}"))),
+        [Err(error), _] | [_, Err(error)] => findings.push(Check::problem("course", format!("{error:#}"))),
     }
     // A stale seal would warn students about files they never touched.
     for changed in crate::submission::check_seal(&course.root, &course.manifest) {
-        findings.push(Finding::problem(
+        findings.push(Check::problem(
             "seal",
             format!(
                 "{}: {}, so run `cargo run -p grader -- seal` after changing protected files",
@@ -93,7 +95,7 @@ pub fn check_layout(course: &Course) -> Vec<Finding> {
         ));
     }
     if findings.is_empty() {
-        findings.push(Finding::ok(
+        findings.push(Check::ok(
             "course",
             format!(
                 "course.toml and the crates agree: {} and {}, each with a README, hints in tiers, tests and a solution",
@@ -107,14 +109,14 @@ pub fn check_layout(course: &Course) -> Vec<Finding> {
 
 /// Hints come in tiers, the idea before the code: one tier would hand over
 /// everything at once.
-fn hint_problems(name: &str, hints: &[String]) -> Option<Finding> {
+fn hint_problems(name: &str, hints: &[String]) -> Option<Check> {
     if hints.len() < 2 {
-        Some(Finding::problem(
+        Some(Check::problem(
             name,
             format!("has {} in course.toml; give at least 2 (the idea, then the code)", counted(hints.len(), "hint tier")),
         ))
     } else if hints.iter().any(|tier| tier.trim().is_empty()) {
-        Some(Finding::problem(name, "has an empty hint tier in course.toml"))
+        Some(Check::problem(name, "has an empty hint tier in course.toml"))
     } else {
         None
     }
@@ -122,7 +124,7 @@ fn hint_problems(name: &str, hints: &[String]) -> Option<Finding> {
 
 /// A milestone needs its test file, a hint, the capstone's README and a
 /// solution whose `[[test]]` targets include that very file.
-fn milestone_problems(course: &Course, milestone: &Exercise) -> Vec<Finding> {
+fn milestone_problems(course: &Course, milestone: &Exercise) -> Vec<Check> {
     let name = milestone.entry.name.as_str();
     let mut problems = Vec::new();
     let crate_rel = course.relative(&milestone.exercise_dir);
@@ -131,21 +133,21 @@ fn milestone_problems(course: &Course, milestone: &Exercise) -> Vec<Finding> {
         Kind::Exercise => name,
     };
     if milestone.test_files.is_empty() {
-        problems.push(Finding::problem(name, format!("{crate_rel}/tests/{test_name}.rs is missing")));
+        problems.push(Check::problem(name, format!("{crate_rel}/tests/{test_name}.rs is missing")));
     }
     if !milestone.exercise_dir.join("README.md").is_file() {
-        problems.push(Finding::problem(name, format!("{crate_rel}/README.md is missing")));
+        problems.push(Check::problem(name, format!("{crate_rel}/README.md is missing")));
     }
     problems.extend(hint_problems(name, &milestone.entry.hints));
     if !milestone.solution_dir.join("Cargo.toml").is_file() {
-        problems.push(Finding::problem(
+        problems.push(Check::problem(
             name,
             format!("{}/Cargo.toml is missing", course.relative(&milestone.solution_dir)),
         ));
     } else if let Ok(declared) = solution_test_paths(&milestone.solution_dir) {
         let missing = milestone.test_files.iter().filter_map(|f| f.canonicalize().ok()).any(|f| !declared.contains(&f));
         if missing {
-            problems.push(Finding::problem(
+            problems.push(Check::problem(
                 name,
                 format!(
                     "{}/Cargo.toml has no [[test]] pointing at {crate_rel}/tests/{test_name}.rs",
@@ -157,34 +159,34 @@ fn milestone_problems(course: &Course, milestone: &Exercise) -> Vec<Finding> {
     problems
 }
 
-fn layout_problems(course: &Course, exercise: &Exercise) -> Vec<Finding> {
+fn layout_problems(course: &Course, exercise: &Exercise) -> Vec<Check> {
     let name = exercise.entry.name.as_str();
     let mut problems = Vec::new();
     let exercise_rel = course.relative(&exercise.exercise_dir);
     let solution_rel = course.relative(&exercise.solution_dir);
     for file in ["Cargo.toml", "README.md", "src/lib.rs"] {
         if !exercise.exercise_dir.join(file).is_file() {
-            problems.push(Finding::problem(name, format!("{exercise_rel}/{file} is missing")));
+            problems.push(Check::problem(name, format!("{exercise_rel}/{file} is missing")));
         }
     }
     for file in ["Cargo.toml", "src/lib.rs"] {
         if !exercise.solution_dir.join(file).is_file() {
-            problems.push(Finding::problem(name, format!("{solution_rel}/{file} is missing")));
+            problems.push(Check::problem(name, format!("{solution_rel}/{file} is missing")));
         }
     }
     problems.extend(hint_problems(name, &exercise.entry.hints));
     if exercise.test_files.is_empty() {
-        problems.push(Finding::problem(name, format!("{exercise_rel}/tests has no test file")));
+        problems.push(Check::problem(name, format!("{exercise_rel}/tests has no test file")));
     }
     if !rust_files_in(&exercise.solution_dir.join("tests")).is_empty() {
-        problems.push(Finding::problem(
+        problems.push(Check::problem(
             name,
             format!("{solution_rel}/tests has its own test files: tests live only in {exercise_rel}/tests"),
         ));
     }
     if exercise.solution_dir.join("Cargo.toml").is_file() {
         if let Err(problem) = solution_uses_exercise_tests(exercise) {
-            problems.push(Finding::problem(name, format!("{solution_rel}/Cargo.toml: {problem}")));
+            problems.push(Check::problem(name, format!("{solution_rel}/Cargo.toml: {problem}")));
         }
     }
     problems
@@ -237,7 +239,7 @@ fn subdirectories(dir: &Path) -> Vec<String> {
 }
 
 /// Layout checks, then each exercise's solution and stub graded.
-pub fn verify(course: &Course, settings: &Settings, on_phase: &mut dyn FnMut(&str, Phase)) -> Vec<Finding> {
+pub fn verify(course: &Course, settings: &Settings, progress: &dyn Observer) -> Vec<Check> {
     let mut findings = check_layout(course);
     let broken: BTreeSet<String> = findings.iter().filter(|f| !f.ok).map(|f| f.subject.clone()).collect();
     for exercise in course.exercises().into_iter().chain(course.milestones()) {
@@ -245,19 +247,19 @@ pub fn verify(course: &Course, settings: &Settings, on_phase: &mut dyn FnMut(&st
         if broken.contains(&name) {
             continue;
         }
-        let solution = runner::grade(course, &exercise, Variant::Solution, settings, &mut |p| on_phase(&name, p));
+        let solution = runner::grade(course, &exercise, Variant::Solution, settings, progress);
         findings.push(judge_solution(&solution));
-        let stub = runner::grade(course, &exercise, Variant::Exercise, settings, &mut |p| on_phase(&name, p));
+        let stub = runner::grade(course, &exercise, Variant::Exercise, settings, progress);
         findings.push(judge_stub(&stub));
     }
     findings
 }
 
-fn judge_solution(report: &ExerciseReport) -> Finding {
+fn judge_solution(report: &ExerciseReport) -> Check {
     let name = &report.name;
     let total = report.tests.len();
     if report.status == Status::Pass {
-        return Finding::ok(name, format!("solution passes {total}/{total} tests"));
+        return Check::ok(name, format!("solution passes {total}/{total} tests"));
     }
     let why = match (&report.error, report.first_failure()) {
         (Some(error), _) => error.message.clone(),
@@ -266,7 +268,7 @@ fn judge_solution(report: &ExerciseReport) -> Finding {
         }
         (None, None) => "no test passed".into(),
     };
-    Finding::problem(
+    Check::problem(
         name,
         format!(
             "solution ({}) must pass every test, but passes {}/{total}: {why}",
@@ -276,22 +278,41 @@ fn judge_solution(report: &ExerciseReport) -> Finding {
     )
 }
 
-fn judge_stub(report: &ExerciseReport) -> Finding {
+fn judge_stub(report: &ExerciseReport) -> Check {
     let name = &report.name;
     let total = report.tests.len();
     let failing = total - report.passed_count();
     match (&report.error, report.status) {
-        (Some(error), _) => Finding::problem(
+        (Some(error), _) => Check::problem(
             name,
             format!("exercise as shipped ({}) must compile and fail a test, but: {}", report.crate_dir, error.message),
         ),
-        (None, Status::Pass) => Finding::problem(
+        (None, Status::Pass) => Check::problem(
             name,
             format!(
                 "exercise as shipped ({}) passes all {total} tests: a student would be done without writing anything",
                 report.crate_dir
             ),
         ),
-        (None, _) => Finding::ok(name, format!("exercise as shipped fails {failing}/{total} tests")),
+        (None, _) => Check::ok(name, format!("exercise as shipped fails {failing}/{total} tests")),
     }
 }
+/// The checks as `verify` prints them: a mark per check, then the verdict.
+pub fn render(checks: &[Check]) -> String {
+    use std::fmt::Write;
+    let green = anstyle::AnsiColor::Green.on_default().bold();
+    let red = anstyle::AnsiColor::Red.on_default().bold();
+    let mut out = String::new();
+    for check in checks {
+        let (mark, style) = if check.ok { ("✓", green) } else { ("✗", red) };
+        let _ = writeln!(out, "{style}{mark}{style:#} {}: {}", check.subject, check.detail);
+    }
+    let problems = checks.iter().filter(|c| !c.ok).count();
+    let _ = if problems == 0 {
+        writeln!(out, "\nverify: the course is consistent.")
+    } else {
+        writeln!(out, "\nverify: {} to fix.", counted(problems, "problem"))
+    };
+    out
+}
+

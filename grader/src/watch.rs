@@ -6,13 +6,14 @@
 //! as soon as it is pressed ([`keyboard`](crate::keyboard)).
 
 use crate::discover::{Course, Exercise, Variant};
-use crate::grade::{self, Options};
+use crate::grade;
+use crate::progress::Observer;
 use crate::hints;
 use crate::keyboard;
 use crate::manifest::ExerciseEntry;
 use crate::model::{ExerciseReport, Status};
 use crate::report::human;
-use crate::runner::Settings;
+use crate::settings::Settings;
 use crate::submission::Ownership;
 use anyhow::{Context, Result};
 use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode, DebounceEventResult};
@@ -36,8 +37,8 @@ pub enum Event {
 /// The loop's state: every exercise (then every milestone) and its last report.
 pub struct Watch<'a> {
     course: &'a Course,
-    settings: &'a Settings,
-    options: Options,
+    /// The caller's, with the cache on and the capstone always graded.
+    settings: Settings,
     exercises: Vec<Exercise>,
     reports: Vec<ExerciseReport>,
     current: usize,
@@ -51,15 +52,15 @@ pub struct Watch<'a> {
 impl<'a> Watch<'a> {
     /// Grades everything once (mostly from the cache) and starts at the
     /// first exercise that does not pass.
-    pub fn start(course: &'a Course, settings: &'a Settings, on_phase: grade::OnPhase) -> Result<Watch<'a>> {
-        let options = Options { capstone_always: true, cache: true, jobs: 1 };
+    pub fn start(course: &'a Course, settings: &Settings, progress: &dyn Observer) -> Result<Watch<'a>> {
+        let settings = Settings { capstone_always: true, cache: true, jobs: 1, ..settings.clone() };
         let mut exercises = course.exercises();
         exercises.extend(course.milestones());
-        let reports = grade::grade_exercises(course, &exercises, Variant::Exercise, settings, &options, on_phase);
+        let reports = grade::grade_exercises(course, &exercises, Variant::Exercise, &settings, progress);
         let current = reports.iter().position(|r| r.status != Status::Pass).unwrap_or(0);
         let ownership = Ownership::of(&course.manifest)?;
         let mut watch =
-            Watch { course, settings, options, exercises, reports, current, ownership, modified: HashMap::new() };
+            Watch { course, settings, exercises, reports, current, ownership, modified: HashMap::new() };
         let dirs: Vec<PathBuf> = watch.exercises.iter().map(|e| e.exercise_dir.clone()).collect();
         for file in dirs.iter().flat_map(|dir| walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok)) {
             if watch.exercise_of(file.path()).is_some() {
@@ -85,17 +86,17 @@ impl<'a> Watch<'a> {
     }
 
     /// Grades the current exercise again.
-    pub fn regrade(&mut self, on_phase: grade::OnPhase) {
+    pub fn regrade(&mut self, progress: &dyn Observer) {
         let exercise = std::slice::from_ref(&self.exercises[self.current]);
         let mut fresh =
-            grade::grade_exercises(self.course, exercise, Variant::Exercise, self.settings, &self.options, on_phase);
+            grade::grade_exercises(self.course, exercise, Variant::Exercise, &self.settings, progress);
         self.reports[self.current] = fresh.remove(0);
     }
 
     /// Every report brought up to date with the files on disk.
-    fn refresh(&mut self, on_phase: grade::OnPhase) {
+    fn refresh(&mut self, progress: &dyn Observer) {
         self.reports =
-            grade::grade_exercises(self.course, &self.exercises, Variant::Exercise, self.settings, &self.options, on_phase);
+            grade::grade_exercises(self.course, &self.exercises, Variant::Exercise, &self.settings, progress);
     }
 
     /// The exercise a saved file belongs to, if the student edits it; for
@@ -112,25 +113,25 @@ impl<'a> Watch<'a> {
     }
 
     /// Reacts to one event; returns false to quit.
-    pub fn handle(&mut self, event: Event, out: &mut dyn Write, on_phase: grade::OnPhase) -> Result<bool> {
+    pub fn handle(&mut self, event: Event, out: &mut dyn Write, progress: &dyn Observer) -> Result<bool> {
         match event {
             Event::Saved(paths) => {
                 let saved: Vec<&PathBuf> =
                     paths.iter().filter(|p| self.exercise_of(p).is_some() && self.saved(p)).collect();
                 let Some(index) = saved.iter().find_map(|p| self.exercise_of(p)) else { return Ok(true) };
                 self.current = index;
-                self.regrade(on_phase);
+                self.regrade(progress);
                 self.draw(out)?;
             }
             Event::Key('r') => {
-                self.regrade(on_phase);
+                self.regrade(progress);
                 self.draw(out)?;
             }
             Event::Key('n') => {
                 // Every result shown is of the code on disk now: what was
                 // edited since it was last graded is graded again (the rest
                 // comes from the cache at once).
-                self.refresh(on_phase);
+                self.refresh(progress);
                 let after = (self.current + 1..self.reports.len()).chain(0..self.current);
                 let next = after.clone().find(|&i| self.reports[i].status != Status::Pass);
                 self.current = next.unwrap_or(self.current);
@@ -144,7 +145,7 @@ impl<'a> Watch<'a> {
                 hints::annotate(self.course, std::slice::from_mut(&mut self.reports[self.current]));
             }
             Event::Key('l') => {
-                self.refresh(on_phase);
+                self.refresh(progress);
                 writeln!(out, "\n{}", self.list())?;
             }
             Event::Key('q') | Event::InputClosed => return Ok(false),
@@ -231,14 +232,14 @@ fn list_row(report: &ExerciseReport, current: bool, width: usize) -> String {
 /// `grader list`: one line per exercise and milestone, printed as soon as
 /// it is known — at once for what is unchanged (from the cache), after
 /// grading for the rest, with the progress display saying what.
-pub fn list_course(course: &Course, settings: &Settings, out: &mut dyn Write, on_phase: grade::OnPhase) -> Result<()> {
-    let options = Options { capstone_always: true, cache: true, jobs: 1 };
+pub fn list_course(course: &Course, settings: &Settings, out: &mut dyn Write, progress: &dyn Observer) -> Result<()> {
+    let settings = &Settings { capstone_always: true, cache: true, jobs: 1, ..settings.clone() };
     let mut exercises = course.exercises();
     exercises.extend(course.milestones());
     let width = exercises.iter().map(|e| e.entry.name.len()).max().unwrap_or(0);
     let mut marked = false;
     for exercise in &exercises {
-        let report = grade::grade_exercises(course, std::slice::from_ref(exercise), Variant::Exercise, settings, &options, on_phase)
+        let report = grade::grade_exercises(course, std::slice::from_ref(exercise), Variant::Exercise, settings, progress)
             .remove(0);
         let current = !marked && report.status != Status::Pass;
         marked |= current;
@@ -249,11 +250,11 @@ pub fn list_course(course: &Course, settings: &Settings, out: &mut dyn Write, on
 }
 
 /// Runs the loop until q or the end of input.
-pub fn run(course: &Course, settings: &Settings, manual: bool, on_phase: grade::OnPhase) -> Result<()> {
+pub fn run(course: &Course, settings: &Settings, manual: bool, progress: &dyn Observer) -> Result<()> {
     let mut out = anstream::stdout();
     // Said at once: a cold start compiles for a minute before any result.
     writeln!(out, "Grading the course to find where you are (unchanged exercises come from the cache)…")?;
-    let mut watch = Watch::start(course, settings, on_phase)?;
+    let mut watch = Watch::start(course, settings, progress)?;
     watch.draw(&mut out)?;
     let (events, incoming) = channel();
     let _single_keys = keyboard::SingleKeys::enable();
@@ -266,7 +267,7 @@ pub fn run(course: &Course, settings: &Settings, manual: bool, on_phase: grade::
         Some(watch_files(course, events)?)
     };
     for event in incoming {
-        if !watch.handle(event, &mut out, on_phase)? {
+        if !watch.handle(event, &mut out, progress)? {
             break;
         }
     }
@@ -317,7 +318,7 @@ fn watch_files(
 #[cfg(test)]
 mod list_tests {
     use super::*;
-    use crate::model::fixtures::{exercise, test};
+    use crate::model::fixtures::{exercise, milestone, test};
     use crate::model::{ErrorKind, GradeError, TestStatus};
 
     #[test]
@@ -328,7 +329,7 @@ mod list_tests {
             exercise("batching", Status::Fail, vec![test("t", TestStatus::Fail, Some("no"))], None),
             exercise("avoiding_copies", Status::Error, vec![], error(ErrorKind::NoTests)),
             exercise("grayscale", Status::Error, vec![], error(ErrorKind::NeedsBrowser)),
-            exercise("mix/buffer", Status::Error, vec![], error(ErrorKind::Integrity)),
+            milestone("buffer", Status::Error, vec![], error(ErrorKind::Integrity)),
         ];
         let table = list(&reports, 1);
         let rows: Vec<&str> = table.lines().collect();

@@ -4,6 +4,7 @@
 
 use super::{points, why_not_passed};
 use crate::model::{CourseReport, ExerciseReport, Status};
+use anyhow::{Context, Result};
 use std::fmt::Write;
 
 /// The job summary: score, then one row per exercise and each finding.
@@ -46,6 +47,14 @@ pub fn summary(report: &CourseReport) -> String {
 /// rest vanish without a word.
 pub const SHOWN_PER_KIND: usize = 10;
 
+/// What GitHub Classroom reads from the *Autograding report* notice.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ClassroomScore {
+    total_points: f64,
+    max_points: f64,
+}
+
 /// Workflow commands: the two notices GitHub Classroom reads for the score
 /// (written as its own reporter writes them), one `::error` per exercise
 /// that does not pass, on the file the student edits (at the panic's line
@@ -55,8 +64,9 @@ pub const SHOWN_PER_KIND: usize = 10;
 pub fn commands(report: &CourseReport) -> String {
     let (total, max) = (report.score(), report.max_score());
     let mut out = format!("::notice title=Autograding complete::Points {total}/{max}\n");
-    let summary = serde_json::json!({ "totalPoints": total, "maxPoints": max });
-    let _ = writeln!(out, "::notice title=Autograding report::{}", escape_data(&summary.to_string()));
+    let summary = serde_json::to_string(&ClassroomScore { total_points: total, max_points: max })
+        .expect("two numbers serialize");
+    let _ = writeln!(out, "::notice title=Autograding report::{}", escape_data(&summary));
 
     let errors: Vec<String> = report
         .graded()
@@ -125,6 +135,32 @@ fn escape_data(text: &str) -> String {
 
 fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Under GitHub Actions: the workflow commands (Classroom's score notices
+/// and the annotations) and the job summary. The runner reads workflow
+/// commands from both streams; on stdout they would corrupt a
+/// machine-readable report written there, so they go to stderr unless
+/// stdout carries the human report.
+pub fn publish(report: &CourseReport, stdout_is_human: bool) -> Result<()> {
+    use std::io::Write as _;
+    if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+        let commands = commands(report);
+        if stdout_is_human {
+            write!(anstream::stdout(), "{commands}")?;
+        } else {
+            write!(std::io::stderr(), "{commands}")?;
+        }
+    }
+    if let Some(file) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()) {
+        let mut summary_file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&file)
+            .with_context(|| format!("cannot append to $GITHUB_STEP_SUMMARY ({})", file.to_string_lossy()))?;
+        summary_file.write_all(summary(report).as_bytes())?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

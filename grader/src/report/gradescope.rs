@@ -6,11 +6,39 @@
 
 use super::{points, why_not_passed};
 use crate::model::{CourseReport, TestStatus};
-use serde_json::{json, Value};
+use serde::Serialize;
 use std::fmt::Write;
 
+/// Gradescope's results.json, the fields this course uses.
+#[derive(Serialize)]
+struct Results {
+    score: f64,
+    max_score: f64,
+    execution_time: u64,
+    output: String,
+    /// Plain text: a message such as `left < right` is not HTML.
+    output_format: &'static str,
+    test_output_format: &'static str,
+    visibility: &'static str,
+    stdout_visibility: &'static str,
+    tests: Vec<TestResult>,
+}
+
+#[derive(Serialize)]
+struct TestResult {
+    name: String,
+    /// `exercise.test`, both counted from 1; none for a finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    number: Option<String>,
+    score: f64,
+    max_score: f64,
+    status: &'static str,
+    output: String,
+    visibility: &'static str,
+}
+
 pub fn render(report: &CourseReport) -> String {
-    let mut tests: Vec<Value> = Vec::new();
+    let mut tests = Vec::new();
     for (index, exercise) in report.graded().enumerate() {
         for (number, test) in exercise.tests.iter().enumerate() {
             let mut output = why_not_passed(exercise, test).unwrap_or_default();
@@ -20,40 +48,40 @@ pub fn render(report: &CourseReport) -> String {
                 }
                 output.push_str(printed);
             }
-            tests.push(json!({
-                "name": format!("{}: {}", exercise.name, test.name),
-                "number": format!("{}.{}", index + 1, number + 1),
-                "score": test.points,
-                "max_score": test.max_points,
-                "status": if test.status == TestStatus::Pass { "passed" } else { "failed" },
-                "output": output,
-                "visibility": "visible",
-            }));
+            tests.push(TestResult {
+                name: format!("{}: {}", exercise.name, test.name),
+                number: Some(format!("{}.{}", index + 1, number + 1)),
+                score: test.points,
+                max_score: test.max_points,
+                status: if test.status == TestStatus::Pass { "passed" } else { "failed" },
+                output,
+                visibility: "visible",
+            });
         }
     }
     for finding in &report.findings {
-        tests.push(json!({
-            "name": format!("integrity: {} ({:?})", finding.path, finding.change).to_lowercase(),
-            "score": 0.0,
-            "max_score": 0.0,
-            "status": "failed",
-            "output": finding.message,
-            "visibility": "visible",
-        }));
+        tests.push(TestResult {
+            name: format!("integrity: {} ({:?})", finding.path, finding.change).to_lowercase(),
+            number: None,
+            score: 0.0,
+            max_score: 0.0,
+            status: "failed",
+            output: finding.message.clone(),
+            visibility: "visible",
+        });
     }
-    let results = json!({
-        "score": report.score(),
-        "max_score": report.max_score(),
-        "execution_time": report.duration.as_secs(),
-        "output": summary(report),
-        // Plain text: a message such as `left < right` is not HTML.
-        "output_format": "text",
-        "test_output_format": "text",
-        "visibility": "visible",
-        "stdout_visibility": "visible",
-        "tests": tests,
-    });
-    serde_json::to_string_pretty(&results).expect("JSON values serialize") + "\n"
+    let results = Results {
+        score: report.score(),
+        max_score: report.max_score(),
+        execution_time: report.duration.as_secs(),
+        output: summary(report),
+        output_format: "text",
+        test_output_format: "text",
+        visibility: "visible",
+        stdout_visibility: "visible",
+        tests,
+    };
+    serde_json::to_string_pretty(&results).expect("the results serialize") + "\n"
 }
 
 /// The text above the tests: each exercise's points, what kept one from
@@ -65,7 +93,7 @@ fn summary(report: &CourseReport) -> String {
         points(report.score()),
         points(report.max_score()),
         points(report.pass_mark),
-        report.runner.describe()
+        report.engine.describe()
     );
     for exercise in report.graded() {
         let _ = write!(out, "{}: {}/{}", exercise.name, points(exercise.points), points(exercise.max_points));

@@ -19,7 +19,7 @@ pub fn course(report: &CourseReport) -> String {
     for notice in &report.notices {
         let _ = writeln!(out, "{YELLOW}note:{YELLOW:#} {notice}");
     }
-    let _ = writeln!(out, "Graded in {}.\n", report.runner.describe());
+    let _ = writeln!(out, "Graded in {}.\n", report.engine.describe());
     for finding in &report.findings {
         let _ = writeln!(out, "{YELLOW}warning:{YELLOW:#} {}", finding.message);
     }
@@ -125,7 +125,7 @@ pub fn exercise(report: &ExerciseReport) -> String {
         }
     };
     if started {
-        let _ = writeln!(out, "\n{DIM}Graded in {} in {seconds:.1} s.{DIM:#}", report.runner.describe());
+        let _ = writeln!(out, "\n{DIM}Graded in {} in {seconds:.1} s.{DIM:#}", report.engine.describe());
     } else {
         let _ = writeln!(out, "\n{DIM}No test ran ({seconds:.1} s).{DIM:#}");
     }
@@ -208,8 +208,8 @@ fn indent_after_first(text: &str, indent: &str) -> String {
 mod tests {
     use super::*;
     use super::exercise as exercise_text;
-    use crate::model::fixtures::{course as course_of, exercise, test};
-    use crate::model::{Change, Finding, GradeError, Runner};
+    use crate::model::fixtures::{course as course_of, exercise, milestone, test};
+    use crate::model::{Change, Finding, GradeError, Engine};
 
     fn plain(text: &str) -> String {
         anstream::adapter::strip_str(text).to_string()
@@ -287,8 +287,8 @@ mod tests {
                 name: "mix".into(),
                 title: "editor".into(),
                 milestones: vec![
-                    exercise("mix/buffer", Status::Pass, vec![test("b", TestStatus::Pass, None)], None),
-                    exercise("mix/search", Status::Fail, vec![test("finds", TestStatus::Fail, Some("no match"))], None),
+                    milestone("buffer", Status::Pass, vec![test("b", TestStatus::Pass, None)], None),
+                    milestone("search", Status::Fail, vec![test("finds", TestStatus::Fail, Some("no match"))], None),
                 ],
             }),
         );
@@ -305,7 +305,7 @@ mod tests {
     fn a_finished_course_says_so() {
         let mut report =
             course_of(vec![exercise("only", Status::Pass, vec![test("a", TestStatus::Pass, None)], None)], None);
-        report.runner = Runner::Node;
+        report.engine = Engine::Node;
         report.notices = vec!["no browser".into()];
         let text = plain(&course(&report));
         assert!(text.starts_with("note: no browser\nGraded in Node.js."), "{text}");

@@ -7,75 +7,118 @@
 //! total, the pass mark, each exercise's summary and the tamper findings.
 
 use super::why_not_passed;
-use crate::model::{CourseReport, ExerciseReport, Status, TestStatus};
-use serde_json::{json, Value};
+use crate::model::{CourseReport, ExerciseReport, Finding, GradeError, Status, TestStatus};
+use serde::Serialize;
 
 /// Exercism caps a test's output at 500 characters.
 pub const OUTPUT_LIMIT: usize = 500;
 
+/// The whole file: Exercism's fields first, then the course's.
+#[derive(Serialize)]
+struct Results<'a> {
+    version: u32,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+    tests: Vec<TestResult<'a>>,
+    score: f64,
+    max_score: f64,
+    pass_mark: f64,
+    passed: bool,
+    runner: &'static str,
+    duration_ms: u64,
+    exercises: Vec<ExerciseSummary<'a>>,
+    findings: &'a [Finding],
+}
+
+#[derive(Serialize)]
+struct TestResult<'a> {
+    /// `exercise: test`.
+    name: String,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    test_code: Option<&'a str>,
+    task_id: usize,
+    points: f64,
+    max_points: f64,
+}
+
+#[derive(Serialize)]
+struct ExerciseSummary<'a> {
+    task_id: usize,
+    name: &'a str,
+    title: &'a str,
+    status: Status,
+    error: &'a Option<GradeError>,
+    points: f64,
+    max_points: f64,
+    tests_passed: usize,
+    tests: usize,
+    source_file: &'a str,
+    duration_ms: u64,
+    cached: bool,
+}
+
 pub fn render(report: &CourseReport) -> String {
     let graded: Vec<&ExerciseReport> = report.graded().collect();
-    let tests: Vec<Value> = graded
+    let tests = graded
         .iter()
         .enumerate()
         .flat_map(|(index, exercise)| {
-            exercise.tests.iter().map(move |test| {
-                let status = match test.status {
+            exercise.tests.iter().map(move |test| TestResult {
+                name: format!("{}: {}", exercise.name, test.name),
+                status: match test.status {
                     TestStatus::Pass => "pass",
                     TestStatus::Fail | TestStatus::Ignored => "fail",
                     TestStatus::NotRun => "error",
-                };
-                let mut entry = json!({
-                    "name": format!("{}: {}", exercise.name, test.name),
-                    "status": status,
-                    "task_id": index + 1,
-                    "points": test.points,
-                    "max_points": test.max_points,
-                });
-                if let Some(message) = why_not_passed(exercise, test) {
-                    entry["message"] = message.into();
-                }
-                if let Some(output) = &test.output {
-                    entry["output"] = capped(output).into();
-                }
-                if let Some(code) = &test.code {
-                    entry["test_code"] = code.as_str().into();
-                }
-                entry
+                },
+                message: why_not_passed(exercise, test),
+                output: test.output.as_deref().map(capped),
+                test_code: test.code.as_deref(),
+                task_id: index + 1,
+                points: test.points,
+                max_points: test.max_points,
             })
         })
         .collect();
+    let exercises = graded
+        .iter()
+        .enumerate()
+        .map(|(index, e)| ExerciseSummary {
+            task_id: index + 1,
+            name: &e.name,
+            title: &e.title,
+            status: e.status,
+            error: &e.error,
+            points: e.points,
+            max_points: e.max_points,
+            tests_passed: e.passed_count(),
+            tests: e.tests.len(),
+            source_file: &e.source_file,
+            duration_ms: e.duration.as_millis() as u64,
+            cached: e.cached,
+        })
+        .collect();
     let (status, message) = overall(report);
-    let mut out = json!({
-        "version": 3,
-        "status": status,
-        "tests": tests,
-        "score": report.score(),
-        "max_score": report.max_score(),
-        "pass_mark": report.pass_mark,
-        "passed": report.reached_pass_mark(),
-        "runner": report.runner.describe(),
-        "duration_ms": report.duration.as_millis() as u64,
-        "exercises": graded.iter().enumerate().map(|(index, e)| json!({
-            "task_id": index + 1,
-            "name": e.name,
-            "title": e.title,
-            "status": e.status,
-            "error": e.error,
-            "points": e.points,
-            "max_points": e.max_points,
-            "tests_passed": e.passed_count(),
-            "tests": e.tests.len(),
-            "source_file": e.source_file,
-            "duration_ms": e.duration.as_millis() as u64,
-            "cached": e.cached,
-        })).collect::<Vec<_>>(),
-        "findings": report.findings,
-    });
-    if let Some(message) = message {
-        out["message"] = message.into();
-    }
-    serde_json::to_string_pretty(&out).expect("JSON values serialize") + "\n"
+    let results = Results {
+        version: 3,
+        status,
+        message,
+        tests,
+        score: report.score(),
+        max_score: report.max_score(),
+        pass_mark: report.pass_mark,
+        passed: report.reached_pass_mark(),
+        runner: report.engine.describe(),
+        duration_ms: report.duration.as_millis() as u64,
+        exercises,
+        findings: &report.findings,
+    };
+    serde_json::to_string_pretty(&results).expect("the results serialize") + "\n"
 }
 
 /// As Exercism defines them: `error` when no test could run at all (the

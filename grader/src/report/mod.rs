@@ -9,6 +9,8 @@ pub mod json;
 pub mod junit;
 
 use crate::model::{CourseReport, ExerciseReport, TestReport, TestStatus};
+use anyhow::{Context, Result};
+use std::io::Write;
 
 /// The formats of a whole run (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -97,6 +99,28 @@ pub fn points(value: f64) -> String {
     } else {
         format!("{value:.2}")
     }
+}
+
+/// Writes the report where it was asked for: each `--output` file in its
+/// format (the terminal then gets the human report), or `format` to the
+/// terminal; under GitHub Actions also what the platform reads
+/// ([`github::publish`]).
+pub fn publish(report: &CourseReport, format: Format, outputs: &[Destination]) -> Result<()> {
+    let mut stdout = anstream::stdout();
+    for destination in outputs {
+        let format = destination.format.unwrap_or(format);
+        // A file never gets a terminal's escape codes.
+        let text = anstream::adapter::strip_str(&render(format, report)).to_string();
+        std::fs::write(&destination.file, text)
+            .with_context(|| format!("cannot write the results to {}", destination.file.display()))?;
+    }
+    let on_stdout = if outputs.is_empty() { format } else { Format::Human };
+    write!(stdout, "{}", render(on_stdout, report))?;
+    for destination in outputs {
+        let format = destination.format.unwrap_or(format);
+        writeln!(stdout, "Results ({format:?}) written to {}.", destination.file.display())?;
+    }
+    github::publish(report, on_stdout == Format::Human)
 }
 
 #[cfg(test)]

@@ -1,0 +1,224 @@
+//! The command line: every subcommand and option, parsed once by clap into
+//! a [`Cli`], and the settings every grading command shares built from it.
+
+use clap::{Parser, Subcommand};
+use grader::discover::Course;
+use grader::report::{Destination, Format};
+use grader::settings::Settings;
+use grader::tools::{EngineChoice, Toolbox};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(
+    name = "grader",
+    about = "Grades the WebAssembly memory & performance course in a real headless browser.",
+    long_about = "Grades the WebAssembly memory & performance course in a real headless browser.\n\n\
+        With no command, grades every exercise in course order and shows your progress: \
+        what passes, the first failing test of the next exercise with its message, and a hint.\n\n\
+        Each exercise is compiled for wasm32 and its tests are run with `wasm-pack test` in \
+        headless Chromium or Firefox (or Node.js when no browser is installed and the exercise allows it).",
+    after_help = "Exit status: 0 every exercise passes (grade: the pass mark is reached); 1 not yet; \
+        2 the command line was wrong; 3 a tool or browser is missing; 4 the grader could not do what was asked \
+        (its message says why).\n\n\
+        Examples:\n  cargo run -p grader                       grade everything\n  \
+        cargo run -p grader -- run typed_views     every test of one exercise\n  \
+        cargo run -p grader -- verify              instructors: solutions pass, stubs fail\n  \
+        grader grade --course submission --reference pristine --format junit --output results.xml"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// The course directory (default: the one containing the current directory).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub course: Option<PathBuf>,
+
+    /// Where to run the tests.
+    #[arg(long, global = true, value_enum, default_value_t = EngineChoice::Auto)]
+    pub runner: EngineChoice,
+
+    /// Time limit for running one exercise's tests, in seconds (default: course.toml's).
+    #[arg(long, global = true, value_name = "SECS")]
+    pub timeout: Option<u64>,
+
+    /// Do not `cargo install` missing tools; print the command instead.
+    #[arg(long, global = true)]
+    pub no_install: bool,
+
+    /// How to write the results.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Write the results to FILE, in FORMAT (json, junit, gradescope, classroom, human) or else in
+    /// --format; repeat it to write several from one run. The terminal still gets the human report.
+    #[arg(long, global = true, value_name = "[FORMAT=]FILE")]
+    pub output: Vec<Destination>,
+
+    /// Grade this many exercises at the same time.
+    #[arg(short = 'j', long, global = true, value_name = "N", default_value_t = 1)]
+    pub jobs: usize,
+
+    /// When to colour the output: auto (a terminal, unless NO_COLOR is set), always, never.
+    /// Default: CARGO_TERM_COLOR, else auto.
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorWhen>,
+
+    /// Regrade every exercise, even those unchanged since they were last graded
+    /// (the new results are still kept for next time).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Grade every exercise and show progress (the default).
+    Check,
+    /// Grade one exercise (or the capstone, or one of its milestones) and show every test.
+    Run {
+        /// The exercise, e.g. `typed_views` or `01_typed_views`; `mix`; `mix/buffer`.
+        name: String,
+        /// Grade the reference solution instead (for instructors).
+        #[arg(long)]
+        solution: bool,
+        /// Also show what cargo and wasm-pack printed.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// For classroom CI: grade everything, capstone included, for points; never asks anything.
+    Grade {
+        /// The instructor's pristine copy of the course: its tests, harnesses, Cargo.toml files
+        /// and manifest are used instead of the submission's, and every difference is flagged.
+        #[arg(long, value_name = "DIR")]
+        reference: Option<PathBuf>,
+        /// Where to stage the submission with --reference (default: <reference>/target/grader-submission).
+        #[arg(long, value_name = "DIR")]
+        work_dir: Option<PathBuf>,
+        /// Stop grading after this many seconds; what was not graded is reported as such.
+        #[arg(long, value_name = "SECS")]
+        time_budget: Option<u64>,
+        /// The score that passes, in percent (default: course.toml's defaults.pass_mark).
+        #[arg(long, value_name = "PERCENT")]
+        pass_mark: Option<f64>,
+    },
+    /// For instructors: grade every submission in a folder (one directory per student) against the
+    /// reference; results per student and a gradebook CSV. Interrupted, it resumes where it stopped.
+    Class {
+        /// The folder of submissions, one directory per student.
+        submissions: PathBuf,
+        /// The instructor's pristine copy of the course.
+        #[arg(long, value_name = "DIR")]
+        reference: PathBuf,
+        /// Where to write each student's results and gradebook.csv (default: ./grades).
+        #[arg(long, value_name = "DIR", default_value = "grades")]
+        out: PathBuf,
+        /// Where submissions are staged and built, shared by all of them (default: <out>/.work).
+        #[arg(long, value_name = "DIR")]
+        work_dir: Option<PathBuf>,
+        /// Stop grading one student after this many seconds; what was not graded is reported as such.
+        #[arg(long, value_name = "SECS")]
+        time_budget: Option<u64>,
+    },
+    /// Grade the exercise you are working on again each time you save it, with hints and progress.
+    Watch {
+        /// Do not watch files (for file systems where it fails): press r to grade again.
+        #[arg(long)]
+        manual: bool,
+    },
+    /// Every exercise and capstone milestone with its status, points and concept.
+    List,
+    /// The next hint of an exercise (default: the one you are working on), one tier at a time:
+    /// the idea, then the shape of the code, then the code.
+    Hint {
+        /// The exercise, e.g. `typed_views`, or a milestone like `mix/buffer`.
+        name: Option<String>,
+    },
+    /// Put an exercise's files back as shipped; yours are saved first (`restore` brings them back).
+    Reset {
+        /// The exercise (or `mix` for the capstone).
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        name: Option<String>,
+        /// Every exercise and the capstone.
+        #[arg(long)]
+        all: bool,
+        /// Do not ask, even at a terminal.
+        #[arg(long, short)]
+        yes: bool,
+    },
+    /// Bring back the files saved by the last reset (or the backup named); the current ones are saved first.
+    Restore {
+        /// A backup's directory name under .grader/backups (default: the newest).
+        backup: Option<String>,
+    },
+    /// Measure the lesson's benchmark table on this machine: release builds (plain and simd128)
+    /// against JavaScript, in Node.js and headless Chromium; writes bench.md and bench.svg.
+    Bench {
+        /// Small inputs, a few seconds (not the lesson's sizes).
+        #[arg(long)]
+        quick: bool,
+        /// Where to write bench.md and bench.svg (default: target/bench).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Alter one kernel's WASM result on purpose, to see the check refuse to time it.
+        #[arg(long, value_name = "KERNEL")]
+        broken: Option<String>,
+    },
+    /// For instructors: the manifest and crates agree, every solution passes, every stub fails.
+    Verify,
+    /// For instructors: write the student edition of the course to DIR — everything but the
+    /// solutions and the grader's own tests. Grade its submissions from this full copy with
+    /// `grade --reference`.
+    Edition {
+        /// A new (or empty) directory.
+        out: PathBuf,
+    },
+    /// Install what grading needs on this machine — the wasm32 target, wasm-pack, the wasm-bindgen-cli
+    /// pinned in Cargo.lock and a headless Chromium (Debian: as root, or with sudo when you agree) — and
+    /// say what is missing where it cannot. Grading does the same by itself; this does it ahead of time.
+    Setup {
+        /// Also Firefox and geckodriver, to grade in every engine.
+        #[arg(long)]
+        all_engines: bool,
+    },
+    /// For instructors: record the hashes of every protected file (tests, harnesses, manifests)
+    /// in course.seal.json, so the grader warns a student who edits one.
+    Seal,
+}
+
+/// `--color`, as cargo spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// `--color`, else CARGO_TERM_COLOR, else auto; anstream then also honours
+/// NO_COLOR and CLICOLOR and drops colour when the output is not a terminal.
+pub fn choose_color(flag: Option<ColorWhen>) {
+    use clap::ValueEnum;
+    let from_env = || {
+        std::env::var("CARGO_TERM_COLOR").ok().and_then(|value| ColorWhen::from_str(value.trim(), true).ok())
+    };
+    let choice = match flag.or_else(from_env).unwrap_or(ColorWhen::Auto) {
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+    };
+    choice.write_global();
+}
+
+
+impl Cli {
+    /// How to grade, as the shared options say, with course.toml's build
+    /// limit and the run's `deadline`; prepares (and installs) the tools.
+    pub fn settings(&self, course: &Course, deadline: Option<Instant>) -> anyhow::Result<Settings> {
+        let toolbox = Toolbox::prepare(&course.root, self.runner, !self.no_install)?;
+        let mut settings = Settings::new(toolbox, Duration::from_secs(course.manifest.defaults.build_timeout_secs));
+        settings.test_timeout = self.timeout.map(Duration::from_secs);
+        settings.deadline = deadline;
+        settings.jobs = self.jobs.max(1);
+        settings.cache = !self.no_cache;
+        Ok(settings)
+    }
+}

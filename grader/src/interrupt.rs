@@ -1,0 +1,56 @@
+//! Ctrl-C, owned in one place. Modules that leave something behind when the
+//! grader is interrupted register a hook — [`process`](crate::process) kills
+//! the running tests and their browser, [`keyboard`](crate::keyboard) puts
+//! the terminal back — and the handler runs every hook, in the order they
+//! were registered, then exits with 130 as shells expect. Neither module
+//! needs to know about the other.
+
+use std::sync::{Mutex, Once};
+
+type Hook = Box<dyn Fn() + Send>;
+
+static HOOKS: Mutex<Vec<Hook>> = Mutex::new(Vec::new());
+static HANDLER: Once = Once::new();
+
+/// Runs `hook` when the grader is interrupted (installing the handler the
+/// first time).
+pub fn on_interrupt(hook: impl Fn() + Send + 'static) {
+    HOOKS.lock().unwrap_or_else(|e| e.into_inner()).push(Box::new(hook));
+    HANDLER.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            run_hooks();
+            eprintln!("\ninterrupted: stopped the running tests and their browser");
+            std::process::exit(130);
+        });
+    });
+}
+
+fn run_hooks() {
+    // A hook that panicked while holding the lock must not stop the others.
+    for hook in HOOKS.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        hook();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    #[test]
+    fn every_hook_runs_in_the_order_registered() {
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let calls = Arc::new(AtomicUsize::new(0));
+        for label in ["first", "second"] {
+            let (order, calls) = (order.clone(), calls.clone());
+            on_interrupt(move || {
+                order.lock().unwrap().push(label);
+                calls.fetch_add(1, Ordering::SeqCst);
+            });
+        }
+        run_hooks();
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        assert_eq!(*order.lock().unwrap(), ["first", "second"]);
+    }
+}

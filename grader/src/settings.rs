@@ -1,0 +1,48 @@
+//! How to grade, decided once from the command line and passed down to
+//! every step: the tools, the time limits, and how a run is organised.
+
+use crate::tools::Toolbox;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub toolbox: Toolbox,
+    /// Overrides every exercise's test time limit.
+    pub test_timeout: Option<Duration>,
+    pub build_timeout: Duration,
+    /// When the whole run's time budget ends: no step runs past it.
+    pub deadline: Option<Instant>,
+    /// Keep what cargo and wasm-pack printed in the report (`run --verbose`).
+    pub verbose: bool,
+    /// Exercises graded at the same time.
+    pub jobs: usize,
+    /// Reuse reports of unchanged exercises (new reports are stored either way).
+    pub cache: bool,
+    /// Grade the capstone's milestones even while exercises remain (for
+    /// points); otherwise it unlocks when every exercise passes.
+    pub capstone_always: bool,
+}
+
+impl Settings {
+    /// One exercise at a time, the cache on, limits from course.toml.
+    pub fn new(toolbox: Toolbox, build_timeout: Duration) -> Settings {
+        Settings {
+            toolbox,
+            test_timeout: None,
+            build_timeout,
+            deadline: None,
+            verbose: false,
+            jobs: 1,
+            cache: true,
+            capstone_always: false,
+        }
+    }
+
+    /// `limit`, or less if the run's time budget ends sooner.
+    pub fn limit(&self, limit: Duration) -> Duration {
+        match self.deadline {
+            Some(deadline) => limit.min(deadline.saturating_duration_since(Instant::now())),
+            None => limit,
+        }
+    }
+}
