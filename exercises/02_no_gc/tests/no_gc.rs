@@ -1,0 +1,442 @@
+//! Tests for exercise 02. They grade both the exercise and its reference
+//! solution (the solution's Cargo.toml points here), so there is one copy.
+//!
+//! Memory is counted, not guessed: this file installs a counting global
+//! allocator for the whole test binary (the exercise's code cannot opt out
+//! of it), which knows how many bytes are live — allocated and not freed —
+//! and the most that were live at once. The JS harness below uses the
+//! module the way a page does (`alloc`, `free`, `new Histogram()`,
+//! `.free()`, `Symbol.dispose`), and runs the crate's own `page.js` with
+//! `lib.alloc`, `lib.free` and `lib.Histogram` wrapped to record what it
+//! allocates and frees.
+
+use core::sync::atomic::{AtomicUsize, Ordering};
+use no_gc::Histogram;
+use std::alloc::{GlobalAlloc, Layout, System};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+// Without it the runner skips this file when it runs in a browser; page.js
+// may use `using`, which only browsers are sure to have.
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Counts the bytes every allocation, reallocation and free adds or removes.
+struct CountingAllocator;
+
+static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
+static PEAK_BYTES: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(bytes: usize) {
+    let live = LIVE_BYTES.fetch_add(bytes, Ordering::SeqCst) + bytes;
+    PEAK_BYTES.fetch_max(live, Ordering::SeqCst);
+}
+
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        grew(layout.size());
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE_BYTES.fetch_sub(layout.size(), Ordering::SeqCst);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE_BYTES.fetch_sub(layout.size(), Ordering::SeqCst);
+        grew(new_size);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: CountingAllocator = CountingAllocator;
+
+/// Bytes allocated and not yet freed, right now.
+fn live() -> isize {
+    LIVE_BYTES.load(Ordering::SeqCst) as isize
+}
+
+/// What `f` left allocated (negative: freed more than it allocated), and
+/// the most it had allocated at once, in bytes. Only numbers cross back
+/// from JavaScript inside `f`, so the harness itself allocates nothing here.
+fn measure<T>(f: impl FnOnce() -> T) -> (T, isize, usize) {
+    let before = live();
+    PEAK_BYTES.store(before as usize, Ordering::SeqCst);
+    let result = f();
+    (result, live() - before, PEAK_BYTES.load(Ordering::SeqCst) - before as usize)
+}
+
+#[wasm_bindgen(inline_js = r#"
+// The glue's Histogram class: what a page gets from `import { Histogram }`.
+// A test cannot import the glue, so the class is taken from an instance.
+let Histogram = null;
+export function remember_class(sample) {
+    Histogram = sample.constructor;
+    sample.free();
+}
+export function js_alloc(exports, len) { return exports.alloc(len) >>> 0; }
+export function js_free(exports, ptr, len) { exports.free(ptr, len); }
+export function js_write(memory, ptr, bytes) { new Uint8Array(memory.buffer, ptr, bytes.length).set(bytes); }
+export function js_fill(memory, ptr, len, value) { new Uint8Array(memory.buffer, ptr, len).fill(value); }
+export function js_read(memory, ptr, len) { return Uint8Array.from(new Uint8Array(memory.buffer, ptr, len)); }
+export function buffer_bytes(memory) { return memory.buffer.byteLength; }
+
+// A Histogram made, fed and released from JavaScript: by free() (how 0) or
+// by Symbol.dispose (how 1), which wasm-bindgen points at the same free().
+export function histogram_round_trip(ptr, len, how) {
+    const histogram = new Histogram();
+    histogram.add(ptr, len);
+    if (histogram.count(7) !== len) throw new Error(`count(7) is ${histogram.count(7)}, not ${len}`);
+    if (how === 0) histogram.free(); else histogram[Symbol.dispose]();
+}
+let kept = null;
+export function keep_histogram() { kept = new Histogram(); }
+export function drop_kept_histogram() { kept.free(); kept = null; }
+
+// page.js, run with lib.alloc, lib.free and lib.Histogram recording what it
+// allocates and frees. Returns 1 if it threw; the rest is read afterwards.
+let run = null;
+export function run_page(mostCommonLevels, exports, memory, images) {
+    const blocks = new Map(); // ptr → len: handed out by lib.alloc, not freed yet
+    const r = { levels: [], error: "", wrongFrees: [], created: 0, freed: new Set(), unfreed: [] };
+    run = r;
+    class RecordedHistogram extends Histogram {
+        constructor() { super(); r.created++; }
+        free() { r.freed.add(this); super.free(); }
+        [Symbol.dispose]() { this.free(); }
+    }
+    const lib = {
+        alloc(len) {
+            const ptr = exports.alloc(len) >>> 0;
+            blocks.set(ptr, len);
+            return ptr;
+        },
+        free(ptr, len) {
+            if (blocks.get(ptr) !== len) {
+                // Not passed on: freeing what alloc did not hand out, or with
+                // another length, would corrupt the allocator.
+                r.wrongFrees.push(`free(${ptr}, ${len})`);
+                return;
+            }
+            blocks.delete(ptr);
+            exports.free(ptr, len);
+        },
+        Histogram: RecordedHistogram,
+    };
+    try {
+        r.levels = Array.from(mostCommonLevels(lib, memory, images));
+    } catch (e) {
+        r.error = `${e}`;
+    }
+    r.unfreed = [...blocks.values()];
+    return r.error ? 1 : 0;
+}
+export function run_levels() { return Uint32Array.from(run.levels); }
+export function run_error() { return run.error; }
+export function run_unfreed() { return Uint32Array.from(run.unfreed); }
+export function run_wrong_frees() { return run.wrongFrees.join(", "); }
+export function run_created() { return run.created; }
+export function run_freed() { return run.freed.size; }
+"#)]
+extern "C" {
+    fn remember_class(sample: JsValue);
+    fn js_alloc(exports: &JsValue, len: usize) -> usize;
+    fn js_free(exports: &JsValue, ptr: usize, len: usize);
+    fn js_write(memory: &JsValue, ptr: usize, bytes: &[u8]);
+    fn js_fill(memory: &JsValue, ptr: usize, len: usize, value: u8);
+    fn js_read(memory: &JsValue, ptr: usize, len: usize) -> Vec<u8>;
+    fn buffer_bytes(memory: &JsValue) -> usize;
+    fn histogram_round_trip(ptr: usize, len: usize, how: u32);
+    fn keep_histogram();
+    fn drop_kept_histogram();
+    fn run_page(most_common_levels: &JsValue, exports: &JsValue, memory: &JsValue, images: &JsValue) -> u32;
+    fn run_levels() -> Vec<u32>;
+    fn run_error() -> String;
+    fn run_unfreed() -> Vec<u32>;
+    fn run_wrong_frees() -> String;
+    fn run_created() -> u32;
+    fn run_freed() -> u32;
+}
+
+#[wasm_bindgen(module = "/page.js")]
+extern "C" {
+    /// The crate's own page code, handed to the harness as a function.
+    #[wasm_bindgen(thread_local_v2, js_name = mostCommonLevels)]
+    static MOST_COMMON_LEVELS: JsValue;
+}
+
+fn exports() -> JsValue {
+    wasm_bindgen::exports()
+}
+
+fn memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+const MIB: usize = 1 << 20;
+
+/// Calls the module's part from Rust once, so a function still to be
+/// written fails the test with its own message here, not as a trap deep
+/// inside JavaScript; and gives the harness the Histogram class.
+fn the_module_is_written() {
+    let ptr = no_gc::alloc(4);
+    unsafe {
+        Histogram::new().add(ptr, 4);
+        no_gc::free(ptr, 4);
+    }
+    remember_class(Histogram::new().into());
+}
+
+#[wasm_bindgen_test]
+fn alloc_hands_javascript_bytes_that_stay_allocated() {
+    the_module_is_written();
+    let exports = exports();
+    let ((first, second), kept, _) = measure(|| (js_alloc(&exports, 1000), js_alloc(&exports, 1000)));
+    assert!(
+        first != 0 && second != 0,
+        "alloc(1000) returned address 0 ({first}, {second}): it must return the address of 1000 bytes in linear memory"
+    );
+    assert!(
+        kept >= 2000,
+        "after two calls of alloc(1000), only {kept} bytes are allocated: each block must stay allocated \
+         once alloc returns, until JavaScript frees it. A Vec or Box dropped at the end of alloc frees its \
+         bytes and leaves JavaScript a dangling address: give up Rust's ownership (Box::into_raw, or \
+         mem::forget on a Vec) instead"
+    );
+    let end = first.max(second) + 1000;
+    assert!(end <= buffer_bytes(&memory()), "alloc(1000) returned an address whose 1000 bytes end past memory.buffer");
+    js_fill(&memory(), first, 1000, 0x11);
+    js_fill(&memory(), second, 1000, 0x22);
+    assert!(
+        js_read(&memory(), first, 1000).iter().all(|&b| b == 0x11),
+        "JavaScript filled two blocks from alloc(1000), at {first} and {second}, with 0x11 and 0x22; the first \
+         no longer holds 0x11: two blocks that are both allocated must not overlap"
+    );
+    js_free(&exports, first, 1000);
+    js_free(&exports, second, 1000);
+}
+
+#[wasm_bindgen_test]
+fn free_gives_back_every_byte_alloc_handed_out() {
+    the_module_is_written();
+    let exports = exports();
+    for len in [0, 1, 7, 1000, 65_536, MIB] {
+        let ((), left, _) = measure(|| {
+            let ptr = js_alloc(&exports, len);
+            js_free(&exports, ptr, len);
+        });
+        assert_eq!(
+            left, 0,
+            "JavaScript called alloc({len}) and then free(ptr, {len}); {left} byte(s) are still allocated. free must \
+             take back exactly what alloc handed out and release it — rebuild the Box (Box::from_raw on a slice \
+             of `len` bytes) and drop it. Without that, every free leaks its block: nothing else ever frees it"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn freed_memory_is_used_again() {
+    the_module_is_written();
+    let exports = exports();
+    let pages = |memory: &JsValue| buffer_bytes(memory) / 65_536;
+    let before = pages(&memory());
+    for _ in 0..64 {
+        let ptr = js_alloc(&exports, MIB);
+        js_free(&exports, ptr, MIB);
+    }
+    let grown = pages(&memory()) - before;
+    assert!(
+        grown <= 17,
+        "64 rounds of alloc(1 MiB) then free grew linear memory by {grown} pages of 64 KiB ({} MiB). Freed \
+         memory serves the next alloc, so one block's 16 pages should be enough; memory never shrinks, so \
+         every block that is not really freed stays in it for good",
+        grown / 16
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_histogram_reads_the_bytes_without_taking_them() {
+    let exports = exports();
+    let pixels = [3, 1, 3, 3, 200, 1];
+    let ptr = js_alloc(&exports, pixels.len());
+    js_write(&memory(), ptr, &pixels);
+    let mut histogram = Histogram::new();
+    let ((), change, _) = measure(|| unsafe { histogram.add(ptr as *const u8, pixels.len()) });
+    assert!(
+        change >= 0,
+        "Histogram::add freed {} bytes that JavaScript owns: the bytes at ptr came from alloc and JavaScript \
+         frees them with free(ptr, len). add must only read them — a borrowed slice \
+         (core::slice::from_raw_parts), not a Box or Vec rebuilt from the pointer, which frees them when dropped",
+        -change
+    );
+    assert_eq!(change, 0, "Histogram::add left {change} bytes allocated that nothing will ever free");
+    assert_eq!(
+        (histogram.count(3), histogram.count(1), histogram.count(200), histogram.count(0)),
+        (3, 2, 1, 0),
+        "add over the bytes [3, 1, 3, 3, 200, 1] must count 3 three times, 1 twice, 200 once and 0 never"
+    );
+    assert_eq!(histogram.most_common(), 3);
+    assert_eq!(js_read(&memory(), ptr, pixels.len()), pixels, "add must leave JavaScript's bytes as they were");
+    js_free(&exports, ptr, pixels.len());
+}
+
+#[wasm_bindgen_test]
+fn a_histogram_freed_from_javascript_gives_back_all_its_memory() {
+    the_module_is_written();
+    let sevens = vec![7u8; 300];
+    for (how, released) in [(0, "histogram.free()"), (1, "histogram[Symbol.dispose]()")] {
+        let ((), left, _) = measure(|| histogram_round_trip(sevens.as_ptr() as usize, sevens.len(), how));
+        assert_eq!(
+            left, 0,
+            "JavaScript made a Histogram with new Histogram(), gave it 300 bytes with add, and released it with \
+             {released}; {left} bytes stayed allocated. wasm-bindgen then drops the Rust value, so whatever it \
+             owns must be freed by that drop: keep the counts in an owned field (a Vec), never leaked \
+             (Box::leak, mem::forget)"
+        );
+    }
+}
+
+/// Eight grey images of different sizes, each with one level clearly the
+/// most common, and those levels.
+fn images() -> (Vec<Vec<u8>>, Vec<u32>) {
+    let levels = [17u8, 250, 0, 128, 99, 3, 201, 64];
+    let images = levels
+        .iter()
+        .enumerate()
+        .map(|(i, &level)| {
+            let len = 20_000 + i * 1_000;
+            (0..len).map(|j| if j % 3 == 0 { level } else { (j * 7 + i) as u8 }).collect()
+        })
+        .collect();
+    (images, levels.iter().map(|&l| u32::from(l)).collect())
+}
+
+/// What running page.js over `images` did, measured.
+struct PageRun {
+    levels: Vec<u32>,
+    error: String,
+    /// Bytes still allocated after it returned.
+    left: isize,
+    /// The most it had allocated at once.
+    peak: usize,
+    /// Lengths of the blocks from lib.alloc never given to lib.free.
+    unfreed: Vec<u32>,
+    wrong_frees: String,
+    created: u32,
+    freed: u32,
+}
+
+impl PageRun {
+    fn new(images: &[Vec<u8>]) -> PageRun {
+        the_module_is_written();
+        let list = js_sys::Array::new();
+        for image in images {
+            list.push(&js_sys::Uint8Array::from(&image[..]));
+        }
+        let (page, exports, memory) = (MOST_COMMON_LEVELS.with(JsValue::clone), exports(), memory());
+        let (_, left, peak) = measure(|| run_page(&page, &exports, &memory, &list));
+        PageRun {
+            levels: run_levels(),
+            error: run_error(),
+            left,
+            peak,
+            unfreed: run_unfreed(),
+            wrong_frees: run_wrong_frees(),
+            created: run_created(),
+            freed: run_freed(),
+        }
+    }
+
+    /// Fails the test when page.js threw: what it allocated is then beside the point.
+    fn completed(self) -> PageRun {
+        assert!(self.error.is_empty(), "page.js's mostCommonLevels threw: {}", self.error);
+        self
+    }
+
+    /// Where the bytes still allocated come from, as far as page.js shows it.
+    fn leak_summary(&self) -> String {
+        let unfreed: u32 = self.unfreed.iter().sum();
+        format!(
+            "{} bytes stayed allocated after mostCommonLevels returned: {} block(s) from lib.alloc never freed \
+             ({unfreed} bytes), {} of {} Histogram(s) never freed",
+            self.left,
+            self.unfreed.len(),
+            self.created - self.freed,
+            self.created,
+        )
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_page_finds_the_most_common_level_of_each_image() {
+    let (images, expected) = images();
+    let run = PageRun::new(&images).completed();
+    assert_eq!(
+        run.levels, expected,
+        "mostCommonLevels must return, for each image, histogram.most_common() of its bytes"
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_page_frees_every_block_it_allocates() {
+    let (images, _) = images();
+    let run = PageRun::new(&images).completed();
+    assert!(
+        run.wrong_frees.is_empty(),
+        "page.js called {} on blocks lib.alloc did not hand out with that length: free(ptr, len) takes the \
+         address alloc returned and the same len",
+        run.wrong_frees
+    );
+    assert!(
+        run.unfreed.is_empty(),
+        "{}. Linear memory has no garbage collector: a block from lib.alloc stays allocated until \
+         lib.free(ptr, len) gives it back, however long ago JavaScript dropped the address. Free each block \
+         once the Histogram has counted its bytes",
+        run.leak_summary()
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_page_frees_every_histogram_it_creates() {
+    let (images, _) = images();
+    let run = PageRun::new(&images).completed();
+    assert_eq!(
+        run.freed,
+        run.created,
+        "{}. A Histogram lives in linear memory until its free() runs: JavaScript's garbage collector sees \
+         only the small wrapper object, and may finalize it much later or never. Call histogram.free() once \
+         you have read most_common(), or declare it with `using` so that it is freed at the end of its block",
+        run.leak_summary()
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_page_holds_one_image_at_a_time() {
+    let (images, _) = images();
+    the_module_is_written();
+    let ((), histogram_bytes, _) = measure(keep_histogram);
+    drop_kept_histogram();
+    let largest = images.iter().map(Vec::len).max().unwrap_or(0);
+    let limit = largest + histogram_bytes.max(0) as usize;
+    let run = PageRun::new(&images).completed();
+    let total: usize = images.iter().map(Vec::len).sum();
+    let page_freed_everything = run.unfreed.is_empty() && run.created == run.freed;
+    if page_freed_everything && run.left > 0 {
+        panic!(
+            "page.js freed every block and every Histogram, yet up to {} bytes were allocated at once and {} \
+             stayed allocated after it returned: the leak is in src/lib.rs — free must release the block alloc \
+             handed out, and a Histogram must own nothing that its drop does not free",
+            run.peak, run.left
+        );
+    }
+    assert!(
+        run.peak <= limit,
+        "working through {} images of {} to {largest} bytes ({total} in all), up to {} bytes were allocated at \
+         once; one image and one Histogram take {limit}. Allocate an image's room when you need it and free it \
+         as soon as its Histogram has counted it (free the Histogram once read), before the next image: memory \
+         in use then stays the size of one image. ({})",
+        images.len(),
+        images[0].len(),
+        run.peak,
+        run.leak_summary()
+    );
+}
