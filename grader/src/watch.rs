@@ -57,6 +57,17 @@ impl<'a> Watch<'a> {
         let mut exercises = course.exercises();
         exercises.extend(course.milestones());
         let reports = grade::grade_exercises(course, &exercises, Variant::Exercise, &settings, progress);
+        Watch::with_reports(course, settings, exercises, reports)
+    }
+
+    /// The loop over reports already known, at the first exercise that
+    /// does not pass, every editable file's state remembered.
+    fn with_reports(
+        course: &'a Course,
+        settings: Settings,
+        exercises: Vec<Exercise>,
+        reports: Vec<ExerciseReport>,
+    ) -> Result<Watch<'a>> {
         let current = reports.iter().position(|r| r.status != Status::Pass).unwrap_or(0);
         let ownership = Ownership::of(&course.manifest)?;
         let mut watch =
@@ -343,3 +354,156 @@ mod list_tests {
         }
     }
 }
+
+#[cfg(test)]
+mod loop_tests {
+    use super::*;
+    use crate::model::fixtures::{exercise, milestone, test};
+    use crate::model::{Engine, TestStatus};
+    use crate::tools::Toolbox;
+
+    const MANIFEST: &str = r#"
+[course]
+title = "t"
+[[exercise]]
+name = "first"
+dir = "01_first"
+title = "First"
+concept = "c"
+hints = ["look up views", "a Float64Array over memory.buffer", "new Float64Array(memory.buffer, ptr, n)"]
+env = "any"
+[[exercise]]
+name = "second"
+dir = "02_second"
+title = "Second"
+concept = "c"
+hints = ["idea 2", "code 2"]
+env = "any"
+[capstone]
+name = "mix"
+dir = "mix"
+title = "m"
+[[capstone.milestone]]
+name = "buffer"
+title = "B"
+concept = "c"
+hints = ["idea b", "code b"]
+[[capstone.milestone]]
+name = "search"
+title = "S"
+concept = "c"
+hints = ["idea s", "code s"]
+"#;
+
+    fn course() -> (tempfile::TempDir, Course) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("course.toml"), MANIFEST).unwrap();
+        for file in ["exercises/01_first/src/lib.rs", "exercises/02_second/src/lib.rs", "exercises/02_second/tests/t.rs", "mix/src/lib.rs"] {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "// shipped\n").unwrap();
+        }
+        let course = Course::open(dir.path()).unwrap();
+        (dir, course)
+    }
+
+    fn settings() -> Settings {
+        let toolbox = Toolbox {
+            wasm_pack: "/nonexistent/wasm-pack".into(),
+            engine: Engine::Node,
+            browser: None,
+            child_path: Default::default(),
+            notices: vec![],
+        };
+        Settings::new(toolbox, Duration::from_secs(1))
+    }
+
+    /// first passes, second fails, the milestones: buffer passes, search fails.
+    fn watch(course: &Course) -> Watch<'_> {
+        let mut exercises = course.exercises();
+        exercises.extend(course.milestones());
+        let reports = vec![
+            exercise("first", Status::Pass, vec![test("t", TestStatus::Pass, None)], None),
+            exercise("second", Status::Fail, vec![test("t", TestStatus::Fail, Some("no"))], None),
+            milestone("buffer", Status::Pass, vec![test("t", TestStatus::Pass, None)], None),
+            milestone("search", Status::Fail, vec![test("t", TestStatus::Fail, Some("no"))], None),
+        ];
+        Watch::with_reports(course, settings(), exercises, reports).unwrap()
+    }
+
+    fn press(watch: &mut Watch, key: char) -> (bool, String) {
+        let mut out = Vec::new();
+        let going = watch.handle(Event::Key(key), &mut out, &crate::progress::Quiet).unwrap();
+        (going, String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn it_starts_at_the_first_exercise_that_does_not_pass() {
+        let (_dir, course) = course();
+        assert_eq!(watch(&course).current().name, "second");
+    }
+
+    #[test]
+    fn h_reveals_the_next_tier_each_time_and_remembers_it() {
+        let (_dir, course) = course();
+        let mut watch = watch(&course);
+        let (going, first) = press(&mut watch, 'h');
+        assert!(going);
+        assert!(first.contains("Hint 1 of 2 for second (the idea):\nidea 2"), "{first}");
+        assert!(!first.contains("code 2"), "one tier at a time: {first}");
+        assert_eq!(watch.current().hints.revealed, vec!["idea 2"], "the report shows what was revealed");
+        let (_, second) = press(&mut watch, 'h');
+        assert!(second.contains("Hint 2 of 2 for second (the code):\ncode 2"), "{second}");
+        assert!(second.contains("That was the last one."), "{second}");
+        let log = crate::hints::HintLog::load(&course.root);
+        assert_eq!(log.progress("second", &["a".into(), "b".into()]).revealed.len(), 2, "remembered on disk");
+    }
+
+    #[test]
+    fn q_and_the_end_of_input_quit_and_other_keys_show_the_keys() {
+        let (_dir, course) = course();
+        let mut watch = watch(&course);
+        assert_eq!(press(&mut watch, 'x'), (true, format!("{KEYS}\n")));
+        assert!(!press(&mut watch, 'q').0);
+        let mut out = Vec::new();
+        assert!(!watch.handle(Event::InputClosed, &mut out, &crate::progress::Quiet).unwrap());
+    }
+
+    #[test]
+    fn a_save_belongs_to_the_exercise_whose_editable_file_it_is() {
+        let (dir, course) = course();
+        let watch = watch(&course);
+        let root = dir.path().canonicalize().unwrap();
+        assert_eq!(watch.exercise_of(&root.join("exercises/01_first/src/lib.rs")), Some(0));
+        assert_eq!(watch.exercise_of(&root.join("exercises/02_second/src/lib.rs")), Some(1));
+        assert_eq!(watch.exercise_of(&root.join("exercises/02_second/tests/t.rs")), None, "tests are not the student's");
+        assert_eq!(watch.exercise_of(&root.join("course.toml")), None);
+        assert_eq!(
+            watch.exercise_of(&root.join("mix/src/lib.rs")),
+            Some(3),
+            "the capstone's source belongs to its first milestone that does not pass"
+        );
+    }
+
+    #[test]
+    fn a_file_read_but_not_modified_is_not_a_save() {
+        let (dir, course) = course();
+        let mut watch = watch(&course);
+        let root = dir.path().canonicalize().unwrap();
+        let mut out = Vec::new();
+        let event = Event::Saved(vec![root.join("exercises/02_second/src/lib.rs"), root.join("exercises/02_second/tests/t.rs")]);
+        assert!(watch.handle(event, &mut out, &crate::progress::Quiet).unwrap());
+        assert!(out.is_empty(), "nothing changed since start, so nothing is graded or drawn");
+    }
+
+    #[test]
+    fn the_progress_bar_counts_exercises_and_milestones_apart() {
+        let (_dir, course) = course();
+        let watch = watch(&course);
+        assert_eq!(
+            progress_bar(&watch.reports),
+            "[###############---------------] 2/4 done (exercises 1/2, capstone milestones 1/2)"
+        );
+    }
+}
+

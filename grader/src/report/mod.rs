@@ -137,4 +137,80 @@ mod tests {
         assert_eq!(odd.format, None, "`a` is no format, so `a=b.json` is a file name");
         assert!("json=".parse::<Destination>().is_err());
     }
+
+    /// One report with every case a renderer must handle: a pass, a failure
+    /// with its message, location, output and code, a compile error, a
+    /// milestone, a finding, fractional points.
+    fn everything() -> CourseReport {
+        use crate::model::fixtures::{course, exercise, milestone, test};
+        use crate::model::{CapstoneStatus, Change, ErrorKind, Finding, GradeError, Status};
+        let mut failing = test("sums_are_right", TestStatus::Fail, Some("assertion `left == right` failed\n  left: 5\n right: 4"));
+        failing.location = Some("exercises/batching/src/lib.rs:12:5".into());
+        failing.output = Some("printed by the student <b>".into());
+        failing.code = Some("assert_eq!(sum(&[2, 2]), 4);".into());
+        let batching = exercise(
+            "batching",
+            Status::Fail,
+            vec![test("one_crossing", TestStatus::Pass, None), failing, test("three_thirds", TestStatus::Pass, None)],
+            None,
+        );
+        let compile = GradeError { kind: ErrorKind::Compile, message: "error[E0308]: mismatched types\n --> src/lib.rs:3:5".into() };
+        let mut report = course(
+            vec![
+                exercise("typed_views", Status::Pass, vec![test("views", TestStatus::Pass, None)], None),
+                batching,
+                exercise("grayscale", Status::Error, vec![TestReport::new("gray", TestStatus::NotRun)], Some(compile)),
+            ],
+            Some(CapstoneStatus::Graded {
+                name: "mix".into(),
+                title: "an editor".into(),
+                milestones: vec![milestone("buffer", Status::Fail, vec![test("loads", TestStatus::Fail, Some("no"))], None)],
+            }),
+        );
+        report.findings.push(Finding {
+            path: "exercises/batching/tests/batching.rs".into(),
+            change: Change::Modified,
+            message: "a test file was changed; the reference's was used".into(),
+        });
+        report
+    }
+
+    /// Compares `actual` with `golden/<name>`; `UPDATE_GOLDEN=1` rewrites it
+    /// (then read the diff before committing it).
+    fn golden(name: &str, actual: &str) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/report/golden").join(name);
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(&path, actual).unwrap();
+            return;
+        }
+        let expected = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}; create it with UPDATE_GOLDEN=1 cargo test -p grader --lib", path.display()));
+        assert!(
+            actual == expected,
+            "{name} differs from {}. If the change is meant, UPDATE_GOLDEN=1 cargo test -p grader --lib and read the diff.\n\
+             --- expected\n{expected}\n--- actual\n{actual}",
+            path.display()
+        );
+    }
+
+    #[test]
+    fn every_format_renders_the_same_report_as_its_golden_file() {
+        let report = everything();
+        golden("human.txt", &anstream::adapter::strip_str(&render(Format::Human, &report)).to_string());
+        golden("results.json", &render(Format::Json, &report));
+        golden("results.xml", &render(Format::Junit, &report));
+        golden("gradescope.json", &render(Format::Gradescope, &report));
+        golden("classroom.json", &render(Format::Classroom, &report));
+        golden("github-commands.txt", &github::commands(&report));
+        golden("github-summary.md", &github::summary(&report));
+    }
+
+    #[test]
+    fn the_human_report_is_coloured_only_by_escape_codes() {
+        let report = everything();
+        let coloured = render(Format::Human, &report);
+        assert!(coloured.contains('\x1b'), "the terminal's report has colour");
+        assert_eq!(anstream::adapter::strip_str(&coloured).to_string().lines().count(), coloured.lines().count());
+    }
 }
+
