@@ -176,7 +176,7 @@ pub enum Command {
     /// pinned in Cargo.lock and a headless Chromium (Debian: as root, or with sudo when you agree) — and
     /// say what is missing where it cannot. Grading does the same by itself; this does it ahead of time.
     Setup {
-        /// Also Firefox and geckodriver, to grade in every engine.
+        /// Chromium and Firefox with geckodriver, to grade in every engine (else the --runner's).
         #[arg(long)]
         all_engines: bool,
     },

@@ -12,7 +12,7 @@ use grader::outcome::Outcome;
 use grader::progress::Progress;
 use grader::report::{self, counted, human};
 use grader::settings::Settings;
-use grader::tools::{MissingTool, EngineChoice, Toolbox};
+use grader::tools::{EngineChoice, MissingTool, Toolbox};
 use grader::{bench, class, edition, grade, hints, reset, submission, verify, watch};
 use std::io::Write;
 use std::process::ExitCode;
@@ -56,7 +56,7 @@ fn run(mut cli: Cli) -> Result<Outcome> {
             "verify checks the reference solutions against the exercises, and this copy of the course has \
              no solutions/ (a student edition). Run it in the instructor's full copy."
         ),
-        Command::Setup { all_engines } => setup(&course, all_engines),
+        Command::Setup { all_engines } => setup(&course, cli.runner, all_engines),
         Command::Seal => {
             let seal = submission::seal(&course.root, &course.manifest)?;
             println!(
@@ -197,16 +197,24 @@ fn graded(course: &Course, settings: &Settings, command: Command, cli: &Cli) -> 
     Ok(outcome)
 }
 
-/// `grader setup`: what grading needs, installed ahead of time.
-fn setup(course: &Course, all_engines: bool) -> Result<Outcome> {
-    let toolbox = Toolbox::prepare(&course.root, EngineChoice::Chrome, true)?;
-    for notice in &toolbox.notices {
-        println!("{notice}");
-    }
-    println!("Ready to grade in {} with {}.", toolbox.engine.describe(), toolbox.wasm_pack.display());
-    if all_engines {
-        let firefox = grader::tools::install_firefox()?;
-        println!("Firefox ready: {} with {}.", firefox.binary.display(), firefox.driver.display());
+/// `grader setup`: what grading in `runner` needs (Chromium unless asked
+/// otherwise; Chromium and Firefox with `--all-engines`), installed ahead of
+/// time.
+fn setup(course: &Course, runner: EngineChoice, all_engines: bool) -> Result<Outcome> {
+    let engines = match (all_engines, runner) {
+        (true, _) => vec![EngineChoice::Chrome, EngineChoice::Firefox],
+        (false, EngineChoice::Auto) => vec![EngineChoice::Chrome],
+        (false, chosen) => vec![chosen],
+    };
+    for engine in engines {
+        if engine == EngineChoice::Firefox {
+            grader::tools::install_firefox()?;
+        }
+        let toolbox = Toolbox::prepare(&course.root, engine, true)?;
+        for notice in &toolbox.notices {
+            println!("{notice}");
+        }
+        println!("Ready to grade in {} with {}.", toolbox.engine.describe(), toolbox.wasm_pack.display());
     }
     Ok(Outcome::Done)
 }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{grader_with, require_tools, test_target_dir};
+use common::{grader_with, require, Need, test_target_dir};
 
 fn bench(args: &[&str]) -> (common::GraderRun, tempfile::TempDir) {
     let out = tempfile::tempdir().unwrap();
@@ -20,7 +20,7 @@ fn bench(args: &[&str]) -> (common::GraderRun, tempfile::TempDir) {
 
 #[test]
 fn the_bench_prints_the_lesson_table_for_both_engines_and_writes_markdown_and_svg() {
-    require_tools();
+    require(&[Need::Chromium, Need::Node]);
     let (run, out) = bench(&[]);
     assert_eq!(run.code(), Some(0), "{}\n{}", run.stdout, run.stderr);
     for row in [
@@ -48,7 +48,7 @@ fn the_bench_prints_the_lesson_table_for_both_engines_and_writes_markdown_and_sv
 
 #[test]
 fn a_kernel_that_disagrees_with_javascript_is_refused_not_timed() {
-    require_tools();
+    require(&[Need::Chromium, Need::Node]);
     let (run, out) = bench(&["--broken", "blur"]);
     assert_eq!(run.code(), Some(1), "{}\n{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("refused to time blur in Node.js"), "{}", run.stderr);

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{grader, require_tools, TempCourse};
+use common::{grader, require, Need, TempCourse};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -62,7 +62,7 @@ fn generate(reference: &TempCourse, folder: &Path) -> BTreeMap<String, f64> {
 
 #[test]
 fn a_folder_of_submissions_becomes_a_gradebook_and_resumes_after_an_interruption() {
-    require_tools();
+    require(&[Need::Chromium]);
     let reference = common::two_exercise_reference();
     let folder = tempfile::tempdir().unwrap();
     let expected = generate(&reference, folder.path());

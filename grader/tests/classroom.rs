@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{grader_with, require_tools, schema_errors, TempCourse};
+use common::{grader_with, require, Need, schema_errors, TempCourse};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
@@ -68,7 +68,7 @@ fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn a_prepared_submission_is_graded_against_the_reference_in_every_format() {
-    require_tools();
+    require(&[Need::Chromium]);
     let (reference, submission) = reference_and_submission();
     let work = tempfile::tempdir().unwrap();
     let outputs = tempfile::tempdir().unwrap();
@@ -241,7 +241,7 @@ fn a_spent_time_budget_marks_what_was_not_graded() {
 
 #[test]
 fn regrading_an_unchanged_course_comes_from_the_cache_in_well_under_a_second() {
-    require_tools();
+    require(&[Need::Chromium]);
     let course = TempCourse::new()
         .with_course_exercise("06_struct_packing")
         .manifest(&[("struct_packing", "06_struct_packing")]);

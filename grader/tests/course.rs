@@ -4,11 +4,11 @@
 
 mod common;
 
-use common::{course_root, grader, grader_with, path_with_only, require_tools};
+use common::{course_root, grader, grader_with, path_with_only, require, Need};
 
 #[test]
 fn a_fresh_course_reports_typed_views_not_done_with_its_first_failure_and_hint() {
-    require_tools();
+    require(&[Need::Chromium]);
     let run = grader(&course_root(), &[]);
     assert_eq!(run.code(), Some(1), "not done yet is exit 1\n{}\n{}", run.stdout, run.stderr);
     let out = &run.stdout;
@@ -43,7 +43,7 @@ fn a_fresh_course_reports_typed_views_not_done_with_its_first_failure_and_hint()
 
 #[test]
 fn hint_reveals_the_tiers_in_order_and_the_report_remembers_them() {
-    require_tools();
+    require(&[Need::Chromium]);
     let course =
         common::TempCourse::new().with_course_exercise("01_typed_views").manifest(&[("typed_views", "01_typed_views")]);
     let tiers = grader::manifest::Manifest::load(course.path()).unwrap().exercises[0].hints.clone();
@@ -71,7 +71,7 @@ fn hint_reveals_the_tiers_in_order_and_the_report_remembers_them() {
 
 #[test]
 fn verify_passes_on_the_shipped_course() {
-    require_tools();
+    require(&[Need::Chromium]);
     let run = grader(&course_root(), &["verify"]);
     assert_eq!(run.code(), Some(0), "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("✓ typed_views: solution passes 9/9 tests"), "{}", run.stdout);
@@ -82,7 +82,7 @@ fn verify_passes_on_the_shipped_course() {
 /// A PATH holding only the named tools (found on the real PATH).
 #[test]
 fn without_a_browser_the_grader_says_so_and_grades_in_node() {
-    require_tools();
+    require(&[Need::Node]);
     let bin = path_with_only(&["cargo", "rustc", "wasm-pack", "wasm-bindgen", "wasm-bindgen-test-runner", "node"]);
     let run = grader_with(&course_root(), &[], |c| {
         c.env("PATH", bin.path()).env_remove("CHROMEDRIVER");
@@ -106,7 +106,7 @@ fn without_a_browser_the_grader_says_so_and_grades_in_node() {
 
 #[test]
 fn ubuntus_chromium_snap_and_its_chromium_chromedriver_are_found() {
-    require_tools();
+    require(&[Need::Chromium]);
     let bin = path_with_only(&["cargo", "rustc", "wasm-pack", "wasm-bindgen", "wasm-bindgen-test-runner", "chromium"]);
     let chromedriver = grader::process::find_on_path("chromedriver").unwrap();
     std::os::unix::fs::symlink(chromedriver, bin.path().join("chromium.chromedriver")).unwrap();
@@ -119,7 +119,7 @@ fn ubuntus_chromium_snap_and_its_chromium_chromedriver_are_found() {
 
 #[test]
 fn firefox_grades_when_asked_browser_suites_included() {
-    require_tools();
+    require(&[Need::Firefox]);
     // grayscale's suite needs a browser (a canvas round trip): it must run
     // in Firefox, not be skipped.
     let run = grader(&course_root(), &["--runner", "firefox", "run", "grayscale", "--solution"]);
@@ -131,7 +131,7 @@ fn firefox_grades_when_asked_browser_suites_included() {
 
 #[test]
 fn asking_for_firefox_without_geckodriver_says_how_to_install_it() {
-    require_tools();
+    require(&[Need::Firefox]);
     let bin = path_with_only(&["wasm-pack", "wasm-bindgen", "node", "firefox"]);
     let run = grader_with(&course_root(), &["--runner", "firefox"], |c| {
         c.env("PATH", bin.path()).env("CARGO_HOME", bin.path()).env_remove("GECKODRIVER");
@@ -143,7 +143,7 @@ fn asking_for_firefox_without_geckodriver_says_how_to_install_it() {
 
 #[test]
 fn asking_for_chrome_without_a_browser_is_an_infrastructure_error() {
-    require_tools();
+    require(&[Need::Node]);
     let bin = path_with_only(&["wasm-pack", "wasm-bindgen", "node"]);
     let run = grader_with(&course_root(), &["--runner", "chrome"], |c| {
         c.env("PATH", bin.path()).env_remove("CHROMEDRIVER");
@@ -184,7 +184,7 @@ fn a_wasm_bindgen_of_another_version_is_named_with_the_pinned_one() {
 
 #[test]
 fn when_every_exercise_passes_the_capstone_is_graded_milestone_by_milestone() {
-    require_tools();
+    require(&[Need::Chromium]);
     let course = common::TempCourse::new()
         .with_course_exercise("01_typed_views")
         .with_capstone()

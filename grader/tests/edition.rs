@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{course_root, grader, require_tools, TempCourse};
+use common::{course_root, grader, require, Need, TempCourse};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -60,7 +60,7 @@ fn sealed_reference() -> TempCourse {
 
 #[test]
 fn a_student_edition_grades_where_it_is_and_against_the_reference() {
-    require_tools();
+    require(&[Need::Chromium]);
     let reference = sealed_reference();
     let out = tempfile::tempdir().unwrap();
     let edition = out.path().join("course");
@@ -130,7 +130,7 @@ fn a_student_edition_grades_where_it_is_and_against_the_reference() {
 
 #[test]
 fn deleting_the_solutions_makes_a_working_student_edition_too() {
-    require_tools();
+    require(&[Need::Chromium]);
     let reference = sealed_reference();
     let edition = TempCourse::copy_of(reference.path());
     std::fs::remove_dir_all(edition.path().join("solutions")).unwrap();

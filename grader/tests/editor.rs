@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{course_root, require_tools, test_target_dir};
+use common::{course_root, require, Need, test_target_dir};
 use std::path::Path;
 use std::process::Command;
 
@@ -36,7 +36,7 @@ fn copy_course(to: &Path) {
 
 #[test]
 fn the_check_on_save_finds_no_error_in_wasm32_code_or_in_the_grader() {
-    require_tools();
+    require(&[Need::Chromium]);
     let settings = settings();
     assert_eq!(settings["rust-analyzer.cargo.target"], "wasm32-unknown-unknown");
     assert_eq!(settings["rust-analyzer.cargo.targetDir"], true, "rust-analyzer never holds the grader's build lock");

@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{course_root, grader_with, path_with_only, require_tools, test_target_dir, TempCourse};
+use common::{course_root, grader_with, path_with_only, require, Need, test_target_dir, TempCourse};
 use grader::process::find_on_path;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -67,7 +67,7 @@ fn rustup_home_without_wasm32(sysroot: &Path, name: &str) -> tempfile::TempDir {
 
 #[test]
 fn a_missing_wasm32_target_is_added_and_the_course_graded() {
-    require_tools();
+    require(&[Need::Chromium]);
     let (sysroot, name) = course_toolchain();
     assert!(sysroot.join("lib/rustlib/wasm32-unknown-unknown").is_dir(), "the machine's toolchain keeps its target");
     let home = rustup_home_without_wasm32(&sysroot, &name);
@@ -95,7 +95,7 @@ fn a_missing_wasm32_target_is_added_and_the_course_graded() {
 
 #[test]
 fn no_browser_and_no_way_to_install_one_is_exit_3_with_the_commands() {
-    require_tools();
+    require(&[Need::Node]);
     // cargo and rustc (and rustup's proxies), wasm-pack and wasm-bindgen,
     // but no browser, no Node.js, no apt-get.
     let bin = path_with_only(&["cargo", "rustc", "rustup", "wasm-pack", "wasm-bindgen"]);
@@ -112,7 +112,6 @@ fn no_browser_and_no_way_to_install_one_is_exit_3_with_the_commands() {
 
 #[test]
 fn the_grader_builds_for_macos() {
-    require_tools();
     let rustup = find_on_path("rustup").expect("rustup");
     let added = Command::new(rustup)
         .args(["target", "add", "aarch64-apple-darwin"])

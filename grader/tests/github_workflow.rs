@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{course_root, require_tools, test_target_dir};
+use common::{course_root, require, Need, test_target_dir};
 use grader::process::{find_on_path, run_limited};
 use std::process::Command;
 use std::time::Duration;
@@ -27,7 +27,7 @@ fn step_script(workflow: &str, name: &str) -> String {
 
 #[test]
 fn the_grade_step_writes_results_a_summary_and_annotations_and_fails_below_the_pass_mark() {
-    require_tools();
+    require(&[Need::Chromium]);
     let workflow = std::fs::read_to_string(course_root().join("grader/templates/github/classroom.yml")).unwrap();
     let script = step_script(&workflow, "Grade");
 
@@ -44,7 +44,7 @@ fn the_grade_step_writes_results_a_summary_and_annotations_and_fails_below_the_p
     std::fs::create_dir_all(&release).unwrap();
     std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_grader"), release.join("grader")).unwrap();
 
-    let chromedriver = find_on_path("chromedriver").expect("require_tools checked chromedriver");
+    let chromedriver = find_on_path("chromedriver").expect("require checked chromedriver");
     let summary = workspace.path().join("step-summary.md");
     let mut step = Command::new("bash");
     step.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", &script])
@@ -122,7 +122,7 @@ fn notice(title: &str, data: &str) -> (String, String, String) {
 /// reads) carry Classroom's notices with the JSON's totals.
 #[test]
 fn under_github_actions_a_report_on_stdout_stays_parseable_and_carries_the_notices() {
-    require_tools();
+    require(&[Need::Chromium]);
     let reference = common::two_exercise_reference();
     let submission = common::TempCourse::copy_of(reference.path());
     let run = common::grader_with(

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{course_root, require_tools};
+use common::{course_root, require, Need};
 use grader::process::run_limited;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -29,7 +29,7 @@ fn built_files(deps: &Path) -> BTreeSet<(String, SystemTime)> {
 
 #[test]
 fn run_autograder_grades_a_submission_into_a_valid_results_json() {
-    require_tools();
+    require(&[Need::Chromium]);
     let reference = common::two_exercise_reference();
     let autograder = tempfile::tempdir().unwrap();
     common::copy_tree(reference.path(), &autograder.path().join("source"));

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{grader, grader_with, require_tools, TempCourse};
+use common::{grader, grader_with, require, Need, TempCourse};
 use grader::discover::declared_test_names;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -162,7 +162,7 @@ fn reaching_submission(reference: &TempCourse) -> TempCourse {
 
 #[test]
 fn forged_runner_output_scores_what_the_stub_scores_in_every_engine() {
-    require_tools();
+    require(&[Need::Chromium, Need::Firefox, Need::Node]);
     let reference = reference();
     let untouched = TempCourse::copy_of(reference.path());
     let forging = forging_submission(&reference);
@@ -193,7 +193,7 @@ fn forged_runner_output_scores_what_the_stub_scores_in_every_engine() {
 
 #[test]
 fn reaching_past_the_editable_files_scores_what_the_stub_scores_and_is_named() {
-    require_tools();
+    require(&[Need::Chromium]);
     let reference = reference();
     let untouched = TempCourse::copy_of(reference.path());
     let reaching = reaching_submission(&reference);
@@ -223,7 +223,7 @@ fn reaching_past_the_editable_files_scores_what_the_stub_scores_and_is_named() {
 /// where it is: nothing is awarded.
 #[test]
 fn what_the_compiler_read_outside_the_editable_files_is_caught() {
-    require_tools();
+    require(&[Need::Chromium]);
     let course = reference();
     course.write(
         "exercises/01_typed_views/src/lib.rs",

@@ -6,14 +6,14 @@
 
 mod common;
 
-use common::{course_root, require_tools, test_target_dir};
+use common::{course_root, require, Need, test_target_dir};
 use grader::process::run_limited;
 use std::process::Command;
 use std::time::Duration;
 
 #[test]
 fn the_benchmark_measures_every_row_of_the_spec_table() {
-    require_tools();
+    require(&[Need::Chromium, Need::Node]);
     let root = course_root();
     let markdown = test_target_dir().join("mix-bench.md");
     let mut bench = Command::new("node");

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{course_root, require_tools, test_target_dir};
+use common::{course_root, require, Need, test_target_dir};
 use grader::process::run_limited;
 use std::io::Write;
 use std::path::PathBuf;
@@ -17,7 +17,7 @@ use std::time::Duration;
 
 #[test]
 fn the_page_edits_both_ways_saves_fits_the_window_and_takes_clicks_and_the_wheel() {
-    require_tools();
+    require(&[Need::Chromium, Need::Node]);
     let root = course_root();
     let pkg = test_target_dir().join("mix-pkg");
     let mut build = Command::new("bash");

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{grader, require_tools, test_target_dir, TempCourse};
+use common::{grader, require, Need, test_target_dir, TempCourse};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -134,7 +134,7 @@ fn watch_command_with(course: &TempCourse, options: &str) -> String {
 
 #[test]
 fn watch_grades_a_saved_edit_again_and_shows_the_new_result() {
-    require_tools();
+    require(&[Need::Chromium, Need::Tmux]);
     let course = sealed_course();
     let terminal = Terminal::start("watch", &watch_command(&course));
     // Said at once, before the first (possibly minute-long) build.
@@ -190,7 +190,7 @@ fn watch_grades_a_saved_edit_again_and_shows_the_new_result() {
 
 #[test]
 fn run_verbose_shows_what_wasm_pack_printed_even_when_cached() {
-    require_tools();
+    require(&[Need::Chromium]);
     let course = sealed_course();
     let plain = grader(course.path(), &["run", "struct_packing"]);
     assert!(!plain.stdout.contains("What cargo and wasm-pack printed"), "{}", plain.stdout);

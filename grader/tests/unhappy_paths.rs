@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{grader, require_tools, TempCourse};
+use common::{grader, require, Need, TempCourse};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -23,7 +23,7 @@ fn course_with_trouble() -> TempCourse {
 
 #[test]
 fn a_broken_and_a_looping_exercise_are_errors_and_the_others_are_still_graded() {
-    require_tools();
+    require(&[Need::Chromium]);
     let course = course_with_trouble();
     let run = grader(course.path(), &["--timeout", "10"]);
     let out = &run.stdout;
@@ -52,7 +52,7 @@ fn a_looping_test_in_firefox_is_stopped_at_its_limit_with_its_browser() {
 /// A test that never ends, in this runner: stopped at a 5 s limit, with no
 /// browser or WebDriver process and nothing in the temporary directory left.
 fn a_looping_test_in_a_browser_is_stopped(runner: &str, engine: &str) {
-    require_tools();
+    require(&[if runner == "firefox" { Need::Firefox } else { Need::Chromium }]);
     let course = course_with_trouble();
     let leftovers_before = common::temporary_leftovers();
     // Build first, so the measured run is the test phase.
@@ -71,7 +71,7 @@ fn a_looping_test_in_a_browser_is_stopped(runner: &str, engine: &str) {
 
 #[test]
 fn a_looping_test_in_node_is_stopped_too() {
-    require_tools();
+    require(&[Need::Node]);
     let course = course_with_trouble();
     // Node.js has no timeout of its own: only the grader's limit stops it.
     let run = grader(course.path(), &["run", "spins", "--runner", "node", "--timeout", "5"]);
@@ -83,7 +83,7 @@ fn a_looping_test_in_node_is_stopped_too() {
 
 #[test]
 fn a_suite_that_runs_nothing_or_is_skipped_for_its_engine_is_never_a_pass() {
-    require_tools();
+    require(&[Need::Chromium, Need::Node]);
     // browser_only's manifest entry says "any", but its suite is configured
     // for the browser: under Node.js the runner skips it and exits 0.
     let course = TempCourse::new()
@@ -103,7 +103,7 @@ fn a_suite_that_runs_nothing_or_is_skipped_for_its_engine_is_never_a_pass() {
 
 #[test]
 fn an_interrupted_grader_leaves_no_browser_behind() {
-    require_tools();
+    require(&[Need::Chromium]);
     let course = course_with_trouble();
     grader(course.path(), &["run", "spins", "--timeout", "30"]); // build first
     let leftovers_before = common::temporary_leftovers();

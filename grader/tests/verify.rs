@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{grader, require_tools, TempCourse};
+use common::{grader, require, Need, TempCourse};
 
 fn typed_views_course() -> TempCourse {
     TempCourse::new().with_course_exercise("01_typed_views").manifest(&[("typed_views", "01_typed_views")])
@@ -12,7 +12,7 @@ fn typed_views_course() -> TempCourse {
 
 #[test]
 fn a_broken_solution_fails_verify_naming_the_test() {
-    require_tools();
+    require(&[Need::Chromium]);
     let course = typed_views_course();
     let solution = "solutions/01_typed_views/src/lib.rs";
     let source = course.read(solution);
@@ -33,7 +33,7 @@ fn a_broken_solution_fails_verify_naming_the_test() {
 
 #[test]
 fn a_stub_that_already_passes_fails_verify() {
-    require_tools();
+    require(&[Need::Chromium]);
     let course = typed_views_course();
     let solved = course.read("solutions/01_typed_views/src/lib.rs");
     course.write("exercises/01_typed_views/src/lib.rs", &solved);

@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{grader, require_tools, TempCourse};
+use common::{grader, require, Need, TempCourse};
 use std::collections::BTreeSet;
 
 /// A wrong version of an exercise: its solution, with `patches` applied.
@@ -24,7 +24,7 @@ struct WrongPattern {
 
 /// Grades `case` and checks which tests fail.
 fn grade_wrong_pattern(case: WrongPattern) {
-    require_tools();
+    require(&[Need::Chromium]);
     let name = case.exercise.split_once('_').expect("exercise directories are NN_name").1;
     let course = TempCourse::new().with_course_exercise(case.exercise).manifest(&[(name, case.exercise)]);
     let solution = course.path().join("solutions").join(case.exercise);

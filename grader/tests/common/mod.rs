@@ -19,56 +19,90 @@ pub fn test_target_dir() -> PathBuf {
     course_root().join("target").join("grader-tests")
 }
 
-/// What the end-to-end tests need, provisioned once per test binary the way
-/// a student's first `cargo run -p grader` does it (`grader setup`: the
-/// wasm32 target, wasm-pack, the pinned wasm-bindgen-cli, Chromium), plus
-/// Firefox and geckodriver (`--all-engines`) and tmux for the terminal
-/// tests — so `cargo test` passes on a fresh machine with nothing installed
-/// by hand. Fails with the command to run where it cannot install.
-pub fn require_tools() {
-    static PROVISIONED: std::sync::Once = std::sync::Once::new();
-    PROVISIONED.call_once(|| {
-        let setup = Command::new(env!("CARGO_BIN_EXE_grader"))
-            .args(["--course"])
-            .arg(course_root())
-            .args(["setup", "--all-engines"])
-            .output()
-            .expect("the grader binary starts");
-        assert!(
-            setup.status.success(),
-            "`grader setup --all-engines` could not provision the tests' tools:\n{}\n{}",
-            String::from_utf8_lossy(&setup.stdout),
-            String::from_utf8_lossy(&setup.stderr)
-        );
-        if find_on_path("tmux").is_none() {
-            let _ = Command::new("apt-get").args(["update", "-qq"]).status();
-            let installed = Command::new("apt-get")
-                .args(["install", "-y", "-qq", "tmux"])
-                .env("DEBIAN_FRONTEND", "noninteractive")
-                .status()
-                .is_ok_and(|status| status.success());
-            assert!(installed, "tmux is missing and apt-get could not install it: `sudo apt-get install tmux`");
+/// What an end-to-end test uses, beyond the wasm32 target, wasm-pack and
+/// the pinned wasm-bindgen-cli that every one needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Need {
+    /// Headless Chromium and chromedriver (the grader's default engine).
+    Chromium,
+    /// Firefox and geckodriver.
+    Firefox,
+    /// Node.js, to grade in it or to drive a page.
+    Node,
+    /// tmux, for the terminal tests.
+    Tmux,
+}
+
+/// Provisions what a test uses, once per test binary and need, the way a
+/// student's first run does it (`grader setup --runner ENGINE`: the wasm32
+/// target, wasm-pack, the pinned wasm-bindgen-cli and the browser), so
+/// `cargo test` passes on a fresh machine with nothing installed by hand,
+/// and a test that uses one engine waits for no other. Fails with the
+/// command to run where it cannot install.
+pub fn require(needs: &[Need]) {
+    static PROVISIONED: std::sync::Mutex<std::collections::BTreeSet<Need>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let mut provisioned = PROVISIONED.lock().unwrap_or_else(|e| e.into_inner());
+    for &need in needs {
+        if provisioned.insert(need) {
+            provision(need);
         }
-        // geckodriver lands in cargo's bin directory, which may not be on PATH.
-        if let Some(bin) = std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo/bin")) {
-            let path = std::env::var_os("PATH").unwrap_or_default();
-            if !std::env::split_paths(&path).any(|dir| dir == bin) {
-                let joined = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&path))).unwrap();
-                std::env::set_var("PATH", joined);
+    }
+    for &need in needs {
+        let tools: &[(&str, &str)] = match need {
+            Need::Chromium => &[
+                ("wasm-pack", "cargo install wasm-pack"),
+                ("wasm-bindgen", "cargo install wasm-bindgen-cli --version <the version in Cargo.lock>"),
+                ("chromedriver", "apt-get install chromium chromium-driver"),
+                ("chromium", "apt-get install chromium chromium-driver"),
+            ],
+            Need::Firefox => &[("firefox", "apt-get install firefox-esr"), ("geckodriver", "cargo install geckodriver")],
+            Need::Node => &[("node", "install Node.js 18 or later")],
+            Need::Tmux => &[("tmux", "apt-get install tmux")],
+        };
+        for (tool, install) in tools {
+            assert!(find_on_path(tool).is_some(), "{tool} is not on PATH after provisioning ({install})");
+        }
+    }
+}
+
+fn provision(need: Need) {
+    let engine = match need {
+        Need::Chromium => "chrome",
+        Need::Firefox => "firefox",
+        Need::Node => "node",
+        Need::Tmux => {
+            if find_on_path("tmux").is_none() {
+                let _ = Command::new("apt-get").args(["update", "-qq"]).status();
+                let installed = Command::new("apt-get")
+                    .args(["install", "-y", "-qq", "tmux"])
+                    .env("DEBIAN_FRONTEND", "noninteractive")
+                    .status()
+                    .is_ok_and(|status| status.success());
+                assert!(installed, "tmux is missing and apt-get could not install it: `sudo apt-get install tmux`");
             }
+            return;
         }
-    });
-    for (tool, install) in [
-        ("wasm-pack", "cargo install wasm-pack"),
-        ("wasm-bindgen", "cargo install wasm-bindgen-cli --version <the version in Cargo.lock>"),
-        ("chromedriver", "apt-get install chromium chromium-driver"),
-        ("chromium", "apt-get install chromium chromium-driver"),
-        ("node", "install Node.js 18 or later"),
-        ("firefox", "apt-get install firefox-esr"),
-        ("geckodriver", "cargo install geckodriver"),
-        ("tmux", "apt-get install tmux"),
-    ] {
-        assert!(find_on_path(tool).is_some(), "{tool} is not on PATH after provisioning ({install})");
+    };
+    let setup = Command::new(env!("CARGO_BIN_EXE_grader"))
+        .arg("--course")
+        .arg(course_root())
+        .args(["--runner", engine, "setup"])
+        .output()
+        .expect("the grader binary starts");
+    assert!(
+        setup.status.success(),
+        "`grader --runner {engine} setup` could not provision the tests' tools:\n{}\n{}",
+        String::from_utf8_lossy(&setup.stdout),
+        String::from_utf8_lossy(&setup.stderr)
+    );
+    // geckodriver and the wasm tools land in cargo's bin directory, which may not be on PATH.
+    if let Some(bin) = std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo/bin")) {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        if !std::env::split_paths(&path).any(|dir| dir == bin) {
+            let joined = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&path))).unwrap();
+            std::env::set_var("PATH", joined);
+        }
     }
 }
 
