@@ -194,6 +194,12 @@ fn out_of_bounds_access_is_an_error() {
         Err(ViewError::OutOfBounds { offset: 64, size: 8, len: 64 }),
         "write_f64(64, ..) would write past the arena and must be refused"
     );
+    assert_eq!(
+        arena.read_i32(62),
+        Err(ViewError::OutOfBounds { offset: 62, size: 4, len: 64 }),
+        "read_i32(62) is both past the end (bytes 62..66 of 64) and misaligned: bounds are checked first, so \
+         it must be ViewError::OutOfBounds, not Misaligned"
+    );
     let huge = usize::MAX - 7;
     assert_eq!(
         arena.read_f64(huge),

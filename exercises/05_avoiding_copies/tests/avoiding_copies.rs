@@ -11,7 +11,7 @@ use avoiding_copies::Signal;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use std::alloc::{GlobalAlloc, Layout, System};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_test::{console_log, wasm_bindgen_test};
+use wasm_bindgen_test::wasm_bindgen_test;
 
 /// Counts every allocation (and reallocation) made in WASM memory.
 struct CountingAllocator;
@@ -63,8 +63,6 @@ export function set_samples(memory, ptr, values) {
 export function read_samples(memory, ptr, count) {
     return Float64Array.from(new Float64Array(memory.buffer, ptr, count));
 }
-export function now() { return performance.now(); }
-export function read_view(memory, ptr, count) { return new Float64Array(memory.buffer, ptr, count); }
 export function javascript_array(count) {
     return Float64Array.from({ length: count }, (_, i) => i);
 }
@@ -73,8 +71,6 @@ extern "C" {
     fn write_samples(memory: &JsValue, ptr: usize, count: usize);
     fn set_samples(memory: &JsValue, ptr: usize, values: &js_sys::Float64Array);
     fn read_samples(memory: &JsValue, ptr: usize, count: usize) -> js_sys::Float64Array;
-    fn now() -> f64;
-    fn read_view(memory: &JsValue, ptr: usize, count: usize) -> js_sys::Float64Array;
     /// Returned by value: the glue copies it into WASM memory.
     fn javascript_array(count: usize) -> Vec<f64>;
 }
@@ -136,7 +132,13 @@ fn javascript_reads_the_result_where_it_wrote_the_input() {
 fn empty_single_constant_and_odd_batches() {
     let mut signal = Signal::new(16);
     let ptr = signal.ptr();
+    set_samples(&memory(), ptr, &js_sys::Float64Array::from(&[4.0, 8.0][..]));
     signal.normalize(0);
+    assert_eq!(
+        read_samples(&memory(), ptr, 2).to_vec(),
+        vec![4.0, 8.0],
+        "normalize(0) rescales no sample: the samples JavaScript wrote must stay as they were"
+    );
     for (input, expected) in [
         (vec![5.0], vec![0.0]),
         (vec![2.0, 2.0, 2.0], vec![0.0, 0.0, 0.0]),
@@ -164,40 +166,5 @@ fn a_javascript_array_passed_by_value_is_copied_in() {
          copy every element: {count} f64 should cost at least {} bytes, measured {bytes} in {allocations} \
          allocation(s). That copy is what writing through a view at the module's pointer avoids",
         count * 8
-    );
-}
-
-/// Not a gate: timings vary with the machine. The grader shows this line.
-#[wasm_bindgen_test]
-fn timing_copies_against_views() {
-    let n = MILLION;
-    let input = js_sys::Float64Array::new_with_length(n as u32);
-    input.fill(1.5, 0, n as u32);
-    input.set_index(0, -3.0);
-    let mut signal = Signal::new(n);
-
-    // What a by-value argument and result cost: a copy into a fresh
-    // allocation in WASM memory, and a copy back out into a new JS array.
-    let start = now();
-    let copied_in = input.to_vec();
-    let copied_out = js_sys::Float64Array::from(&copied_in[..]);
-    let copying = now() - start;
-    assert_eq!(copied_out.length() as usize, n);
-
-    // The view path: one set() into the module's buffer, a view to read.
-    let start = now();
-    set_samples(&memory(), signal.ptr(), &input);
-    let view = read_view(&memory(), signal.ptr(), n);
-    let viewing = now() - start;
-    assert_eq!(view.length() as usize, n);
-
-    let start = now();
-    signal.normalize(n);
-    let working = now() - start;
-
-    let build = if cfg!(debug_assertions) { "debug build" } else { "release build" };
-    console_log!(
-        "timing: 1,000,000 samples in and out by copy: {copying:.1} ms; through views: {viewing:.1} ms; \
-         normalize in place: {working:.1} ms, {build}"
     );
 }

@@ -95,7 +95,11 @@ fn records_keep_their_values() {
         (Some(255), Some(-1e300), Some(0)),
         "record 1 must read back exactly as pushed"
     );
-    assert_eq!(table.b(3), None, "there is no record 3: b(3) is None, not a panic");
+    assert_eq!(
+        (table.a(3), table.b(3), table.c(3)),
+        (None, None, None),
+        "there is no record 3: a(3), b(3) and c(3) are None, not a panic"
+    );
     assert_eq!(table.sum_b(), 0.5 - 1e300 + f64::MIN_POSITIVE, "sum_b adds every record's b");
 }
 

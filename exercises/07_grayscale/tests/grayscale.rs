@@ -101,14 +101,47 @@ fn every_gray_level_stays_itself() {
 
 #[wasm_bindgen_test]
 fn pixels_turn_gray_in_place_and_alpha_is_untouched() {
-    let mut pixels = vec![255, 0, 0, 0, 0, 255, 0, 17, 0, 0, 255, 128, 12, 200, 77, 255];
+    let original = [255, 0, 0, 0, 0, 255, 0, 17, 0, 0, 255, 128, 12, 200, 77, 255];
+    let mut pixels = original.to_vec();
     grayscale(&mut pixels).expect("16 bytes are 4 whole pixels");
-    assert_eq!(
-        pixels,
-        vec![76, 76, 76, 0, 150, 150, 150, 17, 29, 29, 29, 128, 130, 130, 130, 255],
-        "r, g and b of each pixel become its luma; alpha (every 4th byte: 0, 17, 128, 255) must be \
-         exactly as it was"
-    );
+    for (i, (after, before)) in pixels.chunks(4).zip(original.chunks(4)).enumerate() {
+        assert_eq!(
+            after[3], before[3],
+            "pixel {i}: alpha (its 4th byte) was {} and is now {}: grayscale writes r, g and b only, and must leave \
+             alpha exactly as it was",
+            before[3], after[3]
+        );
+        let gray = luma(before[0], before[1], before[2]);
+        assert_eq!(
+            after[..3],
+            [gray; 3],
+            "pixel {i} {:?}: r, g and b must all become luma(r, g, b) = {gray}, in place",
+            &before[..3]
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn grayscale_rounds_each_pixel_to_the_nearest_level() {
+    // Exact sums with a fraction of .5 or more, and gray pixels whose f32
+    // sum lands a hair below their level: truncating gets all of them wrong.
+    let cases: [([u8; 3], u8, &str); 5] = [
+        ([0, 255, 0], 150, "0.587 × 255 = 149.685"),
+        ([12, 200, 77], 130, "0.299 × 12 + 0.587 × 200 + 0.114 × 77 = 129.766"),
+        ([37, 37, 37], 37, "a gray pixel stays itself; in f32 its sum is a hair below 37"),
+        ([253, 253, 253], 253, "a gray pixel stays itself; in f32 its sum is a hair below 253"),
+        ([255, 255, 255], 255, "white stays white"),
+    ];
+    let mut pixels: Vec<u8> = cases.iter().flat_map(|(rgb, _, _)| [rgb[0], rgb[1], rgb[2], 255]).collect();
+    grayscale(&mut pixels).expect("whole pixels");
+    for (i, (rgb, gray, why)) in cases.iter().enumerate() {
+        let got = pixels[i * 4];
+        assert_eq!(
+            got, *gray,
+            "pixel {i} {rgb:?}: gray expected {gray}, got {got} ({why}). The gray level is rounded to the nearest \
+             integer — add 0.5 before converting with `as u8`; a bare `as u8` truncates"
+        );
+    }
 }
 
 #[wasm_bindgen_test]
