@@ -172,6 +172,30 @@ fn speedup(row: &Row) -> Option<(String, f64)> {
     row.builds.iter().map(|(name, s)| (name.clone(), js.median / s.median.max(1e-6))).max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
+/// A speed-up as a person reads it: two significant digits, and "slower"
+/// when WASM took longer (0.64× is not a speed-up).
+pub fn times(x: f64) -> String {
+    let digits = if x >= 10.0 { 0 } else if x >= 1.0 { 1 } else { 2 };
+    let shown = format!("{x:.digits$}×");
+    if x < 1.0 {
+        format!("{shown}, slower")
+    } else {
+        shown
+    }
+}
+
+#[cfg(test)]
+mod times_tests {
+    #[test]
+    fn two_significant_digits_and_slower_below_one() {
+        assert_eq!(super::times(9.27), "9.3×");
+        assert_eq!(super::times(12.6), "13×");
+        assert_eq!(super::times(1.0), "1.0×");
+        assert_eq!(super::times(0.64), "0.64×, slower");
+        assert_eq!(super::times(0.995), "0.99×, slower", "never rounded up to a speed-up");
+    }
+}
+
 /// The table: the lesson's numbers, then each engine's medians with their
 /// spread (min–max over the timed runs).
 pub fn markdown(engines: &[EngineRun]) -> String {
@@ -188,7 +212,7 @@ pub fn markdown(engines: &[EngineRun]) -> String {
                 });
             let best = match (&row.refused, speedup(row)) {
                 (Some(why), _) => format!("**refused**: {why}"),
-                (None, Some((build, x))) => format!("{x:.2}x ({build})"),
+                (None, Some((build, x))) => format!("{} ({build})", times(x)),
                 (None, None) => "—".into(),
             };
             let _ = writeln!(
