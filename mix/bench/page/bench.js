@@ -119,7 +119,7 @@ async function run() {
     const typed = "typing into the middle of ten megabytes ";
     // Three passes. The first 200 keys, drawn, warm up: the engine runs the
     // page's JavaScript and the core's WebAssembly in baseline code until it
-    // has optimised them (a few of the first keys take 0.3-2 ms), so they are
+    // has optimised them (a few of the first keys take milliseconds), so they are
     // reported apart (keystrokeWarmUp). Then the whole frame as the page runs
     // it, and the core's part alone (keys in, a screenful laid out) without
     // drawing it: both measured warm, neither paying for the other's warm-up.
