@@ -234,7 +234,11 @@ fn a_click_places_the_cursor_and_the_way_of_working_switches() {
     frame(&mut core, &[">", " "]);
     assert_eq!(core.text(), "first line!\nsécnd\n\n> last");
     frame(&mut core, &["Ctrl+z"]);
-    assert_eq!(core.text(), "first line!\nsécnd\n\nlast", "the click ended the typing run: Ctrl+z undoes only what came after it");
+    assert_eq!(
+        core.text(),
+        "first line!\nsécnd\n\nlast",
+        "the click ended the typing run: Ctrl+z undoes only what came after it"
+    );
     let summary = read_summary(&memory(), core.set_modal(true) as usize);
     assert_eq!(&summary[..3], &[3, 0, 0], "modal again: Normal mode (0)");
 }
