@@ -3,9 +3,10 @@
 // (main.js) and the benchmark (mix/bench) both draw with it.
 //
 // A keystroke changes a line or two, so a frame decodes only the lines whose
-// bytes differ from what the row showed before, and writes only the DOM text
-// that changed, into rows made once: no string per line and no new node per
-// frame, hence little garbage for the collector to stop a frame for.
+// bytes differ from what the rows showed before, and writes only the DOM text
+// that changed, into rows made once: no string for a line that did not
+// change and no new node per frame, hence little garbage for the collector
+// to stop a frame for.
 import { layOut } from "./frame.js";
 
 const decoder = new TextDecoder();
