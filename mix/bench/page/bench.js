@@ -2,7 +2,22 @@
 // table, measured through the same frame interface the page uses (main.js).
 // run.mjs serves this page cross-origin isolated (5 µs timer resolution),
 // reads window.benchResults and prints the table.
-import init, { Core, Trace } from "/pkg/mix_bench.js";
+// WebAssembly cannot test for a feature inside a module — one SIMD
+// instruction makes a whole module invalid on an engine without them — so
+// run.mjs builds the core twice and the page picks: the simd128 build where
+// the engine validates this module (a function returning i8x16.splat of 0),
+// the scalar build otherwise.
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0,
+    253, 15, 11]);
+const BUILD = new URLSearchParams(location.search).get("build") ?? (WebAssembly.validate(SIMD_PROBE) ? "simd128" : "scalar");
+const { default: init, Core, Trace } = await import(`/pkg/${BUILD}/mix_bench.js`);
+// Compiled from its bytes, so that no code cached by an earlier page run
+// makes a "fresh" module faster than a first visit's.
+const instantiate = async (build) => {
+    const module = await import(`/pkg/${build}/mix_bench.js`);
+    const wasm = await module.default({ module_or_path: await (await fetch(`/pkg/${build}/mix_bench_bg.wasm`)).arrayBuffer() });
+    return { module, wasm };
+};
 import { applyKeys, keyCode, loadBytes } from "/www/frame.js";
 import { sample } from "/www/sample.js";
 import { Screen } from "/www/screen.js";
@@ -90,9 +105,77 @@ async function replay(name, runs) {
     return { edits: edits.length / 3, mix: stats(mix), ropey: stats(ropey) };
 }
 
+// What this machine charges for memory nobody has touched yet: one write to
+// each 4 KiB page of a new 10 MB WebAssembly.Memory. A first load must put
+// the file into as much fresh memory, so this is the floor under it.
+function freshMemoryFloor() {
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(SIZE / 65536) });
+    const view = new Uint8Array(memory.buffer);
+    const start = now();
+    for (let i = 0; i < view.length; i += 4096) view[i] = 1;
+    return now() - start;
+}
+
+// ?first-load: this page only loads the sample into its fresh module, then
+// again: once untimed (the old document is still held while the new one is
+// reserved, so memory grows once more), then twice timed. run.mjs opens it
+// several times, for a median of first loads and reloads spread over time.
+async function firstLoadOnly() {
+    const { wasm } = await instantiate(BUILD);
+    const bytes = markedSample();
+    const core = new Core();
+    const memoryBefore = wasm.memory.buffer.byteLength;
+    const firstLoad = load(wasm, core, bytes);
+    const memoryAfterLoad = wasm.memory.buffer.byteLength;
+    load(wasm, core, bytes);
+    const reloads = [load(wasm, core, bytes), load(wasm, core, bytes)];
+    return { build: BUILD, firstLoad, reloads, memoryBefore, memoryAfterLoad, freshMemory: freshMemoryFloor() };
+}
+
+// Both builds of the core must index every text alike: the sample, texts of
+// every length around the 16-byte vector and the index's 4096-byte blocks,
+// with multi-byte characters and newlines at every position, and broken
+// copies (compared: the offset where each stops being UTF-8). And both
+// replay each trace to its end text.
+async function compareBuilds(sampleBytes, traces) {
+    if (!WebAssembly.validate(SIMD_PROBE)) return "only the scalar build runs on this engine";
+    const builds = await Promise.all(["scalar", "simd128"].map(instantiate));
+    const pieces = ["a", "\n", "é", "✓", "😀", "\r\n", "word "].map((piece) => new TextEncoder().encode(piece));
+    let seed = 7;
+    const random = (n) => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+    const texts = [sampleBytes];
+    for (const length of [...Array(80).keys(), 4080, 4095, 4096, 4097, 4111, 8191, 8192, 8193, 20000]) {
+        const bytes = [];
+        while (bytes.length < length) bytes.push(...pieces[random(pieces.length)]);
+        texts.push(Uint8Array.from(bytes));
+        if (bytes.length > 0) {
+            for (let copy = 0; copy < 3; copy++) {
+                const broken = Uint8Array.from(bytes);
+                broken[random(broken.length)] = random(256);
+                texts.push(broken);
+            }
+        }
+    }
+    for (const text of texts) {
+        const [scalar, simd] = builds.map(({ module }) => module.index_summary(text));
+        if (scalar.length !== simd.length || scalar.some((x, i) => x !== simd[i])) {
+            throw new Error(`the scalar and simd128 builds index a ${text.length}-byte text differently`);
+        }
+    }
+    for (const [name, { trace, edits, inserted }] of traces) {
+        for (const { module } of builds) {
+            const replayer = new module.Trace(trace.startContent, edits, inserted);
+            replayer.replay_mix();
+            if (replayer.mix_text() !== trace.endContent) throw new Error(`a build replays ${name} to the wrong text`);
+            replayer.free();
+        }
+    }
+    return `${texts.length} texts and ${traces.size} traces indexed and replayed alike by both builds`;
+}
+
 async function run() {
     const wasm = await init();
-    const results = { crossOriginIsolated, userAgent: navigator.userAgent, size: SIZE };
+    const results = { build: BUILD, crossOriginIsolated, userAgent: navigator.userAgent, size: SIZE };
     const bytes = markedSample();
     results.size = bytes.length;
 
@@ -105,6 +188,7 @@ async function run() {
 
     // Load: write the bytes into the core's memory, index them, first frame.
     const loads = Array.from({ length: 10 }, () => load(wasm, core, bytes));
+    results.loads = loads;
     results.load = stats(loads.map((l) => l.total));
     results.loadPhases = Object.fromEntries(
         ["reserve", "write", "index", "frame"].map((phase) => [phase, stats(loads.map((l) => l[phase])).p50]));
@@ -160,10 +244,14 @@ async function run() {
         log(`${name}: mix ${results.replay[name].mix.p50} ms, ropey ${results.replay[name].ropey.p50} ms`);
     }
     results.memoryAtEnd = wasm.memory.buffer.byteLength;
+    const traces = new Map();
+    for (const name of ["automerge-paper", "seph-blog1"]) traces.set(name, await loadTrace(name));
+    results.buildsCompared = await compareBuilds(bytes, traces);
+    log(results.buildsCompared);
     return results;
 }
 
-run().then(
+(new URLSearchParams(location.search).has("first-load") ? firstLoadOnly() : run()).then(
     (results) => { window.benchResults = results; log("done"); },
     (error) => { window.benchError = String(error?.stack ?? error); log(`error: ${window.benchError}`); },
 );

@@ -14,6 +14,26 @@ pub use mix::Core;
 use ropey::Rope;
 use wasm_bindgen::prelude::*;
 
+/// What a core makes of `bytes`, through the buffer's public API: `[1,
+/// valid_up_to]` if it refuses them, else `[0, len, char_len, line_count]`,
+/// then where each line starts, then the byte offset of every seventh
+/// character. The benchmark compares these between the scalar and the
+/// `simd128` build of the same core: both must index every text alike.
+#[wasm_bindgen]
+pub fn index_summary(bytes: Vec<u8>) -> Vec<u32> {
+    let buffer = match Buffer::from_bytes(bytes) {
+        Ok(buffer) => buffer,
+        Err(mix::BufferError::InvalidUtf8 { valid_up_to }) => return vec![1, valid_up_to as u32],
+        Err(error) => panic!("from_bytes can only refuse bytes that are not UTF-8, not with {error}"),
+    };
+    let mut summary = vec![0, buffer.len() as u32, buffer.char_len() as u32, buffer.line_count() as u32];
+    let line_starts = (0..buffer.line_count()).map(|line| buffer.line_start(line).expect("a line below line_count"));
+    summary.extend(line_starts.map(|start| start as u32));
+    let char_offsets = (0..=buffer.char_len()).step_by(7).map(|c| buffer.char_to_byte(c).expect("a character index"));
+    summary.extend(char_offsets.map(|offset| offset as u32));
+    summary
+}
+
 /// An editing trace, unpacked once by JavaScript before any timing:
 /// `edits` holds `[position, deleted, inserted_bytes]` per edit, positions
 /// and counts in characters, the inserted text of all edits concatenated.

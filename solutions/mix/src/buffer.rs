@@ -5,7 +5,8 @@
 //! in a 10 MB document as in a 10 byte one, and the text loaded from a file
 //! is never copied again.
 
-use crate::source::{is_continuation, Source};
+use crate::scan::is_continuation;
+use crate::source::Source;
 use core::cell::Cell;
 use core::fmt;
 
@@ -141,11 +142,8 @@ impl Buffer {
     /// Takes ownership of the loaded bytes: they become the original source
     /// and are never copied again.
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Buffer, BufferError> {
-        if let Err(error) = core::str::from_utf8(&bytes) {
-            return Err(BufferError::InvalidUtf8 { valid_up_to: error.valid_up_to() });
-        }
         let mut buffer = Buffer::new();
-        buffer.original = Source::new(bytes);
+        buffer.original = Source::load(bytes).map_err(|valid_up_to| BufferError::InvalidUtf8 { valid_up_to })?;
         let len = buffer.original.len();
         if len > 0 {
             let piece = buffer.piece(Origin::Original, 0, len);
@@ -188,7 +186,7 @@ impl Buffer {
             return Ok(());
         }
         let added_at = self.added.len();
-        self.added.append(text.as_bytes());
+        self.added.append(text);
         let new = self.piece(Origin::Added, added_at, text.len());
         self.len += new.len;
         self.chars += new.chars;
@@ -390,7 +388,7 @@ impl Buffer {
                     at += piece.len;
                 } else {
                     let source = self.source(piece.origin);
-                    return count + source.newlines_in(piece.start, piece.start + offset - at);
+                    return count + source.counts_in(piece.start, piece.start + offset - at).newlines;
                 }
             }
         }
@@ -482,14 +480,8 @@ impl Buffer {
 
     /// A piece with its counts, from the source's indexes (no scan).
     fn piece(&self, origin: Origin, start: usize, len: usize) -> Piece {
-        let source = self.source(origin);
-        Piece {
-            origin,
-            start,
-            len,
-            chars: source.chars_in(start, start + len),
-            newlines: source.newlines_in(start, start + len),
-        }
+        let counts = self.source(origin).counts_in(start, start + len);
+        Piece { origin, start, len, chars: counts.chars, newlines: counts.newlines }
     }
 
     /// Makes `offset` a piece boundary and returns the position of the

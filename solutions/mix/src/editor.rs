@@ -6,7 +6,7 @@
 //! last character of its line, in Insert and Edit mode possibly just after it.
 
 use crate::buffer::Buffer;
-use crate::source::is_continuation;
+use crate::scan::is_continuation;
 
 /// The column `j` and `k` aim for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,6 +6,7 @@
 
 use crate::buffer::Buffer;
 use crate::editor::{Editor, Mode};
+use crate::scan;
 use wasm_bindgen::prelude::*;
 
 /// One key press, as the page writes it (8 bytes, little-endian).
@@ -163,22 +164,32 @@ impl Core {
     /// text): their bytes, without newlines, one after the other, and one
     /// `LineRecord` each. Returns the number of lines laid out.
     pub fn render(&mut self, first: usize, rows: usize) -> usize {
-        self.render_bytes.clear();
-        self.render_lines.clear();
-        let buffer = self.editor.buffer();
+        let Core { editor, render_bytes, render_lines, .. } = self;
+        render_bytes.clear();
+        render_lines.clear();
+        let buffer = editor.buffer();
         let last = (first + rows).min(buffer.line_count());
-        for number in first..last {
-            let start = buffer.line_start(number).expect("a line below line_count");
-            let end = buffer.line_start(number + 1).map_or(buffer.len(), |next| next - 1);
-            let offset = self.render_bytes.len();
-            buffer.for_each_slice(start, end, |slice| self.render_bytes.extend_from_slice(slice));
-            self.render_lines.push(LineRecord {
-                offset: offset as u32,
-                len: (end - start) as u32,
-                number: number as u32,
-            });
+        if first >= last {
+            return 0;
         }
-        self.render_lines.len()
+        // Two lookups in the line index, then one walk over the visible
+        // bytes that splits them at their newlines as it copies them.
+        let start = buffer.line_start(first).expect("a line below line_count");
+        let end = buffer.line_start(last).map_or(buffer.len(), |next| next - 1);
+        let mut line = LineRecord { offset: 0, len: 0, number: first as u32 };
+        buffer.for_each_slice(start, end, |mut slice| {
+            while let Ok(newline) = scan::nth_newline(slice, 0) {
+                render_bytes.extend_from_slice(&slice[..newline]);
+                line.len = render_bytes.len() as u32 - line.offset;
+                render_lines.push(line);
+                line = LineRecord { offset: render_bytes.len() as u32, len: 0, number: line.number + 1 };
+                slice = &slice[newline + 1..];
+            }
+            render_bytes.extend_from_slice(slice);
+        });
+        line.len = render_bytes.len() as u32 - line.offset;
+        render_lines.push(line);
+        render_lines.len()
     }
 
     pub fn render_bytes_ptr(&self) -> *const u8 {

@@ -1,8 +1,9 @@
 //! mix — a text-editor core in WebAssembly (reference solution).
 //!
-//! Milestone 1, the buffer: a piece table (see `buffer`) whose byte,
-//! character and newline indexes (see `source`) answer "where is line n"
-//! and "which line is offset x" without rescanning the text.
+//! Milestone 1, the buffer: a piece table (see `buffer`) whose character
+//! and newline indexes (see `source`) answer "where is line n" and "which
+//! line is offset x" without rescanning the text; the loops over bytes
+//! beneath them, scalar and SIMD, are in `scan`.
 //! Milestones 2–5, the cursor and its motions, modes and editing, undo and
 //! search (see `editor`); milestone 6, the frame interface the page uses
 //! (see `frame`).
@@ -10,6 +11,7 @@
 mod buffer;
 mod editor;
 mod frame;
+mod scan;
 mod source;
 
 pub use buffer::{Buffer, BufferError};
