@@ -111,7 +111,7 @@ fn run(mut cli: Cli) -> Result<Outcome> {
             // Layout problems need no tools: report them before installing any.
             let layout = verify::check_layout(&course);
             if !verify::passed(&layout) {
-                print!("{}", verify::render(&layout));
+                write!(anstream::stdout(), "{}", verify::render(&layout))?;
                 return Ok(Outcome::NotDone);
             }
             let settings = cli.settings(&course, None)?;
@@ -154,7 +154,7 @@ fn graded(course: &Course, settings: &Settings, command: Command, cli: &Cli) -> 
         Command::Verify => {
             let checks = verify::verify(course, settings, &progress);
             progress.clear();
-            print!("{}", verify::render(&checks));
+            write!(stdout, "{}", verify::render(&checks))?;
             Outcome::judge(false, verify::passed(&checks))
         }
         Command::Watch { manual } => {
