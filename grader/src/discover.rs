@@ -261,7 +261,7 @@ fn dedent(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -287,5 +287,285 @@ mod tests {
             "let s = \"}{\"; // a } here\nlet c = '}';\nif s.is_empty() {\n    return Err(format!(\"{c}\"));\n}\nOk(())"
         );
         assert_eq!(tests[1], ("next".to_string(), String::new()));
+    }
+
+    #[test]
+    fn select_finds_an_exercise_by_name_and_by_directory() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        let by_name = course.select("alpha").unwrap();
+        assert_eq!(by_name.len(), 1);
+        assert_eq!(by_name[0].entry.name, "alpha");
+        assert_eq!(by_name[0].kind, Kind::Exercise);
+        assert_eq!(by_name[0].exercise_dir, fake.root().join("exercises/01_alpha"));
+        assert_eq!(by_name[0].solution_dir, fake.root().join("solutions/01_alpha"));
+        assert_eq!(by_name[0].test_files, vec![fake.root().join("exercises/01_alpha/tests/alpha.rs")]);
+        let by_dir = course.select("02_beta").unwrap();
+        assert_eq!(by_dir.iter().map(|e| e.entry.name.as_str()).collect::<Vec<_>>(), ["beta"]);
+    }
+
+    #[test]
+    fn select_of_the_capstone_gives_every_milestone_in_order() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        let all = course.select("mix").unwrap();
+        let names: Vec<&str> = all.iter().map(|m| m.entry.name.as_str()).collect();
+        assert_eq!(names, ["mix/buffer", "mix/motions"]);
+        assert!(all.iter().all(|m| m.kind.is_milestone()));
+        assert!(all.iter().all(|m| m.exercise_dir == fake.root().join("mix")));
+        assert!(all.iter().all(|m| m.solution_dir == fake.root().join("solutions/mix")));
+        assert_eq!(all[1].test_files, vec![fake.root().join("mix/tests/motions.rs")]);
+    }
+
+    #[test]
+    fn select_of_one_milestone_gives_its_own_test_file_only() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        let buffer = course.select("mix/buffer").unwrap();
+        assert_eq!(buffer.len(), 1);
+        let buffer = &buffer[0];
+        assert_eq!(buffer.kind, Kind::Milestone { capstone: "mix".into(), milestone: "buffer".into() });
+        assert_eq!(buffer.test_files, vec![fake.root().join("mix/tests/buffer.rs")]);
+        assert_eq!(buffer.test_targets(), ["buffer"]);
+        assert_eq!(buffer.declared_tests(), ["buffer_works"], "not the other milestone's tests");
+        assert_eq!(buffer.slug(), "mix-buffer");
+        assert_eq!(buffer.entry.points, Some(20), "the milestone's own entry");
+    }
+
+    #[test]
+    fn an_unknown_name_is_an_error_listing_every_known_name() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        for unknown in ["gamma", "mix/nothing", "buffer", "01", "", "../01_alpha"] {
+            let error = course.select(unknown).unwrap_err().to_string();
+            assert!(error.contains(&format!("`{unknown}`")), "{error}");
+            assert!(error.ends_with("alpha, beta, mix, mix/buffer, mix/motions"), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_milestone_whose_test_file_is_missing_has_no_test_files() {
+        let fake = FakeCourse::new();
+        fake.remove("mix/tests/motions.rs");
+        let motions = fake.course().select("mix/motions").unwrap();
+        assert!(motions[0].test_files.is_empty());
+        assert!(motions[0].declared_tests().is_empty());
+    }
+
+    #[test]
+    fn test_files_are_the_rs_files_directly_in_tests_sorted() {
+        let fake = FakeCourse::new();
+        fake.write("exercises/01_alpha/tests/a_first.rs", "");
+        fake.write("exercises/01_alpha/tests/notes.txt", "");
+        fake.write("exercises/01_alpha/tests/common/mod.rs", "");
+        let alpha = &fake.course().select("alpha").unwrap()[0];
+        assert_eq!(alpha.test_targets(), ["a_first", "alpha"]);
+    }
+
+    #[test]
+    fn locate_finds_the_course_from_a_directory_inside_it() {
+        let fake = FakeCourse::new();
+        let course = Course::locate(&fake.root().join("exercises/01_alpha/src")).unwrap();
+        assert_eq!(course.root, fake.root().canonicalize().unwrap());
+        let outside = tempfile::tempdir().unwrap();
+        let error = Course::locate(outside.path()).unwrap_err().to_string();
+        assert!(error.contains("no course.toml"), "{error}");
+    }
+
+    #[test]
+    fn declared_tests_ignore_attributes_comments_and_strings_that_mention_fn() {
+        let source = r#"
+use wasm_bindgen_test::*;
+wasm_bindgen_test_configure!(run_in_browser);
+
+// #[wasm_bindgen_test]
+// fn commented_out() {}
+/// fn in a doc comment
+fn helper(s: &str) -> usize { s.len() }
+
+#[wasm_bindgen_test]
+#[ignore = "fn inside an attribute"]
+#[allow(clippy::needless_return)]
+fn with_more_attributes() {
+    let text = "fn not_a_test() {}";
+    assert_eq!(helper(text), 18);
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+/// A doc comment between the attribute and the function.
+async fn with_arguments_and_docs() {
+    let _ = 'x';
+}
+
+const SOURCE: &str = "
+fn inside_a_string() {}
+";
+
+#[wasm_bindgen_test]
+fn last() {
+    let _ = '{';
+}
+"#;
+        assert_eq!(declared_test_names(source), ["with_more_attributes", "with_arguments_and_docs", "last"]);
+        let tests = declared_tests(source);
+        assert_eq!(tests[0].1, "let text = \"fn not_a_test() {}\";\nassert_eq!(helper(text), 18);");
+        assert_eq!(tests[1].1, "let _ = 'x';");
+        assert_eq!(tests[2].1, "let _ = '{';", "a brace in a character is not a block");
+    }
+
+    #[test]
+    fn a_body_with_escapes_and_lifetimes_ends_at_its_own_brace() {
+        let source = "#[wasm_bindgen_test]\nfn escapes() {\n    let q = '\\'';\n    let s = \"a \\\" } b\";\n    let n = '\\n';\n    fn inner<'a>(x: &'a str) -> &'a str { x }\n}\nfn after() {}\n";
+        let tests = declared_tests(source);
+        assert_eq!(tests.len(), 1);
+        assert_eq!(
+            tests[0].1,
+            "let q = '\\'';\nlet s = \"a \\\" } b\";\nlet n = '\\n';\nfn inner<'a>(x: &'a str) -> &'a str { x }"
+        );
+    }
+
+    #[test]
+    fn an_unfinished_test_is_still_declared_with_an_empty_body() {
+        let tests = declared_tests("#[wasm_bindgen_test]\nfn cut_off() {\n    let x = 1;\n");
+        assert_eq!(tests, [("cut_off".to_string(), String::new())]);
+        assert!(declared_tests("").is_empty());
+        assert!(declared_tests("#[wasm_bindgen_test]\n").is_empty());
+    }
+
+    /// The course the module tests build on, in a temporary directory:
+    /// exercises `alpha` (`01_alpha`, `src/**` editable) and `beta`
+    /// (`02_beta`, `src/**` and `page.js` editable), each with a README,
+    /// a test file and a solution whose `[[test]]` is that file, and the
+    /// capstone `mix` with milestones `buffer` and `motions`. Both
+    /// lockfiles pin wasm-bindgen 0.2.100; the grader's own tests hold a
+    /// fixture. Two `FakeCourse::new()` are byte for byte equal.
+    pub(crate) struct FakeCourse {
+        pub dir: tempfile::TempDir,
+    }
+
+    pub(crate) const FAKE_MANIFEST: &str = r#"[course]
+title = "Fake course"
+
+[defaults]
+points = 10
+test_timeout_secs = 60
+pass_mark = 50
+
+[[exercise]]
+name = "alpha"
+dir = "01_alpha"
+title = "Alpha"
+concept = "the first"
+env = "any"
+hints = ["the idea", "the code"]
+
+[[exercise]]
+name = "beta"
+dir = "02_beta"
+title = "Beta"
+concept = "the second"
+env = "browser"
+editable = ["src/**", "page.js"]
+hints = ["the idea", "the shape", "the code"]
+
+[capstone]
+name = "mix"
+dir = "mix"
+title = "Mix"
+
+[[capstone.milestone]]
+name = "buffer"
+title = "Buffer"
+concept = "pieces"
+points = 20
+hints = ["the idea", "the code"]
+
+[[capstone.milestone]]
+name = "motions"
+title = "Motions"
+concept = "moving"
+hints = ["the idea", "the code"]
+"#;
+
+    const FAKE_LOCK: &str = "version = 4\n\n[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.100\"\n";
+
+    impl FakeCourse {
+        pub fn new() -> FakeCourse {
+            let fake = FakeCourse { dir: tempfile::tempdir().unwrap() };
+            fake.write("course.toml", FAKE_MANIFEST);
+            fake.write("Cargo.toml", "[workspace]\nmembers = [\"exercises/*\", \"mix\"]\n");
+            fake.write("Cargo.lock", FAKE_LOCK);
+            fake.write("rust-toolchain.toml", "[toolchain]\nchannel = \"stable\"\n");
+            fake.write("README.md", "# Fake course\n");
+            fake.write("solutions/Cargo.toml", "[workspace]\nmembers = [\"01_alpha\", \"02_beta\", \"mix\"]\n");
+            fake.write("solutions/Cargo.lock", FAKE_LOCK);
+            fake.write("grader/tests/fixtures/near_solution.rs", "pub fn answer() -> u32 { 42 }\n");
+            fake.write("grader/src/main.rs", "fn main() {}\n");
+            for (name, dir) in [("alpha", "01_alpha"), ("beta", "02_beta")] {
+                let cargo = format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n");
+                fake.write(&format!("exercises/{dir}/Cargo.toml"), &cargo);
+                fake.write(&format!("exercises/{dir}/README.md"), &format!("# {name}\n"));
+                fake.write(&format!("exercises/{dir}/src/lib.rs"), "pub fn answer() -> u32 {\n    todo!()\n}\n");
+                fake.write(&format!("exercises/{dir}/tests/{name}.rs"), &test_file(&[&format!("{name}_works")]));
+                let solution = format!("{cargo}\n[[test]]\nname = \"{name}\"\npath = \"../../exercises/{dir}/tests/{name}.rs\"\n");
+                fake.write(&format!("solutions/{dir}/Cargo.toml"), &solution);
+                fake.write(&format!("solutions/{dir}/src/lib.rs"), "pub fn answer() -> u32 {\n    42\n}\n");
+            }
+            fake.write("exercises/02_beta/page.js", "export function run(lib, items) {\n  return lib.sum(items);\n}\n");
+            fake.write("exercises/02_beta/harness.js", "export const harness = 1;\n");
+            fake.write("mix/Cargo.toml", "[package]\nname = \"mix\"\nversion = \"0.1.0\"\n");
+            fake.write("mix/README.md", "# mix\n");
+            fake.write("mix/src/lib.rs", "pub mod buffer;\n");
+            fake.write("mix/src/buffer.rs", "pub struct Buffer;\n");
+            let mut solution = String::from("[package]\nname = \"mix\"\nversion = \"0.1.0\"\n");
+            for milestone in ["buffer", "motions"] {
+                fake.write(&format!("mix/tests/{milestone}.rs"), &test_file(&[&format!("{milestone}_works")]));
+                solution.push_str(&format!("\n[[test]]\nname = \"{milestone}\"\npath = \"../../mix/tests/{milestone}.rs\"\n"));
+            }
+            fake.write("solutions/mix/Cargo.toml", &solution);
+            fake.write("solutions/mix/src/lib.rs", "pub mod buffer;\n");
+            fake
+        }
+
+        pub fn root(&self) -> &Path {
+            self.dir.path()
+        }
+
+        pub fn path(&self, relative: &str) -> PathBuf {
+            self.root().join(relative)
+        }
+
+        /// Writes `text` at `relative`, making its directories.
+        pub fn write(&self, relative: &str, text: &str) {
+            let path = self.path(relative);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+
+        pub fn read(&self, relative: &str) -> String {
+            std::fs::read_to_string(self.path(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
+        }
+
+        pub fn remove(&self, relative: &str) {
+            let path = self.path(relative);
+            if path.is_dir() {
+                std::fs::remove_dir_all(path).unwrap();
+            } else {
+                std::fs::remove_file(path).unwrap();
+            }
+        }
+
+        pub fn course(&self) -> Course {
+            Course::open(self.root()).unwrap()
+        }
+    }
+
+    /// A wasm-bindgen test file declaring `names`.
+    pub(crate) fn test_file(names: &[&str]) -> String {
+        let mut text = String::from("use wasm_bindgen_test::*;\n");
+        for name in names {
+            text.push_str(&format!("\n#[wasm_bindgen_test]\nfn {name}() {{\n    assert_eq!(1 + 1, 2);\n}}\n"));
+        }
+        text
     }
 }
