@@ -243,7 +243,7 @@ fn compare(
                 Change::Removed,
                 "is missing from the submission; graded with the reference copy",
             ));
-        } else if std::fs::read(student.join(path))? != std::fs::read(reference.join(path))? {
+        } else if theirs[path] == Entry::File && std::fs::read(student.join(path))? != std::fs::read(reference.join(path))? {
             let what = describe_change(path, &student.join(path), &reference.join(path));
             findings.push(finding(path, Change::Modified, &what));
         }
@@ -395,4 +395,435 @@ pub fn check_seal(course_root: &Path, manifest: &Manifest) -> Vec<Finding> {
 
 fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::tests::{test_file, FakeCourse, FAKE_MANIFEST};
+    use std::os::unix::fs::symlink;
+
+    fn ownership() -> Ownership {
+        Ownership::of(&Manifest::parse(FAKE_MANIFEST).unwrap()).unwrap()
+    }
+
+    /// A student's copy, the instructor's, and where to stage.
+    struct Setup {
+        student: FakeCourse,
+        reference: FakeCourse,
+        work: tempfile::TempDir,
+    }
+
+    impl Setup {
+        fn new() -> Setup {
+            Setup { student: FakeCourse::new(), reference: FakeCourse::new(), work: tempfile::tempdir().unwrap() }
+        }
+
+        fn stage(&self) -> Staged {
+            stage(self.student.root(), self.reference.root(), self.work.path()).unwrap()
+        }
+    }
+
+    fn staged_text(staged: &Staged, path: &str) -> Option<String> {
+        std::fs::read_to_string(staged.root.join(path)).ok()
+    }
+
+    fn findings_on<'a>(staged: &'a Staged, path: &str) -> Vec<&'a Finding> {
+        staged.findings.iter().filter(|f| f.path == path).collect()
+    }
+
+    /// The one finding on `path`, which must be a `change`.
+    fn only_finding<'a>(staged: &'a Staged, path: &str, change: Change) -> &'a Finding {
+        let found = findings_on(staged, path);
+        assert_eq!(found.len(), 1, "one finding on {path}, got {:?}", staged.findings);
+        assert_eq!(found[0].change, change, "{:?}", found[0]);
+        assert!(found[0].message.starts_with(path), "a finding names its file: {}", found[0].message);
+        found[0]
+    }
+
+    #[test]
+    fn sources_and_listed_files_are_editable_and_nothing_else() {
+        let ownership = ownership();
+        for path in [
+            "exercises/01_alpha/src/lib.rs",
+            "exercises/01_alpha/src/deep/nested/mod.rs",
+            "exercises/02_beta/src/lib.rs",
+            "exercises/02_beta/page.js",
+            "mix/src/buffer.rs",
+        ] {
+            assert!(ownership.is_editable(path), "{path} should be editable");
+            assert!(!ownership.is_protected(path), "{path} should not be protected");
+        }
+        for path in [
+            "exercises/01_alpha/page.js", // only beta lists page.js
+            "exercises/01_alpha/tests/alpha.rs",
+            "exercises/01_alpha/Cargo.toml",
+            "exercises/01_alpha/build.rs",
+            "exercises/02_beta/harness.js",
+            "exercises/02_beta/tests/beta.rs",
+            "exercises/01_alphabet/src/lib.rs", // not a prefix match on a sibling
+            "exercises/03_unknown/src/lib.rs",
+            "mix/tests/buffer.rs",
+            "mix/Cargo.toml",
+            "Cargo.toml",
+            "Cargo.lock",
+            "course.toml",
+            "rust-toolchain.toml",
+            ".cargo/config.toml",
+            "solutions/01_alpha/src/lib.rs",
+            "solutions/mix/src/lib.rs",
+            "grader/tests/fixtures/near_solution.rs",
+            "grader/src/main.rs",
+        ] {
+            assert!(!ownership.is_editable(path), "{path} should not be editable");
+        }
+    }
+
+    #[test]
+    fn the_instructors_files_are_protected_and_prose_is_not() {
+        let ownership = ownership();
+        for path in [
+            "Cargo.toml",
+            "Cargo.lock",
+            "course.toml",
+            "rust-toolchain.toml",
+            ".cargo/config.toml",
+            "exercises/01_alpha/Cargo.toml",
+            "exercises/01_alpha/tests/alpha.rs",
+            "exercises/01_alpha/build.rs",
+            "exercises/01_alpha/page.js",
+            "exercises/02_beta/harness.js",
+            "mix/tests/buffer.rs",
+            "mix/Cargo.toml",
+        ] {
+            assert!(ownership.is_protected(path), "{path} should be protected");
+        }
+        for path in ["README.md", "exercises/01_alpha/README.md", "exercises/01_alpha/tests/NOTES.md", "docs/x.rs"] {
+            assert!(!ownership.is_protected(path), "{path} should not be protected");
+        }
+    }
+
+    #[test]
+    fn each_crate_knows_whether_its_student_writes_javascript() {
+        let ownership = ownership();
+        assert!(!ownership.crate_at("exercises/01_alpha").unwrap().has_javascript);
+        assert!(ownership.crate_at("exercises/02_beta/").unwrap().has_javascript);
+        assert!(!ownership.crate_at("mix").unwrap().has_javascript);
+        assert!(ownership.crate_at("exercises").is_none());
+        assert!(ownership.crate_at("solutions/01_alpha").is_none());
+    }
+
+    #[test]
+    fn the_capstones_own_editable_globs_replace_the_default() {
+        let manifest = FAKE_MANIFEST.replace("title = \"Mix\"", "title = \"Mix\"\neditable = [\"src/lib.rs\", \"www/*.mjs\"]");
+        let ownership = Ownership::of(&Manifest::parse(&manifest).unwrap()).unwrap();
+        assert!(ownership.is_editable("mix/src/lib.rs"));
+        assert!(ownership.is_editable("mix/www/editor.mjs"));
+        assert!(!ownership.is_editable("mix/src/buffer.rs"), "not listed, so the instructor's");
+        assert!(ownership.is_protected("mix/src/buffer.rs"));
+        assert!(!ownership.is_editable("mix/www/index.html"));
+        assert!(ownership.crate_at("mix").unwrap().has_javascript);
+    }
+
+    #[test]
+    fn an_invalid_glob_is_an_error_naming_it() {
+        let manifest = FAKE_MANIFEST.replace("\"src/**\", \"page.js\"", "\"src/[**\"");
+        let error = Ownership::of(&Manifest::parse(&manifest).unwrap()).err().expect("an invalid glob is refused");
+        assert!(format!("{error:#}").contains("`src/[**` is not a valid glob"), "{error:#}");
+    }
+
+    #[test]
+    fn an_untouched_submission_stages_the_reference_without_findings() {
+        let setup = Setup::new();
+        let staged = setup.stage();
+        assert!(staged.findings.is_empty(), "{:?}", staged.findings);
+        let staged_files = course_files(&staged.root);
+        let expected: Vec<String> = course_files(setup.reference.root())
+            .into_iter()
+            .filter(|p| !p.starts_with("solutions/") && !p.starts_with("grader/tests/"))
+            .collect();
+        assert_eq!(staged_files, expected);
+        assert!(staged_files.contains(&"exercises/01_alpha/tests/alpha.rs".to_string()));
+        assert!(staged_files.contains(&"grader/src/main.rs".to_string()));
+    }
+
+    #[test]
+    fn the_staged_tree_takes_the_students_editable_files() {
+        let setup = Setup::new();
+        setup.student.write("exercises/01_alpha/src/lib.rs", "pub fn answer() -> u32 { 42 }\n");
+        setup.student.write("exercises/01_alpha/src/extra/more.rs", "pub const MORE: u8 = 1;\n");
+        setup.student.write("exercises/02_beta/page.js", "export function run(lib, items) { return 1; }\n");
+        setup.student.write("mix/src/buffer.rs", "pub struct Buffer { pieces: Vec<u8> }\n");
+        setup.student.write("exercises/01_alpha/README.md", "# my notes\n");
+        let staged = setup.stage();
+        assert!(staged.findings.is_empty(), "{:?}", staged.findings);
+        assert_eq!(staged_text(&staged, "exercises/01_alpha/src/lib.rs").unwrap(), "pub fn answer() -> u32 { 42 }\n");
+        assert_eq!(staged_text(&staged, "exercises/01_alpha/src/extra/more.rs").unwrap(), "pub const MORE: u8 = 1;\n");
+        assert!(staged_text(&staged, "exercises/02_beta/page.js").unwrap().contains("return 1;"));
+        assert!(staged_text(&staged, "mix/src/buffer.rs").unwrap().contains("pieces"));
+        assert_eq!(staged_text(&staged, "exercises/01_alpha/README.md").unwrap(), "# alpha\n", "prose is the reference's");
+        // The student's tree is only read.
+        assert_eq!(setup.student.read("exercises/01_alpha/src/lib.rs"), "pub fn answer() -> u32 { 42 }\n");
+    }
+
+    #[test]
+    fn an_edited_test_file_is_a_finding_and_the_reference_copy_is_graded() {
+        let setup = Setup::new();
+        setup.student.write("exercises/01_alpha/tests/alpha.rs", "#[wasm_bindgen_test]\nfn alpha_works() {}\n");
+        setup.student.write("mix/tests/buffer.rs", "// nothing to test\n");
+        let staged = setup.stage();
+        let finding = only_finding(&staged, "exercises/01_alpha/tests/alpha.rs", Change::Modified);
+        assert!(finding.message.contains("(a test file) was edited"), "{}", finding.message);
+        only_finding(&staged, "mix/tests/buffer.rs", Change::Modified);
+        assert_eq!(staged.findings.len(), 2, "{:?}", staged.findings);
+        assert_eq!(
+            staged_text(&staged, "exercises/01_alpha/tests/alpha.rs").unwrap(),
+            setup.reference.read("exercises/01_alpha/tests/alpha.rs")
+        );
+        assert_eq!(staged_text(&staged, "mix/tests/buffer.rs").unwrap(), setup.reference.read("mix/tests/buffer.rs"));
+    }
+
+    #[test]
+    fn a_removed_or_added_test_file_is_a_finding_and_only_the_references_are_staged() {
+        let setup = Setup::new();
+        setup.student.remove("exercises/02_beta/tests/beta.rs");
+        setup.student.write("exercises/01_alpha/tests/mine.rs", &test_file(&["always_passes"]));
+        let staged = setup.stage();
+        only_finding(&staged, "exercises/02_beta/tests/beta.rs", Change::Removed);
+        let added = only_finding(&staged, "exercises/01_alpha/tests/mine.rs", Change::Added);
+        assert!(added.message.contains("ignored"), "{}", added.message);
+        assert!(staged_text(&staged, "exercises/02_beta/tests/beta.rs").is_some(), "the reference's test is graded");
+        assert!(staged_text(&staged, "exercises/01_alpha/tests/mine.rs").is_none());
+    }
+
+    #[test]
+    fn a_changed_cargo_toml_says_what_it_adds_and_is_replaced() {
+        let setup = Setup::new();
+        let ours = setup.reference.read("exercises/01_alpha/Cargo.toml");
+        setup.student.write(
+            "exercises/01_alpha/Cargo.toml",
+            &format!("{ours}\n[lib]\nproc-macro = true\n\n[dependencies]\nevil = \"1\"\n\n[build-dependencies]\ncc = \"1\"\n"),
+        );
+        setup.student.write("exercises/02_beta/Cargo.toml", "this is [not toml");
+        setup.student.write("Cargo.toml", "[workspace]\nmembers = [\"exercises/01_alpha\"]\n");
+        let staged = setup.stage();
+        let alpha = only_finding(&staged, "exercises/01_alpha/Cargo.toml", Change::Modified);
+        assert!(alpha.message.contains("adds evil (dependencies), cc (build-dependencies)"), "{}", alpha.message);
+        assert!(alpha.message.contains("makes the crate a proc-macro"), "{}", alpha.message);
+        let beta = only_finding(&staged, "exercises/02_beta/Cargo.toml", Change::Modified);
+        assert!(beta.message.contains("differs from the reference"), "{}", beta.message);
+        only_finding(&staged, "Cargo.toml", Change::Modified);
+        for path in ["exercises/01_alpha/Cargo.toml", "exercises/02_beta/Cargo.toml", "Cargo.toml"] {
+            assert_eq!(staged_text(&staged, path).unwrap(), setup.reference.read(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn a_build_script_or_cargo_config_the_student_added_never_reaches_the_staged_tree() {
+        let setup = Setup::new();
+        setup.student.write("exercises/01_alpha/build.rs", "fn main() { std::process::exit(1) }\n");
+        setup.student.write("mix/build.rs", "fn main() {}\n");
+        setup.student.write(".cargo/config.toml", "[build]\nrustflags = [\"--cfg\", \"cheat\"]\n");
+        setup.student.write("course.toml", &FAKE_MANIFEST.replace("points = 10", "points = 1000"));
+        let staged = setup.stage();
+        let build = only_finding(&staged, "exercises/01_alpha/build.rs", Change::Added);
+        assert!(build.message.contains("adds a build script"), "{}", build.message);
+        only_finding(&staged, "mix/build.rs", Change::Added);
+        only_finding(&staged, ".cargo/config.toml", Change::Added);
+        only_finding(&staged, "course.toml", Change::Modified);
+        assert!(staged_text(&staged, "exercises/01_alpha/build.rs").is_none());
+        assert!(staged_text(&staged, "mix/build.rs").is_none());
+        assert!(!staged.root.join(".cargo").exists());
+        assert_eq!(staged_text(&staged, "course.toml").unwrap(), FAKE_MANIFEST);
+    }
+
+    #[test]
+    fn withheld_paths_never_appear_in_the_staged_tree() {
+        let setup = Setup::new();
+        // Whatever the student puts there is not theirs to put either.
+        setup.student.write("solutions/01_alpha/src/lib.rs", "changed\n");
+        setup.student.write("grader/tests/mine.rs", "changed\n");
+        let staged = setup.stage();
+        for withheld in WITHHELD {
+            assert!(!staged.root.join(withheld).exists(), "{withheld} is in the staged tree");
+        }
+        assert!(course_files(&staged.root).iter().all(|p| !WITHHELD.iter().any(|w| p.starts_with(w))));
+        assert!(staged.root.join("grader/src/main.rs").is_file(), "the rest of grader/ is kept");
+    }
+
+    #[test]
+    fn a_symbolic_link_for_an_editable_file_is_never_followed_and_its_crate_is_graded_as_shipped() {
+        let setup = Setup::new();
+        let secret = setup.work.path().join("secret.rs");
+        std::fs::write(&secret, "pub fn answer() -> u32 { 42 } // SECRET\n").unwrap();
+        setup.student.remove("exercises/01_alpha/src/lib.rs");
+        symlink(&secret, setup.student.path("exercises/01_alpha/src/lib.rs")).unwrap();
+        setup.student.write("exercises/01_alpha/src/mine.rs", "pub const MINE: u8 = 1;\n");
+        setup.student.write("exercises/02_beta/src/lib.rs", "pub fn answer() -> u32 { 7 }\n");
+        let staged = setup.stage();
+        let link = only_finding(&staged, "exercises/01_alpha/src/lib.rs", Change::Forbidden);
+        assert!(link.message.contains("symbolic link"), "{}", link.message);
+        assert!(link.message.contains("graded as shipped"), "{}", link.message);
+        let staged_lib = staged.root.join("exercises/01_alpha/src/lib.rs");
+        assert!(!staged_lib.is_symlink());
+        assert_eq!(std::fs::read_to_string(&staged_lib).unwrap(), setup.reference.read("exercises/01_alpha/src/lib.rs"));
+        assert!(staged_text(&staged, "exercises/01_alpha/src/mine.rs").is_none(), "the whole crate is as shipped");
+        assert_eq!(staged_text(&staged, "exercises/02_beta/src/lib.rs").unwrap(), "pub fn answer() -> u32 { 7 }\n");
+        for path in course_files(&staged.root) {
+            assert!(!staged_text(&staged, &path).unwrap_or_default().contains("SECRET"), "{path}");
+        }
+    }
+
+    #[test]
+    fn a_linked_directory_or_a_link_outside_the_crates_is_reported_and_not_followed() {
+        let setup = Setup::new();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("stolen.rs"), "// SECRET\n").unwrap();
+        symlink(outside.path(), setup.student.path("mix/src/linked")).unwrap();
+        symlink(outside.path(), setup.student.path("notes")).unwrap();
+        let staged = setup.stage();
+        let linked = only_finding(&staged, "mix/src/linked", Change::Forbidden);
+        assert!(linked.message.contains("graded as shipped"), "{}", linked.message);
+        let notes = only_finding(&staged, "notes", Change::Forbidden);
+        assert!(notes.message.contains("ignored"), "{}", notes.message);
+        assert!(findings_on(&staged, "mix/src/linked/stolen.rs").is_empty(), "the link is never walked into");
+        assert!(!staged.root.join("mix/src/linked").exists());
+        assert!(!staged.root.join("notes").exists());
+    }
+
+    #[test]
+    fn a_dangling_link_for_a_protected_file_is_a_finding_not_a_failure_to_stage() {
+        let setup = Setup::new();
+        // Reading through it would fail (or, to a device like /dev/zero, never end).
+        setup.student.remove("exercises/01_alpha/tests/alpha.rs");
+        symlink("/nonexistent/alpha.rs", setup.student.path("exercises/01_alpha/tests/alpha.rs")).unwrap();
+        let elsewhere = setup.work.path().join("Cargo.toml");
+        std::fs::write(&elsewhere, "[workspace]\n").unwrap();
+        setup.student.remove("Cargo.toml");
+        symlink(&elsewhere, setup.student.path("Cargo.toml")).unwrap();
+        let staged = stage(setup.student.root(), setup.reference.root(), setup.work.path())
+            .expect("a hostile link is reported, it does not stop grading");
+        let test = only_finding(&staged, "exercises/01_alpha/tests/alpha.rs", Change::Forbidden);
+        assert!(test.message.contains("symbolic link"), "{}", test.message);
+        only_finding(&staged, "Cargo.toml", Change::Forbidden);
+        assert_eq!(staged.findings.len(), 2, "{:?}", staged.findings);
+        for path in ["exercises/01_alpha/tests/alpha.rs", "Cargo.toml"] {
+            assert_eq!(staged_text(&staged, path).unwrap(), setup.reference.read(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn an_editable_file_that_breaks_the_integrity_rules_grades_its_crate_as_shipped() {
+        let setup = Setup::new();
+        setup.student.write(
+            "exercises/01_alpha/src/lib.rs",
+            "const S: &str = include_str!(\"../../../solutions/01_alpha/src/lib.rs\");\n",
+        );
+        setup.student.write("exercises/02_beta/page.js", "export function run() { return globalThis; }\n");
+        let staged = setup.stage();
+        let rust = only_finding(&staged, "exercises/01_alpha/src/lib.rs", Change::Forbidden);
+        assert!(rust.message.ends_with("the exercise is graded as shipped"), "{}", rust.message);
+        only_finding(&staged, "exercises/02_beta/page.js", Change::Forbidden);
+        for path in ["exercises/01_alpha/src/lib.rs", "exercises/02_beta/page.js"] {
+            assert_eq!(staged_text(&staged, path).unwrap(), setup.reference.read(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn staging_again_removes_what_is_no_longer_wanted() {
+        let setup = Setup::new();
+        setup.student.write("exercises/01_alpha/src/extra.rs", "pub const X: u8 = 1;\n");
+        let first = setup.stage();
+        assert!(first.root.join("exercises/01_alpha/src/extra.rs").is_file());
+        std::fs::write(first.root.join("planted.rs"), "left behind").unwrap();
+        setup.student.remove("exercises/01_alpha/src/extra.rs");
+        let second = setup.stage();
+        assert_eq!(second.root, first.root);
+        assert!(!second.root.join("exercises/01_alpha/src/extra.rs").exists());
+        assert!(!second.root.join("planted.rs").exists());
+        assert!(second.findings.is_empty(), "{:?}", second.findings);
+    }
+
+    #[test]
+    fn a_submission_cannot_be_its_own_reference_and_both_must_exist() {
+        let setup = Setup::new();
+        let same = stage(setup.student.root(), setup.student.root(), setup.work.path()).err().unwrap();
+        assert!(same.to_string().contains("not the submission"), "{same}");
+        let missing = setup.work.path().join("missing");
+        assert!(stage(&missing, setup.reference.root(), setup.work.path()).is_err());
+        assert!(stage(setup.student.root(), &missing, setup.work.path()).is_err());
+        setup.reference.remove("course.toml");
+        assert!(stage(setup.student.root(), setup.reference.root(), setup.work.path()).is_err());
+    }
+
+    #[test]
+    fn the_seal_holds_protected_hashes_and_shipped_editable_text_only() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        let seal = seal(fake.root(), &course.manifest).unwrap();
+        for path in ["course.toml", "Cargo.lock", "exercises/01_alpha/tests/alpha.rs", "exercises/02_beta/harness.js"] {
+            assert_eq!(seal.protected.get(path), Some(&sha256(fake.read(path).as_bytes())), "{path}");
+        }
+        assert_eq!(seal.shipped.get("exercises/02_beta/page.js"), Some(&fake.read("exercises/02_beta/page.js")));
+        assert!(seal.shipped.contains_key("mix/src/buffer.rs"));
+        let sealed: Vec<&String> = seal.protected.keys().chain(seal.shipped.keys()).collect();
+        for path in sealed {
+            assert!(!path.starts_with("solutions/") && !path.ends_with(".md") && path != SEAL_FILE, "{path}");
+        }
+        let loaded = Seal::load(fake.root()).expect("written to course.seal.json");
+        assert_eq!(loaded.protected, seal.protected);
+        assert_eq!(loaded.shipped, seal.shipped);
+    }
+
+    #[test]
+    fn an_untouched_sealed_course_reports_nothing_and_an_edited_one_names_each_file() {
+        let fake = FakeCourse::new();
+        let manifest = fake.course().manifest;
+        seal(fake.root(), &manifest).unwrap();
+        assert!(check_seal(fake.root(), &manifest).is_empty());
+        // The student's own files and prose are theirs to change.
+        fake.write("exercises/01_alpha/src/lib.rs", "pub fn answer() -> u32 { 42 }\n");
+        fake.write("exercises/01_alpha/README.md", "notes\n");
+        assert!(check_seal(fake.root(), &manifest).is_empty());
+        fake.write("exercises/01_alpha/tests/alpha.rs", "// gone\n");
+        fake.remove("mix/tests/motions.rs");
+        fake.write("exercises/02_beta/build.rs", "fn main() {}\n");
+        let mut found: Vec<(String, Change)> =
+            check_seal(fake.root(), &manifest).into_iter().map(|f| (f.path, f.change)).collect();
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            found,
+            [
+                ("exercises/01_alpha/tests/alpha.rs".to_string(), Change::Modified),
+                ("exercises/02_beta/build.rs".to_string(), Change::Added),
+                ("mix/tests/motions.rs".to_string(), Change::Removed),
+            ]
+        );
+    }
+
+    #[test]
+    fn without_a_readable_seal_there_is_nothing_to_warn_about() {
+        let fake = FakeCourse::new();
+        let manifest = fake.course().manifest;
+        fake.write("exercises/01_alpha/tests/alpha.rs", "// edited\n");
+        assert!(check_seal(fake.root(), &manifest).is_empty());
+        fake.write(SEAL_FILE, "{ not json");
+        assert!(Seal::load(fake.root()).is_none());
+        assert!(check_seal(fake.root(), &manifest).is_empty());
+    }
+
+    #[test]
+    fn crate_problems_finds_links_and_forbidden_code_in_a_course_graded_in_place() {
+        let fake = FakeCourse::new();
+        let ownership = ownership();
+        let alpha = ownership.crate_at("exercises/01_alpha").unwrap();
+        assert!(crate_problems(fake.root(), alpha).is_empty());
+        fake.write("exercises/01_alpha/src/lib.rs", "#[path = \"/etc/passwd\"] mod x;\n");
+        symlink("/etc/hostname", fake.path("exercises/01_alpha/src/link.rs")).unwrap();
+        // Not editable, so not this check's business.
+        symlink("/etc/hostname", fake.path("exercises/01_alpha/tests/link.rs")).unwrap();
+        let mut paths: Vec<String> = crate_problems(fake.root(), alpha).into_iter().map(|f| f.path).collect();
+        paths.sort();
+        assert_eq!(paths, ["exercises/01_alpha/src/lib.rs", "exercises/01_alpha/src/link.rs"]);
+    }
 }
