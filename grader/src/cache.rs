@@ -150,3 +150,230 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::tests::FakeCourse;
+    use crate::manifest::ExerciseEntry;
+    use crate::model::fixtures;
+    use crate::model::{Engine, GradeError, Status, TestStatus};
+    use crate::tools::Toolbox;
+    use std::time::Duration;
+
+    /// Settings with tools that need not exist: their identity is only a
+    /// path, a size and a time, so a missing tool hashes the same each time.
+    fn settings() -> Settings {
+        let toolbox = Toolbox {
+            wasm_pack: PathBuf::from("/nonexistent/wasm-pack"),
+            engine: Engine::Chrome,
+            browser: None,
+            child_path: Default::default(),
+            notices: Vec::new(),
+        };
+        Settings::new(toolbox, Duration::from_secs(600))
+    }
+
+    fn alpha(course: &Course) -> Exercise {
+        course.select("alpha").unwrap().remove(0)
+    }
+
+    fn alpha_key(fake: &FakeCourse) -> Key {
+        let course = fake.course();
+        key(&course, &alpha(&course), Variant::Exercise, &settings())
+    }
+
+    #[test]
+    fn the_key_does_not_change_when_nothing_did() {
+        let fake = FakeCourse::new();
+        assert_eq!(alpha_key(&fake), alpha_key(&fake));
+        // Neither when another exercise, the solutions or build output change.
+        fake.write("exercises/02_beta/src/lib.rs", "pub fn answer() -> u32 { 2 }\n");
+        let before = alpha_key(&fake);
+        fake.write("exercises/01_alpha/target/debug/out.txt", "build output");
+        fake.write("solutions/01_alpha/src/lib.rs", "changed\n");
+        fake.write(".grader/hints.json", "{}");
+        assert_eq!(alpha_key(&fake), before);
+    }
+
+    #[test]
+    fn the_key_changes_with_each_input() {
+        let fake = FakeCourse::new();
+        let mut seen = vec![alpha_key(&fake).inputs];
+        let mut changed = |what: &str, fake: &FakeCourse| {
+            let now = alpha_key(fake);
+            assert!(!seen.contains(&now.inputs), "{what} did not change the key");
+            seen.push(now.inputs);
+        };
+        fake.write("exercises/01_alpha/src/lib.rs", "pub fn answer() -> u32 { 42 }\n");
+        changed("an editable file", &fake);
+        fake.write("exercises/01_alpha/src/new.rs", "");
+        changed("a new editable file", &fake);
+        fake.write("exercises/01_alpha/tests/alpha.rs", "// edited\n");
+        changed("a test file", &fake);
+        fake.write("exercises/01_alpha/Cargo.toml", "[package]\nname = \"alpha\"\nversion = \"0.2.0\"\n");
+        changed("the crate's Cargo.toml", &fake);
+        fake.write("Cargo.toml", "[workspace]\n");
+        changed("the workspace's Cargo.toml", &fake);
+        fake.write("rust-toolchain.toml", "[toolchain]\nchannel = \"nightly\"\n");
+        changed("the toolchain file", &fake);
+        fake.write("course.toml", &fake.read("course.toml").replace("the second", "another"));
+        changed("course.toml, even another exercise's entry", &fake);
+    }
+
+    #[test]
+    fn the_key_changes_with_the_exercises_manifest_entry() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        let exercise = alpha(&course);
+        let before = key(&course, &exercise, Variant::Exercise, &settings());
+        let changes: [fn(&mut ExerciseEntry); 5] = [
+            |e: &mut ExerciseEntry| e.points = Some(99),
+            |e: &mut ExerciseEntry| e.test_timeout_secs = Some(5),
+            |e: &mut ExerciseEntry| {
+                e.test_weights.insert("alpha_works".into(), 3.0);
+            },
+            |e: &mut ExerciseEntry| e.editable.push("page.js".into()),
+            |e: &mut ExerciseEntry| e.env = crate::manifest::TestEnv::Browser,
+        ];
+        for change in changes {
+            let mut other = exercise.clone();
+            change(&mut other.entry);
+            let after = key(&course, &other, Variant::Exercise, &settings());
+            assert_ne!(after.inputs, before.inputs, "{:?}", other.entry);
+        }
+    }
+
+    #[test]
+    fn the_key_changes_with_the_settings_that_decide_the_result() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        let exercise = alpha(&course);
+        let before = key(&course, &exercise, Variant::Exercise, &settings());
+        let mut timeout = settings();
+        timeout.test_timeout = Some(Duration::from_secs(5));
+        let mut node = settings();
+        node.toolbox.engine = Engine::Node;
+        let mut other_pack = settings();
+        other_pack.toolbox.wasm_pack = PathBuf::from("/elsewhere/wasm-pack");
+        for (what, settings) in [("the test timeout", timeout), ("the engine", node), ("wasm-pack", other_pack)] {
+            assert_ne!(key(&course, &exercise, Variant::Exercise, &settings), before, "{what}");
+        }
+        let mut quiet = settings();
+        quiet.verbose = true;
+        quiet.jobs = 4;
+        assert_eq!(key(&course, &exercise, Variant::Exercise, &quiet), before, "how a run is organised is no input");
+    }
+
+    #[test]
+    fn the_lockfile_is_keyed_apart_so_cargos_rewrite_keeps_the_report() {
+        let fake = FakeCourse::new();
+        let before = alpha_key(&fake);
+        fake.write("Cargo.lock", &format!("{}\n# rewritten by cargo\n", fake.read("Cargo.lock")));
+        let relocked = alpha_key(&fake);
+        assert_eq!(relocked.inputs, before.inputs);
+        assert_ne!(relocked.lockfile, before.lockfile);
+        assert_ne!(relocked, before, "a different lockfile is a different key");
+        assert_eq!(before.after_grading(relocked.clone()), Some(relocked), "stored under the new lockfile");
+        fake.write("exercises/01_alpha/src/lib.rs", "saved while grading\n");
+        assert_eq!(before.after_grading(alpha_key(&fake)), None, "the student saved meanwhile: not stored");
+    }
+
+    #[test]
+    fn a_solution_is_keyed_by_its_own_files_and_the_exercises_tests() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        let exercise = alpha(&course);
+        let solution_key = |course: &Course| key(course, &exercise, Variant::Solution, &settings());
+        let before = solution_key(&course);
+        assert_ne!(before, key(&course, &exercise, Variant::Exercise, &settings()));
+        fake.write("exercises/01_alpha/src/lib.rs", "the student's\n");
+        assert_eq!(solution_key(&course), before, "the student's sources are not the solution's input");
+        fake.write("solutions/01_alpha/src/lib.rs", "changed\n");
+        let after_source = solution_key(&course);
+        assert_ne!(after_source, before);
+        fake.write("exercises/01_alpha/tests/alpha.rs", "// edited\n");
+        assert_ne!(solution_key(&course), after_source, "the tests grade the solution too");
+    }
+
+    fn report(status: Status, error: Option<GradeError>) -> crate::model::ExerciseReport {
+        let tests = vec![fixtures::test("alpha_works", TestStatus::Pass, None)];
+        fixtures::exercise("alpha", status, tests, error)
+    }
+
+    #[test]
+    fn a_stored_report_loads_back_under_its_key_only() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        let exercise = alpha(&course);
+        let cache = Cache::new(fake.root());
+        let key = alpha_key(&fake);
+        assert!(cache.load(&exercise, Variant::Exercise, &key).is_none(), "nothing stored yet");
+        let stored = report(Status::Pass, None);
+        cache.store(&exercise, Variant::Exercise, &key, &stored);
+        let loaded = cache.load(&exercise, Variant::Exercise, &key).expect("stored");
+        assert!(loaded.cached);
+        let mut expected = serde_json::to_value(&stored).unwrap();
+        expected["cached"] = true.into();
+        assert_eq!(serde_json::to_value(&loaded).unwrap(), expected);
+        assert!(cache.load(&exercise, Variant::Solution, &key).is_none(), "each variant has its own entry");
+        fake.write("exercises/01_alpha/src/lib.rs", "changed\n");
+        assert!(cache.load(&exercise, Variant::Exercise, &alpha_key(&fake)).is_none(), "a changed input is a miss");
+    }
+
+    #[test]
+    fn a_corrupted_or_foreign_cache_file_is_a_miss() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        let exercise = alpha(&course);
+        let cache = Cache::new(fake.root());
+        let key = alpha_key(&fake);
+        cache.store(&exercise, Variant::Exercise, &key, &report(Status::Pass, None));
+        let file = cache.file(&exercise, Variant::Exercise);
+        assert!(file.starts_with(fake.root().join("target/grader/cache")), "{}", file.display());
+        let whole = std::fs::read_to_string(&file).unwrap();
+        for broken in [
+            String::new(),
+            whole[..whole.len() / 2].to_string(),
+            "\u{0}\u{1}binary".to_string(),
+            format!("{{\"key\": \"{}\", \"report\": 3}}", key.stored()),
+            whole.replacen("\"report\"", "\"rapport\"", 1),
+        ] {
+            std::fs::write(&file, &broken).unwrap();
+            assert!(cache.load(&exercise, Variant::Exercise, &key).is_none(), "{broken:.60}");
+        }
+        std::fs::remove_file(&file).unwrap();
+        std::fs::create_dir_all(&file).unwrap();
+        assert!(cache.load(&exercise, Variant::Exercise, &key).is_none(), "a directory where the file was");
+    }
+
+    #[test]
+    fn timeouts_and_missing_tools_are_never_stored_but_compile_errors_are() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        let exercise = alpha(&course);
+        let cache = Cache::new(fake.root());
+        let key = alpha_key(&fake);
+        let error = |kind| Some(GradeError { kind, message: "x".into() });
+        for kind in [ErrorKind::Timeout, ErrorKind::Infrastructure, ErrorKind::NeedsBrowser] {
+            cache.store(&exercise, Variant::Exercise, &key, &report(Status::Error, error(kind)));
+            assert!(cache.load(&exercise, Variant::Exercise, &key).is_none(), "{kind:?} was stored");
+        }
+        cache.store(&exercise, Variant::Exercise, &key, &report(Status::Error, error(ErrorKind::Compile)));
+        let loaded = cache.load(&exercise, Variant::Exercise, &key).expect("a compile error is the student's");
+        assert_eq!(loaded.error.unwrap().kind, ErrorKind::Compile);
+    }
+
+    #[test]
+    fn a_cache_that_cannot_be_written_costs_nothing_but_time() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        let exercise = alpha(&course);
+        // `target` is a file, so the cache directory cannot be made.
+        fake.write("target", "not a directory");
+        let cache = Cache::new(fake.root());
+        let key = alpha_key(&fake);
+        cache.store(&exercise, Variant::Exercise, &key, &report(Status::Pass, None));
+        assert!(cache.load(&exercise, Variant::Exercise, &key).is_none());
+    }
+}

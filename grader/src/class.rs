@@ -202,3 +202,154 @@ pub fn write_gradebook(out: &Path, students: &[String], reference: &CourseReport
     csv.flush()?;
     Ok(path)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::tests::FakeCourse;
+    use crate::model::fixtures;
+    use crate::model::{CapstoneStatus, Change, Engine, TestStatus};
+
+    fn names(found: &[(String, PathBuf)]) -> Vec<&str> {
+        found.iter().map(|(name, _)| name.as_str()).collect()
+    }
+
+    #[test]
+    fn submissions_are_the_folders_directories_sorted_without_files_or_hidden_ones() {
+        let folder = tempfile::tempdir().unwrap();
+        for dir in ["bob", "alice", "Zoe", ".git", ".DS_Store.d", "carol smith"] {
+            std::fs::create_dir(folder.path().join(dir)).unwrap();
+        }
+        std::fs::write(folder.path().join("gradebook.csv"), "").unwrap();
+        std::fs::write(folder.path().join("dave.zip"), "").unwrap();
+        let found = submissions(folder.path()).unwrap();
+        assert_eq!(names(&found), ["Zoe", "alice", "bob", "carol smith"]);
+        assert_eq!(found[1].1, folder.path().join("alice"));
+    }
+
+    #[test]
+    fn a_linked_directory_is_not_a_submission_and_a_missing_folder_is_an_error() {
+        let folder = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), folder.path().join("mallory")).unwrap();
+        assert!(submissions(folder.path()).unwrap().is_empty());
+        let error = submissions(&folder.path().join("missing")).unwrap_err().to_string();
+        assert!(error.contains("cannot read the submissions folder"), "{error}");
+    }
+
+    #[test]
+    fn a_course_is_found_in_the_submission_or_one_level_below() {
+        let folder = tempfile::tempdir().unwrap();
+        let flat = folder.path().join("flat");
+        std::fs::create_dir_all(&flat).unwrap();
+        std::fs::write(flat.join(MANIFEST_FILE), "").unwrap();
+        assert_eq!(course_in(&flat), Some(flat.clone()));
+        let zipped = folder.path().join("zipped");
+        std::fs::create_dir_all(zipped.join("course-main")).unwrap();
+        std::fs::write(zipped.join("course-main").join(MANIFEST_FILE), "").unwrap();
+        assert_eq!(course_in(&zipped), Some(zipped.join("course-main")));
+        let deeper = folder.path().join("deeper");
+        std::fs::create_dir_all(deeper.join("a/b")).unwrap();
+        std::fs::write(deeper.join("a/b").join(MANIFEST_FILE), "").unwrap();
+        assert_eq!(course_in(&deeper), None);
+    }
+
+    /// Writes `report` as `<out>/<student>/results.json`.
+    fn results(out: &Path, student: &str, report: &CourseReport) {
+        std::fs::create_dir_all(out.join(student)).unwrap();
+        std::fs::write(out.join(student).join(RESULTS), report::render(Format::Json, report)).unwrap();
+    }
+
+    fn finding(path: &str) -> Finding {
+        Finding { path: path.into(), change: Change::Modified, message: format!("{path} was changed") }
+    }
+
+    fn read_gradebook(path: &Path) -> Vec<Vec<String>> {
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).from_path(path).unwrap();
+        reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect()
+    }
+
+    #[test]
+    fn the_gradebook_has_a_column_per_exercise_in_course_order_then_the_totals() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        let columns = grade::ungraded_course(&course, Engine::Chrome, "");
+        let out = tempfile::tempdir().unwrap();
+        let pass = || vec![fixtures::test("t", TestStatus::Pass, None)];
+        let fail = || vec![fixtures::test("t", TestStatus::Fail, Some("no"))];
+        // Listed out of order, a milestone missing: the columns still follow the course.
+        let mut alice = fixtures::course(
+            vec![
+                fixtures::exercise("beta", Status::Pass, pass(), None),
+                fixtures::exercise("alpha", Status::Fail, fail(), None),
+            ],
+            Some(CapstoneStatus::Graded {
+                name: "mix".into(),
+                title: "Mix".into(),
+                milestones: vec![fixtures::milestone("buffer", Status::Pass, pass(), None)],
+            }),
+        );
+        alice.findings = vec![finding("exercises/01_alpha/tests/alpha.rs"), finding(".cargo/config.toml")];
+        results(out.path(), "alice", &alice);
+        let mut half = fixtures::course(
+            vec![
+                fixtures::exercise("alpha", Status::Fail, vec![fixtures::test("a", TestStatus::Pass, None), fixtures::test("b", TestStatus::Fail, None)], None),
+                fixtures::exercise("beta", Status::Fail, fail(), None),
+            ],
+            None,
+        );
+        half.pass_mark = 50.0;
+        results(out.path(), "bob, \"the\" builder", &half);
+        let students = ["alice".to_string(), "bob, \"the\" builder".to_string()];
+        let path = write_gradebook(out.path(), &students, &columns).unwrap();
+        assert_eq!(path, out.path().join(GRADEBOOK));
+        let rows = read_gradebook(&path);
+        assert_eq!(
+            rows[0],
+            ["student", "alpha", "beta", "mix/buffer", "mix/motions", "total", "max", "passed", "findings", "note"]
+        );
+        assert_eq!(
+            rows[1],
+            ["alice", "0", "10", "10", "0", "20", "30", "yes", "exercises/01_alpha/tests/alpha.rs; .cargo/config.toml", ""]
+        );
+        assert_eq!(rows[2], ["bob, \"the\" builder", "5", "0", "0", "0", "5", "20", "no", "", ""], "quoted, fractional");
+        assert_eq!(rows.len(), 3);
+    }
+
+    #[test]
+    fn an_ungraded_submission_has_a_row_of_zeros_and_the_reason() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        let out = tempfile::tempdir().unwrap();
+        let ungraded = grade::ungraded_course(&course, Engine::Chrome, "/x/carol holds no course.toml");
+        results(out.path(), "carol", &ungraded);
+        let columns = grade::ungraded_course(&course, Engine::Chrome, "");
+        let rows = read_gradebook(&write_gradebook(out.path(), &["carol".into()], &columns).unwrap());
+        assert_eq!(rows[1][..9], ["carol", "0", "0", "0", "0", "0", "50", "no", ""]);
+        assert!(rows[1][9].contains("not graded: /x/carol holds no course.toml"), "{}", rows[1][9]);
+    }
+
+    #[test]
+    fn a_student_without_results_has_no_row_and_broken_results_are_an_error() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        let out = tempfile::tempdir().unwrap();
+        let columns = grade::ungraded_course(&course, Engine::Chrome, "");
+        std::fs::create_dir_all(out.path().join("dan")).unwrap();
+        let rows = read_gradebook(&write_gradebook(out.path(), &["dan".into(), "erin".into()], &columns).unwrap());
+        assert_eq!(rows.len(), 1, "the header only: {rows:?}");
+        std::fs::write(out.path().join("dan").join(RESULTS), "{\"score\": 1}").unwrap();
+        let error = write_gradebook(out.path(), &["dan".into()], &columns).unwrap_err().to_string();
+        assert!(error.contains("is not the grader's results"), "{error}");
+    }
+
+    #[test]
+    fn results_are_written_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(RESULTS);
+        write_atomically(&path, "{}").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{}");
+        assert!(!path.with_extension("partial").exists());
+        assert!(write_atomically(&dir.path().join("missing/results.json"), "{}").is_err());
+    }
+}

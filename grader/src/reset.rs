@@ -228,4 +228,130 @@ mod tests {
         assert!(find(&all, Some("9")).is_none());
         assert_eq!(number_of(&all[0].dir), 3);
     }
+
+    use crate::discover::tests::FakeCourse;
+
+    const MINE: &str = "pub fn answer() -> u32 { 42 } // mine\n";
+
+    /// A sealed fake course and its Course.
+    fn sealed() -> (FakeCourse, Course) {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        crate::submission::seal(&course.root, &course.manifest).unwrap();
+        (fake, course)
+    }
+
+    fn backup_name(backup: &Backup) -> String {
+        backup.dir.file_name().unwrap().to_string_lossy().into_owned()
+    }
+
+    #[test]
+    fn the_plan_is_the_selected_exercises_editable_files_with_their_shipped_text() {
+        let (fake, course) = sealed();
+        let alpha = course.select("alpha").unwrap();
+        let shipped_lib = fake.read("exercises/01_alpha/src/lib.rs");
+        fake.write("exercises/01_alpha/src/lib.rs", MINE);
+        assert_eq!(plan(&course, &alpha).unwrap(), [("exercises/01_alpha/src/lib.rs".to_string(), shipped_lib)]);
+        let beta: Vec<String> = plan(&course, &course.select("beta").unwrap()).unwrap().into_iter().map(|(p, _)| p).collect();
+        assert_eq!(beta, ["exercises/02_beta/page.js", "exercises/02_beta/src/lib.rs"], "never the tests or harness");
+        let mix: Vec<String> = plan(&course, &course.select("mix/motions").unwrap()).unwrap().into_iter().map(|(p, _)| p).collect();
+        assert_eq!(mix, ["mix/src/buffer.rs", "mix/src/lib.rs"], "a milestone resets the capstone's sources");
+    }
+
+    #[test]
+    fn without_a_seal_or_shipped_files_there_is_nothing_to_reset_to() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        let alpha = course.select("alpha").unwrap();
+        let error = plan(&course, &alpha).unwrap_err().to_string();
+        assert!(error.contains("course.seal.json is missing"), "{error}");
+        fake.write(SEAL_FILE, "{\"protected\": {}, \"shipped\": {}}");
+        let error = reset(&course, &alpha, "alpha").unwrap_err().to_string();
+        assert!(error.contains("no shipped files for alpha"), "{error}");
+        assert!(backups(&course).is_empty(), "nothing was backed up for a reset that did not happen");
+    }
+
+    #[test]
+    fn reset_backs_up_then_writes_the_shipped_text_of_the_selected_exercise_only() {
+        let (fake, course) = sealed();
+        let shipped = fake.read("exercises/01_alpha/src/lib.rs");
+        let tests_before = fake.read("exercises/01_alpha/tests/alpha.rs");
+        fake.write("exercises/01_alpha/src/lib.rs", MINE);
+        fake.write("exercises/01_alpha/tests/alpha.rs", "// the student's test edit\n");
+        fake.write("exercises/02_beta/src/lib.rs", MINE);
+        let backup = reset(&course, &course.select("alpha").unwrap(), "alpha").unwrap();
+        assert_eq!(backup.dir, fake.path(".grader/backups/1-alpha"));
+        assert_eq!(backup.files, ["exercises/01_alpha/src/lib.rs"]);
+        assert_eq!(std::fs::read_to_string(backup.dir.join("exercises/01_alpha/src/lib.rs")).unwrap(), MINE);
+        assert_eq!(fake.read("exercises/01_alpha/src/lib.rs"), shipped);
+        assert_ne!(fake.read("exercises/01_alpha/tests/alpha.rs"), tests_before, "tests are not reset's business");
+        assert_eq!(fake.read("exercises/02_beta/src/lib.rs"), MINE, "another exercise is untouched");
+    }
+
+    #[test]
+    fn reset_brings_back_a_deleted_file_and_backs_up_only_what_existed() {
+        let (fake, course) = sealed();
+        let shipped = fake.read("exercises/02_beta/page.js");
+        fake.remove("exercises/02_beta/page.js");
+        let backup = reset(&course, &course.select("beta").unwrap(), "beta").unwrap();
+        assert_eq!(backup.files, ["exercises/02_beta/src/lib.rs"]);
+        assert_eq!(fake.read("exercises/02_beta/page.js"), shipped);
+    }
+
+    #[test]
+    fn restore_brings_the_backup_back_and_saves_what_it_replaced() {
+        let (fake, course) = sealed();
+        let shipped = fake.read("exercises/01_alpha/src/lib.rs");
+        fake.write("exercises/01_alpha/src/lib.rs", MINE);
+        let made = reset(&course, &course.select("alpha").unwrap(), "alpha").unwrap();
+        let listed = backups(&course);
+        let backup = find(&listed, None).expect("the reset's backup");
+        assert_eq!(backup.dir, made.dir);
+        let saved = restore(&course, backup).unwrap();
+        assert_eq!(fake.read("exercises/01_alpha/src/lib.rs"), MINE);
+        assert_eq!(backup_name(&saved), "2-before-restore-of-1");
+        assert_eq!(saved.files, ["exercises/01_alpha/src/lib.rs"]);
+        assert_eq!(std::fs::read_to_string(saved.dir.join("exercises/01_alpha/src/lib.rs")).unwrap(), shipped);
+        // The restore's own backup undoes the restore.
+        restore(&course, &saved).unwrap();
+        assert_eq!(fake.read("exercises/01_alpha/src/lib.rs"), shipped);
+        assert_eq!(backup_name(&backups(&course)[0]), "3-before-restore-of-2");
+    }
+
+    #[test]
+    fn backups_are_numbered_in_order_and_listed_newest_first() {
+        let (fake, course) = sealed();
+        let alpha = course.select("alpha").unwrap();
+        for round in 1..=11 {
+            fake.write("exercises/01_alpha/src/lib.rs", &format!("// round {round}\n"));
+            let backup = reset(&course, &alpha, "alpha").unwrap();
+            assert_eq!(number_of(&backup.dir), round);
+        }
+        // Not backups: a stray file, and a directory without a number.
+        fake.write(".grader/backups/README", "x");
+        std::fs::create_dir_all(fake.path(".grader/backups/notes")).unwrap();
+        let listed = backups(&course);
+        let numbers: Vec<u64> = listed.iter().map(|b| number_of(&b.dir)).collect();
+        assert_eq!(numbers, [11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0], "by number, not by name (10 after 9)");
+        assert_eq!(listed[0].files, ["exercises/01_alpha/src/lib.rs"]);
+        let eleventh = find(&listed, None).unwrap();
+        assert_eq!(backup_name(eleventh), "11-alpha");
+        assert_eq!(std::fs::read_to_string(eleventh.dir.join("exercises/01_alpha/src/lib.rs")).unwrap(), "// round 11\n");
+        assert_eq!(backup_name(find(&listed, Some("2")).unwrap()), "2-alpha");
+        assert_eq!(backup_name(find(&listed, Some("1-alpha")).unwrap()), "1-alpha");
+        assert!(find(&listed, Some("alpha")).is_none(), "a label alone names no backup");
+        assert!(find(&listed, Some("12")).is_none());
+        assert!(find(&[], None).is_none());
+    }
+
+    #[test]
+    fn a_plain_restore_skips_every_restores_backup_and_finds_none_if_only_those_exist() {
+        let only_restores = [backup("2-before-restore-of-1")];
+        assert!(find(&only_restores, None).is_none());
+        // A label that merely contains the words is a reset's.
+        let all = [backup("2-before-restore-of-1"), backup("1-mix-before-restore-of-x")];
+        assert_eq!(backup_name(find(&all, None).unwrap()), "1-mix-before-restore-of-x");
+        assert_eq!(number_of(Path::new("x-alpha")), 0);
+        assert_eq!(number_of(Path::new("")), 0);
+    }
 }

@@ -316,3 +316,144 @@ pub fn render(checks: &[Check]) -> String {
     out
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::tests::{FakeCourse, FAKE_MANIFEST};
+
+    fn problems(fake: &FakeCourse) -> Vec<(String, String)> {
+        check_layout(&fake.course()).into_iter().filter(|c| !c.ok).map(|c| (c.subject, c.detail)).collect()
+    }
+
+    /// The one problem found, which must be about `subject` and say `detail`.
+    fn only_problem(fake: &FakeCourse, subject: &str, detail: &str) {
+        let found = problems(fake);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].0, subject, "{found:#?}");
+        assert!(found[0].1.contains(detail), "{:?} does not say {detail:?}", found[0].1);
+    }
+
+    #[test]
+    fn a_consistent_course_passes_with_one_summary() {
+        let fake = FakeCourse::new();
+        let checks = check_layout(&fake.course());
+        assert!(passed(&checks), "{checks:#?}");
+        assert_eq!(checks.len(), 1);
+        assert!(checks[0].detail.contains("2 exercises and 2 capstone milestones"), "{}", checks[0].detail);
+        // A sealed, untouched course too.
+        let course = fake.course();
+        crate::submission::seal(&course.root, &course.manifest).unwrap();
+        assert!(passed(&check_layout(&course)));
+        assert!(render(&check_layout(&course)).ends_with("verify: the course is consistent.\n"));
+    }
+
+    #[test]
+    fn a_missing_readme_is_reported_with_the_exercises_name() {
+        let fake = FakeCourse::new();
+        fake.remove("exercises/02_beta/README.md");
+        only_problem(&fake, "beta", "exercises/02_beta/README.md is missing");
+        let fake = FakeCourse::new();
+        fake.remove("mix/README.md");
+        let found = problems(&fake);
+        assert_eq!(found.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), ["mix/buffer", "mix/motions"]);
+        assert!(found.iter().all(|(_, d)| d == "mix/README.md is missing"), "{found:?}");
+    }
+
+    #[test]
+    fn missing_sources_and_tests_are_reported() {
+        let fake = FakeCourse::new();
+        fake.remove("exercises/01_alpha/src/lib.rs");
+        only_problem(&fake, "alpha", "exercises/01_alpha/src/lib.rs is missing");
+        let fake = FakeCourse::new();
+        fake.remove("solutions/01_alpha/src/lib.rs");
+        only_problem(&fake, "alpha", "solutions/01_alpha/src/lib.rs is missing");
+        let fake = FakeCourse::new();
+        fake.remove("mix/tests/motions.rs");
+        only_problem(&fake, "mix/motions", "mix/tests/motions.rs is missing");
+    }
+
+    #[test]
+    fn a_solution_with_its_own_tests_is_reported() {
+        let fake = FakeCourse::new();
+        fake.write("solutions/02_beta/tests/extra.rs", "#[test]\nfn extra() {}\n");
+        only_problem(&fake, "beta", "solutions/02_beta/tests has its own test files");
+    }
+
+    #[test]
+    fn a_solution_whose_tests_are_not_the_exercises_is_reported() {
+        let fake = FakeCourse::new();
+        fake.write("solutions/01_alpha/Cargo.toml", "[package]\nname = \"alpha\"\nversion = \"0.1.0\"\n");
+        only_problem(&fake, "alpha", "they point at: nothing");
+        let fake = FakeCourse::new();
+        let solution = fake.read("solutions/mix/Cargo.toml").replace("mix/tests/motions.rs", "mix/tests/buffer.rs");
+        fake.write("solutions/mix/Cargo.toml", &solution);
+        only_problem(&fake, "mix/motions", "has no [[test]] pointing at mix/tests/motions.rs");
+    }
+
+    #[test]
+    fn an_exercise_directory_not_in_course_toml_is_reported_by_its_name() {
+        let fake = FakeCourse::new();
+        fake.write("exercises/08_stray/Cargo.toml", "[package]\nname = \"stray\"\n");
+        only_problem(&fake, "course", "exercises/08_stray is not listed in course.toml");
+        let fake = FakeCourse::new();
+        fake.write("solutions/08_stray/Cargo.toml", "[package]\nname = \"stray\"\n");
+        only_problem(&fake, "course", "solutions/08_stray is not listed in course.toml");
+        // A directory that is no crate (no Cargo.toml) is not an exercise.
+        let fake = FakeCourse::new();
+        fake.write("exercises/notes/todo.md", "");
+        assert!(problems(&fake).is_empty());
+    }
+
+    #[test]
+    fn fewer_than_two_hint_tiers_or_an_empty_one_is_reported_by_name() {
+        let fake = FakeCourse::new();
+        fake.write("course.toml", &FAKE_MANIFEST.replace("hints = [\"the idea\", \"the code\"]\n\n[[exercise]]", "hints = [\"everything\"]\n\n[[exercise]]"));
+        only_problem(&fake, "alpha", "has 1 hint tier in course.toml; give at least 2");
+        let fake = FakeCourse::new();
+        fake.write("course.toml", &FAKE_MANIFEST.replace("hints = [\"the idea\", \"the shape\", \"the code\"]", "hints = []"));
+        only_problem(&fake, "beta", "has 0 hint tiers");
+        let fake = FakeCourse::new();
+        fake.write("course.toml", &FAKE_MANIFEST.replace("hints = [\"the idea\", \"the shape\", \"the code\"]", "hints = [\"idea\", \" \\n \"]"));
+        only_problem(&fake, "beta", "has an empty hint tier");
+        let fake = FakeCourse::new();
+        let one_tier = FAKE_MANIFEST.replacen("points = 20\nhints = [\"the idea\", \"the code\"]", "points = 20\nhints = [\"all\"]", 1);
+        assert_ne!(one_tier, FAKE_MANIFEST);
+        fake.write("course.toml", &one_tier);
+        only_problem(&fake, "mix/buffer", "has 1 hint tier");
+    }
+
+    #[test]
+    fn lockfiles_that_pin_different_wasm_bindgens_are_reported() {
+        let fake = FakeCourse::new();
+        fake.write("solutions/Cargo.lock", &fake.read("solutions/Cargo.lock").replace("0.2.100", "0.2.99"));
+        only_problem(&fake, "course", "Cargo.lock pins wasm-bindgen 0.2.100 but solutions/Cargo.lock pins 0.2.99");
+        let fake = FakeCourse::new();
+        fake.remove("Cargo.lock");
+        only_problem(&fake, "course", "cannot read");
+    }
+
+    #[test]
+    fn a_stale_seal_is_reported_with_the_file() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        crate::submission::seal(&course.root, &course.manifest).unwrap();
+        fake.write("exercises/01_alpha/tests/alpha.rs", "// changed after sealing\n");
+        only_problem(&fake, "seal", "exercises/01_alpha/tests/alpha.rs: differs from course.seal.json");
+    }
+
+    #[test]
+    fn several_problems_are_each_reported_and_counted() {
+        let fake = FakeCourse::new();
+        fake.remove("exercises/01_alpha/README.md");
+        fake.write("solutions/02_beta/tests/extra.rs", "");
+        fake.write("exercises/09_extra/Cargo.toml", "");
+        let checks = check_layout(&fake.course());
+        assert!(!passed(&checks));
+        let subjects: Vec<&str> = checks.iter().map(|c| c.subject.as_str()).collect();
+        assert_eq!(subjects, ["alpha", "beta", "course"]);
+        let text = render(&checks);
+        assert!(text.contains("alpha: exercises/01_alpha/README.md is missing"), "{text}");
+        assert!(text.ends_with("verify: 3 problems to fix.\n"), "{text}");
+    }
+}
