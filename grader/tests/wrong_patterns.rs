@@ -152,3 +152,116 @@ fn grayscale_that_touches_alpha_fails_the_alpha_tests() {
         fails: &["pixels_turn_gray_in_place_and_alpha_is_untouched", "one_pixel_and_odd_sizes"],
     });
 }
+
+#[test]
+fn a_free_that_does_not_release_fails_the_free_tests() {
+    // free takes the block back and forgets it: every block JavaScript frees leaks.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "02_no_gc",
+        patches: &[("src/lib.rs", "drop(unsafe { Box::from_raw(bytes) });", "core::mem::forget(unsafe { Box::from_raw(bytes) });")],
+        fails: &[
+            "free_gives_back_every_byte_alloc_handed_out",
+            "freed_memory_is_used_again",
+            "the_page_holds_one_image_at_a_time",
+        ],
+    });
+}
+
+#[test]
+fn a_page_that_never_frees_its_blocks_fails_the_block_tests() {
+    grade_wrong_pattern(WrongPattern {
+        exercise: "02_no_gc",
+        patches: &[("page.js", "        lib.free(ptr, image.length);\n", "")],
+        fails: &["the_page_frees_every_block_it_allocates", "the_page_holds_one_image_at_a_time"],
+    });
+}
+
+#[test]
+fn a_page_that_forgets_histogram_free_fails_the_histogram_tests() {
+    // `const` instead of `using`: nothing calls the Histogram's free().
+    grade_wrong_pattern(WrongPattern {
+        exercise: "02_no_gc",
+        patches: &[("page.js", "using histogram = new lib.Histogram();", "const histogram = new lib.Histogram();")],
+        fails: &["the_page_frees_every_histogram_it_creates", "the_page_holds_one_image_at_a_time"],
+    });
+}
+
+#[test]
+fn a_page_that_frees_every_block_only_at_the_end_fails_the_one_image_at_a_time_test() {
+    // Everything is freed, but late: every image is allocated at once.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "02_no_gc",
+        patches: &[
+            ("page.js", "    const levels = [];", "    const levels = [];\n    const blocks = [];"),
+            ("page.js", "        lib.free(ptr, image.length);", "        blocks.push([ptr, image.length]);"),
+            ("page.js", "    return levels;", "    for (const [ptr, len] of blocks) lib.free(ptr, len);\n    return levels;"),
+        ],
+        fails: &["the_page_holds_one_image_at_a_time"],
+    });
+}
+
+#[test]
+fn a_big_endian_store_in_little_endian_order_fails_the_byte_order_test() {
+    // Each byte at the other end: the low byte first, as i32.store would.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "03_memory_ops",
+        patches: &[
+            ("src/memory.wat", "    i32.const 24\n    i32.shr_u\n    i32.store8           ;; bits 31..24 at $addr", "    i32.store8"),
+            ("src/memory.wat", "    i32.const 16\n    i32.shr_u\n    i32.store8 offset=1", "    i32.const 8\n    i32.shr_u\n    i32.store8 offset=1"),
+            ("src/memory.wat", "    i32.const 8\n    i32.shr_u\n    i32.store8 offset=2", "    i32.const 16\n    i32.shr_u\n    i32.store8 offset=2"),
+            ("src/memory.wat", "    i32.store8 offset=3)", "    i32.const 24\n    i32.shr_u\n    i32.store8 offset=3)"),
+        ],
+        fails: &["store_int_big_endian_writes_the_most_significant_byte_first"],
+    });
+}
+
+#[test]
+fn a_byte_store_of_the_wrong_width_fails_the_store_byte_test() {
+    grade_wrong_pattern(WrongPattern {
+        exercise: "03_memory_ops",
+        patches: &[("src/memory.wat", "    i32.store8)        ;; store 1 byte", "    i32.store)         ;; store 4 bytes")],
+        fails: &["store_byte_writes_one_byte_at_its_address"],
+    });
+}
+
+#[test]
+fn a_sign_extending_byte_load_fails_the_load_byte_test() {
+    grade_wrong_pattern(WrongPattern {
+        exercise: "03_memory_ops",
+        patches: &[("src/memory.wat", "i32.load8_u)", "i32.load8_s)")],
+        fails: &["load_byte_reads_one_byte_as_0_to_255"],
+    });
+}
+
+#[test]
+fn batching_through_a_view_made_before_input_buffer_fails_the_growth_test() {
+    // The view is made first; only the batch for which input_buffer grows
+    // memory detaches it.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "04_batching",
+        patches: &[(
+            "page.js",
+            "    const ptr = wasm.input_buffer(items.length);\n    \
+             // Made after input_buffer: allocating may have grown memory.\n    \
+             new Float64Array(memory.buffer, ptr, items.length).set(items);",
+            "    const view = new Float64Array(memory.buffer);\n    \
+             const ptr = wasm.input_buffer(items.length);\n    \
+             view.set(items, ptr / 8);",
+        )],
+        fails: &["a_batch_for_which_input_buffer_grows_memory_arrives_whole"],
+    });
+}
+
+#[test]
+fn grayscale_that_truncates_fails_the_rounding_tests() {
+    // The lesson's `(uint8_t)(...)`: 149.685 becomes 149, and 13 gray levels darken.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "07_grayscale",
+        patches: &[("src/lib.rs", "(sum + 0.5) as u8", "sum as u8")],
+        fails: &[
+            "white_black_and_pure_channels_have_exact_bytes",
+            "every_gray_level_stays_itself",
+            "grayscale_rounds_each_pixel_to_the_nearest_level",
+        ],
+    });
+}
