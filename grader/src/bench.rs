@@ -302,3 +302,128 @@ pub fn svg(engines: &[EngineRun]) -> String {
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two engines as the harness prints them: a kernel of the lesson with
+    /// both builds, one WASM refused, one not in the lesson with one build,
+    /// and a name that needs escaping in SVG.
+    fn engines() -> Vec<EngineRun> {
+        let node = r#"{"engine": "Node.js", "quick": true, "runs": 5, "rows": [
+            {"kernel": "fib", "row": "fib(30)", "label": "n = 30", "refused": null,
+             "js": {"median": 120.0, "min": 110.0, "max": 130.5, "runs": 5},
+             "builds": {"wasm": {"median": 40.0, "min": 39.0, "max": 41.0, "runs": 5},
+                        "wasm+simd128": {"median": 30.0, "min": 29.5, "max": 31.0, "runs": 5}}},
+            {"kernel": "blur", "row": "blur <3x3> & more", "label": "64 x 64", "refused": "checksum 17 differs from JavaScript's 18",
+             "js": {"median": 2.5, "min": 2.0, "max": 3.0, "runs": 5}}
+        ]}"#;
+        let chrome = r#"{"engine": "headless Chromium", "quick": true, "runs": 5, "rows": [
+            {"kernel": "sum", "row": "sum", "label": "1e6", "refused": null,
+             "js": {"median": 0.5, "min": 0.25, "max": 0.75, "runs": 5},
+             "builds": {"wasm": {"median": 1.0, "min": 0.9, "max": 1.1, "runs": 5}}}
+        ]}"#;
+        vec![serde_json::from_str(node).unwrap(), serde_json::from_str(chrome).unwrap()]
+    }
+
+    #[test]
+    fn refused_names_each_refused_kernel_with_its_engine_and_reason() {
+        assert_eq!(refused(&engines()), ["blur in Node.js: checksum 17 differs from JavaScript's 18"]);
+        assert!(refused(&[]).is_empty());
+    }
+
+    #[test]
+    fn the_markdown_table_has_a_row_per_kernel_and_engine() {
+        let table = markdown(&engines());
+        let lines: Vec<&str> = table.lines().collect();
+        assert!(lines[0].starts_with("| operation | input | lesson"), "{table}");
+        assert_eq!(lines[1], "|---|---|---|---|---|---|---|---|");
+        assert_eq!(
+            lines[2],
+            "| fib(30) | n = 30 | 1200 ms / 450 ms / 2.7x | Node.js | 120 ms (110 ms–130 ms) | 40.0 ms (39.0 ms–41.0 ms) \
+             | 30.0 ms (29.5 ms–31.0 ms) | 4.0× (wasm+simd128) |"
+        );
+        assert_eq!(
+            lines[3],
+            "| blur <3x3> & more | 64 x 64 | 800 ms / 150 ms / 5.3x | Node.js | 2.5 ms (2.0 ms–3.0 ms) | — | — \
+             | **refused**: checksum 17 differs from JavaScript's 18 |"
+        );
+        assert_eq!(
+            lines[4],
+            "| sum | 1e6 | — (not in the lesson) | headless Chromium | 0.500 ms (0.250 ms–0.750 ms) | 1.0 ms (0.900 ms–1.1 ms) | — \
+             | 0.50×, slower (wasm) |"
+        );
+        assert_eq!(lines[5], "");
+        assert_eq!(
+            lines[6],
+            "5 timed runs after 1 warm-up per cell, quick sizes (not the lesson's); results checked equal to JavaScript's before timing."
+        );
+        assert_eq!(lines.len(), 7);
+    }
+
+    #[test]
+    fn a_row_without_javascript_has_no_speedup_and_full_sizes_say_nothing_about_quick() {
+        let mut runs = engines();
+        runs[0].quick = false;
+        runs[0].rows[0].js = None;
+        let table = markdown(&runs[..1]);
+        assert!(
+            table
+                .lines()
+                .nth(2)
+                .unwrap()
+                .ends_with("| — | 40.0 ms (39.0 ms–41.0 ms) | 30.0 ms (29.5 ms–31.0 ms) | — |"),
+            "{table}"
+        );
+        assert!(table.contains("5 timed runs after 1 warm-up per cell; results"), "{table}");
+        assert_eq!(markdown(&[]).lines().count(), 2, "the header only");
+    }
+
+    #[test]
+    fn the_svg_draws_a_bar_per_median_and_says_which_were_refused() {
+        let chart = svg(&engines());
+        assert!(chart.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{chart}");
+        assert!(chart.ends_with("</svg>\n"));
+        // 3 legend swatches + the background + fib's 3 bars + sum's 2 bars; blur is refused.
+        assert_eq!(chart.matches("<rect").count(), 1 + 3 + 3 + 2, "{chart}");
+        assert!(chart.contains("refused: checksum 17 differs from JavaScript's 18"), "{chart}");
+        assert!(chart.contains("blur &lt;3x3&gt; &amp; more — Node.js"), "escaped: {chart}");
+        assert!(!chart.contains("<3x3>"));
+        assert!(!chart.contains("NaN") && !chart.contains("inf"), "{chart}");
+        for label in ["120 ms", "40.0 ms", "30.0 ms", "0.500 ms", "1.0 ms"] {
+            assert!(chart.contains(&format!(">{label}</text>")), "{label}: {chart}");
+        }
+        // Three groups of three bars each (56 px), below the 60 px title and legend.
+        assert!(chart.contains("height=\"228\""), "{chart}");
+    }
+
+    #[test]
+    fn on_the_log_scale_a_slower_kernel_has_the_longer_bar() {
+        let chart = svg(&engines());
+        let width = |label: &str| -> f64 {
+            let at = chart.find(&format!(">{label}</text>")).unwrap();
+            let bar = &chart[..at];
+            let start = bar.rfind("width=\"").unwrap() + "width=\"".len();
+            bar[start..].split('"').next().unwrap().parse().unwrap()
+        };
+        assert!(width("120 ms") > width("40.0 ms"));
+        assert!(width("40.0 ms") > width("30.0 ms"));
+        assert!(width("1.0 ms") > width("0.500 ms"));
+        assert!(width("0.500 ms") >= 1.0, "every bar is visible");
+    }
+
+    #[test]
+    fn an_svg_of_nothing_or_only_refusals_is_still_a_picture() {
+        for runs in [Vec::new(), {
+            let mut only_refused = engines();
+            only_refused.truncate(1);
+            only_refused[0].rows.remove(0);
+            only_refused
+        }] {
+            let chart = svg(&runs);
+            assert!(chart.ends_with("</svg>\n"));
+            assert!(!chart.contains("NaN"), "{chart}");
+        }
+    }
+}

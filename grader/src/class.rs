@@ -293,7 +293,12 @@ mod tests {
         results(out.path(), "alice", &alice);
         let mut half = fixtures::course(
             vec![
-                fixtures::exercise("alpha", Status::Fail, vec![fixtures::test("a", TestStatus::Pass, None), fixtures::test("b", TestStatus::Fail, None)], None),
+                fixtures::exercise(
+                    "alpha",
+                    Status::Fail,
+                    vec![fixtures::test("a", TestStatus::Pass, None), fixtures::test("b", TestStatus::Fail, None)],
+                    None,
+                ),
                 fixtures::exercise("beta", Status::Fail, fail(), None),
             ],
             None,
@@ -310,9 +315,24 @@ mod tests {
         );
         assert_eq!(
             rows[1],
-            ["alice", "0", "10", "10", "0", "20", "30", "yes", "exercises/01_alpha/tests/alpha.rs; .cargo/config.toml", ""]
+            [
+                "alice",
+                "0",
+                "10",
+                "10",
+                "0",
+                "20",
+                "30",
+                "yes",
+                "exercises/01_alpha/tests/alpha.rs; .cargo/config.toml",
+                ""
+            ]
         );
-        assert_eq!(rows[2], ["bob, \"the\" builder", "5", "0", "0", "0", "5", "20", "no", "", ""], "quoted, fractional");
+        assert_eq!(
+            rows[2],
+            ["bob, \"the\" builder", "5", "0", "0", "0", "5", "20", "no", "", ""],
+            "quoted, fractional"
+        );
         assert_eq!(rows.len(), 3);
     }
 

@@ -507,7 +507,8 @@ hints = ["the idea", "the code"]
                 fake.write(&format!("exercises/{dir}/README.md"), &format!("# {name}\n"));
                 fake.write(&format!("exercises/{dir}/src/lib.rs"), "pub fn answer() -> u32 {\n    todo!()\n}\n");
                 fake.write(&format!("exercises/{dir}/tests/{name}.rs"), &test_file(&[&format!("{name}_works")]));
-                let solution = format!("{cargo}\n[[test]]\nname = \"{name}\"\npath = \"../../exercises/{dir}/tests/{name}.rs\"\n");
+                let solution =
+                    format!("{cargo}\n[[test]]\nname = \"{name}\"\npath = \"../../exercises/{dir}/tests/{name}.rs\"\n");
                 fake.write(&format!("solutions/{dir}/Cargo.toml"), &solution);
                 fake.write(&format!("solutions/{dir}/src/lib.rs"), "pub fn answer() -> u32 {\n    42\n}\n");
             }
@@ -520,7 +521,9 @@ hints = ["the idea", "the code"]
             let mut solution = String::from("[package]\nname = \"mix\"\nversion = \"0.1.0\"\n");
             for milestone in ["buffer", "motions"] {
                 fake.write(&format!("mix/tests/{milestone}.rs"), &test_file(&[&format!("{milestone}_works")]));
-                solution.push_str(&format!("\n[[test]]\nname = \"{milestone}\"\npath = \"../../mix/tests/{milestone}.rs\"\n"));
+                solution.push_str(&format!(
+                    "\n[[test]]\nname = \"{milestone}\"\npath = \"../../mix/tests/{milestone}.rs\"\n"
+                ));
             }
             fake.write("solutions/mix/Cargo.toml", &solution);
             fake.write("solutions/mix/src/lib.rs", "pub mod buffer;\n");

@@ -252,9 +252,11 @@ mod tests {
         let shipped_lib = fake.read("exercises/01_alpha/src/lib.rs");
         fake.write("exercises/01_alpha/src/lib.rs", MINE);
         assert_eq!(plan(&course, &alpha).unwrap(), [("exercises/01_alpha/src/lib.rs".to_string(), shipped_lib)]);
-        let beta: Vec<String> = plan(&course, &course.select("beta").unwrap()).unwrap().into_iter().map(|(p, _)| p).collect();
+        let beta: Vec<String> =
+            plan(&course, &course.select("beta").unwrap()).unwrap().into_iter().map(|(p, _)| p).collect();
         assert_eq!(beta, ["exercises/02_beta/page.js", "exercises/02_beta/src/lib.rs"], "never the tests or harness");
-        let mix: Vec<String> = plan(&course, &course.select("mix/motions").unwrap()).unwrap().into_iter().map(|(p, _)| p).collect();
+        let mix: Vec<String> =
+            plan(&course, &course.select("mix/motions").unwrap()).unwrap().into_iter().map(|(p, _)| p).collect();
         assert_eq!(mix, ["mix/src/buffer.rs", "mix/src/lib.rs"], "a milestone resets the capstone's sources");
     }
 
@@ -336,7 +338,10 @@ mod tests {
         assert_eq!(listed[0].files, ["exercises/01_alpha/src/lib.rs"]);
         let eleventh = find(&listed, None).unwrap();
         assert_eq!(backup_name(eleventh), "11-alpha");
-        assert_eq!(std::fs::read_to_string(eleventh.dir.join("exercises/01_alpha/src/lib.rs")).unwrap(), "// round 11\n");
+        assert_eq!(
+            std::fs::read_to_string(eleventh.dir.join("exercises/01_alpha/src/lib.rs")).unwrap(),
+            "// round 11\n"
+        );
         assert_eq!(backup_name(find(&listed, Some("2")).unwrap()), "2-alpha");
         assert_eq!(backup_name(find(&listed, Some("1-alpha")).unwrap()), "1-alpha");
         assert!(find(&listed, Some("alpha")).is_none(), "a label alone names no backup");

@@ -243,7 +243,9 @@ fn compare(
                 Change::Removed,
                 "is missing from the submission; graded with the reference copy",
             ));
-        } else if theirs[path] == Entry::File && std::fs::read(student.join(path))? != std::fs::read(reference.join(path))? {
+        } else if theirs[path] == Entry::File
+            && std::fs::read(student.join(path))? != std::fs::read(reference.join(path))?
+        {
             let what = describe_change(path, &student.join(path), &reference.join(path));
             findings.push(finding(path, Change::Modified, &what));
         }
@@ -515,7 +517,8 @@ mod tests {
 
     #[test]
     fn the_capstones_own_editable_globs_replace_the_default() {
-        let manifest = FAKE_MANIFEST.replace("title = \"Mix\"", "title = \"Mix\"\neditable = [\"src/lib.rs\", \"www/*.mjs\"]");
+        let manifest =
+            FAKE_MANIFEST.replace("title = \"Mix\"", "title = \"Mix\"\neditable = [\"src/lib.rs\", \"www/*.mjs\"]");
         let ownership = Ownership::of(&Manifest::parse(&manifest).unwrap()).unwrap();
         assert!(ownership.is_editable("mix/src/lib.rs"));
         assert!(ownership.is_editable("mix/www/editor.mjs"));
@@ -561,7 +564,11 @@ mod tests {
         assert_eq!(staged_text(&staged, "exercises/01_alpha/src/extra/more.rs").unwrap(), "pub const MORE: u8 = 1;\n");
         assert!(staged_text(&staged, "exercises/02_beta/page.js").unwrap().contains("return 1;"));
         assert!(staged_text(&staged, "mix/src/buffer.rs").unwrap().contains("pieces"));
-        assert_eq!(staged_text(&staged, "exercises/01_alpha/README.md").unwrap(), "# alpha\n", "prose is the reference's");
+        assert_eq!(
+            staged_text(&staged, "exercises/01_alpha/README.md").unwrap(),
+            "# alpha\n",
+            "prose is the reference's"
+        );
         // The student's tree is only read.
         assert_eq!(setup.student.read("exercises/01_alpha/src/lib.rs"), "pub fn answer() -> u32 { 42 }\n");
     }
@@ -666,7 +673,10 @@ mod tests {
         assert!(link.message.contains("graded as shipped"), "{}", link.message);
         let staged_lib = staged.root.join("exercises/01_alpha/src/lib.rs");
         assert!(!staged_lib.is_symlink());
-        assert_eq!(std::fs::read_to_string(&staged_lib).unwrap(), setup.reference.read("exercises/01_alpha/src/lib.rs"));
+        assert_eq!(
+            std::fs::read_to_string(&staged_lib).unwrap(),
+            setup.reference.read("exercises/01_alpha/src/lib.rs")
+        );
         assert!(staged_text(&staged, "exercises/01_alpha/src/mine.rs").is_none(), "the whole crate is as shipped");
         assert_eq!(staged_text(&staged, "exercises/02_beta/src/lib.rs").unwrap(), "pub fn answer() -> u32 { 7 }\n");
         for path in course_files(&staged.root) {

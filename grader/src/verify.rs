@@ -408,16 +408,33 @@ mod tests {
     #[test]
     fn fewer_than_two_hint_tiers_or_an_empty_one_is_reported_by_name() {
         let fake = FakeCourse::new();
-        fake.write("course.toml", &FAKE_MANIFEST.replace("hints = [\"the idea\", \"the code\"]\n\n[[exercise]]", "hints = [\"everything\"]\n\n[[exercise]]"));
+        fake.write(
+            "course.toml",
+            &FAKE_MANIFEST.replace(
+                "hints = [\"the idea\", \"the code\"]\n\n[[exercise]]",
+                "hints = [\"everything\"]\n\n[[exercise]]",
+            ),
+        );
         only_problem(&fake, "alpha", "has 1 hint tier in course.toml; give at least 2");
         let fake = FakeCourse::new();
-        fake.write("course.toml", &FAKE_MANIFEST.replace("hints = [\"the idea\", \"the shape\", \"the code\"]", "hints = []"));
+        fake.write(
+            "course.toml",
+            &FAKE_MANIFEST.replace("hints = [\"the idea\", \"the shape\", \"the code\"]", "hints = []"),
+        );
         only_problem(&fake, "beta", "has 0 hint tiers");
         let fake = FakeCourse::new();
-        fake.write("course.toml", &FAKE_MANIFEST.replace("hints = [\"the idea\", \"the shape\", \"the code\"]", "hints = [\"idea\", \" \\n \"]"));
+        fake.write(
+            "course.toml",
+            &FAKE_MANIFEST
+                .replace("hints = [\"the idea\", \"the shape\", \"the code\"]", "hints = [\"idea\", \" \\n \"]"),
+        );
         only_problem(&fake, "beta", "has an empty hint tier");
         let fake = FakeCourse::new();
-        let one_tier = FAKE_MANIFEST.replacen("points = 20\nhints = [\"the idea\", \"the code\"]", "points = 20\nhints = [\"all\"]", 1);
+        let one_tier = FAKE_MANIFEST.replacen(
+            "points = 20\nhints = [\"the idea\", \"the code\"]",
+            "points = 20\nhints = [\"all\"]",
+            1,
+        );
         assert_ne!(one_tier, FAKE_MANIFEST);
         fake.write("course.toml", &one_tier);
         only_problem(&fake, "mix/buffer", "has 1 hint tier");
