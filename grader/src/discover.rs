@@ -197,12 +197,14 @@ pub fn declared_tests(source: &str) -> Vec<(String, String)> {
     let mut marked = false;
     let mut offset = 0;
     for line in source.split_inclusive('\n') {
-        let trimmed = line.trim();
-        if trimmed.starts_with("#[wasm_bindgen_test") {
+        let mut code = line.trim();
+        if let Some(attribute) = code.strip_prefix("#[wasm_bindgen_test") {
             marked = true;
-        } else if marked {
-            if let Some(rest) = trimmed.strip_prefix("fn ").or_else(|| trimmed.strip_prefix("async fn ")) {
-                let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            // The function may follow on the same line: `#[wasm_bindgen_test] fn a() {}`.
+            code = attribute.find(']').map_or("", |end| attribute[end + 1..].trim());
+        }
+        if marked {
+            if let Some(name) = function_name(code) {
                 let body = function_body(&source[offset..]).unwrap_or_default();
                 tests.push((name, body));
                 marked = false;
@@ -211,6 +213,20 @@ pub fn declared_tests(source: &str) -> Vec<(String, String)> {
         offset += line.len();
     }
     tests
+}
+
+/// The name of the function a line declares, whatever its visibility and
+/// qualifiers (`pub async fn name(`).
+fn function_name(line: &str) -> Option<String> {
+    const QUALIFIERS: &[&str] = &["pub(crate) ", "pub(super) ", "pub ", "async ", "unsafe ", "const "];
+    let mut rest = line;
+    loop {
+        if let Some(after) = rest.strip_prefix("fn ") {
+            let name: String = after.trim_start().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            return (!name.is_empty()).then_some(name);
+        }
+        rest = QUALIFIERS.iter().find_map(|qualifier| rest.strip_prefix(qualifier))?.trim_start();
+    }
 }
 
 /// The text inside the first `{ ... }` of `text` (a function from its
@@ -262,6 +278,17 @@ fn dedent(text: &str) -> String {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use super::{declared_test_names, declared_tests};
+
+    #[test]
+    fn tests_declared_pub_async_or_on_the_attributes_line_are_found() {
+        let source = "#[wasm_bindgen_test]\npub fn a() {}\n\nfn helper() {}\n\
+                      #[wasm_bindgen_test] fn b() { x(); }\nfn helper2() {}\n\
+                      #[wasm_bindgen_test(unsupported = test)]\npub(crate) async fn c() {}\n";
+        assert_eq!(declared_test_names(source), ["a", "b", "c"]);
+        assert_eq!(declared_tests(source)[1].1.trim(), "x();");
+    }
+
     use super::*;
 
     #[test]
