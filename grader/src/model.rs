@@ -180,7 +180,7 @@ pub struct ExerciseReport {
     pub error: Option<GradeError>,
     /// In the order the test files declare them.
     pub tests: Vec<TestReport>,
-    /// Information the tests printed for the student (timings), never graded.
+    /// Measurements the tests printed for the student (`measured:` lines), never graded.
     pub notes: Vec<String>,
     pub engine: Engine,
     #[serde(with = "millis")]

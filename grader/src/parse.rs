@@ -29,7 +29,7 @@ pub struct TestRun {
     pub skipped_suite: Option<String>,
     /// The runner gave up waiting for the tests (its own timeout).
     pub runner_timed_out: bool,
-    /// Lines a failing test printed as `timing: ...`, for the student's
+    /// Lines a failing test printed as `measured: ...`, for the student's
     /// information only.
     pub notes: Vec<String>,
 }
@@ -89,7 +89,7 @@ pub fn parse_test_output(output: &str) -> TestRun {
     }
     for (name, section) in failure_sections(&lines) {
         let captured = captured_output(&section);
-        run.notes.extend(timing_notes(&section));
+        run.notes.extend(measurement_notes(&section));
         if let Some(test) = run.tests.iter_mut().find(|t| t.name == name) {
             let (location, message) = panic_message(&section);
             test.location = location;
@@ -184,7 +184,7 @@ fn failure_sections<'a>(lines: &[&'a str]) -> Vec<(String, Vec<&'a str>)> {
 
 /// What a test printed: the bodies of its `debug`, `log`, `info`, `warn`
 /// and `error output:` blocks, without their indent — less the course's own
-/// `timing:` lines and the panic report the runner's panic hook appends to
+/// `measured:` lines and the panic report the runner's panic hook appends to
 /// `error output:` (the message is kept separately), so what is left is
 /// what the code under test printed.
 fn captured_output(section: &[&str]) -> String {
@@ -206,14 +206,18 @@ fn captured_output(section: &[&str]) -> String {
                 lines.truncate(panic);
             }
         }
-        printed.extend(lines.into_iter().filter(|l| !l.trim().is_empty() && !l.starts_with("timing: ")));
+        printed.extend(lines.into_iter().filter(|l| !l.trim().is_empty() && !l.starts_with(MEASURED)));
     }
     printed.join("\n")
 }
 
-/// The course's `timing:` notes in a failure block.
-fn timing_notes(section: &[&str]) -> Vec<String> {
-    section.iter().filter_map(|l| l.trim().strip_prefix("timing: ")).map(|l| l.trim().to_string()).collect()
+/// How a course's test marks a measurement it prints for the student (bytes
+/// allocated, say): shown beside a failure, never graded.
+const MEASURED: &str = "measured: ";
+
+/// The course's `measured:` notes in a failure block.
+fn measurement_notes(section: &[&str]) -> Vec<String> {
+    section.iter().filter_map(|l| l.trim().strip_prefix(MEASURED)).map(|l| l.trim().to_string()).collect()
 }
 
 /// The panic's location and message from a failure block, without the
@@ -336,7 +340,7 @@ test result: FAILED. 1 passed; 1 failed; 1 ignored; 0 filtered out; finished in 
     }
 
     #[test]
-    fn a_failing_tests_timing_is_a_note_and_its_prints_are_its_output() {
+    fn a_failing_tests_measurement_is_a_note_and_its_prints_are_its_output() {
         let output = "running 1 test
 test t ... FAIL
 
@@ -344,7 +348,7 @@ failures:
 
 ---- t output ----
     log output:
-        timing: 3 ms
+        measured: 3 bytes
         hello from the student
     
     error output:
@@ -363,10 +367,10 @@ failures:
 test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 filtered out; finished in 0.01s
 ";
         let run = parse_test_output(output);
-        assert_eq!(run.notes, ["3 ms"]);
+        assert_eq!(run.notes, ["3 bytes"]);
         assert_eq!(run.tests[0].message.as_deref(), Some("no"));
         assert_eq!(run.tests[0].location.as_deref(), Some("src/lib.rs:1:1"));
-        assert_eq!(run.tests[0].output.as_deref(), Some("hello from the student"), "the course's timing and the panic are not the student's output");
+        assert_eq!(run.tests[0].output.as_deref(), Some("hello from the student"), "the course's measurement and the panic are not the student's output");
         assert!(run.inconsistencies.is_empty(), "{:?}", run.inconsistencies);
     }
 

@@ -103,7 +103,7 @@ pub fn exercise(report: &ExerciseReport) -> String {
     }
     if !report.notes.is_empty() {
         let _ =
-            writeln!(out, "\n{BOLD}Timings{BOLD:#} {DIM}(measured in this run, for information; never graded){DIM:#}");
+            writeln!(out, "\n{BOLD}Measured{BOLD:#} {DIM}(in this run, for information; never graded){DIM:#}");
         for note in &report.notes {
             let _ = writeln!(out, "  {note}");
         }
