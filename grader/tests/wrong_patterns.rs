@@ -158,7 +158,11 @@ fn a_free_that_does_not_release_fails_the_free_tests() {
     // free takes the block back and forgets it: every block JavaScript frees leaks.
     grade_wrong_pattern(WrongPattern {
         exercise: "02_no_gc",
-        patches: &[("src/lib.rs", "drop(unsafe { Box::from_raw(bytes) });", "core::mem::forget(unsafe { Box::from_raw(bytes) });")],
+        patches: &[(
+            "src/lib.rs",
+            "drop(unsafe { Box::from_raw(bytes) });",
+            "core::mem::forget(unsafe { Box::from_raw(bytes) });",
+        )],
         fails: &[
             "free_gives_back_every_byte_alloc_handed_out",
             "freed_memory_is_used_again",
@@ -194,7 +198,11 @@ fn a_page_that_frees_every_block_only_at_the_end_fails_the_one_image_at_a_time_t
         patches: &[
             ("page.js", "    const levels = [];", "    const levels = [];\n    const blocks = [];"),
             ("page.js", "        lib.free(ptr, image.length);", "        blocks.push([ptr, image.length]);"),
-            ("page.js", "    return levels;", "    for (const [ptr, len] of blocks) lib.free(ptr, len);\n    return levels;"),
+            (
+                "page.js",
+                "    return levels;",
+                "    for (const [ptr, len] of blocks) lib.free(ptr, len);\n    return levels;",
+            ),
         ],
         fails: &["the_page_holds_one_image_at_a_time"],
     });
@@ -206,9 +214,21 @@ fn a_big_endian_store_in_little_endian_order_fails_the_byte_order_test() {
     grade_wrong_pattern(WrongPattern {
         exercise: "03_memory_ops",
         patches: &[
-            ("src/memory.wat", "    i32.const 24\n    i32.shr_u\n    i32.store8           ;; bits 31..24 at $addr", "    i32.store8"),
-            ("src/memory.wat", "    i32.const 16\n    i32.shr_u\n    i32.store8 offset=1", "    i32.const 8\n    i32.shr_u\n    i32.store8 offset=1"),
-            ("src/memory.wat", "    i32.const 8\n    i32.shr_u\n    i32.store8 offset=2", "    i32.const 16\n    i32.shr_u\n    i32.store8 offset=2"),
+            (
+                "src/memory.wat",
+                "    i32.const 24\n    i32.shr_u\n    i32.store8           ;; bits 31..24 at $addr",
+                "    i32.store8",
+            ),
+            (
+                "src/memory.wat",
+                "    i32.const 16\n    i32.shr_u\n    i32.store8 offset=1",
+                "    i32.const 8\n    i32.shr_u\n    i32.store8 offset=1",
+            ),
+            (
+                "src/memory.wat",
+                "    i32.const 8\n    i32.shr_u\n    i32.store8 offset=2",
+                "    i32.const 16\n    i32.shr_u\n    i32.store8 offset=2",
+            ),
             ("src/memory.wat", "    i32.store8 offset=3)", "    i32.const 24\n    i32.shr_u\n    i32.store8 offset=3)"),
         ],
         fails: &["store_int_big_endian_writes_the_most_significant_byte_first"],
@@ -219,7 +239,11 @@ fn a_big_endian_store_in_little_endian_order_fails_the_byte_order_test() {
 fn a_byte_store_of_the_wrong_width_fails_the_store_byte_test() {
     grade_wrong_pattern(WrongPattern {
         exercise: "03_memory_ops",
-        patches: &[("src/memory.wat", "    i32.store8)        ;; store 1 byte", "    i32.store)         ;; store 4 bytes")],
+        patches: &[(
+            "src/memory.wat",
+            "    i32.store8)        ;; store 1 byte",
+            "    i32.store)         ;; store 4 bytes",
+        )],
         fails: &["store_byte_writes_one_byte_at_its_address"],
     });
 }

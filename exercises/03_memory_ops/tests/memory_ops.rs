@@ -174,8 +174,10 @@ fn store_int_writes_four_little_endian_bytes_at_address_0() {
     module.call("store_int", &[0x0102_0304]);
     let seen = module.bytes(0, 8);
     let why = match seen[..4] {
-        [0x01, 0x02, 0x03, 0x04] => "that is the wrong byte order: WebAssembly memory is little-endian, so \
-                                     i32.store puts the least significant byte, 04, first",
+        [0x01, 0x02, 0x03, 0x04] => {
+            "that is the wrong byte order: WebAssembly memory is little-endian, so i32.store puts the least \
+             significant byte, 04, first"
+        }
         [0x04, 0xAA, 0xAA, 0xAA] => "only one byte was written: i32.store8 stores 1 byte; i32.store stores 4",
         _ if seen[4..] != [0xAA; 4] => "bytes past the first four changed: a wider store (i64.store) writes 8",
         _ => "store_int must put $value at address 0 with i32.store: address first, then value",
@@ -256,8 +258,7 @@ fn load_byte_reads_one_byte_as_0_to_255() {
         _ => "load_byte must load the one byte at $addr with i32.load8_u",
     };
     assert_eq!(
-        got,
-        254,
+        got, 254,
         "bytes 200..204 are FE 12 34 56; load_byte(200) returned {got} ({got:#x}), expected 254 (0xFE): {why}"
     );
     module.call("store_byte", &[7, 0x80]);
