@@ -63,12 +63,7 @@ pub struct Plan {
 }
 
 /// Builds, runs both engines, writes bench.md, bench.svg and bench.json.
-pub fn run(
-    course_root: &Path,
-    toolbox: &Toolbox,
-    plan: &Plan,
-    progress: &dyn Observer,
-) -> Result<Vec<EngineRun>> {
+pub fn run(course_root: &Path, toolbox: &Toolbox, plan: &Plan, progress: &dyn Observer) -> Result<Vec<EngineRun>> {
     // Beside the other builds; each flavour in its own directory, since
     // RUSTFLAGS differ between them.
     let target = std::env::var_os("CARGO_TARGET_DIR")
@@ -175,7 +170,13 @@ fn speedup(row: &Row) -> Option<(String, f64)> {
 /// A speed-up as a person reads it: two significant digits, and "slower"
 /// when WASM took longer (0.64× is not a speed-up).
 pub fn times(x: f64) -> String {
-    let digits = if x >= 10.0 { 0 } else if x >= 1.0 { 1 } else { 2 };
+    let digits = if x >= 10.0 {
+        0
+    } else if x >= 1.0 {
+        1
+    } else {
+        2
+    };
     let shown = format!("{x:.digits$}×");
     if x < 1.0 {
         format!("{shown}, slower")

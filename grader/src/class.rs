@@ -13,9 +13,9 @@
 
 use crate::discover::Course;
 use crate::grade;
-use crate::progress::{Observer, Quiet};
 use crate::manifest::MANIFEST_FILE;
 use crate::model::{CourseReport, Finding, Status};
+use crate::progress::Quiet;
 use crate::report::{self, Format};
 use crate::settings::Settings;
 use anyhow::{Context, Result};
@@ -29,7 +29,11 @@ const RESULTS: &str = "results.json";
 /// What happened to one student in this run.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StudentResult {
-    Graded { score: f64, max_score: f64, elapsed: Duration },
+    Graded {
+        score: f64,
+        max_score: f64,
+        elapsed: Duration,
+    },
     /// Its results were already written by an earlier run.
     AlreadyGraded,
 }
@@ -60,88 +64,85 @@ fn course_in(submission: &Path) -> Option<PathBuf> {
         .find(|path| path.join(MANIFEST_FILE).is_file())
 }
 
-/// Grades one student into `<out>/<name>/`, unless already done.
-pub fn grade_student(
-    name: &str,
-    submission: &Path,
-    reference: &Course,
-    out: &Path,
-    work: &Path,
-    settings: &Settings,
-    budget: Option<Duration>,
-    progress: &dyn Observer,
-) -> Result<StudentResult> {
-    let dir = out.join(name);
-    if dir.join(RESULTS).is_file() {
-        return Ok(StudentResult::AlreadyGraded);
-    }
-    let started = Instant::now();
-    let report = match course_in(submission) {
-        Some(course) => grade::grade_against_reference(
-            &course,
-            reference,
-            work,
-            settings.toolbox.engine,
-            |_| Ok(Settings { deadline: budget.map(|budget| started + budget), ..settings.clone() }),
-            progress,
-        ),
-        None => grade::ungraded_course(
-            reference,
-            settings.toolbox.engine,
-            &format!("{} holds no {MANIFEST_FILE}: this is not a copy of the course", submission.display()),
-        ),
-    };
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    // results.json last, each file complete before it has its name: a
-    // student counts as graded only once everything is written.
-    write_atomically(&dir.join("results.xml"), &report::render(Format::Junit, &report))?;
-    write_atomically(&dir.join(RESULTS), &report::render(Format::Json, &report))?;
-    Ok(StudentResult::Graded { score: report.score(), max_score: report.max_score(), elapsed: started.elapsed() })
+/// One class being graded: against which reference, where results go,
+/// where submissions are built, with what, and each student's time budget.
+pub struct ClassRun<'a> {
+    pub reference: &'a Course,
+    pub out: &'a Path,
+    pub work: &'a Path,
+    pub settings: &'a Settings,
+    pub budget: Option<Duration>,
 }
 
-/// `grader class`: every submission of `folder` graded against
-/// `reference` into `out`, then the gradebook. Says on stderr how each
-/// student went, and on stdout where the gradebook is.
-pub fn grade_folder(
-    folder: &Path,
-    reference: &Course,
-    out: &Path,
-    work: &Path,
-    settings: &Settings,
-    budget: Option<Duration>,
-) -> Result<()> {
-    let students = submissions(folder)?;
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let started = Instant::now();
-    let mut graded = 0;
-    for (index, (name, path)) in students.iter().enumerate() {
-        let counter = format!("[{}/{}] {name}", index + 1, students.len());
-        eprintln!("{counter}: grading…");
-        match grade_student(name, path, reference, out, work, settings, budget, &Quiet)? {
-            StudentResult::Graded { score, max_score, elapsed } => {
-                graded += 1;
-                eprintln!(
-                    "{counter}: {} of {} points ({:.1} s)",
-                    report::points(score),
-                    report::points(max_score),
-                    elapsed.as_secs_f64()
-                );
-            }
-            StudentResult::AlreadyGraded => eprintln!("{counter}: graded by an earlier run, kept"),
+impl ClassRun<'_> {
+    /// Grades one student into `<out>/<name>/`, unless already done.
+    pub fn grade_student(&self, name: &str, submission: &Path) -> Result<StudentResult> {
+        let dir = self.out.join(name);
+        if dir.join(RESULTS).is_file() {
+            return Ok(StudentResult::AlreadyGraded);
         }
+        let started = Instant::now();
+        let engine = self.settings.toolbox.engine;
+        let report = match course_in(submission) {
+            Some(course) => grade::grade_against_reference(
+                &course,
+                self.reference,
+                self.work,
+                engine,
+                |_| Ok(Settings { deadline: self.budget.map(|budget| started + budget), ..self.settings.clone() }),
+                &Quiet,
+            ),
+            None => grade::ungraded_course(
+                self.reference,
+                engine,
+                &format!("{} holds no {MANIFEST_FILE}: this is not a copy of the course", submission.display()),
+            ),
+        };
+        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        // results.json last, each file complete before it has its name: a
+        // student counts as graded only once everything is written.
+        write_atomically(&dir.join("results.xml"), &report::render(Format::Junit, &report))?;
+        write_atomically(&dir.join(RESULTS), &report::render(Format::Json, &report))?;
+        Ok(StudentResult::Graded { score: report.score(), max_score: report.max_score(), elapsed: started.elapsed() })
     }
-    let names: Vec<String> = students.into_iter().map(|(name, _)| name).collect();
-    let columns = grade::ungraded_course(reference, settings.toolbox.engine, "");
-    let gradebook = write_gradebook(out, &names, &columns)?;
-    let elapsed = started.elapsed().as_secs_f64();
-    println!(
-        "Graded {} in {elapsed:.1} s ({:.1} s each); {} from earlier runs. Gradebook: {}",
-        report::counted(graded, "submission"),
-        if graded > 0 { elapsed / graded as f64 } else { 0.0 },
-        names.len() - graded,
-        gradebook.display()
-    );
-    Ok(())
+
+    /// `grader class`: every submission of `folder`, then the gradebook.
+    /// Says on stderr how each student went, and on stdout where the
+    /// gradebook is.
+    pub fn grade_folder(&self, folder: &Path) -> Result<()> {
+        let students = submissions(folder)?;
+        std::fs::create_dir_all(self.out).with_context(|| format!("cannot create {}", self.out.display()))?;
+        let started = Instant::now();
+        let mut graded = 0;
+        for (index, (name, path)) in students.iter().enumerate() {
+            let counter = format!("[{}/{}] {name}", index + 1, students.len());
+            eprintln!("{counter}: grading…");
+            match self.grade_student(name, path)? {
+                StudentResult::Graded { score, max_score, elapsed } => {
+                    graded += 1;
+                    eprintln!(
+                        "{counter}: {} of {} points ({:.1} s)",
+                        report::points(score),
+                        report::points(max_score),
+                        elapsed.as_secs_f64()
+                    );
+                }
+                StudentResult::AlreadyGraded => eprintln!("{counter}: graded by an earlier run, kept"),
+            }
+        }
+        let names: Vec<String> = students.into_iter().map(|(name, _)| name).collect();
+        let columns = grade::ungraded_course(self.reference, self.settings.toolbox.engine, "");
+        let gradebook = write_gradebook(self.out, &names, &columns)?;
+        let elapsed = started.elapsed().as_secs_f64();
+        println!(
+            "Graded {} in {elapsed:.1} s ({:.1} s each); {} from earlier runs. Gradebook: {}",
+            report::counted(graded, "submission"),
+            if graded > 0 { elapsed / graded as f64 } else { 0.0 },
+            names.len() - graded,
+            gradebook.display()
+        );
+        Ok(())
+    }
 }
 
 fn write_atomically(path: &Path, text: &str) -> Result<()> {

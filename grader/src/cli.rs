@@ -197,9 +197,8 @@ pub enum ColorWhen {
 /// NO_COLOR and CLICOLOR and drops colour when the output is not a terminal.
 pub fn choose_color(flag: Option<ColorWhen>) {
     use clap::ValueEnum;
-    let from_env = || {
-        std::env::var("CARGO_TERM_COLOR").ok().and_then(|value| ColorWhen::from_str(value.trim(), true).ok())
-    };
+    let from_env =
+        || std::env::var("CARGO_TERM_COLOR").ok().and_then(|value| ColorWhen::from_str(value.trim(), true).ok());
     let choice = match flag.or_else(from_env).unwrap_or(ColorWhen::Auto) {
         ColorWhen::Auto => anstream::ColorChoice::Auto,
         ColorWhen::Always => anstream::ColorChoice::Always,
@@ -207,7 +206,6 @@ pub fn choose_color(flag: Option<ColorWhen>) {
     };
     choice.write_global();
 }
-
 
 impl Cli {
     /// How to grade, as the shared options say, with course.toml's build

@@ -10,16 +10,16 @@
 
 use crate::cache::{self, Cache};
 use crate::discover::{Course, Exercise, Variant};
-use crate::model::{
-    CapstoneStatus, Change, CourseReport, ErrorKind, ExerciseReport, Finding, GradeError, Engine, Status,
-};
 use crate::hints;
-use crate::submission;
-use std::path::Path;
+use crate::model::{
+    CapstoneStatus, Change, CourseReport, Engine, ErrorKind, ExerciseReport, Finding, GradeError, Status,
+};
 use crate::process::run_limited;
 use crate::progress::{Observer, Phase};
 use crate::runner;
 use crate::settings::Settings;
+use crate::submission;
+use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -194,7 +194,11 @@ pub fn grade_against_reference(
         .map(|e| Finding {
             path: e.source_file.clone(),
             change: Change::Forbidden,
-            message: format!("{}: {}", e.name, e.error.as_ref().map(|error| error.message.as_str()).unwrap_or_default()),
+            message: format!(
+                "{}: {}",
+                e.name,
+                e.error.as_ref().map(|error| error.message.as_str()).unwrap_or_default()
+            ),
         })
         .collect();
     report.findings.extend(seen_while_grading);

@@ -88,7 +88,9 @@ pub fn reveal_next(course: &Course, entry: &ExerciseEntry) -> Result<String> {
             let shown: Vec<String> = tiers
                 .iter()
                 .enumerate()
-                .map(|(i, tier)| format!("Hint {} of {} ({}):\n{}\n", i + 1, tiers.len(), label(i + 1, tiers.len()), tier.trim()))
+                .map(|(i, tier)| {
+                    format!("Hint {} of {} ({}):\n{}\n", i + 1, tiers.len(), label(i + 1, tiers.len()), tier.trim())
+                })
                 .collect();
             format!("Every hint for {name}, all seen before:\n\n{}", shown.join("\n"))
         }

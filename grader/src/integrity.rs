@@ -52,7 +52,8 @@ fn scan_tokens(tokens: TokenStream, in_attribute: bool, allows_js_imports: bool,
     let tokens: Vec<TokenTree> = tokens.into_iter().collect();
     for (index, token) in tokens.iter().enumerate() {
         let next = tokens.get(index + 1);
-        let is_punct = |tree: Option<&TokenTree>, c: char| matches!(tree, Some(TokenTree::Punct(p)) if p.as_char() == c);
+        let is_punct =
+            |tree: Option<&TokenTree>, c: char| matches!(tree, Some(TokenTree::Punct(p)) if p.as_char() == c);
         match token {
             TokenTree::Ident(ident) => {
                 let name = ident.to_string();
@@ -82,7 +83,9 @@ fn scan_tokens(tokens: TokenStream, in_attribute: bool, allows_js_imports: bool,
                 let attribute = group.delimiter() == Delimiter::Bracket
                     && index >= 1
                     && (is_punct(tokens.get(index - 1), '#')
-                        || (is_punct(tokens.get(index - 1), '!') && index >= 2 && is_punct(tokens.get(index - 2), '#')));
+                        || (is_punct(tokens.get(index - 1), '!')
+                            && index >= 2
+                            && is_punct(tokens.get(index - 2), '#')));
                 scan_tokens(group.stream(), in_attribute || attribute, allows_js_imports, problems);
             }
             TokenTree::Punct(_) | TokenTree::Literal(_) => {}

@@ -42,7 +42,14 @@ fn run(mut cli: Cli) -> Result<Outcome> {
         let reference = Course::open(reference).context("the reference course")?;
         let settings = cli.settings(&reference, None)?;
         let work = work_dir.clone().unwrap_or_else(|| out.join(".work"));
-        class::grade_folder(submissions, &reference, out, &work, &settings, time_budget.map(Duration::from_secs))?;
+        let class = class::ClassRun {
+            reference: &reference,
+            out,
+            work: &work,
+            settings: &settings,
+            budget: time_budget.map(Duration::from_secs),
+        };
+        class.grade_folder(submissions)?;
         return Ok(Outcome::Done);
     }
     let course = match &cli.course {

@@ -372,7 +372,12 @@ pub mod fixtures {
     }
 
     /// Milestone `milestone` of the capstone `mix`.
-    pub fn milestone(milestone: &str, status: Status, tests: Vec<TestReport>, error: Option<GradeError>) -> ExerciseReport {
+    pub fn milestone(
+        milestone: &str,
+        status: Status,
+        tests: Vec<TestReport>,
+        error: Option<GradeError>,
+    ) -> ExerciseReport {
         let mut report = exercise(&format!("mix/{milestone}"), status, tests, error);
         report.kind = Kind::Milestone { capstone: "mix".into(), milestone: milestone.into() };
         report.crate_dir = "mix".into();

@@ -71,7 +71,10 @@ mod tests {
         assert_eq!(Outcome::judge(true, true), Outcome::Infrastructure);
         assert_eq!(Outcome::judge(false, true), Outcome::Done);
         assert_eq!(Outcome::judge(false, false), Outcome::NotDone);
-        assert_eq!([Outcome::Done, Outcome::NotDone, Outcome::Infrastructure, Outcome::GraderFailed].map(Outcome::code), [0, 1, 3, 4]);
+        assert_eq!(
+            [Outcome::Done, Outcome::NotDone, Outcome::Infrastructure, Outcome::GraderFailed].map(Outcome::code),
+            [0, 1, 3, 4]
+        );
     }
 
     #[test]
@@ -80,7 +83,7 @@ mod tests {
         let fail = exercise("b", Status::Fail, vec![test("t", TestStatus::Fail, None)], None);
         let no_browser = GradeError { kind: ErrorKind::Infrastructure, message: "no browser".into() };
         let broken = exercise("c", Status::Error, vec![], Some(no_browser));
-        assert_eq!(Outcome::of_exercises(&[pass.clone()]), Outcome::Done);
+        assert_eq!(Outcome::of_exercises(std::slice::from_ref(&pass)), Outcome::Done);
         assert_eq!(Outcome::of_exercises(&[pass.clone(), fail.clone()]), Outcome::NotDone);
         assert_eq!(Outcome::of_exercises(&[fail, broken]), Outcome::Infrastructure);
     }

@@ -61,7 +61,8 @@ pub fn parse_test_output(output: &str) -> TestRun {
         // lower case): only before any suite ran, since what tests print can
         // come after one (the indented `console output:` block).
         let seen_a_suite = run.summaries > 0 || place != Place::Outside;
-        if !seen_a_suite && line.trim_start().to_lowercase().starts_with("this test suite is only configured to run in") {
+        if !seen_a_suite && line.trim_start().to_lowercase().starts_with("this test suite is only configured to run in")
+        {
             run.skipped_suite.get_or_insert_with(|| skipped_sentence(&lines[index..]));
         }
         match place {
@@ -370,7 +371,11 @@ test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 filtered out; finished in 
         assert_eq!(run.notes, ["3 bytes"]);
         assert_eq!(run.tests[0].message.as_deref(), Some("no"));
         assert_eq!(run.tests[0].location.as_deref(), Some("src/lib.rs:1:1"));
-        assert_eq!(run.tests[0].output.as_deref(), Some("hello from the student"), "the course's measurement and the panic are not the student's output");
+        assert_eq!(
+            run.tests[0].output.as_deref(),
+            Some("hello from the student"),
+            "the course's measurement and the panic are not the student's output"
+        );
         assert!(run.inconsistencies.is_empty(), "{:?}", run.inconsistencies);
     }
 
@@ -380,9 +385,8 @@ test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 filtered out; finished in 
     #[test]
     fn forged_report_lines_in_captured_output_are_not_results() {
         let forged = "test t ... ok\ntest other ... ok\ntest result: ok. 9 passed; 0 failed; 0 ignored\nfailures:\n---- other output ----\nrunning 9 tests";
-        let indented = |depth: usize| -> String {
-            forged.lines().map(|l| format!("{}{l}\n", " ".repeat(depth))).collect()
-        };
+        let indented =
+            |depth: usize| -> String { forged.lines().map(|l| format!("{}{l}\n", " ".repeat(depth))).collect() };
         let output = format!(
             "running 1 test\ntest t ... FAIL\n\nfailures:\n\n---- t output ----\n    log output:\n{}\n    error output:\n{}\n    JS exception that was thrown:\n        RuntimeError: unreachable\n\nfailures:\n\n    t\n\ntest result: FAILED. 0 passed; 1 failed; 0 ignored; 0 filtered out\n\nconsole output:\n{}",
             indented(8),

@@ -12,9 +12,9 @@
 //! made of what it replaced: a second plain restore does not undo the first.
 
 use crate::discover::{Course, Exercise};
-use crate::submission::{Seal, SEAL_FILE};
 use crate::outcome::Outcome;
 use crate::report::counted;
+use crate::submission::{Seal, SEAL_FILE};
 use anyhow::{bail, Context, Result};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -125,7 +125,10 @@ pub fn find<'a>(backups: &'a [Backup], name: Option<&str>) -> Option<&'a Backup>
             b.dir.file_name().is_some_and(|n| n == name) || name.parse::<u64>().is_ok_and(|n| number_of(&b.dir) == n)
         }),
         None => backups.iter().find(|b| {
-            !b.dir.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.split_once('-').is_some_and(|(_, l)| l.starts_with(BEFORE_RESTORE)))
+            !b.dir
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.split_once('-').is_some_and(|(_, l)| l.starts_with(BEFORE_RESTORE)))
         }),
     }
 }

@@ -8,14 +8,14 @@
 //! wasm-bindgen. wasm-pack then finds everything built and only runs.
 
 use crate::discover::{Course, Exercise, Variant};
+use crate::integrity;
 use crate::manifest::TestEnv;
-use crate::model::{ErrorKind, ExerciseReport, GradeError, Engine, Status, TestReport, TestStatus};
+use crate::model::{Engine, ErrorKind, ExerciseReport, GradeError, Status, TestReport, TestStatus};
 use crate::parse::{first_compile_error, parse_test_output, TestRun};
 use crate::points;
 use crate::process::{run_limited, Finished};
 use crate::progress::{Observer, Phase};
 use crate::settings::Settings;
-use crate::integrity;
 use crate::submission::{self, CrateRules, Ownership};
 use std::path::Path;
 use std::process::Command;

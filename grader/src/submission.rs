@@ -319,9 +319,7 @@ pub fn course_files(root: &Path) -> Vec<String> {
 fn files(root: &Path) -> BTreeMap<String, Entry> {
     WalkDir::new(root)
         .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0 || !matches!(e.file_name().to_str(), Some("target" | ".git" | ".grader"))
-        })
+        .filter_entry(|e| e.depth() == 0 || !matches!(e.file_name().to_str(), Some("target" | ".git" | ".grader")))
         .filter_map(Result::ok)
         .filter_map(|e| {
             let kind = if e.path_is_symlink() {

@@ -91,9 +91,8 @@ const DEBIAN_BROWSER: &[&str] = &["chromium", "chromium-driver"];
 /// The commands that install a browser and its driver on this system.
 pub fn browser_install_advice() -> String {
     let os_release = std::fs::read_to_string("/etc/os-release").unwrap_or_default();
-    let id = |key: &str| {
-        os_release.lines().find_map(|line| line.strip_prefix(key)).map(|v| v.trim_matches('"').to_string())
-    };
+    let id =
+        |key: &str| os_release.lines().find_map(|line| line.strip_prefix(key)).map(|v| v.trim_matches('"').to_string());
     match (std::env::consts::OS, id("ID=").as_deref(), id("ID_LIKE=")) {
         ("macos", ..) => "install Google Chrome, then `brew install --cask chromedriver`".into(),
         ("linux", Some("ubuntu"), _) => {
@@ -184,11 +183,8 @@ impl Toolbox {
         let node = find_on_path("node");
         // No Chromium: install it where that is possible (Debian's packages,
         // as root, or with sudo when someone at the terminal agrees).
-        let mut chrome = || {
-            find_chrome().or_else(|| {
-                (install && install_chromium(&mut notices)).then(find_chrome).flatten()
-            })
-        };
+        let mut chrome =
+            || find_chrome().or_else(|| (install && install_chromium(&mut notices)).then(find_chrome).flatten());
         let browser = match choice {
             EngineChoice::Auto => chrome().or_else(find_firefox),
             EngineChoice::Chrome => Some(chrome().ok_or_else(|| {
@@ -274,7 +270,10 @@ fn ensure_wasm32_target(course_root: &Path, install: bool, notices: &mut Vec<Str
         notices.push(format!("Added the {WASM_TARGET} target to the Rust toolchain."));
         Ok(())
     } else {
-        Err(MissingTool(format!("the {WASM_TARGET} target is not installed and `{command}` failed: run it yourself and read its error")).into())
+        Err(MissingTool(format!(
+            "the {WASM_TARGET} target is not installed and `{command}` failed: run it yourself and read its error"
+        ))
+        .into())
     }
 }
 

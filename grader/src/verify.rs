@@ -5,8 +5,8 @@
 
 use crate::discover::{rust_files_in, Course, Exercise, Variant, EXERCISES_DIR, SOLUTIONS_DIR};
 use crate::model::{ExerciseReport, Kind, Status};
-use crate::report::counted;
 use crate::progress::Observer;
+use crate::report::counted;
 use crate::runner;
 use crate::settings::Settings;
 use std::collections::BTreeSet;
@@ -71,7 +71,8 @@ pub fn check_layout(course: &Course) -> Vec<Check> {
     }
     // The solutions' workspace has its own lockfile: both must pin the
     // wasm-bindgen the grader installs, or one of them cannot be tested.
-    let pins = [course.root.clone(), course.root.join(SOLUTIONS_DIR)].map(|dir| crate::tools::pinned_wasm_bindgen(&dir));
+    let pins =
+        [course.root.clone(), course.root.join(SOLUTIONS_DIR)].map(|dir| crate::tools::pinned_wasm_bindgen(&dir));
     match pins {
         [Ok(ours), Ok(theirs)] if ours != theirs => findings.push(Check::problem(
             "course",
@@ -113,7 +114,10 @@ fn hint_problems(name: &str, hints: &[String]) -> Option<Check> {
     if hints.len() < 2 {
         Some(Check::problem(
             name,
-            format!("has {} in course.toml; give at least 2 (the idea, then the code)", counted(hints.len(), "hint tier")),
+            format!(
+                "has {} in course.toml; give at least 2 (the idea, then the code)",
+                counted(hints.len(), "hint tier")
+            ),
         ))
     } else if hints.iter().any(|tier| tier.trim().is_empty()) {
         Some(Check::problem(name, "has an empty hint tier in course.toml"))
@@ -140,10 +144,8 @@ fn milestone_problems(course: &Course, milestone: &Exercise) -> Vec<Check> {
     }
     problems.extend(hint_problems(name, &milestone.entry.hints));
     if !milestone.solution_dir.join("Cargo.toml").is_file() {
-        problems.push(Check::problem(
-            name,
-            format!("{}/Cargo.toml is missing", course.relative(&milestone.solution_dir)),
-        ));
+        problems
+            .push(Check::problem(name, format!("{}/Cargo.toml is missing", course.relative(&milestone.solution_dir))));
     } else if let Ok(declared) = solution_test_paths(&milestone.solution_dir) {
         let missing = milestone.test_files.iter().filter_map(|f| f.canonicalize().ok()).any(|f| !declared.contains(&f));
         if missing {
@@ -315,7 +317,6 @@ pub fn render(checks: &[Check]) -> String {
     };
     out
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -7,11 +7,11 @@
 
 use crate::discover::{Course, Exercise, Variant};
 use crate::grade;
-use crate::progress::Observer;
 use crate::hints;
 use crate::keyboard;
 use crate::manifest::ExerciseEntry;
 use crate::model::{ExerciseReport, Status};
+use crate::progress::Observer;
 use crate::report::human;
 use crate::settings::Settings;
 use crate::submission::Ownership;
@@ -70,8 +70,7 @@ impl<'a> Watch<'a> {
     ) -> Result<Watch<'a>> {
         let current = reports.iter().position(|r| r.status != Status::Pass).unwrap_or(0);
         let ownership = Ownership::of(&course.manifest)?;
-        let mut watch =
-            Watch { course, settings, exercises, reports, current, ownership, modified: HashMap::new() };
+        let mut watch = Watch { course, settings, exercises, reports, current, ownership, modified: HashMap::new() };
         let dirs: Vec<PathBuf> = watch.exercises.iter().map(|e| e.exercise_dir.clone()).collect();
         for file in dirs.iter().flat_map(|dir| walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok)) {
             if watch.exercise_of(file.path()).is_some() {
@@ -99,8 +98,7 @@ impl<'a> Watch<'a> {
     /// Grades the current exercise again.
     pub fn regrade(&mut self, progress: &dyn Observer) {
         let exercise = std::slice::from_ref(&self.exercises[self.current]);
-        let mut fresh =
-            grade::grade_exercises(self.course, exercise, Variant::Exercise, &self.settings, progress);
+        let mut fresh = grade::grade_exercises(self.course, exercise, Variant::Exercise, &self.settings, progress);
         self.reports[self.current] = fresh.remove(0);
     }
 
@@ -250,8 +248,9 @@ pub fn list_course(course: &Course, settings: &Settings, out: &mut dyn Write, pr
     let width = exercises.iter().map(|e| e.entry.name.len()).max().unwrap_or(0);
     let mut marked = false;
     for exercise in &exercises {
-        let report = grade::grade_exercises(course, std::slice::from_ref(exercise), Variant::Exercise, settings, progress)
-            .remove(0);
+        let report =
+            grade::grade_exercises(course, std::slice::from_ref(exercise), Variant::Exercise, settings, progress)
+                .remove(0);
         let current = !marked && report.status != Status::Pass;
         marked |= current;
         write!(out, "{}", list_row(&report, current, width))?;
@@ -358,54 +357,10 @@ mod list_tests {
 #[cfg(test)]
 mod loop_tests {
     use super::*;
+    use crate::discover::tests::FakeCourse;
     use crate::model::fixtures::{exercise, milestone, test};
     use crate::model::{Engine, TestStatus};
     use crate::tools::Toolbox;
-
-    const MANIFEST: &str = r#"
-[course]
-title = "t"
-[[exercise]]
-name = "first"
-dir = "01_first"
-title = "First"
-concept = "c"
-hints = ["look up views", "a Float64Array over memory.buffer", "new Float64Array(memory.buffer, ptr, n)"]
-env = "any"
-[[exercise]]
-name = "second"
-dir = "02_second"
-title = "Second"
-concept = "c"
-hints = ["idea 2", "code 2"]
-env = "any"
-[capstone]
-name = "mix"
-dir = "mix"
-title = "m"
-[[capstone.milestone]]
-name = "buffer"
-title = "B"
-concept = "c"
-hints = ["idea b", "code b"]
-[[capstone.milestone]]
-name = "search"
-title = "S"
-concept = "c"
-hints = ["idea s", "code s"]
-"#;
-
-    fn course() -> (tempfile::TempDir, Course) {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("course.toml"), MANIFEST).unwrap();
-        for file in ["exercises/01_first/src/lib.rs", "exercises/02_second/src/lib.rs", "exercises/02_second/tests/t.rs", "mix/src/lib.rs"] {
-            let path = dir.path().join(file);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, "// shipped\n").unwrap();
-        }
-        let course = Course::open(dir.path()).unwrap();
-        (dir, course)
-    }
 
     fn settings() -> Settings {
         let toolbox = Toolbox {
@@ -418,15 +373,16 @@ hints = ["idea s", "code s"]
         Settings::new(toolbox, Duration::from_secs(1))
     }
 
-    /// first passes, second fails, the milestones: buffer passes, search fails.
+    /// The fake course's alpha passes, beta fails; of the capstone, buffer
+    /// passes and motions fails.
     fn watch(course: &Course) -> Watch<'_> {
         let mut exercises = course.exercises();
         exercises.extend(course.milestones());
         let reports = vec![
-            exercise("first", Status::Pass, vec![test("t", TestStatus::Pass, None)], None),
-            exercise("second", Status::Fail, vec![test("t", TestStatus::Fail, Some("no"))], None),
+            exercise("alpha", Status::Pass, vec![test("t", TestStatus::Pass, None)], None),
+            exercise("beta", Status::Fail, vec![test("t", TestStatus::Fail, Some("no"))], None),
             milestone("buffer", Status::Pass, vec![test("t", TestStatus::Pass, None)], None),
-            milestone("search", Status::Fail, vec![test("t", TestStatus::Fail, Some("no"))], None),
+            milestone("motions", Status::Fail, vec![test("t", TestStatus::Fail, Some("no"))], None),
         ];
         Watch::with_reports(course, settings(), exercises, reports).unwrap()
     }
@@ -439,29 +395,32 @@ hints = ["idea s", "code s"]
 
     #[test]
     fn it_starts_at_the_first_exercise_that_does_not_pass() {
-        let (_dir, course) = course();
-        assert_eq!(watch(&course).current().name, "second");
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        assert_eq!(watch(&course).current().name, "beta");
     }
 
     #[test]
     fn h_reveals_the_next_tier_each_time_and_remembers_it() {
-        let (_dir, course) = course();
+        let fake = FakeCourse::new();
+        let course = fake.course();
         let mut watch = watch(&course);
         let (going, first) = press(&mut watch, 'h');
         assert!(going);
-        assert!(first.contains("Hint 1 of 2 for second (the idea):\nidea 2"), "{first}");
-        assert!(!first.contains("code 2"), "one tier at a time: {first}");
-        assert_eq!(watch.current().hints.revealed, vec!["idea 2"], "the report shows what was revealed");
+        assert!(first.contains("Hint 1 of 3 for beta (the idea):\nthe idea"), "{first}");
+        assert!(!first.contains(":\nthe shape"), "one tier at a time: {first}");
+        assert_eq!(watch.current().hints.revealed, vec!["the idea"], "the report shows what was revealed");
         let (_, second) = press(&mut watch, 'h');
-        assert!(second.contains("Hint 2 of 2 for second (the code):\ncode 2"), "{second}");
-        assert!(second.contains("That was the last one."), "{second}");
+        assert!(second.contains("Hint 2 of 3 for beta (the shape of the code):\nthe shape"), "{second}");
+        assert!(second.contains("Ask again for hint 3 of 3 (the code)."), "{second}");
         let log = crate::hints::HintLog::load(&course.root);
-        assert_eq!(log.progress("second", &["a".into(), "b".into()]).revealed.len(), 2, "remembered on disk");
+        assert_eq!(log.progress("beta", &["a".into(), "b".into(), "c".into()]).revealed.len(), 2, "remembered on disk");
     }
 
     #[test]
     fn q_and_the_end_of_input_quit_and_other_keys_show_the_keys() {
-        let (_dir, course) = course();
+        let fake = FakeCourse::new();
+        let course = fake.course();
         let mut watch = watch(&course);
         assert_eq!(press(&mut watch, 'x'), (true, format!("{KEYS}\n")));
         assert!(!press(&mut watch, 'q').0);
@@ -471,15 +430,21 @@ hints = ["idea s", "code s"]
 
     #[test]
     fn a_save_belongs_to_the_exercise_whose_editable_file_it_is() {
-        let (dir, course) = course();
+        let fake = FakeCourse::new();
+        let course = fake.course();
         let watch = watch(&course);
-        let root = dir.path().canonicalize().unwrap();
-        assert_eq!(watch.exercise_of(&root.join("exercises/01_first/src/lib.rs")), Some(0));
-        assert_eq!(watch.exercise_of(&root.join("exercises/02_second/src/lib.rs")), Some(1));
-        assert_eq!(watch.exercise_of(&root.join("exercises/02_second/tests/t.rs")), None, "tests are not the student's");
+        let root = course.root.clone();
+        assert_eq!(watch.exercise_of(&root.join("exercises/01_alpha/src/lib.rs")), Some(0));
+        assert_eq!(watch.exercise_of(&root.join("exercises/02_beta/page.js")), Some(1));
+        assert_eq!(
+            watch.exercise_of(&root.join("exercises/02_beta/tests/beta.rs")),
+            None,
+            "tests are not the student's"
+        );
+        assert_eq!(watch.exercise_of(&root.join("exercises/02_beta/harness.js")), None);
         assert_eq!(watch.exercise_of(&root.join("course.toml")), None);
         assert_eq!(
-            watch.exercise_of(&root.join("mix/src/lib.rs")),
+            watch.exercise_of(&root.join("mix/src/buffer.rs")),
             Some(3),
             "the capstone's source belongs to its first milestone that does not pass"
         );
@@ -487,18 +452,21 @@ hints = ["idea s", "code s"]
 
     #[test]
     fn a_file_read_but_not_modified_is_not_a_save() {
-        let (dir, course) = course();
+        let fake = FakeCourse::new();
+        let course = fake.course();
         let mut watch = watch(&course);
-        let root = dir.path().canonicalize().unwrap();
+        let root = course.root.clone();
         let mut out = Vec::new();
-        let event = Event::Saved(vec![root.join("exercises/02_second/src/lib.rs"), root.join("exercises/02_second/tests/t.rs")]);
+        let event =
+            Event::Saved(vec![root.join("exercises/02_beta/src/lib.rs"), root.join("exercises/02_beta/tests/beta.rs")]);
         assert!(watch.handle(event, &mut out, &crate::progress::Quiet).unwrap());
         assert!(out.is_empty(), "nothing changed since start, so nothing is graded or drawn");
     }
 
     #[test]
     fn the_progress_bar_counts_exercises_and_milestones_apart() {
-        let (_dir, course) = course();
+        let fake = FakeCourse::new();
+        let course = fake.course();
         let watch = watch(&course);
         assert_eq!(
             progress_bar(&watch.reports),
@@ -506,4 +474,3 @@ hints = ["idea s", "code s"]
         );
     }
 }
-

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{grader_with, require, Need, test_target_dir};
+use common::{grader_with, require, test_target_dir, Need};
 
 fn bench(args: &[&str]) -> (common::GraderRun, tempfile::TempDir) {
     let out = tempfile::tempdir().unwrap();

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{grader_with, require, Need, schema_errors, TempCourse};
+use common::{grader_with, require, schema_errors, Need, TempCourse};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
@@ -141,7 +141,9 @@ fn a_prepared_submission_is_graded_against_the_reference_in_every_format() {
     let entries = results["tests"].as_array().unwrap();
     let declared: usize = EXERCISES
         .iter()
-        .flat_map(|(_, dir)| grader::discover::rust_files_in(&reference.path().join("exercises").join(dir).join("tests")))
+        .flat_map(|(_, dir)| {
+            grader::discover::rust_files_in(&reference.path().join("exercises").join(dir).join("tests"))
+        })
         .map(|file| grader::discover::declared_test_names(&std::fs::read_to_string(file).unwrap()).len())
         .sum();
     assert_eq!(entries.len(), declared + 3, "{declared} tests and 3 integrity entries:\n{gradescope}");
@@ -162,12 +164,17 @@ fn a_prepared_submission_is_graded_against_the_reference_in_every_format() {
     let findings = suite("findings");
     assert_eq!((findings.tests, findings.failures), (0, 0), "findings are not failing tests:\n{junit}");
     assert_eq!(findings.properties.hashmap.len(), 3, "one property per flagged file:\n{junit}");
-    let pointed = suite("struct_packing").cases.iter().find(|case| case.file.is_some()).expect("a failure in src/lib.rs");
+    let pointed =
+        suite("struct_packing").cases.iter().find(|case| case.file.is_some()).expect("a failure in src/lib.rs");
     assert_eq!(pointed.file.as_deref(), Some("exercises/06_struct_packing/src/lib.rs"), "{junit}");
     assert!(pointed.line.is_some_and(|line| line > 1), "{junit}");
     let exercism: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert!(
-        exercism["tests"].as_array().unwrap().iter().all(|t| t["test_code"].as_str().is_some_and(|code| !code.is_empty())),
+        exercism["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["test_code"].as_str().is_some_and(|code| !code.is_empty())),
         "every test carries its body as test_code: {json}"
     );
 

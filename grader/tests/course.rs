@@ -60,10 +60,18 @@ fn hint_reveals_the_tiers_in_order_and_the_report_remembers_them() {
     let again = grader(course.path(), &["hint", "typed_views"]);
     assert!(again.stdout.contains("all seen before"), "{}", again.stdout);
     let list = grader(course.path(), &["list"]);
-    assert!(list.stdout.contains(&format!("hints {0}/{0}", tiers.len())), "list shows the tiers seen:\n{}", list.stdout);
+    assert!(
+        list.stdout.contains(&format!("hints {0}/{0}", tiers.len())),
+        "list shows the tiers seen:\n{}",
+        list.stdout
+    );
     let report = grader(course.path(), &["run", "typed_views"]);
     assert!(
-        report.stdout.contains(&format!("Hint 1 of {} (the idea): {}", tiers.len(), tiers[0].trim().lines().next().unwrap())),
+        report.stdout.contains(&format!(
+            "Hint 1 of {} (the idea): {}",
+            tiers.len(),
+            tiers[0].trim().lines().next().unwrap()
+        )),
         "the report shows again what was asked for:\n{}",
         report.stdout
     );
@@ -213,7 +221,8 @@ fn when_every_exercise_passes_the_capstone_is_graded_milestone_by_milestone() {
     assert_eq!(run.code(), Some(1), "the capstone's stubs fail\n{out}\n{}", run.stderr);
     assert!(out.contains("✓ typed_views 9/9 tests"), "{out}");
     for milestone in &capstone.milestones {
-        let tests = grader::discover::declared_test_names(&course.read(&format!("mix/tests/{}.rs", milestone.name))).len();
+        let tests =
+            grader::discover::declared_test_names(&course.read(&format!("mix/tests/{}.rs", milestone.name))).len();
         let row = format!("✗ mix/{} 0/{tests} tests {}", milestone.name, milestone.title);
         assert!(out.contains(&row), "every milestone graded, its stubs failing: {row:?} in\n{out}");
     }
@@ -222,7 +231,10 @@ fn when_every_exercise_passes_the_capstone_is_graded_milestone_by_milestone() {
     assert!(out.contains("not yet implemented"), "{out}");
     assert!(out.contains(&format!("1 of 1 done — next: mix/{first} (edit mix/src/lib.rs)")), "{out}");
     assert!(
-        out.contains(&format!("Capstone mix (a text-editor core in WebAssembly): 0 of {} milestones pass.", titles.len())),
+        out.contains(&format!(
+            "Capstone mix (a text-editor core in WebAssembly): 0 of {} milestones pass.",
+            titles.len()
+        )),
         "{out}"
     );
 }

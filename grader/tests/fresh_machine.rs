@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{course_root, grader_with, path_with_only, require, Need, test_target_dir, TempCourse};
+use common::{course_root, grader_with, path_with_only, require, test_target_dir, Need, TempCourse};
 use grader::process::find_on_path;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -42,7 +42,11 @@ fn rustup_home_without_wasm32(sysroot: &Path, name: &str) -> tempfile::TempDir {
             // installed components forgets the target too.
             let text = std::fs::read_to_string(&path).unwrap_or_default();
             let bytes = if path.ends_with("components") {
-                text.lines().filter(|l| !l.contains("wasm32-unknown-unknown")).map(|l| format!("{l}\n")).collect::<String>().into_bytes()
+                text.lines()
+                    .filter(|l| !l.contains("wasm32-unknown-unknown"))
+                    .map(|l| format!("{l}\n"))
+                    .collect::<String>()
+                    .into_bytes()
             } else if path.ends_with("multirust-config.toml") {
                 let mut config: toml::Table = toml::from_str(&text).unwrap();
                 if let Some(toml::Value::Array(components)) = config.get_mut("components") {

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{course_root, require, Need, test_target_dir};
+use common::{course_root, require, test_target_dir, Need};
 use grader::process::{find_on_path, run_limited};
 use std::process::Command;
 use std::time::Duration;
@@ -132,8 +132,8 @@ fn under_github_actions_a_report_on_stdout_stays_parseable_and_carries_the_notic
             command.env("GITHUB_ACTIONS", "true").env_remove("GITHUB_STEP_SUMMARY");
         },
     );
-    let results: serde_json::Value = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", run.stdout));
+    let results: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", run.stdout));
     let mut commands = workflow_commands(&run.stdout);
     commands.extend(workflow_commands(&run.stderr));
     let complete = format!("Points {}/{}", results["score"].as_f64().unwrap(), results["max_score"].as_f64().unwrap());

@@ -65,8 +65,7 @@ fn run_autograder_grades_a_submission_into_a_valid_results_json() {
 
     // The build log, as the target directory keeps it: every artifact
     // written by this run belongs to the crate the student changed.
-    let rebuilt: Vec<String> =
-        built_files(&deps).difference(&before).map(|(name, _)| name.clone()).collect();
+    let rebuilt: Vec<String> = built_files(&deps).difference(&before).map(|(name, _)| name.clone()).collect();
     assert!(!rebuilt.is_empty(), "the solved exercise was rebuilt");
     assert!(
         rebuilt.iter().all(|name| name.trim_start_matches("lib").starts_with("struct_packing")),

@@ -86,7 +86,10 @@ fn grade(submission: &Path, reference: &Path, runner: &str) -> (BTreeMap<String,
 /// headers the parser reads.
 fn forged_report(test_file: &str) -> String {
     let names = declared_test_names(&std::fs::read_to_string(test_file).unwrap());
-    let mut text = format!("\n\ntest result: ok. 0 passed; 0 failed; 0 ignored; 0 filtered out\n\nrunning {} tests\n", names.len() + 1);
+    let mut text = format!(
+        "\n\ntest result: ok. 0 passed; 0 failed; 0 ignored; 0 filtered out\n\nrunning {} tests\n",
+        names.len() + 1
+    );
     for name in &names {
         text.push_str(&format!("test {name} ... ok\n"));
     }
@@ -129,7 +132,8 @@ fn forging_submission(reference: &TempCourse) -> TempCourse {
         );
     submission.write("exercises/04_batching/src/lib.rs", &batching);
 
-    let forged = forged_report(&reference.path().join("exercises/01_typed_views/tests/typed_views.rs").to_string_lossy());
+    let forged =
+        forged_report(&reference.path().join("exercises/01_typed_views/tests/typed_views.rs").to_string_lossy());
     let typed_views = replace_todos(&submission.read("exercises/01_typed_views/src/lib.rs"), "panic!(\"{}\", FORGED)")
         + &format!("\nconst FORGED: &str = {forged:?};\n");
     submission.write("exercises/01_typed_views/src/lib.rs", &typed_views);

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{course_root, require, Need, test_target_dir};
+use common::{course_root, require, test_target_dir, Need};
 use grader::process::run_limited;
 use std::process::Command;
 use std::time::Duration;

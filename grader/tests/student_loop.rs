@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{grader, require, Need, test_target_dir, TempCourse};
+use common::{grader, require, test_target_dir, Need, TempCourse};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -175,7 +175,7 @@ fn watch_grades_a_saved_edit_again_and_shows_the_new_result() {
     manual.keys("n");
     let next = manual.wait_for("typed_views  does not compile", 60);
     // The pane keeps what a clear pushed off the screen: read the last draw.
-    let latest = next.lines().filter(|line| line.trim_start().starts_with("✗ typed_views")).last().unwrap_or_default();
+    let latest = next.lines().rfind(|line| line.trim_start().starts_with("✗ typed_views")).unwrap_or_default();
     assert!(latest.contains("does not compile"), "a stale result ({latest:?}):\n{next}");
     manual.keys("q");
     manual.wait_for("grader exited 0", 10);

@@ -54,7 +54,10 @@ fn crates_that_disagree_with_the_manifest_fail_verify_before_any_build() {
     std::fs::remove_file(course.path().join("exercises/01_typed_views/README.md")).unwrap();
     course.write("solutions/01_typed_views/tests/copied.rs", "// a second copy of the tests\n");
     course.write("exercises/02_unlisted/Cargo.toml", "");
-    let manifest = course.read("course.toml").replace("hints = [\"hint for typed_views: the idea\", \"hint for typed_views: the code\"]", "hints = [\"all at once\"]");
+    let manifest = course.read("course.toml").replace(
+        "hints = [\"hint for typed_views: the idea\", \"hint for typed_views: the code\"]",
+        "hints = [\"all at once\"]",
+    );
     course.write("course.toml", &manifest);
 
     let run = grader(course.path(), &["verify", "--no-install"]);

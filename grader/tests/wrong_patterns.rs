@@ -87,7 +87,10 @@ fn batching_with_one_import_call_per_result_fails_the_wasm_to_js_crossing_test()
             "receive_results(batch.as_ptr(), len);",
             "for (index, &result) in batch[..len].iter().enumerate() { receive_result(index, result); }",
         )],
-        fails: &["a_batch_of_100000_results_crosses_back_to_javascript_once", "single_and_odd_length_batches_are_right"],
+        fails: &[
+            "a_batch_of_100000_results_crosses_back_to_javascript_once",
+            "single_and_odd_length_batches_are_right",
+        ],
     });
 }
 

@@ -64,8 +64,8 @@ struct ClassroomScore {
 pub fn commands(report: &CourseReport) -> String {
     let (total, max) = (report.score(), report.max_score());
     let mut out = format!("::notice title=Autograding complete::Points {total}/{max}\n");
-    let summary = serde_json::to_string(&ClassroomScore { total_points: total, max_points: max })
-        .expect("two numbers serialize");
+    let summary =
+        serde_json::to_string(&ClassroomScore { total_points: total, max_points: max }).expect("two numbers serialize");
     let _ = writeln!(out, "::notice title=Autograding report::{}", escape_data(&summary));
 
     let errors: Vec<String> = report

@@ -69,12 +69,26 @@ fn hints(report: &ExerciseReport) -> String {
     let hints = &report.hints;
     for (index, tier) in hints.revealed.iter().enumerate() {
         let label = crate::hints::label(index + 1, hints.total);
-        let _ = writeln!(out, "\n{BOLD}Hint {} of {} ({label}):{BOLD:#} {}", index + 1, hints.total, indent_after_first(tier, "  "));
+        let _ = writeln!(
+            out,
+            "\n{BOLD}Hint {} of {} ({label}):{BOLD:#} {}",
+            index + 1,
+            hints.total,
+            indent_after_first(tier, "  ")
+        );
     }
     if !hints.all_revealed() {
         let next = hints.revealed.len() + 1;
-        let what = if next == 1 { "a first hint: the idea, not the answer".to_string() } else { format!("hint {next} of {}", hints.total) };
-        let _ = writeln!(out, "\n{DIM}Stuck? `cargo run -p grader -- hint {}` (h in watch) shows {what}.{DIM:#}", report.name);
+        let what = if next == 1 {
+            "a first hint: the idea, not the answer".to_string()
+        } else {
+            format!("hint {next} of {}", hints.total)
+        };
+        let _ = writeln!(
+            out,
+            "\n{DIM}Stuck? `cargo run -p grader -- hint {}` (h in watch) shows {what}.{DIM:#}",
+            report.name
+        );
     }
     out
 }
@@ -102,8 +116,7 @@ pub fn exercise(report: &ExerciseReport) -> String {
         let _ = writeln!(out, "\n{RED}error:{RED:#} {}", indent_after_first(&error.message, "  "));
     }
     if !report.notes.is_empty() {
-        let _ =
-            writeln!(out, "\n{BOLD}Measured{BOLD:#} {DIM}(in this run, for information; never graded){DIM:#}");
+        let _ = writeln!(out, "\n{BOLD}Measured{BOLD:#} {DIM}(in this run, for information; never graded){DIM:#}");
         for note in &report.notes {
             let _ = writeln!(out, "  {note}");
         }
@@ -150,8 +163,7 @@ fn status_text(report: &ExerciseReport) -> String {
     let Some(error) = &report.error else {
         return format!("{}/{} tests", report.passed_count(), report.tests.len());
     };
-    error.kind.describe()
-    .to_string()
+    error.kind.describe().to_string()
 }
 
 /// Why the exercise is not done: its error, or its first failing test.
@@ -206,10 +218,10 @@ fn indent_after_first(text: &str, indent: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::exercise as exercise_text;
+    use super::*;
     use crate::model::fixtures::{course as course_of, exercise, milestone, test};
-    use crate::model::{Change, Finding, GradeError, Engine};
+    use crate::model::{Change, Engine, Finding, GradeError};
 
     fn plain(text: &str) -> String {
         anstream::adapter::strip_str(text).to_string()
@@ -258,7 +270,9 @@ mod tests {
         assert!(!text.contains("hint third"), "{text}");
         assert!(text.contains("1 of 3 done — next: second (edit exercises/second/src/lib.rs)"), "{text}");
         assert!(
-            text.contains("Capstone mix (editor): unlocks when every exercise passes (2 to go). Milestones: Buffer; Search."),
+            text.contains(
+                "Capstone mix (editor): unlocks when every exercise passes (2 to go). Milestones: Buffer; Search."
+            ),
             "{text}"
         );
     }

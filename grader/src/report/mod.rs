@@ -144,7 +144,8 @@ mod tests {
     fn everything() -> CourseReport {
         use crate::model::fixtures::{course, exercise, milestone, test};
         use crate::model::{CapstoneStatus, Change, ErrorKind, Finding, GradeError, Status};
-        let mut failing = test("sums_are_right", TestStatus::Fail, Some("assertion `left == right` failed\n  left: 5\n right: 4"));
+        let mut failing =
+            test("sums_are_right", TestStatus::Fail, Some("assertion `left == right` failed\n  left: 5\n right: 4"));
         failing.location = Some("exercises/batching/src/lib.rs:12:5".into());
         failing.output = Some("printed by the student <b>".into());
         failing.code = Some("assert_eq!(sum(&[2, 2]), 4);".into());
@@ -154,7 +155,10 @@ mod tests {
             vec![test("one_crossing", TestStatus::Pass, None), failing, test("three_thirds", TestStatus::Pass, None)],
             None,
         );
-        let compile = GradeError { kind: ErrorKind::Compile, message: "error[E0308]: mismatched types\n --> src/lib.rs:3:5".into() };
+        let compile = GradeError {
+            kind: ErrorKind::Compile,
+            message: "error[E0308]: mismatched types\n --> src/lib.rs:3:5".into(),
+        };
         let mut report = course(
             vec![
                 exercise("typed_views", Status::Pass, vec![test("views", TestStatus::Pass, None)], None),
@@ -164,7 +168,12 @@ mod tests {
             Some(CapstoneStatus::Graded {
                 name: "mix".into(),
                 title: "an editor".into(),
-                milestones: vec![milestone("buffer", Status::Fail, vec![test("loads", TestStatus::Fail, Some("no"))], None)],
+                milestones: vec![milestone(
+                    "buffer",
+                    Status::Fail,
+                    vec![test("loads", TestStatus::Fail, Some("no"))],
+                    None,
+                )],
             }),
         );
         report.findings.push(Finding {
@@ -183,8 +192,9 @@ mod tests {
             std::fs::write(&path, actual).unwrap();
             return;
         }
-        let expected = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}; create it with UPDATE_GOLDEN=1 cargo test -p grader --lib", path.display()));
+        let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!("{}: {e}; create it with UPDATE_GOLDEN=1 cargo test -p grader --lib", path.display())
+        });
         assert!(
             actual == expected,
             "{name} differs from {}. If the change is meant, UPDATE_GOLDEN=1 cargo test -p grader --lib and read the diff.\n\
@@ -213,4 +223,3 @@ mod tests {
         assert_eq!(anstream::adapter::strip_str(&coloured).to_string().lines().count(), coloured.lines().count());
     }
 }
-

@@ -56,7 +56,9 @@ pub fn require(needs: &[Need]) {
                 ("chromedriver", "apt-get install chromium chromium-driver"),
                 ("chromium", "apt-get install chromium chromium-driver"),
             ],
-            Need::Firefox => &[("firefox", "apt-get install firefox-esr"), ("geckodriver", "cargo install geckodriver")],
+            Need::Firefox => {
+                &[("firefox", "apt-get install firefox-esr"), ("geckodriver", "cargo install geckodriver")]
+            }
             Need::Node => &[("node", "install Node.js 18 or later")],
             Need::Tmux => &[("tmux", "apt-get install tmux")],
         };
@@ -292,7 +294,12 @@ impl TempCourse {
                 .current_dir(&dir)
                 .output()
                 .unwrap();
-            assert!(run.status.success(), "cargo metadata in {}: {}", dir.display(), String::from_utf8_lossy(&run.stderr));
+            assert!(
+                run.status.success(),
+                "cargo metadata in {}: {}",
+                dir.display(),
+                String::from_utf8_lossy(&run.stderr)
+            );
         }
     }
 }
@@ -341,8 +348,10 @@ impl TempCourse {
                 .map(|path| path.file_name().unwrap().to_string_lossy().into_owned().into())
                 .collect()
         };
-        let mut members: Vec<toml::Value> =
-            crates_in("exercises").into_iter().map(|dir| format!("exercises/{}", dir.as_str().unwrap()).into()).collect();
+        let mut members: Vec<toml::Value> = crates_in("exercises")
+            .into_iter()
+            .map(|dir| format!("exercises/{}", dir.as_str().unwrap()).into())
+            .collect();
         if self.path().join("mix").is_dir() {
             members.push("mix".into());
         }
