@@ -61,7 +61,10 @@ for (const [build, dir, flags] of [["scalar", target, ""], ["simd128", join(targ
     const rustflags = [process.env.RUSTFLAGS, flags].filter(Boolean).join(" ");
     step("cargo", ["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "--manifest-path", manifest],
         { CARGO_TARGET_DIR: dir, RUSTFLAGS: rustflags });
-    step("wasm-bindgen", ["--target", "web", "--out-dir", join(pkg, build), join(dir, "wasm32-unknown-unknown/release/mix_bench.wasm")]);
+    // The reference's library has a name of its own (see its Cargo.toml); the page imports either as mix_bench.
+    const module = options.core === "student" ? "mix_bench.wasm" : "mix_bench_reference.wasm";
+    step("wasm-bindgen", ["--target", "web", "--out-name", "mix_bench", "--out-dir", join(pkg, build),
+        join(dir, "wasm32-unknown-unknown/release", module)]);
 }
 
 const server = await serve(join(here, "page"), {
