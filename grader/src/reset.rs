@@ -52,9 +52,12 @@ fn shipped_files(course: &Course, exercises: &[Exercise]) -> Result<Vec<(String,
     Ok(files)
 }
 
-/// The files `reset` would replace, as they are now and as shipped.
+/// The files `reset` would replace — those that differ from how the course
+/// shipped them, or are gone — with their shipped text.
 pub fn plan(course: &Course, exercises: &[Exercise]) -> Result<Vec<(String, String)>> {
-    shipped_files(course, exercises)
+    let mut files = shipped_files(course, exercises)?;
+    files.retain(|(path, text)| std::fs::read_to_string(course.root.join(path)).ok().as_deref() != Some(text.as_str()));
+    Ok(files)
 }
 
 /// Saves the current text of `paths` (those that exist) into a new backup.
@@ -75,7 +78,10 @@ pub fn back_up(course: &Course, paths: &[String], label: &str) -> Result<Backup>
 
 /// Backs up, then writes the shipped stubs of `exercises`.
 pub fn reset(course: &Course, exercises: &[Exercise], label: &str) -> Result<Backup> {
-    let shipped = shipped_files(course, exercises)?;
+    let shipped = plan(course, exercises)?;
+    if shipped.is_empty() {
+        bail!("nothing to reset: every file of it is as the course shipped it");
+    }
     let paths: Vec<String> = shipped.iter().map(|(path, _)| path.clone()).collect();
     let backup = back_up(course, &paths, label)?;
     for (path, text) in &shipped {
@@ -162,6 +168,10 @@ pub fn reset_command(course: &Course, name: Option<&str>, yes: bool) -> Result<O
         }
     };
     let files = plan(course, &exercises)?;
+    if files.is_empty() {
+        println!("Nothing to reset: {label}'s files are as the course shipped them.");
+        return Ok(Outcome::Done);
+    }
     if !yes && std::io::stdin().is_terminal() {
         println!("These files go back to how the course shipped them:");
         for (path, _) in &files {
@@ -255,12 +265,26 @@ mod tests {
         let shipped_lib = fake.read("exercises/01_alpha/src/lib.rs");
         fake.write("exercises/01_alpha/src/lib.rs", MINE);
         assert_eq!(plan(&course, &alpha).unwrap(), [("exercises/01_alpha/src/lib.rs".to_string(), shipped_lib)]);
-        let beta: Vec<String> =
-            plan(&course, &course.select("beta").unwrap()).unwrap().into_iter().map(|(p, _)| p).collect();
-        assert_eq!(beta, ["exercises/02_beta/page.js", "exercises/02_beta/src/lib.rs"], "never the tests or harness");
-        let mix: Vec<String> =
-            plan(&course, &course.select("mix/motions").unwrap()).unwrap().into_iter().map(|(p, _)| p).collect();
-        assert_eq!(mix, ["mix/src/buffer.rs", "mix/src/lib.rs"], "a milestone resets the capstone's sources");
+        let paths = |name: &str| -> Vec<String> {
+            plan(&course, &course.select(name).unwrap()).unwrap().into_iter().map(|(p, _)| p).collect()
+        };
+        assert!(paths("beta").is_empty(), "an untouched exercise has nothing to reset");
+        for file in ["exercises/02_beta/page.js", "exercises/02_beta/src/lib.rs", "exercises/02_beta/tests/beta.rs"] {
+            fake.write(file, MINE);
+        }
+        fake.remove("exercises/02_beta/harness.js");
+        assert_eq!(
+            paths("beta"),
+            ["exercises/02_beta/page.js", "exercises/02_beta/src/lib.rs"],
+            "never the tests or harness"
+        );
+        fake.write("mix/src/buffer.rs", MINE);
+        fake.remove("mix/src/lib.rs");
+        assert_eq!(
+            paths("mix/motions"),
+            ["mix/src/buffer.rs", "mix/src/lib.rs"],
+            "a milestone resets the capstone's sources, a deleted one too"
+        );
     }
 
     #[test]
@@ -297,10 +321,21 @@ mod tests {
     fn reset_brings_back_a_deleted_file_and_backs_up_only_what_existed() {
         let (fake, course) = sealed();
         let shipped = fake.read("exercises/02_beta/page.js");
+        let shipped_lib = fake.read("exercises/02_beta/src/lib.rs");
         fake.remove("exercises/02_beta/page.js");
+        fake.write("exercises/02_beta/src/lib.rs", MINE);
         let backup = reset(&course, &course.select("beta").unwrap(), "beta").unwrap();
         assert_eq!(backup.files, ["exercises/02_beta/src/lib.rs"]);
         assert_eq!(fake.read("exercises/02_beta/page.js"), shipped);
+        assert_eq!(fake.read("exercises/02_beta/src/lib.rs"), shipped_lib);
+    }
+
+    #[test]
+    fn an_untouched_exercise_is_not_reset_and_no_backup_is_made() {
+        let (_fake, course) = sealed();
+        let error = reset(&course, &course.select("alpha").unwrap(), "alpha").unwrap_err().to_string();
+        assert!(error.contains("nothing to reset"), "{error}");
+        assert!(backups(&course).is_empty(), "no empty backup");
     }
 
     #[test]

@@ -125,18 +125,16 @@ fn forging_submission(reference: &TempCourse) -> TempCourse {
     let batching = submission.read("exercises/04_batching/src/lib.rs");
     // The shipped page calls process_item once per item and never reaches
     // the todo!()s: forge at the first item of every batch too.
-    let batching = replace_todos(&batching, "{ forge(); todo!() }")
-        .replacen(
-            "pub fn process_item(index: usize, x: f64) {",
-            "pub fn process_item(index: usize, x: f64) {\n    if index == 0 {\n        forge();\n    }",
-            1,
-        )
-        + &format!(
-            "\n#[wasm_bindgen]\nextern \"C\" {{\n    #[wasm_bindgen(js_namespace = console)]\n    fn log(s: &str);\n    \
+    let batching = replace_todos(&batching, "{ forge(); todo!() }").replacen(
+        "pub fn process_item(index: usize, x: f64) {",
+        "pub fn process_item(index: usize, x: f64) {\n    if index == 0 {\n        forge();\n    }",
+        1,
+    ) + &format!(
+        "\n#[wasm_bindgen]\nextern \"C\" {{\n    #[wasm_bindgen(js_namespace = console)]\n    fn log(s: &str);\n    \
              #[wasm_bindgen(js_namespace = console, js_name = error)]\n    fn console_error(s: &str);\n    \
              #[wasm_bindgen(js_namespace = console)]\n    fn warn(s: &str);\n}}\n\nconst FORGED: &str = {forged:?};\n\n\
              fn forge() {{\n    log(FORGED);\n    console_error(FORGED);\n    warn(FORGED);\n}}\n"
-        );
+    );
     submission.write("exercises/04_batching/src/lib.rs", &batching);
 
     let forged =
