@@ -198,6 +198,12 @@ impl ExerciseReport {
         self.tests.iter().filter(|t| t.status == TestStatus::Pass).count()
     }
 
+    /// Whether the machine, not the code, kept it from being graded (a
+    /// missing tool or browser).
+    pub fn has_infrastructure_error(&self) -> bool {
+        self.error.as_ref().is_some_and(|error| error.kind.is_infrastructure())
+    }
+
     pub fn first_failure(&self) -> Option<&TestReport> {
         self.tests.iter().find(|t| t.status != TestStatus::Pass)
     }
@@ -298,7 +304,7 @@ impl CourseReport {
     }
 
     pub fn has_infrastructure_error(&self) -> bool {
-        self.graded().any(|e| e.error.as_ref().is_some_and(|err| err.kind.is_infrastructure()))
+        self.graded().any(ExerciseReport::has_infrastructure_error)
     }
 
     /// Every exercise and every capstone milestone, graded or not: a locked

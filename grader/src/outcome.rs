@@ -30,7 +30,7 @@ impl Outcome {
 
     /// `run`: every exercise graded passes.
     pub fn of_exercises(reports: &[ExerciseReport]) -> Outcome {
-        let infrastructure = reports.iter().any(|r| r.error.as_ref().is_some_and(|e| e.kind.is_infrastructure()));
+        let infrastructure = reports.iter().any(ExerciseReport::has_infrastructure_error);
         Outcome::judge(infrastructure, reports.iter().all(|r| r.status == Status::Pass))
     }
 

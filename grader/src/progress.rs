@@ -48,7 +48,16 @@ impl Progress {
         Progress { terminal: std::io::stderr().is_terminal(), spinner: Mutex::new(None) }
     }
 
-    fn show(&self, name: &str, phase: Phase) {
+    /// Nothing under way any more: the spinner goes.
+    pub fn clear(&self) {
+        if let Some(spinner) = self.spinner.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take() {
+            spinner.finish_and_clear();
+        }
+    }
+}
+
+impl Observer for Progress {
+    fn phase(&self, name: &str, phase: Phase) {
         let doing = match phase {
             Phase::Building => "compiling for wasm32 (the first build takes about a minute)",
             Phase::Testing => "starting the browser and running the tests",
@@ -67,13 +76,13 @@ impl Progress {
             }
         };
         if self.terminal {
-            self.message(&format!("{name}: {doing}"));
+            self.doing(&format!("{name}: {doing}"));
         } else if phase == Phase::Building {
             eprintln!("{name}: {doing}…");
         }
     }
 
-    fn message(&self, doing: &str) {
+    fn doing(&self, doing: &str) {
         if !self.terminal {
             eprintln!("{doing}…");
             return;
@@ -85,23 +94,6 @@ impl Progress {
             spinner
         });
         spinner.set_message(format!("{doing}…"));
-    }
-
-    /// Nothing under way any more: the spinner goes.
-    pub fn clear(&self) {
-        if let Some(spinner) = self.spinner.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take() {
-            spinner.finish_and_clear();
-        }
-    }
-}
-
-impl Observer for Progress {
-    fn phase(&self, name: &str, phase: Phase) {
-        self.show(name, phase);
-    }
-
-    fn doing(&self, what: &str) {
-        self.message(what);
     }
 }
 
