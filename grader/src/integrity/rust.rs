@@ -1,26 +1,5 @@
-//! What a student's editable files may reach. A submission is untrusted
-//! code, built and run on the grading machine beside the instructor's
-//! files, so each editable crate is checked three ways:
-//!
-//! - before building, its Rust files are read token by token (comments and
-//!   string contents are not code, so cannot trigger anything): a file may
-//!   not pull other files in at compile time (`include!`, `include_str!`,
-//!   `include_bytes!` under any path or alias, a `path = ...` attribute),
-//!   carry JavaScript (`inline_js`, `module = ...`, `raw_module`), or reach
-//!   the JavaScript around it to run or rewrite anything (`eval`,
-//!   `Function`, `Reflect`, the global object, the page's `document`), and
-//!   where the exercise gives the student no JavaScript to write, declare
-//!   JavaScript imports (`extern` blocks);
-//! - the JavaScript files a student writes (exercise 04's `page.js`) may
-//!   not reach beyond the module and memory they are handed: no globals, no
-//!   strings to compute property names from, no code from text;
-//! - after building, the compiler's own list of the files it read for the
-//!   crate (its dep-info) must hold only the crate's editable files —
-//!   whatever spelling or macro trick the scan missed is caught there.
-//!
-//! Symbolic links are never followed (see [`crate::submission`]).
+//! The student's Rust files, read token by token.
 
-use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
@@ -93,113 +72,6 @@ fn scan_tokens(tokens: TokenStream, in_attribute: bool, allows_js_imports: bool,
     }
 }
 
-/// Names a student's JavaScript may not use: they lead out of the module
-/// and memory it is handed, to the page, the runner, or code from text.
-const JS_FORBIDDEN: &[&str] = &[
-    "document",
-    "window",
-    "globalThis",
-    "self",
-    "top",
-    "parent",
-    "frames",
-    "eval",
-    "Function",
-    "constructor",
-    "prototype",
-    "__proto__",
-    "import",
-    "require",
-    "process",
-    "console",
-    "Reflect",
-    "Proxy",
-    "Object",
-    "String",
-    "fromCharCode",
-    "toString",
-    "atob",
-    "setTimeout",
-    "setInterval",
-    "fetch",
-    "XMLHttpRequest",
-    "WebSocket",
-    "location",
-    "with",
-];
-
-/// Why a student's JavaScript file is not acceptable. A deliberately plain
-/// reading: comments are skipped, every word outside them is checked, and
-/// string literals are refused outright (the exercise needs none, and text
-/// is how property names are built to get around a list of names).
-pub fn scan_js(source: &str) -> Vec<String> {
-    let mut problems = Vec::new();
-    let bytes = source.as_bytes();
-    let mut index = 0;
-    while index < bytes.len() {
-        let rest = &source[index..];
-        if rest.starts_with("//") {
-            index += rest.find('\n').unwrap_or(rest.len());
-        } else if rest.starts_with("/*") {
-            index += rest.find("*/").map_or(rest.len(), |end| end + 2);
-        } else if matches!(bytes[index], b'"' | b'\'' | b'`') {
-            problems.push("uses a string literal, which this exercise's JavaScript has no need for".to_string());
-            let quote = bytes[index];
-            index += 1;
-            while index < bytes.len() && bytes[index] != quote {
-                index += if bytes[index] == b'\\' { 2 } else { 1 };
-            }
-            index += 1;
-        } else if bytes[index].is_ascii_alphabetic() || bytes[index] == b'_' || bytes[index] == b'$' {
-            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$')).unwrap_or(rest.len());
-            let word = &rest[..end];
-            if JS_FORBIDDEN.contains(&word) {
-                problems.push(format!("uses `{word}`, which reaches beyond the module and memory it is given"));
-            }
-            index += end;
-        } else {
-            index += rest.chars().next().map_or(1, char::len_utf8);
-        }
-    }
-    problems.sort();
-    problems.dedup();
-    problems
-}
-
-/// The files rustc read for a crate, from its dep-info (`.d`) file: the
-/// first rule's prerequisites, with `\ ` as an escaped space. Relative
-/// paths are relative to `workspace_root`, where cargo runs rustc.
-pub fn dep_info_sources(dep_info: &str, workspace_root: &Path) -> Vec<PathBuf> {
-    let Some(rule) = dep_info.lines().find(|line| !line.trim().is_empty() && !line.starts_with('#')) else {
-        return Vec::new();
-    };
-    // The target's own path ends at the first unescaped `: `.
-    let Some(colon) = rule.find(": ").or_else(|| rule.strip_suffix(':').map(|r| r.len())) else {
-        return Vec::new();
-    };
-    let mut sources = Vec::new();
-    let mut current = String::new();
-    let mut chars = rule[colon + 1..].chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' if chars.peek() == Some(&' ') => {
-                current.push(' ');
-                chars.next();
-            }
-            ' ' => {
-                if !current.is_empty() {
-                    sources.push(std::mem::take(&mut current));
-                }
-            }
-            c => current.push(c),
-        }
-    }
-    if !current.is_empty() {
-        sources.push(current);
-    }
-    sources.into_iter().map(|source| workspace_root.join(source)).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,28 +138,4 @@ mod tests {
         assert!(!scan_rust(source, false).is_empty());
     }
 
-    #[test]
-    fn a_students_javascript_stays_within_what_it_is_handed() {
-        let solution = "// Write every item at once.\nexport function processAll(wasm, memory, items) {\n    const ptr = wasm.input_buffer(items.length);\n    new Float64Array(memory.buffer, ptr, items.length).set(items);\n    wasm.process_batch(items.length);\n}\n";
-        assert_eq!(scan_js(solution), Vec::<String>::new());
-        for hostile in [
-            "document.getElementById(x).textContent += y;",
-            "const o = memory.constructor;",
-            "wasm[`con` + `structor`];",
-            "globalThis.x = 1;",
-            "(14).toString(36);",
-            "import(x);",
-        ] {
-            assert!(!scan_js(hostile).is_empty(), "not found: {hostile}");
-        }
-    }
-
-    #[test]
-    fn dep_info_lists_the_files_rustc_read() {
-        let dep_info = "/t/deps/typed_views-1.d: exercises/01_typed_views/src/lib.rs /course/solutions/a\\ b.rs\n\nexercises/01_typed_views/src/lib.rs:\n";
-        assert_eq!(
-            dep_info_sources(dep_info, Path::new("/course")),
-            [PathBuf::from("/course/exercises/01_typed_views/src/lib.rs"), PathBuf::from("/course/solutions/a b.rs")]
-        );
-    }
 }

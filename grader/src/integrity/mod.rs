@@ -1,0 +1,29 @@
+//! What a student's editable files may reach. A submission is untrusted
+//! code, built and run on the grading machine beside the instructor's
+//! files, so each editable crate is checked three ways:
+//!
+//! - before building, its Rust files are read token by token (comments and
+//!   string contents are not code, so cannot trigger anything): a file may
+//!   not pull other files in at compile time (`include!`, `include_str!`,
+//!   `include_bytes!` under any path or alias, a `path = ...` attribute),
+//!   carry JavaScript (`inline_js`, `module = ...`, `raw_module`), or reach
+//!   the JavaScript around it to run or rewrite anything (`eval`,
+//!   `Function`, `Reflect`, the global object, the page's `document`), and
+//!   where the exercise gives the student no JavaScript to write, declare
+//!   JavaScript imports (`extern` blocks);
+//! - the JavaScript files a student writes (exercise 04's `page.js`) may
+//!   not reach beyond the module and memory they are handed: no globals, no
+//!   strings to compute property names from, no code from text;
+//! - after building, the compiler's own list of the files it read for the
+//!   crate (its dep-info) must hold only the crate's editable files —
+//!   whatever spelling or macro trick the scan missed is caught there.
+//!
+//! Symbolic links are never followed (see [`crate::submission`]).
+
+mod dep_info;
+mod javascript;
+mod rust;
+
+pub use dep_info::dep_info_sources;
+pub use javascript::scan_js;
+pub use rust::scan_rust;
