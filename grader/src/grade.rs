@@ -179,10 +179,15 @@ pub fn grade_against_reference(
         Ok(staged) => staged,
         Err(error) => return ungraded_course(reference, engine, &format!("{error:#}")),
     };
-    let mut report = match settings_for(&course) {
-        Ok(settings) => grade_course(&course, &Settings { capstone_always: true, ..settings }, progress),
-        Err(error) => ungraded_course(&course, engine, &format!("{error:#}")),
+    let settings = match settings_for(&course) {
+        Ok(settings) => Settings { capstone_always: true, reference: Some(reference.root.clone()), ..settings },
+        Err(error) => {
+            let mut report = ungraded_course(&course, engine, &format!("{error:#}"));
+            report.findings = findings;
+            return report;
+        }
     };
+    let mut report = grade_course(&course, &settings, progress);
     fail_forbidden(&mut report, &findings);
     report.findings = findings;
     // What only grading could see (a report that contradicts itself, files
@@ -201,7 +206,28 @@ pub fn grade_against_reference(
             ),
         })
         .collect();
+    // Those crates are graded again as shipped, so a rule broken where only
+    // grading could see it scores what the untouched stub scores, as one
+    // broken in the files does.
+    let caught: Vec<String> = seen_while_grading
+        .iter()
+        .filter_map(|f| report.graded().find(|e| e.source_file == f.path).map(|e| e.crate_dir.clone()))
+        .collect();
     report.findings.extend(seen_while_grading);
+    if !caught.is_empty() && submission::stage_as_shipped(&reference.root, &course.root, &caught).is_ok() {
+        let again: Vec<Exercise> = course
+            .exercises()
+            .into_iter()
+            .chain(course.milestones())
+            .filter(|e| caught.contains(&course.relative(e.crate_dir(Variant::Exercise))))
+            .collect();
+        for shipped in grade_exercises(&course, &again, Variant::Exercise, &settings, progress) {
+            if let Some(graded) = report.graded_mut().find(|e| e.name == shipped.name) {
+                let error = graded.error.take();
+                *graded = ExerciseReport { status: Status::Error, error, ..shipped };
+            }
+        }
+    }
     report
 }
 
@@ -230,12 +256,7 @@ pub fn grade_submission(
 /// An exercise whose editable files broke the rules was graded as shipped;
 /// it also fails, with the findings as its reason.
 fn fail_forbidden(report: &mut CourseReport, findings: &[Finding]) {
-    let exercises = report.exercises.iter_mut();
-    let milestones = match &mut report.capstone {
-        Some(CapstoneStatus::Graded { milestones, .. }) => milestones.iter_mut(),
-        _ => [].iter_mut(),
-    };
-    for exercise in exercises.chain(milestones) {
+    for exercise in report.graded_mut() {
         let prefix = format!("{}/", exercise.crate_dir);
         let reasons: Vec<&str> = findings
             .iter()

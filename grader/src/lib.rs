@@ -29,6 +29,7 @@
 
 pub mod bench;
 pub mod cache;
+pub mod capability;
 pub mod class;
 pub mod discover;
 pub mod edition;

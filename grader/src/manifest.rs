@@ -83,6 +83,12 @@ pub struct ExerciseEntry {
     /// (default [`DEFAULT_EDITABLE`]).
     #[serde(default)]
     pub editable: Vec<String>,
+    /// JavaScript the crate may import beyond what its shipped stub
+    /// imports: what the reference solution needs (`grader verify` lists
+    /// any it lacks), or another way of doing it the instructor allows.
+    /// wasm-bindgen import names, e.g. `__wbg_buffer_0123456789abcdef`.
+    #[serde(default)]
+    pub imports: Vec<String>,
 }
 
 impl ExerciseEntry {
@@ -109,6 +115,9 @@ pub struct CapstoneEntry {
     /// As for an exercise: the files of the capstone crate a student edits.
     #[serde(default)]
     pub editable: Vec<String>,
+    /// As for an exercise: JavaScript the capstone crate may import beyond its stub.
+    #[serde(default)]
+    pub imports: Vec<String>,
     /// In the order a student works through them.
     #[serde(rename = "milestone", default)]
     pub milestones: Vec<MilestoneEntry>,
@@ -143,6 +152,7 @@ impl CapstoneEntry {
             test_timeout_secs: milestone.test_timeout_secs,
             test_weights: milestone.test_weights.clone(),
             editable: self.editable.clone(),
+            imports: self.imports.clone(),
         }
     }
 }

@@ -293,6 +293,15 @@ impl CourseReport {
         self.exercises.iter().chain(self.capstone.iter().flat_map(|c| c.graded()))
     }
 
+    /// Every exercise and milestone graded, to amend.
+    pub fn graded_mut(&mut self) -> impl Iterator<Item = &mut ExerciseReport> {
+        let milestones = match &mut self.capstone {
+            Some(CapstoneStatus::Graded { milestones, .. }) => milestones.iter_mut(),
+            _ => [].iter_mut(),
+        };
+        self.exercises.iter_mut().chain(milestones)
+    }
+
     /// Whether everything graded passes.
     pub fn all_passed(&self) -> bool {
         self.graded().all(|e| e.status == Status::Pass)

@@ -2,6 +2,7 @@
 //! every step: the tools, the time limits, and how a run is organised.
 
 use crate::tools::Toolbox;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
@@ -21,6 +22,10 @@ pub struct Settings {
     /// Grade the capstone's milestones even while exercises remain (for
     /// points); otherwise it unlocks when every exercise passes.
     pub capstone_always: bool,
+    /// The instructor's copy of the course when grading a submission
+    /// against it (`grade --reference`, `class`): the submission's code is
+    /// untrusted, and what it may do is measured on this copy.
+    pub reference: Option<PathBuf>,
 }
 
 impl Settings {
@@ -35,6 +40,7 @@ impl Settings {
             jobs: 1,
             cache: true,
             capstone_always: false,
+            reference: None,
         }
     }
 

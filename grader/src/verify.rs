@@ -3,6 +3,7 @@
 //! and fails at least one test (so it teaches something and a student cannot
 //! be "done" before starting).
 
+use crate::capability::{self, Import};
 use crate::discover::{rust_files_in, Course, Exercise, Variant, EXERCISES_DIR, SOLUTIONS_DIR};
 use crate::model::{ExerciseReport, Kind, Status};
 use crate::progress::Observer;
@@ -253,8 +254,38 @@ pub fn verify(course: &Course, settings: &Settings, progress: &dyn Observer) -> 
         findings.push(judge_solution(&solution));
         let stub = runner::grade(course, &exercise, Variant::Exercise, settings, progress);
         findings.push(judge_stub(&stub));
+        findings.push(judge_imports(course, &exercise, settings));
     }
     findings
+}
+
+/// Whether what the solution imports is allowed to a student: what the
+/// stub imports, or what course.toml's `imports` lists — since grading
+/// against a student edition has no solution to measure.
+fn judge_imports(course: &Course, exercise: &Exercise, settings: &Settings) -> Check {
+    let name = &exercise.entry.name;
+    let target_dir = course.target_dir();
+    let measured = |variant| runner::module_imports(exercise.crate_dir(variant), &target_dir, exercise, settings);
+    let (solution, stub) = match (measured(Variant::Solution), measured(Variant::Exercise)) {
+        (Ok(solution), Ok(stub)) => (solution, stub),
+        (Err(e), _) | (_, Err(e)) => {
+            return Check::problem(name, format!("the test modules could not be built to read their imports: {e:#}"))
+        }
+    };
+    let listed: BTreeSet<Import> = exercise.entry.imports.iter().map(|key| Import::from_key(key)).collect();
+    let missing = capability::unlisted(&solution, &stub, &listed);
+    if !missing.is_empty() {
+        let keys: Vec<String> = missing.iter().map(|import| format!("{:?}", import.key())).collect();
+        return Check::problem(
+            name,
+            format!(
+                "the solution imports JavaScript the stub does not, which a submission would be refused for: \
+                 add imports = [{}] to its entry in course.toml (or give the stub the same call)",
+                keys.join(", ")
+            ),
+        );
+    }
+    Check::ok(name, format!("a submission may import what the solution imports ({} imports)", solution.len()))
 }
 
 fn judge_solution(report: &ExerciseReport) -> Check {

@@ -55,5 +55,9 @@ pub fn process_batch(len: usize) {
     // TODO: apply `transform` to each item in place, then make ONE call of
     // `receive_results(ptr, len)` — not `receive_result` per item.
     let _ = len;
+    // The one call that hands the whole batch to JavaScript (named here so
+    // that the shipped module already imports it: a graded submission may
+    // call only what the shipped exercise imports).
+    let _hand_over: fn(*const f64, usize) = receive_results;
     todo!("transform the batch in place and hand it over with one receive_results call")
 }

@@ -270,6 +270,10 @@ impl TempCourse {
             if let Some(entry) = real.exercises.iter().find(|e| e.dir == *dir && !e.editable.is_empty()) {
                 text.push_str(&format!("editable = {:?}\n", entry.editable));
             }
+            // And what a submission of it may import beyond its stub.
+            if let Some(entry) = real.exercises.iter().find(|e| e.dir == *dir && !e.imports.is_empty()) {
+                text.push_str(&format!("imports = {:?}\n", entry.imports));
+            }
         }
         if self.path().join("mix").is_dir() {
             let real = std::fs::read_to_string(course_root().join("course.toml")).unwrap();
