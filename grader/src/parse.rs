@@ -248,11 +248,64 @@ fn panic_message(section: &[&str]) -> (Option<String>, Option<String>) {
 /// The first error cargo's `--message-format=json` reported, as rustc
 /// rendered it for a person.
 pub fn first_compile_error(cargo_json: &str) -> Option<String> {
-    cargo_json
+    first_shown_compile_error(cargo_json, |_| true)
+}
+
+/// The first error whose every span — its own, those of the macros it was
+/// expanded from, those of its notes — is in a file `may_show` accepts, as
+/// rustc rendered it; with a sentence for the errors withheld (a rendered
+/// error quotes the lines its spans point at).
+pub fn first_shown_compile_error(cargo_json: &str, may_show: impl Fn(&str) -> bool) -> Option<String> {
+    let mut shown = None;
+    let mut withheld = 0;
+    let errors = cargo_json
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|msg| msg["reason"] == "compiler-message" && msg["message"]["level"] == "error")
-        .find_map(|msg| msg["message"]["rendered"].as_str().map(|s| s.trim_end().to_string()))
+        .filter(|msg| msg["reason"] == "compiler-message" && msg["message"]["level"] == "error");
+    for error in errors {
+        if !files_pointed_at(&error["message"]).into_iter().all(&may_show) {
+            withheld += 1;
+        } else if shown.is_none() {
+            shown = error["message"]["rendered"].as_str().map(|s| s.trim_end().to_string());
+        }
+    }
+    if withheld == 0 {
+        return shown;
+    }
+    let (count, point) =
+        if withheld == 1 { ("1 error".to_string(), "points") } else { (format!("{withheld} errors"), "point") };
+    let sentence = format!(
+        "{count} of the compiler's {point} outside the editable files, and so {} withheld: keep everything the \
+         crate uses inside its editable files.",
+        if withheld == 1 { "is" } else { "are" }
+    );
+    Some(match shown {
+        Some(shown) => format!("{shown}\n\n{sentence}"),
+        None => sentence,
+    })
+}
+
+/// Every `file_name` anywhere in a diagnostic: its spans, their macro
+/// expansions (call and definition sites), its children's. Walked with a
+/// stack: the depth is the compiler's output's, never the grader's stack's.
+fn files_pointed_at(diagnostic: &serde_json::Value) -> Vec<&str> {
+    let mut files = Vec::new();
+    let mut stack = vec![diagnostic];
+    while let Some(value) = stack.pop() {
+        match value {
+            serde_json::Value::Object(fields) => {
+                for (key, field) in fields {
+                    match (key.as_str(), field) {
+                        ("file_name", serde_json::Value::String(file)) => files.push(file.as_str()),
+                        _ => stack.push(field),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    files
 }
 
 #[cfg(test)]
@@ -444,5 +497,58 @@ test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 filtered out; finished in 
         .join("\n");
         assert_eq!(first_compile_error(&json).as_deref(), Some("error[E0308]: mismatched types\n --> src/lib.rs:3:5"));
         assert_eq!(first_compile_error(r#"{"reason":"build-finished","success":true}"#), None);
+    }
+
+    /// An error as cargo reports it, spans in `file`, with a macro
+    /// expansion defined in `defined_in` and a note pointing at `noted_in`.
+    fn error_at(file: &str, defined_in: &str, noted_in: &str, rendered: &str) -> String {
+        serde_json::json!({
+            "reason": "compiler-message",
+            "message": {
+                "level": "error",
+                "rendered": rendered,
+                "spans": [{
+                    "file_name": file,
+                    "expansion": {
+                        "span": { "file_name": file, "expansion": null },
+                        "def_site_span": { "file_name": defined_in, "expansion": null },
+                        "macro_decl_name": "m!"
+                    }
+                }],
+                "children": [{ "level": "note", "spans": [{ "file_name": noted_in }], "children": [] }]
+            }
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn an_error_pointing_outside_the_shown_files_is_withheld_and_said_to_be() {
+        let mine = |file: &str| file.starts_with("exercises/01/") || file.starts_with("/rustc/");
+        let typo = error_at(
+            "exercises/01/src/lib.rs",
+            "/rustc/abc/library/core/src/macros/mod.rs",
+            "exercises/01/src/lib.rs",
+            "error: a typo\n",
+        );
+        assert_eq!(first_shown_compile_error(&typo, mine).as_deref(), Some("error: a typo"));
+
+        for stolen in [
+            error_at("solutions/01/src/lib.rs", "exercises/01/src/lib.rs", "exercises/01/src/lib.rs", "SOLUTION TEXT"),
+            error_at("exercises/01/src/lib.rs", "solutions/01/src/lib.rs", "exercises/01/src/lib.rs", "SOLUTION TEXT"),
+            error_at("exercises/01/src/lib.rs", "exercises/01/src/lib.rs", "/etc/passwd", "SOLUTION TEXT"),
+        ] {
+            let json = [stolen, typo.clone()].join("\n");
+            let shown = first_shown_compile_error(&json, mine).unwrap();
+            assert!(!shown.contains("SOLUTION TEXT"), "{shown}");
+            assert!(shown.starts_with("error: a typo\n\n1 error of the compiler's points outside"), "{shown}");
+        }
+        let only_stolen =
+            error_at("/course/solutions/x.rs", "/course/solutions/x.rs", "/course/solutions/x.rs", "SOLUTION TEXT");
+        let shown = first_shown_compile_error(&[only_stolen.clone(), only_stolen].join("\n"), mine).unwrap();
+        assert!(
+            shown.starts_with("2 errors of the compiler's point outside the editable files, and so are withheld"),
+            "{shown}"
+        );
+        assert_eq!(first_shown_compile_error(&typo, |_| false).as_deref().map(|s| s.contains("a typo")), Some(false));
     }
 }

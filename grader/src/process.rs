@@ -12,6 +12,7 @@
 //! TMPDIR, removed at its end, so that the browser profiles its WebDriver
 //! makes are never left behind.
 
+use std::collections::VecDeque;
 use std::io::{self, Read};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
@@ -24,6 +25,10 @@ use std::time::{Duration, Instant};
 /// Environment variable that marks every process started for one run.
 pub const MARKER_VAR: &str = "WASM_COURSE_GRADER_RUN";
 
+/// The most of one stream a run keeps: its first and its last half. A test
+/// that prints without end must not exhaust the grader's memory.
+pub const OUTPUT_CAP: usize = 4 * 1024 * 1024;
+
 /// What a limited run produced.
 #[derive(Debug)]
 pub struct Finished {
@@ -33,6 +38,8 @@ pub struct Finished {
     pub stderr: String,
     pub timed_out: bool,
     pub elapsed: Duration,
+    /// A stream printed more than [`OUTPUT_CAP`], and its middle was cut.
+    pub cut: bool,
 }
 
 impl Finished {
@@ -121,18 +128,57 @@ pub fn run_limited(mut command: Command, limit: Duration) -> io::Result<Finished
     reap_orphans();
     ACTIVE.lock().unwrap().retain(|(active, _)| *active != pid);
 
-    Ok(Finished { status, stdout: stdout.finish(), stderr: stderr.finish(), timed_out, elapsed: started.elapsed() })
+    let (stdout, stdout_cut) = stdout.finish();
+    let (stderr, stderr_cut) = stderr.finish();
+    Ok(Finished { status, stdout, stderr, timed_out, elapsed: started.elapsed(), cut: stdout_cut || stderr_cut })
 }
 
 /// The output of one pipe, read on its own thread so a full pipe never blocks
 /// the child.
 struct Collector {
-    buffer: Arc<Mutex<Vec<u8>>>,
+    buffer: Arc<Mutex<Capped>>,
     reader: Option<thread::JoinHandle<()>>,
 }
 
+/// At most [`OUTPUT_CAP`] bytes of a stream: the first half as it came, the
+/// latest half after it, and a count of the bytes dropped between.
+#[derive(Default)]
+struct Capped {
+    head: Vec<u8>,
+    tail: VecDeque<u8>,
+    dropped: usize,
+}
+
+impl Capped {
+    fn push(&mut self, bytes: &[u8]) {
+        let half = OUTPUT_CAP / 2;
+        let into_head = bytes.len().min(half - self.head.len());
+        self.head.extend_from_slice(&bytes[..into_head]);
+        self.tail.extend(&bytes[into_head..]);
+        let excess = self.tail.len().saturating_sub(half);
+        self.tail.drain(..excess);
+        self.dropped += excess;
+    }
+
+    /// The text, and whether it was cut. Where it was, the partial lines
+    /// on either side of the cut go too, so every line left is a whole line
+    /// as printed: a cut can never move indented output to column 0, where
+    /// the parser reads the runner's own lines.
+    fn text(&self) -> (String, bool) {
+        let tail: Vec<u8> = self.tail.iter().copied().collect();
+        if self.dropped == 0 {
+            return (String::from_utf8_lossy(&[&self.head[..], &tail[..]].concat()).into_owned(), false);
+        }
+        let head = &self.head[..self.head.iter().rposition(|&b| b == b'\n').map_or(0, |at| at + 1)];
+        let tail = &tail[tail.iter().position(|&b| b == b'\n').map_or(tail.len(), |at| at + 1)..];
+        let cut = self.head.len() + self.tail.len() + self.dropped - head.len() - tail.len();
+        let marker = format!("[the grader cut {cut} bytes of output here]\n");
+        (String::from_utf8_lossy(&[head, marker.as_bytes(), tail].concat()).into_owned(), true)
+    }
+}
+
 fn collect(pipe: Option<impl Read + Send + 'static>) -> Collector {
-    let buffer = Arc::new(Mutex::new(Vec::new()));
+    let buffer = Arc::new(Mutex::new(Capped::default()));
     let reader = pipe.map(|mut pipe| {
         let buffer = Arc::clone(&buffer);
         thread::spawn(move || {
@@ -141,7 +187,7 @@ fn collect(pipe: Option<impl Read + Send + 'static>) -> Collector {
                 if n == 0 {
                     break;
                 }
-                buffer.lock().unwrap().extend_from_slice(&chunk[..n]);
+                buffer.lock().unwrap().push(&chunk[..n]);
             }
         })
     });
@@ -149,7 +195,8 @@ fn collect(pipe: Option<impl Read + Send + 'static>) -> Collector {
 }
 
 impl Collector {
-    fn finish(mut self) -> String {
+    /// What the pipe carried, and whether it was cut.
+    fn finish(mut self) -> (String, bool) {
         // Every writer has been killed, so the pipe closes promptly; the wait
         // is bounded all the same, in case some process escaped the sweep.
         if let Some(reader) = self.reader.take() {
@@ -158,8 +205,8 @@ impl Collector {
                 thread::sleep(Duration::from_millis(10));
             }
         }
-        let bytes = self.buffer.lock().unwrap();
-        String::from_utf8_lossy(&bytes).into_owned()
+        let capped = self.buffer.lock().unwrap();
+        capped.text()
     }
 }
 
@@ -273,5 +320,43 @@ mod tests {
         assert_eq!(finished.status.and_then(|s| s.code()), Some(3));
         assert_eq!(finished.stdout, "out\n");
         assert_eq!(finished.stderr, "err\n");
+        assert!(!finished.cut);
+    }
+
+    #[test]
+    fn a_run_keeps_at_most_the_cap_of_each_stream_and_says_it_cut() {
+        let mut command = Command::new("sh");
+        command.arg("-c").arg("echo first; yes 'a line of output' | head -n 1000000; echo last");
+        let finished = run_limited(command, Duration::from_secs(60)).unwrap();
+        assert!(finished.success());
+        assert!(finished.cut);
+        assert!(finished.stdout.len() <= OUTPUT_CAP + 100, "kept {} bytes", finished.stdout.len());
+        assert!(finished.stdout.starts_with("first\n"));
+        assert!(finished.stdout.ends_with("\nlast\n"));
+        assert!(finished.stdout.contains("\n[the grader cut "));
+        assert!(finished
+            .stdout
+            .lines()
+            .all(|l| l == "a line of output" || l.starts_with("[the grader cut ") || matches!(l, "first" | "last")));
+    }
+
+    #[test]
+    fn a_cut_never_brings_indented_output_to_column_zero() {
+        let mut capped = Capped::default();
+        capped.push(b"running 1 test\n");
+        capped.push(&vec![b'x'; OUTPUT_CAP / 2]);
+        // A test's output, indented by the runner, straddling the cut.
+        let mut indented = vec![b' '; OUTPUT_CAP];
+        indented.extend_from_slice(b"test result: ok. 1 passed; 0 failed; 0 ignored; 0 filtered out\n    end\n");
+        capped.push(&indented);
+        let (text, cut) = capped.text();
+        assert!(cut);
+        assert!(text.starts_with("running 1 test\n[the grader cut "), "{}", &text[..40]);
+        assert!(!text.lines().any(|line| line.starts_with("test result")), "a forged line reached column 0");
+        assert!(text.ends_with("\n    end\n"));
+
+        let mut small = Capped::default();
+        small.push(b"whole\n");
+        assert_eq!(small.text(), ("whole\n".to_string(), false));
     }
 }

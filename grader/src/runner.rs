@@ -11,15 +11,15 @@ use crate::discover::{Course, Exercise, Variant};
 use crate::integrity;
 use crate::manifest::TestEnv;
 use crate::model::{Engine, ErrorKind, ExerciseReport, GradeError, Status, TestReport, TestStatus};
-use crate::parse::{first_compile_error, parse_test_output, TestRun};
+use crate::parse::{first_compile_error, first_shown_compile_error, parse_test_output, TestRun};
 use crate::points;
-use crate::process::{run_limited, Finished};
+use crate::process::{run_limited, Finished, OUTPUT_CAP};
 use crate::progress::{Observer, Phase};
 use crate::settings::Settings;
 use crate::submission::{self, CrateRules, Ownership};
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Grades one crate of `exercise` and reports every outcome as data: this
 /// never fails, so the next exercise is always graded.
@@ -167,8 +167,12 @@ fn run_stages(
         .env("PATH", &settings.toolbox.child_path)
         .env("CARGO_TERM_COLOR", "never");
     let build_limit = settings.limit(settings.build_timeout);
+    let build_started = SystemTime::now();
     let built = run_tool(build, build_limit, "cargo")?;
     tool_output.push_str(&built.stderr);
+    if built.cut {
+        notes.push(cut_note("the build"));
+    }
     if built.timed_out {
         return Err(error(
             ErrorKind::Timeout,
@@ -176,7 +180,7 @@ fn run_stages(
         ));
     }
     if !built.success() {
-        let message = first_compile_error(&built.stdout).unwrap_or_else(|| tail(&built.stderr, 15));
+        let message = compile_error_to_show(course, crate_dir, rules, &built, build_started, settings)?;
         // The machine's fault, not the code's: no standard library for wasm32.
         if message.contains("can't find crate for `core`") || message.contains("target may not be installed") {
             return Err(error(
@@ -191,15 +195,9 @@ fn run_stages(
         return Err(error(ErrorKind::Compile, format!("does not compile:\n{message}")));
     }
     if let Some(rules) = rules {
-        let read = files_read_outside(course, crate_dir, rules, &built.stdout);
+        let read = read_outside(course, crate_dir, rules, &library_dep_info(course, crate_dir, &built.stdout, None));
         if !read.is_empty() {
-            return Err(error(
-                ErrorKind::Integrity,
-                format!(
-                    "not graded: the compiler read {} for this crate, and only its editable files may go into it",
-                    read.join(", ")
-                ),
-            ));
+            return Err(read_outside_error(&read));
         }
     }
 
@@ -214,16 +212,111 @@ fn run_stages(
     let tested = run_tool(test, limit, "wasm-pack")?;
     tool_output.push_str(&tested.stdout);
     tool_output.push_str(&tested.stderr);
+    if tested.cut {
+        notes.push(cut_note("the test run"));
+    }
     let run = parse_test_output(&format!("{}\n{}", tested.stdout, tested.stderr));
     classify(exercise, engine, limit, &tested, run, notes)
 }
 
-/// The files the compiler read for the student's library (its dep-info,
-/// found beside the artifacts cargo reported) that are not the crate's
-/// editable files: whatever a scan of the source missed is caught here.
-fn files_read_outside(course: &Course, crate_dir: &Path, rules: &CrateRules, cargo_json: &str) -> Vec<String> {
-    let manifest = crate_dir.join("Cargo.toml");
+/// The note on an exercise whose run printed more than the grader keeps.
+fn cut_note(run: &str) -> String {
+    let mib = OUTPUT_CAP / (1024 * 1024);
+    format!("{run} printed more than {mib} MiB; the rest was cut (the first and last {} MiB were kept)", mib / 2)
+}
+
+/// What to show of a failed build. The first compile error, once the list
+/// of what the compiler read for the student's library holds only the
+/// crate's editable files — a list naming anything else is an integrity
+/// error that shows none of the compiler's text. When rustc stopped before
+/// writing the list (a parse error), only errors that point at files
+/// anyone may see (see [`Showable`]).
+fn compile_error_to_show(
+    course: &Course,
+    crate_dir: &Path,
+    rules: Option<&CrateRules>,
+    built: &Finished,
+    since: SystemTime,
+    settings: &Settings,
+) -> Result<String, StageError> {
+    let shown = match rules {
+        None => first_compile_error(&built.stdout),
+        Some(rules) => {
+            let dep_infos = library_dep_info(course, crate_dir, &built.stdout, Some(since));
+            if dep_infos.is_empty() {
+                let showable = Showable::new(course, crate_dir, rules, settings);
+                first_shown_compile_error(&built.stdout, |file| showable.allows(file))
+            } else {
+                let read = read_outside(course, crate_dir, rules, &dep_infos);
+                if !read.is_empty() {
+                    return Err(read_outside_error(&read));
+                }
+                first_compile_error(&built.stdout)
+            }
+        }
+    };
+    Ok(shown.unwrap_or_else(|| tail(&built.stderr, 15)))
+}
+
+fn read_outside_error(read: &[String]) -> StageError {
+    error(
+        ErrorKind::Integrity,
+        format!(
+            "not graded: the compiler read {} for this crate, and only its editable files may go into it; \
+             keep everything the crate uses inside them",
+            read.join(", ")
+        ),
+    )
+}
+
+/// What the compiler read for the student's library, from its
+/// `dep_infos`, that is not one of the crate's editable files — files and
+/// environment variables other than cargo's own description of the package:
+/// whatever a scan of the source missed is caught here. No list at all, or
+/// one that cannot be read, counts as reading something outside: what is
+/// not listed is not checked.
+fn read_outside(course: &Course, crate_dir: &Path, rules: &CrateRules, dep_infos: &[PathBuf]) -> Vec<String> {
+    if dep_infos.is_empty() {
+        return vec!["files it did not list (cargo reported no dep-info for the library)".to_string()];
+    }
+    let workspace = workspace_root(crate_dir);
+    let course_root = course.root.canonicalize().ok();
     let mut outside = Vec::new();
+    for dep_info in dep_infos {
+        let parsed = std::fs::read_to_string(dep_info)
+            .map_err(|e| e.to_string())
+            .and_then(|text| integrity::parse_dep_info(&text, &workspace));
+        let info = match parsed {
+            Ok(info) => info,
+            Err(why) => {
+                outside.push(format!("files it did not list readably ({}: {why})", dep_info.display()));
+                continue;
+            }
+        };
+        for source in info.files {
+            let relative = source.canonicalize().ok().and_then(|real| {
+                real.strip_prefix(course_root.as_ref()?).ok().map(|r| r.to_string_lossy().into_owned())
+            });
+            if !relative.as_deref().is_some_and(|r| rules.is_editable(r)) {
+                outside.push(relative.unwrap_or_else(|| source.display().to_string()));
+            }
+        }
+        let secrets = info.env_vars.into_iter().filter(|name| !integrity::is_cargo_package_var(name));
+        outside.extend(secrets.map(|name| format!("the environment variable `{name}`")));
+    }
+    outside.sort();
+    outside.dedup();
+    outside
+}
+
+/// The dep-info of the student's library: beside the artifacts cargo
+/// reported for it — or, when the library did not build (cargo reports no
+/// artifact for a crate that failed) and `since` is given, the one rustc
+/// wrote for it since then in the target dir, found by the library's name.
+/// Empty when there is none (rustc stops before writing it at a parse error).
+fn library_dep_info(course: &Course, crate_dir: &Path, cargo_json: &str, since: Option<SystemTime>) -> Vec<PathBuf> {
+    let manifest = crate_dir.join("Cargo.toml");
+    let mut found = Vec::new();
     for message in cargo_json.lines().filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok()) {
         let is_library = message["target"]["kind"]
             .as_array()
@@ -235,21 +328,99 @@ fn files_read_outside(course: &Course, crate_dir: &Path, rules: &CrateRules, car
             continue;
         }
         let filenames = message["filenames"].as_array().into_iter().flatten().filter_map(|f| f.as_str());
-        let Some(dep_info) = filenames.map(Path::new).find_map(dep_info_beside) else { continue };
-        let Ok(text) = std::fs::read_to_string(&dep_info) else { continue };
-        let workspace = workspace_root(crate_dir);
-        for source in integrity::dep_info_sources(&text, &workspace) {
-            let relative = source.canonicalize().ok().and_then(|real| {
-                real.strip_prefix(course.root.canonicalize().ok()?).ok().map(|r| r.to_string_lossy().replace('\\', "/"))
-            });
-            if !relative.as_deref().is_some_and(|r| rules.is_editable(r)) {
-                outside.push(relative.unwrap_or_else(|| source.display().to_string()));
-            }
+        found.extend(filenames.map(Path::new).find_map(dep_info_beside));
+    }
+    match (since, library_name(crate_dir)) {
+        (Some(since), Some(name)) if found.is_empty() => {
+            let deps = course.target_dir().join(crate::tools::WASM_TARGET).join("debug").join("deps");
+            written_since(&deps, &name, since)
+        }
+        _ => found,
+    }
+}
+
+/// The library's name as rustc knows it: `[lib] name`, or the package's
+/// name with `-` as `_`.
+fn library_name(crate_dir: &Path) -> Option<String> {
+    let manifest: toml::Table = std::fs::read_to_string(crate_dir.join("Cargo.toml")).ok()?.parse().ok()?;
+    let lib = manifest.get("lib").and_then(|lib| lib.get("name")).and_then(|name| name.as_str());
+    let name = lib.or_else(|| manifest.get("package")?.get("name")?.as_str())?;
+    Some(name.replace('-', "_"))
+}
+
+/// The library's dep-info files (`<name>-<hash>.d`, for an `.rlib` or
+/// `.rmeta`, not a test's `.wasm`) in `deps` modified since `since`, to the
+/// second (some file systems keep no finer time). One that cannot be read
+/// counts: it may be the library's.
+fn written_since(deps: &Path, library: &str, since: SystemTime) -> Vec<PathBuf> {
+    let since = since.duration_since(UNIX_EPOCH).map_or(since, |d| UNIX_EPOCH + Duration::from_secs(d.as_secs()));
+    let prefix = format!("{library}-");
+    let Ok(entries) = std::fs::read_dir(deps) else { return Vec::new() };
+    let is_library = |dep_info: &Path| {
+        let parsed = std::fs::read_to_string(dep_info)
+            .map_err(|e| e.to_string())
+            .and_then(|text| integrity::parse_dep_info(&text, deps));
+        parsed.map_or(true, |info| {
+            info.outputs
+                .iter()
+                .any(|output| matches!(output.extension().and_then(|e| e.to_str()), Some("rlib" | "rmeta")))
+        })
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().to_str().is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".d")))
+        .filter(|entry| entry.metadata().and_then(|m| m.modified()).is_ok_and(|modified| modified >= since))
+        .map(|entry| entry.path())
+        .filter(|path| is_library(path))
+        .collect()
+}
+
+/// Where an error may point and still be shown before the compiler has
+/// listed what it read (a rendered error quotes the lines it points at):
+/// the crate's own files, editable or the instructor's, the toolchain's
+/// sources and the dependencies' in cargo's home.
+struct Showable {
+    workspace: PathBuf,
+    course_root: PathBuf,
+    crate_prefix: String,
+    trusted: Vec<PathBuf>,
+}
+
+impl Showable {
+    fn new(course: &Course, crate_dir: &Path, rules: &CrateRules, settings: &Settings) -> Showable {
+        let mut rustc = Command::new("rustc");
+        rustc.current_dir(crate_dir).args(["--print", "sysroot"]).env("PATH", &settings.toolbox.child_path);
+        let sysroot = run_limited(rustc, Duration::from_secs(60))
+            .ok()
+            .filter(Finished::success)
+            .map(|printed| PathBuf::from(printed.stdout.trim()));
+        let cargo_home = std::env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")));
+        let sources = cargo_home.iter().flat_map(|home| [home.join("registry/src"), home.join("git/checkouts")]);
+        Showable {
+            workspace: workspace_root(crate_dir),
+            course_root: course.root.canonicalize().unwrap_or_else(|_| course.root.clone()),
+            crate_prefix: rules.dir.clone(),
+            trusted: sysroot.into_iter().chain(sources).filter_map(|dir| dir.canonicalize().ok()).collect(),
         }
     }
-    outside.sort();
-    outside.dedup();
-    outside
+
+    fn allows(&self, file: &str) -> bool {
+        let path = Path::new(file);
+        if path.components().any(|c| c == Component::ParentDir) {
+            return false;
+        }
+        // The standard library's sources, as the toolchain names them.
+        if file.starts_with("/rustc/") {
+            return true;
+        }
+        let Ok(real) = self.workspace.join(path).canonicalize() else { return false };
+        match real.strip_prefix(&self.course_root) {
+            Ok(relative) => relative.to_str().is_some_and(|r| r.starts_with(&self.crate_prefix)),
+            Err(_) => self.trusted.iter().any(|dir| real.starts_with(dir)),
+        }
+    }
 }
 
 /// rustc writes `<name>-<hash>.d` beside `lib<name>-<hash>.rlib`.
@@ -338,7 +509,7 @@ fn classify(
     let tests = by_declaration(run.tests, &declared);
     let ran = tests.iter().filter(|t| t.status != TestStatus::NotRun).count();
     let fail = |kind, message: String| Err((GradeError { kind, message }, tests.clone()));
-    *notes = run.notes;
+    notes.extend(run.notes);
 
     if tested.timed_out || run.runner_timed_out {
         return fail(

@@ -42,6 +42,10 @@ pub const SEAL_FILE: &str = "course.seal.json";
 /// (their fixtures are solutions with small changes).
 pub const WITHHELD: &[&str] = &["solutions/", "grader/tests/"];
 
+/// The most an editable file may hold, far past what any exercise needs:
+/// the checks read a file whole.
+const MAX_EDITABLE_BYTES: u64 = 1024 * 1024;
+
 /// Who owns which file, from the manifest.
 pub struct Ownership {
     crates: Vec<CrateRules>,
@@ -179,7 +183,9 @@ pub fn stage(student: &Path, reference: &Path, work: &Path) -> Result<Staged> {
 fn violations(ownership: &Ownership, student: &Path, theirs: &BTreeMap<String, Entry>) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (path, kind) in theirs {
-        if *kind == Entry::Symlink {
+        if let (Some(_), Some(what)) = (ownership.crate_of(path), kind.unchecked()) {
+            findings.push(finding(path, Change::Forbidden, &format!("{what}; the exercise is graded as shipped")));
+        } else if *kind == Entry::Symlink {
             let what = if ownership.crate_of(path).is_some() {
                 "is a symbolic link, which is never followed; the exercise is graded as shipped"
             } else {
@@ -194,17 +200,41 @@ fn violations(ownership: &Ownership, student: &Path, theirs: &BTreeMap<String, E
 }
 
 /// The problems of one editable file, as findings that fail its exercise.
+/// A file the checks cannot read completely is a problem itself.
 pub fn file_problems(path: &str, file: &Path, rules: &CrateRules) -> Vec<Finding> {
-    let problems = match Path::new(path).extension().and_then(|e| e.to_str()) {
-        Some("rs") => integrity::scan_rust(&std::fs::read_to_string(file).unwrap_or_default(), rules.has_javascript),
-        Some("js" | "mjs") => integrity::scan_js(&std::fs::read_to_string(file).unwrap_or_default()),
-        _ => Vec::new(),
+    let extension = Path::new(path).extension().and_then(|e| e.to_str());
+    let problems = match read_editable(file) {
+        Err(problem) => vec![problem],
+        Ok(bytes) => match (extension, String::from_utf8(bytes)) {
+            (Some("rs"), Ok(text)) => integrity::scan_rust(&text, rules.has_javascript),
+            (Some("js" | "mjs"), Ok(text)) => integrity::scan_js(&text),
+            (Some("rs" | "js" | "mjs"), Err(_)) => {
+                vec!["is not UTF-8 text, so the grader cannot check it; save it as UTF-8".to_string()]
+            }
+            _ => Vec::new(),
+        },
     };
     if problems.is_empty() {
         return Vec::new();
     }
     let what = format!("{}; the exercise is graded as shipped", problems.join("; "));
     vec![finding(path, Change::Forbidden, &what)]
+}
+
+/// An editable file's bytes, read no further than the size limit.
+fn read_editable(file: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .and_then(|opened| opened.take(MAX_EDITABLE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|error| format!("cannot be read ({error}), so the grader cannot check it"))?;
+    if bytes.len() as u64 > MAX_EDITABLE_BYTES {
+        return Err(format!(
+            "is larger than {} MiB, more than the grader checks; keep each file under that",
+            MAX_EDITABLE_BYTES / (1024 * 1024)
+        ));
+    }
+    Ok(bytes)
 }
 
 /// The findings that fail the crate at `crate_dir` in a course graded where
@@ -215,6 +245,10 @@ pub fn crate_problems(course_root: &Path, rules: &CrateRules) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (relative, kind) in entries {
         let path = format!("{}{relative}", rules.dir);
+        if let Some(what) = kind.unchecked() {
+            findings.push(finding(&path, Change::Forbidden, what));
+            continue;
+        }
         if !rules.is_editable(&path) {
             continue;
         }
@@ -307,6 +341,24 @@ enum Entry {
     File,
     /// Never followed: reported, never read.
     Symlink,
+    /// A name the checks cannot take at its word (see [`path_text`]): never read.
+    UnreadableName,
+    /// What the walk could not open (a directory without permission).
+    Unreadable,
+}
+
+impl Entry {
+    /// Why the checks cannot vouch for this entry, if they cannot.
+    fn unchecked(self) -> Option<&'static str> {
+        match self {
+            Entry::UnreadableName => Some(
+                "has a name with a control character (a newline, say), a backslash or bytes that are not UTF-8, \
+                 which the compiler's list of the files it read cannot show faithfully; rename it",
+            ),
+            Entry::Unreadable => Some("cannot be read, so the grader cannot check it"),
+            Entry::File | Entry::Symlink => None,
+        }
+    }
 }
 
 /// The regular files of a course tree (see [`files`]).
@@ -315,24 +367,42 @@ pub fn course_files(root: &Path) -> Vec<String> {
 }
 
 /// The files (and symbolic links) of a course tree, relative and
-/// `/`-separated, without build output, version control or backups.
+/// `/`-separated, without build output, version control or backups — and
+/// every entry, directories too, whose name cannot be checked or that
+/// cannot be read, so that nothing is skipped in silence.
 fn files(root: &Path) -> BTreeMap<String, Entry> {
     WalkDir::new(root)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !matches!(e.file_name().to_str(), Some("target" | ".git" | ".grader")))
-        .filter_map(Result::ok)
-        .filter_map(|e| {
-            let kind = if e.path_is_symlink() {
-                Entry::Symlink
-            } else if e.file_type().is_file() {
-                Entry::File
-            } else {
-                return None;
+        .filter_map(|entry| {
+            let (path, kind) = match entry {
+                Ok(e) if e.path_is_symlink() => (e.into_path(), Some(Entry::Symlink)),
+                Ok(e) if e.file_type().is_file() => (e.into_path(), Some(Entry::File)),
+                Ok(e) => (e.into_path(), None),
+                Err(error) => (error.path()?.to_path_buf(), Some(Entry::Unreadable)),
             };
-            let relative = e.path().strip_prefix(root).ok()?;
-            Some((relative.to_string_lossy().replace('\\', "/"), kind))
+            let relative = path.strip_prefix(root).ok().filter(|r| !r.as_os_str().is_empty())?;
+            let (text, faithful) = path_text(relative);
+            match kind {
+                _ if !faithful => Some((text, Entry::UnreadableName)),
+                Some(kind) => Some((text, kind)),
+                None => None,
+            }
         })
         .collect()
+}
+
+/// A relative path as text, control characters escaped (`\n`), and
+/// whether that text is the path itself: UTF-8, with no control character
+/// and no backslash — rustc writes file names into its dep-info unescaped,
+/// so a newline there would split a line and a backslash would pass for an
+/// escape.
+fn path_text(relative: &Path) -> (String, bool) {
+    let lossy = relative.to_string_lossy();
+    let faithful = relative.to_str().is_some() && !lossy.chars().any(|c| c.is_control() || c == '\\');
+    let text =
+        lossy.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect();
+    (text, faithful)
 }
 
 /// What `grader seal` writes: the hashes of the instructor's files, and

@@ -57,6 +57,10 @@ pub fn scan_js(source: &str) -> Vec<String> {
                 index += if bytes[index] == b'\\' { 2 } else { 1 };
             }
             index += 1;
+        } else if bytes[index] == b'\\' {
+            // `\u0065val` is `eval`: an escape can spell any name.
+            problems.push("uses a `\\` escape outside a string, which can spell any name".to_string());
+            index += 1;
         } else if bytes[index].is_ascii_alphabetic() || bytes[index] == b'_' || bytes[index] == b'$' {
             let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$')).unwrap_or(rest.len());
             let word = &rest[..end];
@@ -88,9 +92,9 @@ mod tests {
             "globalThis.x = 1;",
             "(14).toString(36);",
             "import(x);",
+            "gl\\u006fbalThis.x = 1;",
         ] {
             assert!(!scan_js(hostile).is_empty(), "not found: {hostile}");
         }
     }
-
 }

@@ -24,6 +24,6 @@ mod dep_info;
 mod javascript;
 mod rust;
 
-pub use dep_info::dep_info_sources;
+pub use dep_info::{is_cargo_package_var, parse_dep_info};
 pub use javascript::scan_js;
 pub use rust::scan_rust;

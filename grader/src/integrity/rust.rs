@@ -12,24 +12,91 @@ const JS_REACH: &[&str] = &["eval", "Function", "Reflect", "global", "globalThis
 /// wasm-bindgen attributes that ship JavaScript with the crate.
 const JS_CARRIERS: &[&str] = &["inline_js", "raw_module"];
 
+/// How deep brackets may nest. Ordinary code stays far below; deeper
+/// nesting is refused before it is tokenized.
+pub const MAX_NESTING: usize = 256;
+
 /// Why a Rust source is not acceptable as a submission, one sentence per
 /// kind of problem. `allows_js_imports` is whether the exercise has the
-/// student write JavaScript (and so bind to it with `extern` blocks).
+/// student write JavaScript (and so bind to it with `extern` blocks). A
+/// source the scan cannot read completely is a problem itself: what is not
+/// read is not checked.
 pub fn scan_rust(source: &str, allows_js_imports: bool) -> Vec<String> {
+    let text = source.strip_prefix('\u{feff}').unwrap_or(source);
+    // rustc skips a first line starting `#!` (unless it opens an inner
+    // attribute, `#![...]`) before it reads any token; the scan would read
+    // it as code, and a `(` in it makes the rest unreadable.
+    if text.starts_with("#!") && !text[2..].trim_start().starts_with('[') {
+        return vec![
+            "starts with a `#!` line, which the compiler skips unread and the grader cannot check; remove that line"
+                .to_string(),
+        ];
+    }
+    if bracket_depth(text) > MAX_NESTING {
+        return vec![too_deep()];
+    }
     let Ok(tokens) = TokenStream::from_str(source) else {
-        // Not Rust: the compiler will say so, and it earns nothing.
-        return Vec::new();
+        return vec![
+            "is not Rust the grader can read (a bracket that is not closed or does not match, or a string or \
+             comment that does not end); `cargo build` shows where — fix it and grade again"
+                .to_string(),
+        ];
     };
-    let mut problems = Vec::new();
-    scan_tokens(tokens, false, allows_js_imports, &mut problems);
+    let mut problems = scan_tokens(tokens, allows_js_imports);
     problems.sort();
     problems.dedup();
     problems
 }
 
-fn scan_tokens(tokens: TokenStream, in_attribute: bool, allows_js_imports: bool, problems: &mut Vec<String>) {
-    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
-    for (index, token) in tokens.iter().enumerate() {
+fn too_deep() -> String {
+    format!("nests brackets more than {MAX_NESTING} deep, deeper than the grader reads; flatten the code")
+}
+
+/// The deepest the brackets nest, counting every bracket byte — those in
+/// strings and comments too, so an honest count is only ever higher. This
+/// bounds what the tokenizer is handed; closing brackets in a string could
+/// lower the count below the real depth, which the token walk then measures
+/// exactly.
+fn bracket_depth(text: &str) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0;
+    for byte in text.bytes() {
+        match byte {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// One group being walked: its tokens, where the walk is in them, and
+/// whether it is an attribute's brackets (or inside one).
+struct Frame {
+    tokens: Vec<TokenTree>,
+    next: usize,
+    in_attribute: bool,
+}
+
+/// Walks the token tree with an explicit stack, so no nesting can exhaust
+/// the grader's own stack.
+fn scan_tokens(tokens: TokenStream, allows_js_imports: bool) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut stack = vec![Frame { tokens: tokens.into_iter().collect(), next: 0, in_attribute: false }];
+    loop {
+        let depth = stack.len();
+        let Some(frame) = stack.last_mut() else { break };
+        let index = frame.next;
+        let Some(token) = frame.tokens.get(index) else {
+            stack.pop();
+            continue;
+        };
+        frame.next += 1;
+        let tokens = &frame.tokens;
+        let in_attribute = frame.in_attribute;
         let next = tokens.get(index + 1);
         let is_punct =
             |tree: Option<&TokenTree>, c: char| matches!(tree, Some(TokenTree::Punct(p)) if p.as_char() == c);
@@ -65,11 +132,17 @@ fn scan_tokens(tokens: TokenStream, in_attribute: bool, allows_js_imports: bool,
                         || (is_punct(tokens.get(index - 1), '!')
                             && index >= 2
                             && is_punct(tokens.get(index - 2), '#')));
-                scan_tokens(group.stream(), in_attribute || attribute, allows_js_imports, problems);
+                if depth > MAX_NESTING {
+                    problems.push(too_deep());
+                    break;
+                }
+                let inner = group.stream().into_iter().collect();
+                stack.push(Frame { tokens: inner, next: 0, in_attribute: in_attribute || attribute });
             }
             TokenTree::Punct(_) | TokenTree::Literal(_) => {}
         }
     }
+    problems
 }
 
 #[cfg(test)]
@@ -138,4 +211,36 @@ mod tests {
         assert!(!scan_rust(source, false).is_empty());
     }
 
+    #[test]
+    fn a_shebang_line_is_a_problem_and_an_inner_attribute_is_not() {
+        let hidden = "#!/bin/true (\nconst _: () = panic!(\"{}\", include_str!(\"../../../solutions/x.rs\"));\n";
+        let problems = scan_rust(hidden, false);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("`#!` line"), "{problems:?}");
+        assert!(flagged("\u{feff}#!/usr/bin/env run-cargo-script\nfn main() {}\n"));
+        assert!(scan_rust("#![allow(dead_code)]\npub fn f() {}\n", false).is_empty());
+        assert!(scan_rust("#!\n  [allow(dead_code)]\npub fn f() {}\n", false).is_empty());
+    }
+
+    #[test]
+    fn source_that_does_not_tokenize_is_a_problem() {
+        for source in ["fn f() { (\n", "fn f() { ] }", "const S: &str = \"no end;", "/* no end"] {
+            let problems = scan_rust(source, false);
+            assert!(problems.iter().any(|p| p.contains("not Rust the grader can read")), "{source}: {problems:?}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_a_problem_and_never_overflows_the_stack() {
+        let deep = format!("const X: () = {}{};", "(".repeat(100_000), ")".repeat(100_000));
+        assert_eq!(scan_rust(&deep, false), [too_deep()]);
+        // Closing brackets in a string lower the byte count below the real
+        // depth; the token walk still measures it, without recursion.
+        let hidden =
+            format!("const X: () = {}\"{}\"{}{};", "[".repeat(200), ")".repeat(200), "[".repeat(200), "]".repeat(400));
+        assert!(bracket_depth(&hidden) <= MAX_NESTING);
+        assert_eq!(scan_rust(&hidden, false), [too_deep()]);
+        let fine = format!("const X: () = {}(){};", "[".repeat(MAX_NESTING - 1), "]".repeat(MAX_NESTING - 1));
+        assert!(scan_rust(&fine, false).is_empty(), "{:?}", scan_rust(&fine, false));
+    }
 }
