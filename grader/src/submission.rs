@@ -904,4 +904,69 @@ mod tests {
         paths.sort();
         assert_eq!(paths, ["exercises/01_alpha/src/lib.rs", "exercises/01_alpha/src/link.rs"]);
     }
+
+    #[test]
+    fn an_editable_file_the_checks_cannot_read_is_a_finding_and_its_crate_is_graded_as_shipped() {
+        let setup = Setup::new();
+        std::fs::write(setup.student.path("exercises/01_alpha/src/lib.rs"), b"pub fn f() {}\n// \xff\xfe\n").unwrap();
+        let big = format!("pub const BIG: &str = \"{}\";\n", "x".repeat(MAX_EDITABLE_BYTES as usize));
+        setup.student.write("exercises/01_alpha/src/big.rs", &big);
+        setup.student.write(
+            "exercises/02_beta/src/lib.rs",
+            "#!/bin/true (\nconst _: () = panic!(\"{}\", include_str!(\"../../../solutions/x.rs\"));\n",
+        );
+        let deep = format!("const X: () = {}{};\n", "(".repeat(100_000), ")".repeat(100_000));
+        setup.student.write("mix/src/deep.rs", &deep);
+        let staged = setup.stage();
+        for (path, what) in [
+            ("exercises/01_alpha/src/lib.rs", "is not UTF-8 text"),
+            ("exercises/01_alpha/src/big.rs", "is larger than 1 MiB"),
+            ("exercises/02_beta/src/lib.rs", "`#!` line"),
+            ("mix/src/deep.rs", "nests brackets more than 256 deep"),
+        ] {
+            let found = only_finding(&staged, path, Change::Forbidden);
+            assert!(found.message.contains(what) && found.message.ends_with("graded as shipped"), "{}", found.message);
+        }
+        assert_eq!(staged.findings.len(), 4, "{:?}", staged.findings);
+        for path in ["exercises/01_alpha/src/lib.rs", "exercises/02_beta/src/lib.rs", "mix/src/buffer.rs"] {
+            assert_eq!(staged_text(&staged, path).unwrap(), setup.reference.read(path), "{path}");
+        }
+        assert!(staged_text(&staged, "mix/src/deep.rs").is_none());
+    }
+
+    #[test]
+    fn a_name_the_checks_cannot_take_at_its_word_is_a_finding_wherever_it_is_in_a_crate() {
+        use std::os::unix::ffi::OsStrExt;
+        let setup = Setup::new();
+        setup.student.write("exercises/01_alpha/src/a\nb.rs", "pub const A: u8 = 1;\n");
+        setup.student.write("exercises/01_alpha/tests/back\\slash.rs", "\n");
+        setup.student.write("mix/src/tab\tdir/x.rs", "pub const X: u8 = 1;\n");
+        let not_utf8 = setup.student.path("exercises/02_beta/src").join(std::ffi::OsStr::from_bytes(b"\xffname.rs"));
+        std::fs::write(not_utf8, "pub const B: u8 = 1;\n").unwrap();
+        setup.student.write("notes/odd\nname.txt", "outside every crate\n");
+        let staged = setup.stage();
+        for path in [
+            "exercises/01_alpha/src/a\\nb.rs",
+            "exercises/01_alpha/tests/back\\slash.rs",
+            "mix/src/tab\\tdir",
+            "mix/src/tab\\tdir/x.rs",
+            "exercises/02_beta/src/\u{fffd}name.rs",
+        ] {
+            let found = findings_on(&staged, path);
+            let forbidden = found.iter().find(|f| f.change == Change::Forbidden);
+            let named = forbidden.is_some_and(|f| f.message.contains("control character"));
+            assert!(named, "{path}: {:?}", staged.findings);
+        }
+        assert!(findings_on(&staged, "notes/odd\\nname.txt").is_empty(), "outside the crates: not staged, not ours");
+        for path in ["exercises/01_alpha/src/lib.rs", "exercises/02_beta/src/lib.rs", "mix/src/buffer.rs"] {
+            assert_eq!(staged_text(&staged, path).unwrap(), setup.reference.read(path), "{path}");
+        }
+        assert!(course_files(&staged.root).iter().all(|p| !p.contains("name") && !p.contains("a\nb")));
+
+        // The same, in a course graded where it is.
+        let ownership = ownership();
+        let alpha = ownership.crate_at("exercises/01_alpha").unwrap();
+        let found: Vec<String> = crate_problems(setup.student.root(), alpha).into_iter().map(|f| f.path).collect();
+        assert_eq!(found, ["exercises/01_alpha/src/a\\nb.rs", "exercises/01_alpha/tests/back\\slash.rs"]);
+    }
 }

@@ -250,3 +250,100 @@ fn what_the_compiler_read_outside_the_editable_files_is_caught() {
     );
     assert!(run.stdout.contains("0/9") || run.stdout.contains("not trusted"), "{}", run.stdout);
 }
+
+/// Input the checks cannot read is a finding, never silence: a first line
+/// rustc skips (`#!`) ahead of an inclusion whose text a compile error
+/// would show, brackets nested past any stack, and a file name with a
+/// newline (which cuts the compiler's list of what it read short) beside a
+/// `path` attribute built by a macro. No output format shows the solution.
+#[test]
+fn input_the_checks_cannot_read_scores_what_the_stub_scores_and_is_named() {
+    require(&[Need::Chromium]);
+    let exercises = [
+        ("typed_views", "01_typed_views"),
+        ("avoiding_copies", "05_avoiding_copies"),
+        ("struct_packing", "06_struct_packing"),
+    ];
+    let mut reference = TempCourse::new();
+    for (_, dir) in exercises {
+        reference = reference.with_course_exercise(dir);
+    }
+    let reference = reference.manifest(&exercises);
+    let solution = reference.path().join("solutions/01_typed_views/src/lib.rs");
+    let submission = TempCourse::copy_of(reference.path());
+    submission.write(
+        "exercises/01_typed_views/src/lib.rs",
+        &format!("#!/bin/true (\nconst _: () = panic!(\"{{}}\", include_str!({solution:?}));\n"),
+    );
+    submission.write(
+        "exercises/05_avoiding_copies/src/deep.rs",
+        &format!("const X: () = {}{};\n", "(".repeat(100_000), ")".repeat(100_000)),
+    );
+    submission.write("exercises/06_struct_packing/src/a\nb.rs", "pub const A: u8 = 1;\n");
+    submission.write(
+        "exercises/06_struct_packing/src/lib.rs",
+        &format!(
+            "macro_rules! modules {{\n    ($a:ident) => {{\n        #[$a = {solution:?}]\n        mod sol;\n        \
+             pub use sol::*;\n    }};\n}}\nmodules!(path);\n"
+        ),
+    );
+    let (stub, _) = grade(TempCourse::copy_of(reference.path()).path(), reference.path(), "chrome");
+
+    let out = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let file = |name: &str| out.path().join(name).to_str().unwrap().to_string();
+    let formats = [
+        ("json", "results.json"),
+        ("junit", "junit.xml"),
+        ("gradescope", "gradescope.json"),
+        ("classroom", "classroom.json"),
+        ("human", "human.txt"),
+    ];
+    let outputs = formats.map(|(format, name)| format!("{format}={}", file(name)));
+    let mut args = vec!["--runner", "chrome", "grade", "--reference", reference.path().to_str().unwrap()];
+    args.extend(["--work-dir", work.path().to_str().unwrap(), "--no-cache"]);
+    for output in &outputs {
+        args.extend(["--output", output.as_str()]);
+    }
+    let run = grader_with(submission.path(), &args, |command| {
+        command.env_remove("GITHUB_ACTIONS").stdin(std::process::Stdio::null());
+    });
+    assert!(run.survivors().is_empty(), "processes left behind: {:?}", run.survivors());
+    let text = std::fs::read_to_string(file("results.json"))
+        .unwrap_or_else(|_| panic!("no results written:\n{}\n{}", run.stdout, run.stderr));
+    let json: Value = serde_json::from_str(&text).unwrap();
+
+    let findings = json["findings"].as_array().unwrap();
+    for ((name, _), (path, what)) in exercises.iter().zip([
+        ("exercises/01_typed_views/src/lib.rs", "`#!` line"),
+        ("exercises/05_avoiding_copies/src/deep.rs", "nests brackets more than"),
+        ("exercises/06_struct_packing/src/a\\nb.rs", "control character"),
+    ]) {
+        let exercise = json["exercises"].as_array().unwrap().iter().find(|e| e["name"] == *name).unwrap();
+        let points = exercise["points"].as_f64();
+        assert_eq!(points, Some(stub[*name].points), "{name} scored more than its stub:\n{json:#}");
+        assert_eq!(exercise["error"]["kind"], "integrity", "{name} fails, with the reason:\n{json:#}");
+        let finding = findings.iter().find(|f| f["path"] == path && f["change"] == "forbidden");
+        assert!(
+            finding.is_some_and(|f| f["message"].as_str().unwrap().contains(what)),
+            "{path} is not named for {what}:\n{json:#}"
+        );
+    }
+
+    // Every line of the solution that the stub does not have.
+    let stub_text = reference.read("exercises/01_typed_views/src/lib.rs");
+    let solution_text = std::fs::read_to_string(&solution).unwrap();
+    let secret: Vec<&str> =
+        solution_text.lines().map(str::trim).filter(|l| l.len() > 30 && !stub_text.contains(*l)).collect();
+    assert!(!secret.is_empty());
+    let mut shown = vec![("stdout".to_string(), run.stdout.clone()), ("stderr".to_string(), run.stderr.clone())];
+    for (_, name) in formats {
+        let text = std::fs::read_to_string(file(name)).unwrap_or_else(|_| panic!("{name} was not written"));
+        shown.push((name.to_string(), text));
+    }
+    for (name, text) in &shown {
+        for line in &secret {
+            assert!(!text.contains(line), "{name} shows the solution's `{line}`:\n{text}");
+        }
+    }
+}
