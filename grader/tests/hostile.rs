@@ -347,3 +347,26 @@ fn input_the_checks_cannot_read_scores_what_the_stub_scores_and_is_named() {
         }
     }
 }
+
+/// A build that fails after reading a file outside the editable ones (lints
+/// denied, so each of the solution's items is an error quoting its line) is
+/// an integrity error naming the file, showing none of the compiler's text.
+#[test]
+fn a_failing_build_that_read_outside_shows_none_of_what_it_read() {
+    require(&[Need::Chromium]);
+    let course = reference();
+    let stub = course.read("exercises/01_typed_views/src/lib.rs");
+    course.write(
+        "exercises/01_typed_views/src/lib.rs",
+        "#![deny(unreachable_pub, dead_code, missing_docs)]\nmacro_rules! load {\n    ($attribute:ident, $file:literal) => {\n        \
+         #[$attribute = $file]\n        mod real;\n    };\n}\nload!(path, \"../../../solutions/01_typed_views/src/lib.rs\");\n",
+    );
+    let run = grader(course.path(), &["run", "typed_views"]);
+    assert_eq!(run.code(), Some(1), "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("the compiler read solutions/01_typed_views/src/lib.rs"), "{}", run.stdout);
+    let solution = course.read("solutions/01_typed_views/src/lib.rs");
+    for line in solution.lines().map(str::trim).filter(|l| l.len() > 30 && !stub.contains(*l)) {
+        let shown = run.stdout.contains(line) || run.stderr.contains(line);
+        assert!(!shown, "the solution's `{line}` is shown:\n{}", run.stdout);
+    }
+}
