@@ -6,6 +6,9 @@
 //! compile error is reported as the first error rustc printed, and so the
 //! test step's time limit measures the tests, not the first build of
 //! wasm-bindgen. wasm-pack then finds everything built and only runs.
+//! A compile error quotes the lines it points at, so it is shown only once
+//! the compiler's list of what it read holds nothing outside the student's
+//! files (see `compile_error_to_show`).
 
 use crate::discover::{Course, Exercise, Variant};
 use crate::integrity;

@@ -320,6 +320,7 @@ fn input_the_checks_cannot_read_scores_what_the_stub_scores_and_is_named() {
         ("exercises/06_struct_packing/src/a\\nb.rs", "control character"),
     ]) {
         let exercise = json["exercises"].as_array().unwrap().iter().find(|e| e["name"] == *name).unwrap();
+        assert_eq!(stub[*name].error.as_deref(), None, "the untouched {name} is graded");
         let points = exercise["points"].as_f64();
         assert_eq!(points, Some(stub[*name].points), "{name} scored more than its stub:\n{json:#}");
         assert_eq!(exercise["error"]["kind"], "integrity", "{name} fails, with the reason:\n{json:#}");

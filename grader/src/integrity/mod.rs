@@ -18,6 +18,13 @@
 //!   crate (its dep-info) must hold only the crate's editable files —
 //!   whatever spelling or macro trick the scan missed is caught there.
 //!
+//! Every check fails closed: what it cannot read completely — a `#!` line
+//! the compiler skips, text that does not tokenize, brackets nested past
+//! the scan's limit, a dep-info line that is not a rule — is a problem in
+//! itself, never an empty (clean) reading. So is, for
+//! [`crate::submission`], a file that is not UTF-8, too large or unreadable,
+//! or a name the compiler's dep-info could not show faithfully.
+//!
 //! Symbolic links are never followed (see [`crate::submission`]).
 
 mod dep_info;
