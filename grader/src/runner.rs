@@ -152,8 +152,13 @@ fn run_stages(
         Variant::Solution => None,
     };
     let rules = ownership.as_ref().and_then(|ownership| ownership.crate_at(&course.relative(crate_dir)));
+    // Text that does not tokenize is the compiler's to judge first: its
+    // error (a missing brace) is the student's to see.
+    let mut untokenized = Vec::new();
     if let Some(rules) = rules {
-        let problems = submission::crate_problems(&course.root, rules);
+        let (deferred, problems): (Vec<_>, Vec<_>) =
+            submission::crate_problems(&course.root, rules).into_iter().partition(submission::compiler_decides);
+        untokenized = deferred.into_iter().map(|f| f.message).collect();
         if !problems.is_empty() {
             let list: Vec<String> = problems.iter().map(|f| f.message.clone()).collect();
             return Err(error(ErrorKind::Integrity, format!("not graded: {}", list.join("\n"))));
@@ -202,6 +207,16 @@ fn run_stages(
         if !read.is_empty() {
             return Err(read_outside_error(&read));
         }
+    }
+    if !untokenized.is_empty() {
+        return Err(error(
+            ErrorKind::Integrity,
+            format!(
+                "not graded: {}; the compiler built it all the same, so the grader cannot check what it does — \
+                 write it as Rust that both read alike",
+                untokenized.join("; ")
+            ),
+        ));
     }
 
     progress.phase(&exercise.entry.name, Phase::Testing);

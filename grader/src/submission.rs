@@ -178,6 +178,20 @@ pub fn stage(student: &Path, reference: &Path, work: &Path) -> Result<Staged> {
     Ok(Staged { root, findings })
 }
 
+/// Where the reference's crates are built to be measured: a directory of
+/// the target directory named by the reference's content (all but its
+/// solutions and the grader), so two different references never share one
+/// and the same reference always finds its builds again.
+pub fn reference_target_dir(reference: &Path, target_dir: &Path) -> PathBuf {
+    let mut hasher = Sha256::new();
+    for path in course_files(reference).iter().filter(|p| !WITHHELD.iter().any(|dir| p.starts_with(dir))) {
+        hasher.update(path.as_bytes());
+        hasher.update(std::fs::read(reference.join(path)).unwrap_or_default());
+    }
+    let digest = format!("{:x}", hasher.finalize());
+    target_dir.join("grader-reference").join(&digest[..16])
+}
+
 /// What the student's editable files may not do (see
 /// [`crate::integrity`]), and every symbolic link in the submission.
 fn violations(ownership: &Ownership, student: &Path, theirs: &BTreeMap<String, Entry>) -> Vec<Finding> {
@@ -193,7 +207,8 @@ fn violations(ownership: &Ownership, student: &Path, theirs: &BTreeMap<String, E
             };
             findings.push(finding(path, Change::Forbidden, what));
         } else if let Some(rules) = ownership.crate_of(path).filter(|rules| rules.is_editable(path)) {
-            findings.extend(file_problems(path, &student.join(path), rules));
+            let problems = file_problems(path, &student.join(path), rules);
+            findings.extend(problems.into_iter().filter(|f| !compiler_decides(f)));
         }
     }
     findings
@@ -217,8 +232,19 @@ pub fn file_problems(path: &str, file: &Path, rules: &CrateRules) -> Vec<Finding
     if problems.is_empty() {
         return Vec::new();
     }
+    if problems == [integrity::UNTOKENIZED] {
+        return vec![finding(path, Change::Forbidden, integrity::UNTOKENIZED)];
+    }
     let what = format!("{}; the exercise is graded as shipped", problems.join("; "));
     vec![finding(path, Change::Forbidden, &what)]
+}
+
+/// Whether a finding of [`file_problems`] is only that the file's Rust does
+/// not tokenize, which the compiler decides first (see
+/// [`integrity::UNTOKENIZED`]): its crate is staged and built, and refused
+/// only if it builds.
+pub fn compiler_decides(finding: &Finding) -> bool {
+    finding.message.ends_with(integrity::UNTOKENIZED)
 }
 
 /// An editable file's bytes, read no further than the size limit.
@@ -932,6 +958,29 @@ mod tests {
             assert_eq!(staged_text(&staged, path).unwrap(), setup.reference.read(path), "{path}");
         }
         assert!(staged_text(&staged, "mix/src/deep.rs").is_none());
+    }
+
+    #[test]
+    fn text_that_does_not_tokenize_is_staged_for_the_compiler_to_judge_first() {
+        let setup = Setup::new();
+        let typo = "pub fn answer() -> u32 { 42 }\nfn broken( {\n";
+        setup.student.write("exercises/01_alpha/src/lib.rs", typo);
+        let staged = setup.stage();
+        assert!(staged.findings.is_empty(), "{:?}", staged.findings);
+        assert_eq!(staged_text(&staged, "exercises/01_alpha/src/lib.rs").unwrap(), typo);
+        let ownership = ownership();
+        let found = crate_problems(&staged.root, ownership.crate_at("exercises/01_alpha").unwrap());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(compiler_decides(&found[0]), "{found:?}");
+        assert!(found[0].message.starts_with("exercises/01_alpha/src/lib.rs is not Rust"), "{found:?}");
+        // Its crate is still graded as shipped when another file breaks a rule.
+        setup.student.write("exercises/01_alpha/src/lib.rs", &format!("{typo}const S: &str = include_str!(\"x\");\n"));
+        setup.student.write("exercises/01_alpha/src/more.rs", "const S: &str = include_str!(\"x\");\n");
+        let staged = setup.stage();
+        only_finding(&staged, "exercises/01_alpha/src/more.rs", Change::Forbidden);
+        assert!(findings_on(&staged, "exercises/01_alpha/src/lib.rs").is_empty(), "{:?}", staged.findings);
+        let shipped = setup.reference.read("exercises/01_alpha/src/lib.rs");
+        assert_eq!(staged_text(&staged, "exercises/01_alpha/src/lib.rs").unwrap(), shipped);
     }
 
     #[test]

@@ -33,4 +33,4 @@ mod rust;
 
 pub use dep_info::{is_cargo_package_var, parse_dep_info};
 pub use javascript::scan_js;
-pub use rust::scan_rust;
+pub use rust::{scan_rust, UNTOKENIZED};

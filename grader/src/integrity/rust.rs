@@ -12,6 +12,14 @@ const JS_REACH: &[&str] = &["eval", "Function", "Reflect", "global", "globalThis
 /// wasm-bindgen attributes that ship JavaScript with the crate.
 const JS_CARRIERS: &[&str] = &["inline_js", "raw_module"];
 
+/// What the scan says of Rust text that does not tokenize. Not a refusal by
+/// itself: such text almost always fails to compile too, and then the
+/// compiler's error (a missing brace, say) is what the student needs. So
+/// its crate is built, the error shown once the dep-info check passes, and
+/// the crate refused only if it builds (see `crate::submission::compiler_decides`).
+pub const UNTOKENIZED: &str = "is not Rust the grader can read (a bracket that is not closed or does not match, \
+                               or a string or comment that does not end)";
+
 /// How deep brackets may nest. Ordinary code stays far below; deeper
 /// nesting is refused before it is tokenized.
 pub const MAX_NESTING: usize = 256;
@@ -35,13 +43,7 @@ pub fn scan_rust(source: &str, allows_js_imports: bool) -> Vec<String> {
     if bracket_depth(text) > MAX_NESTING {
         return vec![too_deep()];
     }
-    let Ok(tokens) = TokenStream::from_str(source) else {
-        return vec![
-            "is not Rust the grader can read (a bracket that is not closed or does not match, or a string or \
-             comment that does not end); `cargo build` shows where — fix it and grade again"
-                .to_string(),
-        ];
-    };
+    let Ok(tokens) = TokenStream::from_str(source) else { return vec![UNTOKENIZED.to_string()] };
     let mut problems = scan_tokens(tokens, allows_js_imports);
     problems.sort();
     problems.dedup();
