@@ -17,7 +17,7 @@ use crate::model::{
 use crate::process::run_limited;
 use crate::progress::{Observer, Phase};
 use crate::runner;
-use crate::settings::Settings;
+use crate::settings::{Reference, Settings};
 use crate::submission;
 use std::path::Path;
 use std::process::Command;
@@ -180,7 +180,11 @@ pub fn grade_against_reference(
         Err(error) => return ungraded_course(reference, engine, &format!("{error:#}")),
     };
     let settings = match settings_for(&course) {
-        Ok(settings) => Settings { capstone_always: true, reference: Some(reference.root.clone()), ..settings },
+        Ok(settings) => {
+            let target_dir = submission::reference_target_dir(&reference.root, &reference.target_dir());
+            let reference = Reference { root: reference.root.clone(), target_dir };
+            Settings { capstone_always: true, reference: Some(reference), ..settings }
+        }
         Err(error) => {
             let mut report = ungraded_course(&course, engine, &format!("{error:#}"));
             report.findings = findings;

@@ -10,6 +10,7 @@
 //! the compiler's list of what it read holds nothing outside the student's
 //! files (see `compile_error_to_show`).
 
+use crate::capability::{self, Import};
 use crate::discover::{Course, Exercise, Variant};
 use crate::integrity;
 use crate::manifest::TestEnv;
@@ -18,8 +19,9 @@ use crate::parse::{first_compile_error, first_shown_compile_error, parse_test_ou
 use crate::points;
 use crate::process::{run_limited, Finished, OUTPUT_CAP};
 use crate::progress::{Observer, Phase};
-use crate::settings::Settings;
+use crate::settings::{Reference, Settings};
 use crate::submission::{self, CrateRules, Ownership};
+use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -166,14 +168,7 @@ fn run_stages(
     }
 
     progress.phase(&exercise.entry.name, Phase::Building);
-    let mut build = Command::new("cargo");
-    build
-        .current_dir(crate_dir)
-        .args(["build", "--target", "wasm32-unknown-unknown", "--message-format=json"])
-        .args(&target_args)
-        .env("CARGO_TARGET_DIR", course.target_dir())
-        .env("PATH", &settings.toolbox.child_path)
-        .env("CARGO_TERM_COLOR", "never");
+    let build = wasm32_build(crate_dir, &course.target_dir(), &target_args, settings);
     let build_limit = settings.limit(settings.build_timeout);
     let build_started = SystemTime::now();
     let built = run_tool(build, build_limit, "cargo")?;
@@ -217,6 +212,19 @@ fn run_stages(
                 untokenized.join("; ")
             ),
         ));
+    }
+
+    // A submission graded against the instructor's copy may call only the
+    // JavaScript the shipped stub calls, and what course.toml adds.
+    if let (Some(reference), Some(_)) = (&settings.reference, rules) {
+        let found = capability::of_build(&built.stdout, &crate_dir.join("Cargo.toml")).map_err(|e| {
+            error(ErrorKind::Integrity, format!("not graded: the built module cannot be checked ({e:#})"))
+        })?;
+        let allowed = allowed_imports(course, exercise, reference, settings)?;
+        let extra = capability::beyond(&found, &allowed);
+        if !extra.is_empty() {
+            return Err(error(ErrorKind::Integrity, format!("not graded: {}", capability::describe(&extra))));
+        }
     }
 
     progress.phase(&exercise.entry.name, Phase::Testing);
@@ -462,6 +470,62 @@ fn workspace_root(crate_dir: &Path) -> std::path::PathBuf {
         })
         .unwrap_or(crate_dir)
         .to_path_buf()
+}
+
+/// `cargo build` of a crate's tests for wasm32, with cargo's JSON messages
+/// (for compile errors, dep-info and the built modules).
+fn wasm32_build(crate_dir: &Path, target_dir: &Path, target_args: &[String], settings: &Settings) -> Command {
+    let mut build = Command::new("cargo");
+    build
+        .current_dir(crate_dir)
+        .args(["build", "--target", crate::tools::WASM_TARGET, "--message-format=json"])
+        .args(target_args)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .env("PATH", &settings.toolbox.child_path)
+        .env("CARGO_TERM_COLOR", "never");
+    build
+}
+
+/// What the exercise's crate may import: what the instructor's copy of it
+/// (the shipped stub, with the same tests) imports once built, and what
+/// course.toml adds. A stub that does not build is the instructor's
+/// problem, reported as such.
+fn allowed_imports(
+    course: &Course,
+    exercise: &Exercise,
+    reference: &Reference,
+    settings: &Settings,
+) -> Result<BTreeSet<Import>, StageError> {
+    let relative = course.relative(exercise.crate_dir(Variant::Exercise));
+    let mut allowed =
+        module_imports(&reference.root.join(&relative), &reference.target_dir, exercise, settings).map_err(|e| {
+            error(
+                ErrorKind::Infrastructure,
+                format!(
+                    "not graded: the instructor's copy of {relative} (in {}) could not be built to learn what \
+                     the exercise may import: {e:#}",
+                    reference.root.display()
+                ),
+            )
+        })?;
+    allowed.extend(exercise.entry.imports.iter().map(|key| Import::from_key(key)));
+    Ok(allowed)
+}
+
+/// Every import of the test modules of the crate at `crate_dir` built for
+/// `exercise`'s tests (cargo finds them built when they are).
+pub fn module_imports(
+    crate_dir: &Path,
+    target_dir: &Path,
+    exercise: &Exercise,
+    settings: &Settings,
+) -> anyhow::Result<BTreeSet<Import>> {
+    let target_args: Vec<String> = exercise.test_targets().iter().flat_map(|t| ["--test".to_string(), t.clone()]).collect();
+    let built = run_limited(wasm32_build(crate_dir, target_dir, &target_args, settings), settings.limit(settings.build_timeout))?;
+    if !built.success() {
+        anyhow::bail!("{}", first_compile_error(&built.stdout).unwrap_or_else(|| tail(&built.stderr, 15)));
+    }
+    capability::of_build(&built.stdout, &crate_dir.join("Cargo.toml"))
 }
 
 /// `wasm-pack test` for the chosen engine; never downloads anything.

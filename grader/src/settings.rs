@@ -25,7 +25,19 @@ pub struct Settings {
     /// The instructor's copy of the course when grading a submission
     /// against it (`grade --reference`, `class`): the submission's code is
     /// untrusted, and what it may do is measured on this copy.
-    pub reference: Option<PathBuf>,
+    pub reference: Option<Reference>,
+}
+
+/// The instructor's copy a submission is graded against.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub root: PathBuf,
+    /// Where its crates are built to be measured: never the submission's
+    /// target directory. cargo names a workspace member's artifacts by its
+    /// path within the workspace, so the reference's stub and the student's
+    /// crate would share files, and cargo, comparing modification times,
+    /// can take one's build for the other's.
+    pub target_dir: PathBuf,
 }
 
 impl Settings {

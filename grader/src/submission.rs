@@ -192,6 +192,29 @@ pub fn reference_target_dir(reference: &Path, target_dir: &Path) -> PathBuf {
     target_dir.join("grader-reference").join(&digest[..16])
 }
 
+/// Puts the crates at `crate_dirs` (relative to the course) of a staged
+/// submission back as shipped — their editable files the reference's, any
+/// the student added gone — for crates that broke a rule only grading
+/// could see (what the compiler read, what the built module imports).
+pub fn stage_as_shipped(reference: &Path, staged_root: &Path, crate_dirs: &[String]) -> Result<()> {
+    let manifest = Manifest::load(reference).context("the reference course has no valid course.toml")?;
+    let ownership = Ownership::of(&manifest)?;
+    let in_crate = |path: &str| crate_dirs.iter().any(|dir| path.starts_with(&format!("{dir}/")));
+    for path in files(staged_root).keys().filter(|p| in_crate(p) && ownership.is_editable(p)) {
+        std::fs::remove_file(staged_root.join(path))?;
+    }
+    for (path, kind) in files(reference).iter().filter(|(p, _)| in_crate(p) && ownership.is_editable(p)) {
+        if *kind == Entry::File {
+            let target = staged_root.join(path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::copy(reference.join(path), &target).with_context(|| format!("cannot write {}", target.display()))?;
+        }
+    }
+    Ok(())
+}
+
 /// What the student's editable files may not do (see
 /// [`crate::integrity`]), and every symbolic link in the submission.
 fn violations(ownership: &Ownership, student: &Path, theirs: &BTreeMap<String, Entry>) -> Vec<Finding> {

@@ -251,6 +251,85 @@ fn what_the_compiler_read_outside_the_editable_files_is_caught() {
     assert!(run.stdout.contains("0/9") || run.stdout.contains("not trusted"), "{}", run.stdout);
 }
 
+/// JavaScript that rewrites the page's `#output` element, which the test
+/// runner reads its results from: every FAIL becomes ok.
+const REWRITE_OUTPUT: &str = "const o = document.getElementById('output'); \
+     new MutationObserver(() => { if (o.textContent.includes('FAIL')) o.textContent = \
+     o.textContent.replaceAll('FAIL', 'ok').replace(/\\d+ failed/, '0 failed'); }) \
+     .observe(o, { childList: true, subtree: true, characterData: true });";
+
+/// Three ways of reaching JavaScript from Rust that no list of words
+/// names: an `extern` block a macro writes, with `eval` as a string; the
+/// Function constructor through js-sys reflection with its type inferred;
+/// an inline snippet through a macro. The built module imports them, so
+/// each is refused from what the compiler made, and its crate is graded
+/// as shipped.
+fn reaching_javascript_submission(reference: &TempCourse) -> TempCourse {
+    let submission = TempCourse::copy_of(reference.path());
+    let payload = format!("{REWRITE_OUTPUT:?}");
+    // 07: `extern` arrives as a token, `eval` as a string.
+    let grayscale = submission.read("exercises/07_grayscale/src/lib.rs").replacen(
+        "use wasm_bindgen::prelude::*;",
+        &format!(
+            "use wasm_bindgen::prelude::*;\n\
+             macro_rules! host {{ ($kw:tt $_c:tt) => {{ #[wasm_bindgen] $kw \"C\" {{ \
+             #[wasm_bindgen(js_name = \"eval\")] fn run(s: &str) -> JsValue; }} }} }}\n\
+             host!(extern crate);\nfn payload() {{ run({payload}); }}\n"
+        ),
+        1,
+    );
+    let grayscale = replace_todos(&grayscale, "{ payload(); todo!() }");
+    submission.write("exercises/07_grayscale/src/lib.rs", &grayscale);
+    // 01: Object's constructor is Object; its constructor is Function.
+    let typed_views = replace_todos(
+        &submission.read("exercises/01_typed_views/src/lib.rs"),
+        &format!(
+            "{{ fn like<T: wasm_bindgen::JsCast>(_: &T, value: JsValue) -> T {{ value.unchecked_into() }} \
+             let make = js_sys::Object::new().constructor().constructor(); \
+             if let Ok(made) = make.call1(&JsValue::NULL, &JsValue::from_str({payload})) {{ \
+             let _ = like(&make, made).call0(&JsValue::NULL); }} todo!() }}"
+        ),
+    );
+    submission.write("exercises/01_typed_views/src/lib.rs", &typed_views);
+    // 06: a snippet whose attribute a macro writes.
+    let struct_packing = submission.read("exercises/06_struct_packing/src/lib.rs")
+        + &format!(
+            "\nmacro_rules! snippet {{ ($key:ident) => {{ #[wasm_bindgen::prelude::wasm_bindgen($key = {:?})] \
+             extern \"C\" {{ fn rewrite(); }} }} }}\nsnippet!(inline_js);\n#[wasm_bindgen::prelude::wasm_bindgen]\n\
+             pub fn touch() {{ rewrite(); }}\n",
+            format!("export function rewrite() {{ {REWRITE_OUTPUT} }}")
+        );
+    submission.write("exercises/06_struct_packing/src/lib.rs", &struct_packing);
+    submission
+}
+
+#[test]
+fn javascript_reached_from_rust_is_refused_from_the_built_module() {
+    require(&[Need::Chromium]);
+    let reference = reference();
+    let untouched = TempCourse::copy_of(reference.path());
+    let reaching = reaching_javascript_submission(&reference);
+    let (stub, _) = grade(untouched.path(), reference.path(), "chrome");
+    let (graded, json) = grade(reaching.path(), reference.path(), "chrome");
+    let findings = json["findings"].as_array().unwrap();
+    for (name, dir, reached) in [
+        ("grayscale", "07_grayscale", "`eval`"),
+        ("typed_views", "01_typed_views", "`constructor`"),
+        ("struct_packing", "06_struct_packing", "`rewrite`"),
+    ] {
+        assert_eq!(graded[name].points, stub[name].points, "{name} scored other than its stub:\n{json:#}");
+        assert_eq!(graded[name].tests, stub[name].tests, "{name} is graded as shipped:\n{json:#}");
+        assert_eq!(graded[name].error.as_deref(), Some("integrity"), "{name} fails, with the reason:\n{json:#}");
+        let file = format!("exercises/{dir}/src/lib.rs");
+        let finding = findings.iter().find(|f| f["path"] == file.as_str() && f["change"] == "forbidden");
+        let message = finding.and_then(|f| f["message"].as_str()).unwrap_or_default();
+        assert!(message.contains(reached) || message.contains("inline_js"), "{file}: {message}\n{json:#}");
+    }
+    for untouched in ["batching", "avoiding_copies"] {
+        assert_eq!(graded[untouched], stub[untouched], "{untouched} is graded as it is:\n{json:#}");
+    }
+}
+
 /// Input the checks cannot read is a finding, never silence: a first line
 /// rustc skips (`#!`) ahead of an inclusion whose text a compile error
 /// would show, brackets nested past any stack, and a file name with a
