@@ -14,7 +14,7 @@ use crate::capability::{self, Import};
 use crate::discover::{Course, Exercise, Variant};
 use crate::integrity;
 use crate::manifest::TestEnv;
-use crate::model::{Engine, ErrorKind, ExerciseReport, GradeError, Status, TestReport, TestStatus};
+use crate::model::{Engine, ErrorKind, ExerciseReport, Finding, GradeError, Status, TestReport, TestStatus};
 use crate::parse::{first_compile_error, first_shown_compile_error, parse_test_output, TestRun};
 use crate::points;
 use crate::process::{run_limited, Finished, OUTPUT_CAP};
@@ -160,7 +160,7 @@ fn run_stages(
     if let Some(rules) = rules {
         let (deferred, problems): (Vec<_>, Vec<_>) =
             submission::crate_problems(&course.root, rules).into_iter().partition(submission::compiler_decides);
-        untokenized = deferred.into_iter().map(|f| f.message).collect();
+        untokenized = deferred;
         if !problems.is_empty() {
             let list: Vec<String> = problems.iter().map(|f| f.message.clone()).collect();
             return Err(error(ErrorKind::Integrity, format!("not graded: {}", list.join("\n"))));
@@ -183,7 +183,7 @@ fn run_stages(
         ));
     }
     if !built.success() {
-        let message = compile_error_to_show(course, crate_dir, rules, &built, build_started, settings)?;
+        let message = compile_error_to_show(course, crate_dir, rules, &untokenized, &built, build_started, settings)?;
         // The machine's fault, not the code's: no standard library for wasm32.
         if message.contains("can't find crate for `core`") || message.contains("target may not be installed") {
             return Err(error(
@@ -209,7 +209,7 @@ fn run_stages(
             format!(
                 "not graded: {}; the compiler built it all the same, so the grader cannot check what it does — \
                  write it as Rust that both read alike",
-                untokenized.join("; ")
+                untokenized.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("; ")
             ),
         ));
     }
@@ -256,11 +256,15 @@ fn cut_note(run: &str) -> String {
 /// crate's editable files — a list naming anything else is an integrity
 /// error that shows none of the compiler's text. When rustc stopped before
 /// writing the list (a parse error), only errors that point at files
-/// anyone may see (see [`Showable`]).
+/// anyone may see (see [`Showable`]) — unless some of the student's files
+/// do not tokenize: the scan read nothing in them, so an error's very
+/// message could carry what they pulled in (`compile_error!` of a file), and
+/// only a parse of those files alone is shown (see [`parse_errors`]).
 fn compile_error_to_show(
     course: &Course,
     crate_dir: &Path,
     rules: Option<&CrateRules>,
+    untokenized: &[Finding],
     built: &Finished,
     since: SystemTime,
     settings: &Settings,
@@ -269,7 +273,9 @@ fn compile_error_to_show(
         None => first_compile_error(&built.stdout),
         Some(rules) => {
             let dep_infos = library_dep_info(course, crate_dir, &built.stdout, Some(since));
-            if dep_infos.is_empty() {
+            if dep_infos.is_empty() && !untokenized.is_empty() {
+                Some(parse_errors(course, crate_dir, untokenized, settings))
+            } else if dep_infos.is_empty() {
                 let showable = Showable::new(course, crate_dir, rules, settings);
                 first_shown_compile_error(&built.stdout, |file| showable.allows(file))
             } else {
@@ -282,6 +288,43 @@ fn compile_error_to_show(
         }
     };
     Ok(shown.unwrap_or_else(|| tail(&built.stderr, 15)))
+}
+
+/// Where each file that does not tokenize goes wrong, as rustfmt's parser
+/// says it: each read from stdin, so nothing is expanded, no module is
+/// followed and no other file is read — the errors quote the file alone.
+fn parse_errors(course: &Course, crate_dir: &Path, files: &[Finding], settings: &Settings) -> String {
+    let edition = edition(crate_dir);
+    let mut said = Vec::new();
+    for file in files {
+        let mut rustfmt = Command::new("sh");
+        rustfmt
+            .current_dir(crate_dir)
+            .args(["-c", "exec rustfmt --edition \"$1\" --emit stdout < \"$2\"", "sh", &edition])
+            .arg(course.root.join(&file.path))
+            .env("PATH", &settings.toolbox.child_path);
+        match run_limited(rustfmt, Duration::from_secs(60)) {
+            Ok(parsed) if !parsed.success() && !parsed.stderr.trim().is_empty() => {
+                said.push(parsed.stderr.replace("<stdin>", &file.path).trim_end().to_string());
+            }
+            _ => said.push(format!(
+                "{}; the compiler's errors are withheld, since the grader cannot check what the file pulls in \
+                 — `cargo build` in the exercise shows them",
+                file.message
+            )),
+        }
+    }
+    said.join("\n\n")
+}
+
+/// The crate's Rust edition, its own or its workspace's.
+fn edition(crate_dir: &Path) -> String {
+    let manifest =
+        |dir: &Path| -> Option<toml::Table> { std::fs::read_to_string(dir.join("Cargo.toml")).ok()?.parse().ok() };
+    let edition = |package: Option<&toml::Value>| package?.get("edition")?.as_str().map(str::to_string);
+    let own = manifest(crate_dir).and_then(|t| edition(t.get("package")));
+    let shared = || manifest(&workspace_root(crate_dir)).and_then(|t| edition(t.get("workspace")?.get("package")));
+    own.or_else(shared).unwrap_or_else(|| "2021".to_string())
 }
 
 fn read_outside_error(read: &[String]) -> StageError {

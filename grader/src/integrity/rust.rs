@@ -6,6 +6,10 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 /// Macros that read a file at compile time.
 const INCLUDES: &[&str] = &["include", "include_str", "include_bytes"];
+/// Macros that read the grading machine's environment at compile time,
+/// where a secret could be (`std::env` is refused with them: no exercise
+/// needs the environment).
+const ENVIRONMENT: &[&str] = &["env", "option_env"];
 /// Names through which Rust code reaches JavaScript beyond the bindings an
 /// exercise needs: code from text, reflection, the global object, the page.
 const JS_REACH: &[&str] = &["eval", "Function", "Reflect", "global", "globalThis", "document", "window"];
@@ -108,6 +112,8 @@ fn scan_tokens(tokens: TokenStream, allows_js_imports: bool) -> Vec<String> {
                 let name = name.strip_prefix("r#").unwrap_or(&name);
                 if INCLUDES.contains(&name) {
                     problems.push(format!("pulls another file in at compile time (`{name}!`)"));
+                } else if ENVIRONMENT.contains(&name) {
+                    problems.push(format!("reads the grading machine's environment (`{name}`)"));
                 } else if in_attribute && name == "path" && is_punct(next, '=') {
                     problems.push("loads a module from another file with a `path = ...` attribute".to_string());
                 } else if JS_CARRIERS.contains(&name) || (in_attribute && name == "module" && is_punct(next, '=')) {
@@ -167,6 +173,8 @@ mod tests {
             r#"#[cfg_attr(all(), path = "x.rs")] mod real;"#,
             r#"mod outer { #![path = "x"] }"#,
             r#"#[doc = include_str!("../tests/typed_views.rs")] pub struct S;"#,
+            r#"compile_error!(env!("GITHUB_TOKEN"));"#,
+            r#"const T: Option<&str> = core::option_env!("CARGO_REGISTRY_TOKEN");"#,
         ] {
             assert!(flagged(source), "not found: {source}");
         }
