@@ -450,3 +450,34 @@ fn a_failing_build_that_read_outside_shows_none_of_what_it_read() {
         assert!(!shown, "the solution's `{line}` is shown:\n{}", run.stdout);
     }
 }
+
+/// Text the scan cannot tokenize is the compiler's to judge first: a typo
+/// shows where it is. But with no dep-info (rustc stopped early), only a
+/// parse of that file alone is shown — a confusable `;` that rustc only
+/// warns of, a `compile_error!` of the solution and a runaway macro would
+/// otherwise print the solution as an error's message.
+#[test]
+fn text_that_does_not_tokenize_shows_its_parse_error_and_nothing_it_pulled_in() {
+    require(&[Need::Chromium]);
+    let course = reference();
+    let stub = course.read("exercises/01_typed_views/src/lib.rs");
+    course.write("exercises/01_typed_views/src/lib.rs", &format!("{stub}\nfn broken( {{\n"));
+    let typo = grader(course.path(), &["run", "typed_views"]);
+    assert_eq!(typo.code(), Some(1), "{}\n{}", typo.stdout, typo.stderr);
+    assert!(typo.stdout.contains("does not compile"), "{}", typo.stdout);
+    assert!(typo.stdout.contains("unclosed delimiter"), "{}", typo.stdout);
+
+    course.write(
+        "exercises/01_typed_views/src/lib.rs",
+        "compile_error!(include_str!(\"../../../solutions/01_typed_views/src/lib.rs\"));\nconst A: u8 = 1\u{37e}\n\
+         macro_rules! again {\n    () => {\n        again!();\n    };\n}\nagain!();\n",
+    );
+    let run = grader(course.path(), &["run", "typed_views"]);
+    assert_eq!(run.code(), Some(1), "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("unknown start of token"), "the parse error is shown:\n{}", run.stdout);
+    let solution = course.read("solutions/01_typed_views/src/lib.rs");
+    for line in solution.lines().map(str::trim).filter(|l| l.len() > 30 && !stub.contains(*l)) {
+        let shown = run.stdout.contains(line) || run.stderr.contains(line);
+        assert!(!shown, "the solution's `{line}` is shown:\n{}", run.stdout);
+    }
+}
