@@ -276,7 +276,7 @@ fn read_editable(file: &Path) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     std::fs::File::open(file)
         .and_then(|opened| opened.take(MAX_EDITABLE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|error| format!("cannot be read ({error}), so the grader cannot check it"))?;
+        .map_err(|error| format!("cannot be read ({error}), so the grader cannot check it; make it readable"))?;
     if bytes.len() as u64 > MAX_EDITABLE_BYTES {
         return Err(format!(
             "is larger than {} MiB, more than the grader checks; keep each file under that",
@@ -404,7 +404,7 @@ impl Entry {
                 "has a name with a control character (a newline, say), a backslash or bytes that are not UTF-8, \
                  which the compiler's list of the files it read cannot show faithfully; rename it",
             ),
-            Entry::Unreadable => Some("cannot be read, so the grader cannot check it"),
+            Entry::Unreadable => Some("cannot be read, so the grader cannot check it; make it readable"),
             Entry::File | Entry::Symlink => None,
         }
     }
