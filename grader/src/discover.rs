@@ -489,6 +489,7 @@ title = "Beta"
 concept = "the second"
 env = "browser"
 editable = ["src/**", "page.js"]
+page_members = ["sum"]
 hints = ["the idea", "the shape", "the code"]
 
 [capstone]

@@ -89,9 +89,82 @@ pub struct ExerciseEntry {
     /// wasm-bindgen import names, e.g. `__wbg_buffer_0123456789abcdef`.
     #[serde(default)]
     pub imports: Vec<String>,
+    /// Where the student writes JavaScript (an editable `page.js`): the
+    /// global names it may use besides its own parameters, locals and
+    /// functions, e.g. `Float64Array` (see [`crate::integrity`]).
+    #[serde(default)]
+    pub page_globals: Vec<String>,
+    /// And the names it may use after a dot: the exports it is handed and
+    /// what it needs of its values (`length`, `buffer`, `set`, ...).
+    #[serde(default)]
+    pub page_members: Vec<String>,
+}
+
+/// Names no page may be allowed, whatever course.toml says: they lead to
+/// the global object, to every object's prototype, or to code made from
+/// text, and so to everything the grammar keeps out.
+pub const NEVER_ON_A_PAGE: &[&str] = &[
+    "globalThis",
+    "window",
+    "self",
+    "top",
+    "parent",
+    "frames",
+    "document",
+    "eval",
+    "Function",
+    "Reflect",
+    "Proxy",
+    "Object",
+    "constructor",
+    "prototype",
+    "__proto__",
+    "__defineGetter__",
+    "__defineSetter__",
+    "__lookupGetter__",
+    "__lookupSetter__",
+    "caller",
+    "callee",
+    "arguments",
+];
+
+/// Whether an editable glob names JavaScript files, which the student then writes.
+pub fn is_javascript_glob(glob: &str) -> bool {
+    glob.ends_with(".js") || glob.ends_with(".mjs")
 }
 
 impl ExerciseEntry {
+    /// `page_globals` and `page_members` are plain JavaScript names, none
+    /// of [`NEVER_ON_A_PAGE`], on an exercise whose student writes JavaScript.
+    fn check_page_names(&self) -> Result<()> {
+        let names = || self.page_globals.iter().chain(&self.page_members);
+        if names().next().is_some() && !self.editable_globs().iter().any(|glob| is_javascript_glob(glob)) {
+            bail!(
+                "exercise `{}`: page_globals and page_members are for an exercise whose `editable` lists a .js file",
+                self.name
+            );
+        }
+        for name in names() {
+            let mut chars = name.chars();
+            let plain = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+            if !plain {
+                bail!(
+                    "exercise `{}`: `{name}` in page_globals or page_members is not a plain JavaScript name",
+                    self.name
+                );
+            }
+            if NEVER_ON_A_PAGE.contains(&name.as_str()) {
+                bail!(
+                    "exercise `{}`: a page may never use `{name}` (it leads to the global object, every object's \
+                     prototype or code made from text); remove it from page_globals or page_members",
+                    self.name
+                );
+            }
+        }
+        Ok(())
+    }
+
     /// The globs of files a student may edit, relative to the crate.
     pub fn editable_globs(&self) -> Vec<String> {
         if self.editable.is_empty() {
@@ -153,6 +226,8 @@ impl CapstoneEntry {
             test_weights: milestone.test_weights.clone(),
             editable: self.editable.clone(),
             imports: self.imports.clone(),
+            page_globals: Vec::new(),
+            page_members: Vec::new(),
         }
     }
 }
@@ -196,6 +271,7 @@ impl Manifest {
                     exercise.dir
                 );
             }
+            exercise.check_page_names()?;
         }
         if !(0.0..=100.0).contains(&self.defaults.pass_mark) {
             bail!("defaults.pass_mark is a percentage, 0 to 100, not {}", self.defaults.pass_mark);
@@ -262,6 +338,25 @@ mod tests {
     fn unknown_keys_are_rejected_rather_than_ignored() {
         let typo = MINIMAL.replace("hints =", "hnits =");
         assert!(Manifest::parse(&typo).is_err());
+    }
+
+    #[test]
+    fn page_allowlists_are_plain_names_never_the_dangerous_ones_on_a_javascript_exercise() {
+        let page = MINIMAL.replace("env = \"any\"", "env = \"any\"\neditable = [\"src/**\", \"page.js\"]");
+        let with = |lists: &str| Manifest::parse(&format!("{page}{lists}\n"));
+        let allowed = with("page_globals = [\"Float64Array\"]\npage_members = [\"length\", \"$x\"]").unwrap();
+        assert_eq!(allowed.exercises[0].page_members, ["length", "$x"]);
+        for (lists, says) in [
+            ("page_members = [\"a.b\"]", "`a.b` in page_globals or page_members is not a plain JavaScript name"),
+            ("page_globals = [\"\"]", "`` in page_globals or page_members is not a plain"),
+            ("page_globals = [\"globalThis\"]", "a page may never use `globalThis`"),
+            ("page_members = [\"constructor\"]", "a page may never use `constructor`"),
+        ] {
+            let error = with(lists).unwrap_err();
+            assert!(error.to_string().contains(says), "{lists}: {error}");
+        }
+        let error = Manifest::parse(&format!("{MINIMAL}page_members = [\"length\"]\n")).unwrap_err();
+        assert!(error.to_string().contains("whose `editable` lists a .js file"), "{error}");
     }
 
     #[test]

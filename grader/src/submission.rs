@@ -21,7 +21,7 @@
 //! so it scores what an untouched exercise scores, and the finding says why.
 
 use crate::integrity;
-use crate::manifest::{Manifest, MANIFEST_FILE};
+use crate::manifest::{is_javascript_glob, Manifest, MANIFEST_FILE};
 use crate::model::{Change, Finding};
 use anyhow::{bail, Context, Result};
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -59,6 +59,8 @@ pub struct CrateRules {
     /// The student writes JavaScript here (an editable `.js` file), and so
     /// may bind to it from Rust.
     pub has_javascript: bool,
+    /// What that JavaScript may name (course.toml's `page_globals` and `page_members`).
+    pub page: integrity::PageAllowlist,
 }
 
 impl CrateRules {
@@ -71,18 +73,21 @@ impl CrateRules {
 impl Ownership {
     pub fn of(manifest: &Manifest) -> Result<Ownership> {
         let mut crates = Vec::new();
-        let entries = manifest.exercises.iter().map(|e| (format!("exercises/{}/", e.dir), e.editable_globs()));
+        let entries = manifest.exercises.iter().map(|e| {
+            let page = integrity::PageAllowlist { globals: e.page_globals.clone(), members: e.page_members.clone() };
+            (format!("exercises/{}/", e.dir), e.editable_globs(), page)
+        });
         let capstone = manifest.capstone.iter().map(|c| {
             let globs = if c.editable.is_empty() { vec!["src/**".to_string()] } else { c.editable.clone() };
-            (format!("{}/", c.dir.trim_end_matches('/')), globs)
+            (format!("{}/", c.dir.trim_end_matches('/')), globs, integrity::PageAllowlist::default())
         });
-        for (dir, globs) in entries.chain(capstone) {
+        for (dir, globs, page) in entries.chain(capstone) {
             let mut set = GlobSetBuilder::new();
             for glob in &globs {
                 set.add(Glob::new(glob).with_context(|| format!("course.toml: `{glob}` is not a valid glob"))?);
             }
-            let has_javascript = globs.iter().any(|glob| glob.ends_with(".js") || glob.ends_with(".mjs"));
-            crates.push(CrateRules { dir, editable: set.build()?, has_javascript });
+            let has_javascript = globs.iter().any(|glob| is_javascript_glob(glob));
+            crates.push(CrateRules { dir, editable: set.build()?, has_javascript, page });
         }
         Ok(Ownership { crates })
     }
@@ -245,7 +250,9 @@ pub fn file_problems(path: &str, file: &Path, rules: &CrateRules) -> Vec<Finding
         Err(problem) => vec![problem],
         Ok(bytes) => match (extension, String::from_utf8(bytes)) {
             (Some("rs"), Ok(text)) => integrity::scan_rust(&text, rules.has_javascript),
-            (Some("js" | "mjs"), Ok(text)) => integrity::scan_js(&text),
+            (Some("js" | "mjs"), Ok(text)) => {
+                integrity::check_page(&text, path.rsplit('/').next().unwrap_or(path), &rules.page)
+            }
             (Some("rs" | "js" | "mjs"), Err(_)) => {
                 vec!["is not UTF-8 text, so the grader cannot check it; save it as UTF-8".to_string()]
             }
@@ -647,7 +654,7 @@ mod tests {
 
     #[test]
     fn an_invalid_glob_is_an_error_naming_it() {
-        let manifest = FAKE_MANIFEST.replace("\"src/**\", \"page.js\"", "\"src/[**\"");
+        let manifest = FAKE_MANIFEST.replace("\"src/**\", \"page.js\"", "\"src/[**\", \"page.js\"");
         let error = Ownership::of(&Manifest::parse(&manifest).unwrap()).err().expect("an invalid glob is refused");
         assert!(format!("{error:#}").contains("`src/[**` is not a valid glob"), "{error:#}");
     }

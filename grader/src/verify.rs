@@ -85,6 +85,7 @@ pub fn check_layout(course: &Course) -> Vec<Check> {
         [Ok(_), Ok(_)] => {}
         [Err(error), _] | [_, Err(error)] => findings.push(Check::problem("course", format!("{error:#}"))),
     }
+    findings.extend(page_problems(course));
     // A stale seal would warn students about files they never touched.
     for changed in crate::submission::check_seal(&course.root, &course.manifest) {
         findings.push(Check::problem(
@@ -107,6 +108,34 @@ pub fn check_layout(course: &Course) -> Vec<Check> {
         ));
     }
     findings
+}
+
+/// The JavaScript a student writes, as shipped and as the reference writes
+/// it, must keep to the exercise's page grammar: a stub or solution outside
+/// it would teach a pattern that grading refuses.
+fn page_problems(course: &Course) -> Vec<Check> {
+    let ownership = match crate::submission::Ownership::of(&course.manifest) {
+        Ok(ownership) => ownership,
+        Err(error) => return vec![Check::problem("course", format!("{error:#}"))],
+    };
+    let mut problems = Vec::new();
+    for exercise in course.exercises() {
+        let Some(rules) = ownership.crate_at(&course.relative(&exercise.exercise_dir)) else { continue };
+        for dir in [&exercise.exercise_dir, &exercise.solution_dir] {
+            for file in crate::submission::course_files(dir) {
+                let editable = rules.is_editable(&format!("{}{file}", rules.dir));
+                if !(editable && crate::manifest::is_javascript_glob(&file)) {
+                    continue;
+                }
+                let text = std::fs::read_to_string(dir.join(&file)).unwrap_or_default();
+                let shown = format!("{}/{file}", course.relative(dir));
+                for problem in crate::integrity::check_page(&text, &shown, &rules.page) {
+                    problems.push(Check::problem(&exercise.entry.name, problem));
+                }
+            }
+        }
+    }
+    problems
 }
 
 /// Hints come in tiers, the idea before the code: one tier would hand over
@@ -480,6 +509,16 @@ mod tests {
         let fake = FakeCourse::new();
         fake.remove("Cargo.lock");
         only_problem(&fake, "course", "cannot read");
+    }
+
+    #[test]
+    fn a_stub_or_solution_page_outside_the_grammar_is_reported_where() {
+        let fake = FakeCourse::new();
+        fake.write("solutions/02_beta/page.js", "export function run(lib, items) {\n  return lib.total;\n}\n");
+        only_problem(&fake, "beta", "solutions/02_beta/page.js:2:14: the member `.total` is not allowed here");
+        let fake = FakeCourse::new();
+        fake.write("exercises/02_beta/page.js", "export function run() {\n  return globalThis;\n}\n");
+        only_problem(&fake, "beta", "exercises/02_beta/page.js:2:10: `globalThis` is not allowed here");
     }
 
     #[test]

@@ -11,9 +11,11 @@
 //!   `Function`, `Reflect`, the global object, the page's `document`), and
 //!   where the exercise gives the student no JavaScript to write, declare
 //!   JavaScript imports (`extern` blocks);
-//! - the JavaScript files a student writes (exercise 04's `page.js`) may
-//!   not reach beyond the module and memory they are handed: no globals, no
-//!   strings to compute property names from, no code from text;
+//! - the JavaScript files a student writes (exercises 02's and 04's
+//!   `page.js`) are parsed and must keep to a small grammar: names that
+//!   resolve to the file's own parameters, locals and functions or to the
+//!   exercise's allowlists, no text to compute property names from, no code
+//!   from text — whatever is not in the grammar is refused;
 //! - after building, the compiler's own list of the files it read for the
 //!   crate (its dep-info) must hold only the crate's editable files —
 //!   whatever spelling or macro trick the scan missed is caught there.
@@ -32,5 +34,5 @@ mod javascript;
 mod rust;
 
 pub use dep_info::{is_cargo_package_var, parse_dep_info};
-pub use javascript::scan_js;
+pub use javascript::{check_page, PageAllowlist};
 pub use rust::{scan_rust, UNTOKENIZED};

@@ -266,9 +266,14 @@ impl TempCourse {
                  concept = \"{name} concept\"\n\
                  hints = [\"hint for {name}: the idea\", \"hint for {name}: the code\"]\nenv = \"any\"\n"
             ));
-            // The real exercise's editable files (02 has the student write page.js).
+            // The real exercise's editable files (02 has the student write
+            // page.js) and what that page may name.
             if let Some(entry) = real.exercises.iter().find(|e| e.dir == *dir && !e.editable.is_empty()) {
                 text.push_str(&format!("editable = {:?}\n", entry.editable));
+                text.push_str(&format!(
+                    "page_globals = {:?}\npage_members = {:?}\n",
+                    entry.page_globals, entry.page_members
+                ));
             }
             // And what a submission of it may import beyond its stub.
             if let Some(entry) = real.exercises.iter().find(|e| e.dir == *dir && !e.imports.is_empty()) {
