@@ -136,6 +136,22 @@ export function run_unfreed() { return Uint32Array.from(run.unfreed); }
 export function run_wrong_frees() { return run.wrongFrees.join(", "); }
 export function run_created() { return run.created; }
 export function run_freed() { return run.freed.size; }
+
+// page.js with Histograms whose most_common() answers a sentinel no count
+// of bytes gives: 1000 for the first Histogram made, 1001 for the next...
+export function sentinel_levels(mostCommonLevels, exports, memory, images) {
+    let made = 0;
+    class SentinelHistogram extends Histogram {
+        constructor() { super(); this.sentinel = 1000 + made++; }
+        most_common() { return this.sentinel; }
+    }
+    const lib = {
+        alloc(len) { return exports.alloc(len) >>> 0; },
+        free(ptr, len) { exports.free(ptr, len); },
+        Histogram: SentinelHistogram,
+    };
+    return Uint32Array.from(mostCommonLevels(lib, memory, images));
+}
 "#)]
 extern "C" {
     fn remember_class(sample: JsValue);
@@ -155,6 +171,7 @@ extern "C" {
     fn run_wrong_frees() -> String;
     fn run_created() -> u32;
     fn run_freed() -> u32;
+    fn sentinel_levels(page: &JsValue, exports: &JsValue, memory: &JsValue, images: &JsValue) -> Vec<u32>;
 }
 
 #[wasm_bindgen(module = "/page.js")]
@@ -438,5 +455,24 @@ fn the_page_holds_one_image_at_a_time() {
         images[0].len(),
         run.peak,
         run.leak_summary()
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_page_returns_what_each_histogram_answers() {
+    let (images, _) = images();
+    the_module_is_written();
+    let list = js_sys::Array::new();
+    for image in &images {
+        list.push(&js_sys::Uint8Array::from(&image[..]));
+    }
+    let page = MOST_COMMON_LEVELS.with(JsValue::clone);
+    let levels = sentinel_levels(&page, &exports(), &memory(), &list);
+    let expected: Vec<u32> = (1000..).take(images.len()).collect();
+    assert_eq!(
+        levels, expected,
+        "page.js was handed Histograms whose most_common() answers 1000, 1001, ... (one per Histogram, in the \
+         order they are made) and returned {levels:?}. Each level must be what that image's Histogram answers: \
+         the module counts the bytes; the page allocates, copies them in, asks most_common() and frees"
     );
 }

@@ -54,6 +54,17 @@ export function items_larger_than_memory(memory) {
 export function buffer_bytes(memory) { return memory.buffer.byteLength; }
 export function import_calls() { return host.calls; }
 export function host_results() { return Float64Array.from(host.results); }
+// The module's exports with the work taken out: process_batch hands the
+// batch back as it lies in memory and process_item its item, each through
+// the same BatchingHost call, so what arrives is what the page wrote.
+export function passing_through(exports) {
+    const module = counting(exports);
+    let batch = 0;
+    module.input_buffer = (len) => (batch = exports.input_buffer(len));
+    module.process_batch = (len) => globalThis.BatchingHost.receive_results(batch, len);
+    module.process_item = (index, x) => globalThis.BatchingHost.receive_result(index, x);
+    return module;
+}
 "#)]
 extern "C" {
     fn reset_host(memory: &JsValue);
@@ -63,6 +74,7 @@ extern "C" {
     fn buffer_bytes(memory: &JsValue) -> usize;
     fn import_calls() -> u32;
     fn host_results() -> Vec<f64>;
+    fn passing_through(exports: &JsValue) -> JsValue;
 }
 
 #[wasm_bindgen(module = "/page.js")]
@@ -210,6 +222,27 @@ fn a_batch_for_which_input_buffer_grows_memory_arrives_whole() {
         panic!(
             "item {i}: transform({}) = {}, but JavaScript received {}: {situation}{advice}",
             items[i], want[i], results[i]
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_results_are_the_modules_work_not_the_pages() {
+    // With a module that transforms nothing, a page that only moves the
+    // data gets its items back as they were.
+    let items: Vec<f64> = (0..1000).map(|i| f64::from(i) * 0.5 - 100.0).collect();
+    let memory = wasm_bindgen::memory();
+    reset_host(&memory);
+    process_all(&passing_through(&wasm_bindgen::exports()), &memory, &js_sys::Float64Array::from(&items[..]));
+    let results = host_results();
+    assert_eq!(results.len(), items.len(), "every item must reach the module, and through it BatchingHost");
+    if let Some(i) = (0..items.len()).find(|&i| results[i] != items[i]) {
+        panic!(
+            "page.js was handed a module whose process_batch and process_item hand every item back unchanged, \
+             and item {i} came back as {} instead of {}: the page changed the items itself. The work belongs to \
+             the module: write the items as they are with one Float64Array.set, and let Rust's process_batch \
+             transform them and hand them to BatchingHost.receive_results",
+            results[i], items[i]
         );
     }
 }
