@@ -568,6 +568,33 @@ mod tests {
     }
 
     #[test]
+    fn a_crate_caught_while_grading_is_staged_again_as_shipped_and_the_others_are_kept() {
+        let setup = Setup::new();
+        setup.student.write("exercises/01_alpha/src/lib.rs", "pub fn answer() -> u32 { 42 }\n");
+        setup.student.write("exercises/01_alpha/src/extra.rs", "pub fn more() {}\n");
+        setup.student.write("exercises/02_beta/src/lib.rs", "pub fn answer() -> u32 { 7 }\n");
+        let staged = setup.stage();
+        stage_as_shipped(setup.reference.root(), &staged.root, &["exercises/01_alpha".to_string()]).unwrap();
+        let shipped = setup.reference.read("exercises/01_alpha/src/lib.rs");
+        assert_eq!(staged_text(&staged, "exercises/01_alpha/src/lib.rs").unwrap(), shipped);
+        assert!(staged_text(&staged, "exercises/01_alpha/src/extra.rs").is_none(), "the student's own file is gone");
+        assert_eq!(staged_text(&staged, "exercises/02_beta/src/lib.rs").unwrap(), "pub fn answer() -> u32 { 7 }\n");
+    }
+
+    #[test]
+    fn the_references_measuring_directory_follows_its_content_not_its_path() {
+        let (one, two) = (FakeCourse::new(), FakeCourse::new());
+        let target = Path::new("/t");
+        let dir = reference_target_dir(one.root(), target);
+        assert!(dir.starts_with("/t/grader-reference"), "{}", dir.display());
+        assert_eq!(dir, reference_target_dir(two.root(), target), "two copies of one course share it");
+        two.write("exercises/01_alpha/tests/alpha.rs", "#[test]\nfn other() {}\n");
+        assert_ne!(dir, reference_target_dir(two.root(), target), "another course has its own");
+        one.write("solutions/01_alpha/src/lib.rs", "pub fn answer() -> u32 { 1 }\n");
+        assert_eq!(dir, reference_target_dir(one.root(), target), "solutions are never built there");
+    }
+
+    #[test]
     fn sources_and_listed_files_are_editable_and_nothing_else() {
         let ownership = ownership();
         for path in [
