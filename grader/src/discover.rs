@@ -168,6 +168,12 @@ impl Exercise {
     }
 }
 
+/// The name of the package whose manifest is in `crate_dir`.
+pub fn package_name(crate_dir: &Path) -> Option<String> {
+    let manifest: toml::Value = std::fs::read_to_string(crate_dir.join("Cargo.toml")).ok()?.parse().ok()?;
+    Some(manifest.get("package")?.get("name")?.as_str()?.to_string())
+}
+
 /// The `.rs` files directly inside `dir`, sorted; none if it does not exist.
 pub fn rust_files_in(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = WalkDir::new(dir)

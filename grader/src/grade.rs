@@ -9,7 +9,7 @@
 //! change since their last graded run come from the cache.
 
 use crate::cache::{self, Cache};
-use crate::discover::{Course, Exercise, Variant};
+use crate::discover::{package_name, Course, Exercise, Variant};
 use crate::hints;
 use crate::model::{
     CapstoneStatus, Change, CourseReport, Engine, ErrorKind, ExerciseReport, Finding, GradeError, Status,
@@ -137,11 +137,6 @@ fn prebuild<'a>(
     let _ = run_limited(build, limit);
 }
 
-fn package_name(crate_dir: &std::path::Path) -> Option<String> {
-    let manifest: toml::Value = std::fs::read_to_string(crate_dir.join("Cargo.toml")).ok()?.parse().ok()?;
-    Some(manifest.get("package")?.get("name")?.as_str()?.to_string())
-}
-
 /// Grades the student's copy of every exercise, then the capstone.
 pub fn grade_course(course: &Course, settings: &Settings, progress: &dyn Observer) -> CourseReport {
     let started = Instant::now();
@@ -181,7 +176,7 @@ pub fn grade_against_reference(
     };
     let settings = match settings_for(&course) {
         Ok(settings) => {
-            let target_dir = submission::reference_target_dir(&reference.root, &reference.target_dir());
+            let target_dir = reference.target_dir().join("grader-reference");
             let reference = Reference { root: reference.root.clone(), target_dir };
             Settings { capstone_always: true, reference: Some(reference), ..settings }
         }

@@ -17,7 +17,7 @@ use crate::manifest::TestEnv;
 use crate::model::{Engine, ErrorKind, ExerciseReport, Finding, GradeError, Status, TestReport, TestStatus};
 use crate::parse::{first_compile_error, first_shown_compile_error, parse_test_output, TestRun};
 use crate::points;
-use crate::process::{run_limited, Finished, OUTPUT_CAP};
+use crate::process::{run_limited, run_limited_in, Finished, OUTPUT_CAP};
 use crate::progress::{Observer, Phase};
 use crate::settings::{Reference, Settings};
 use crate::submission::{self, CrateRules, Ownership};
@@ -37,6 +37,7 @@ pub fn grade(
 ) -> ExerciseReport {
     let started = Instant::now();
     let mut report = blank_report(course, exercise, variant, settings.toolbox.engine);
+    report.node_permission = matches!(node_permission(settings), Ok(Some(_)));
     let mut tool_output = String::new();
     let outcome = run_stages(course, exercise, variant, settings, progress, &mut report.notes, &mut tool_output);
     if settings.verbose {
@@ -101,6 +102,7 @@ fn blank_report(course: &Course, exercise: &Exercise, variant: Variant, engine: 
         tests: Vec::new(),
         notes: Vec::new(),
         engine,
+        node_permission: false,
         duration: Duration::ZERO,
         cached: false,
         tool_output: None,
@@ -134,6 +136,7 @@ fn run_stages(
             ),
         ));
     }
+    let permission = node_permission(settings)?;
     if !crate_dir.join("Cargo.toml").is_file() {
         return Err(error(
             ErrorKind::Infrastructure,
@@ -235,7 +238,12 @@ fn run_stages(
     );
     let mut test = wasm_pack_test(crate_dir, settings, limit, &target_args);
     test.env("CARGO_TARGET_DIR", course.target_dir());
-    let tested = run_tool(test, limit, "wasm-pack")?;
+    let tested = run_limited_in(test, limit, |command, run_dir| {
+        if let Some(flag) = permission {
+            confine_node(command, flag, run_dir);
+        }
+    })
+    .map_err(|e| error(ErrorKind::Infrastructure, format!("could not start wasm-pack: {e}")))?;
     tool_output.push_str(&tested.stdout);
     tool_output.push_str(&tested.stderr);
     if tested.cut {
@@ -540,8 +548,7 @@ fn allowed_imports(
     settings: &Settings,
 ) -> Result<BTreeSet<Import>, StageError> {
     let relative = course.relative(exercise.crate_dir(Variant::Exercise));
-    let mut allowed =
-        module_imports(&reference.root.join(&relative), &reference.target_dir, exercise, settings).map_err(|e| {
+    let mut allowed = measure_reference(reference, &relative, exercise, settings).map_err(|e| {
             error(
                 ErrorKind::Infrastructure,
                 format!(
@@ -553,6 +560,43 @@ fn allowed_imports(
         })?;
     allowed.extend(exercise.entry.imports.iter().map(|key| Import::from_key(key)));
     Ok(allowed)
+}
+
+/// The imports of the reference's crate at `relative`, built in the
+/// reference's own target directory. cargo decides freshness by
+/// modification times, and another copy of the course (same package names,
+/// other content) may have built there last: a crate whose content is not
+/// what was last measured there is cleaned first, so the module read is
+/// always built from this reference.
+fn measure_reference(
+    reference: &Reference,
+    relative: &str,
+    exercise: &Exercise,
+    settings: &Settings,
+) -> anyhow::Result<BTreeSet<Import>> {
+    // Exercises graded side by side (`-j`) share the reference's crates (the
+    // capstone's milestones, one crate): one measures at a time, so one's
+    // cleaning never removes what another is reading.
+    static MEASURING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = MEASURING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let crate_dir = reference.root.join(relative);
+    let package = crate::discover::package_name(&crate_dir)
+        .ok_or_else(|| anyhow::anyhow!("{} has no package name", crate_dir.join("Cargo.toml").display()))?;
+    let marker = reference.target_dir.join("measured").join(&package);
+    let digest = submission::crate_digest(&reference.root, relative);
+    if std::fs::read_to_string(&marker).ok().as_deref() != Some(digest.as_str()) {
+        let mut clean = Command::new("cargo");
+        clean
+            .current_dir(&crate_dir)
+            .args(["clean", "--target", crate::tools::WASM_TARGET, "-p", &package])
+            .env("CARGO_TARGET_DIR", &reference.target_dir)
+            .env("PATH", &settings.toolbox.child_path);
+        run_limited(clean, settings.limit(settings.build_timeout))?;
+    }
+    let imports = module_imports(&crate_dir, &reference.target_dir, exercise, settings)?;
+    std::fs::create_dir_all(marker.parent().expect("a file in a directory"))?;
+    std::fs::write(&marker, digest)?;
+    Ok(imports)
 }
 
 /// Every import of the test modules of the crate at `crate_dir` built for
@@ -569,6 +613,39 @@ pub fn module_imports(
         anyhow::bail!("{}", first_compile_error(&built.stdout).unwrap_or_else(|| tail(&built.stderr, 15)));
     }
     capability::of_build(&built.stdout, &crate_dir.join("Cargo.toml"))
+}
+
+/// The flag of Node's permission model when untrusted code (a submission
+/// graded against the reference) is to run in Node.js; none when the code
+/// is trusted or runs in a browser. Without a permission model, untrusted
+/// code is not run in Node.js at all.
+fn node_permission(settings: &Settings) -> Result<Option<&'static str>, StageError> {
+    if settings.reference.is_none() || settings.toolbox.engine != Engine::Node {
+        return Ok(None);
+    }
+    settings.toolbox.node_permission.map(Some).ok_or_else(|| {
+        error(
+            ErrorKind::NeedsBrowser,
+            format!(
+                "needs a browser here: this submission's code is untrusted, and the Node.js on this machine has no \
+                 permission model to confine it (Node.js 20 and later have one), so it is not run in Node.js at all. \
+                 Install Node.js 20 or later, or a headless browser and its driver — {} — and grade again.",
+                crate::tools::browser_install_advice()
+            ),
+        )
+    })
+}
+
+/// Node.js under its permission model for one run: wasm-bindgen-test-runner
+/// writes the generated JavaScript and the .wasm into a directory of its
+/// own in the run's TMPDIR, `run_dir`, and Node may read that and nothing
+/// else; it may write nothing, nor start processes or workers (the model
+/// refuses what no flag allows). NODE_OPTIONS reaches the `node` the runner
+/// starts; NODE_ARGS, which the runner adds to Node's arguments, could
+/// allow more, so it goes.
+fn confine_node(command: &mut Command, flag: &str, run_dir: &Path) {
+    let dir = run_dir.to_string_lossy().replace('\\', "\\\\").replace('"', "\\\"");
+    command.env("NODE_OPTIONS", format!("{flag} --allow-fs-read=\"{dir}\"")).env_remove("NODE_ARGS");
 }
 
 /// `wasm-pack test` for the chosen engine; never downloads anything.
@@ -723,6 +800,45 @@ mod tests {
 
     fn declared() -> Vec<String> {
         vec!["a".to_string(), "b".to_string()]
+    }
+
+    fn settings(engine: Engine, untrusted: bool, node_permission: Option<&'static str>) -> Settings {
+        let toolbox = crate::tools::Toolbox {
+            wasm_pack: "/nonexistent/wasm-pack".into(),
+            engine,
+            browser: None,
+            child_path: Default::default(),
+            notices: vec![],
+            node_permission,
+        };
+        let reference = untrusted
+            .then(|| crate::settings::Reference { root: "/the/reference".into(), target_dir: "/the/target".into() });
+        Settings { reference, ..Settings::new(toolbox, Duration::from_secs(1)) }
+    }
+
+    #[test]
+    fn untrusted_code_runs_in_node_only_under_its_permission_model() {
+        let flag = Some("--experimental-permission");
+        assert_eq!(node_permission(&settings(Engine::Node, true, flag)).unwrap(), flag);
+        // Trusted code (the student's own run), or a browser: Node's flags do not apply.
+        assert_eq!(node_permission(&settings(Engine::Node, false, None)).unwrap(), None);
+        assert_eq!(node_permission(&settings(Engine::Chrome, true, None)).unwrap(), None);
+        let (refused, _) = node_permission(&settings(Engine::Node, true, None)).unwrap_err();
+        assert_eq!(refused.kind, ErrorKind::NeedsBrowser);
+        assert!(refused.message.contains("no permission model") && refused.message.contains("Node.js 20"));
+    }
+
+    #[test]
+    fn confined_node_may_read_only_the_run_directory() {
+        let mut command = Command::new("wasm-pack");
+        command.env("NODE_ARGS", "--allow-child-process");
+        confine_node(&mut command, "--permission", Path::new(r#"/tmp/run "one""#));
+        let env = |name: &str| command.get_envs().find(|(key, _)| *key == name).map(|(_, value)| value);
+        assert_eq!(
+            env("NODE_OPTIONS"),
+            Some(Some(std::ffi::OsStr::new(r#"--permission --allow-fs-read="/tmp/run \"one\"""#)))
+        );
+        assert_eq!(env("NODE_ARGS"), Some(None), "NODE_ARGS could allow more");
     }
 
     #[test]

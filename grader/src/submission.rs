@@ -183,18 +183,20 @@ pub fn stage(student: &Path, reference: &Path, work: &Path) -> Result<Staged> {
     Ok(Staged { root, findings })
 }
 
-/// Where the reference's crates are built to be measured: a directory of
-/// the target directory named by the reference's content (all but its
-/// solutions and the grader), so two different references never share one
-/// and the same reference always finds its builds again.
-pub fn reference_target_dir(reference: &Path, target_dir: &Path) -> PathBuf {
+/// A digest of everything a build of the crate at `crate_dir` (relative to
+/// `course`) depends on in the course: its files and the workspace's
+/// manifest, lockfile and toolchain file. Two copies of a course with the
+/// same digest build the same module.
+pub fn crate_digest(course: &Path, crate_dir: &str) -> String {
     let mut hasher = Sha256::new();
-    for path in course_files(reference).iter().filter(|p| !WITHHELD.iter().any(|dir| p.starts_with(dir))) {
+    let prefix = format!("{crate_dir}/");
+    for path in course_files(course).iter().filter(|p| p.starts_with(&prefix) || ROOT_FILES.contains(&p.as_str())) {
         hasher.update(path.as_bytes());
-        hasher.update(std::fs::read(reference.join(path)).unwrap_or_default());
+        hasher.update([0]);
+        hasher.update(std::fs::read(course.join(path)).unwrap_or_default());
+        hasher.update([0]);
     }
-    let digest = format!("{:x}", hasher.finalize());
-    target_dir.join("grader-reference").join(&digest[..16])
+    format!("{:x}", hasher.finalize())
 }
 
 /// Puts the crates at `crate_dirs` (relative to the course) of a staged
@@ -582,16 +584,16 @@ mod tests {
     }
 
     #[test]
-    fn the_references_measuring_directory_follows_its_content_not_its_path() {
+    fn a_crates_digest_follows_its_content_and_the_workspaces_not_its_path_or_other_crates() {
         let (one, two) = (FakeCourse::new(), FakeCourse::new());
-        let target = Path::new("/t");
-        let dir = reference_target_dir(one.root(), target);
-        assert!(dir.starts_with("/t/grader-reference"), "{}", dir.display());
-        assert_eq!(dir, reference_target_dir(two.root(), target), "two copies of one course share it");
+        let digest = crate_digest(one.root(), "exercises/01_alpha");
+        assert_eq!(digest, crate_digest(two.root(), "exercises/01_alpha"), "two copies of one course agree");
+        two.write("exercises/02_beta/src/lib.rs", "pub fn answer() -> u32 { 1 }\n");
+        assert_eq!(digest, crate_digest(two.root(), "exercises/01_alpha"), "another crate is not its business");
         two.write("exercises/01_alpha/tests/alpha.rs", "#[test]\nfn other() {}\n");
-        assert_ne!(dir, reference_target_dir(two.root(), target), "another course has its own");
-        one.write("solutions/01_alpha/src/lib.rs", "pub fn answer() -> u32 { 1 }\n");
-        assert_eq!(dir, reference_target_dir(one.root(), target), "solutions are never built there");
+        assert_ne!(digest, crate_digest(two.root(), "exercises/01_alpha"), "its tests are");
+        one.write("Cargo.lock", "# another lockfile\n");
+        assert_ne!(digest, crate_digest(one.root(), "exercises/01_alpha"), "the lockfile is");
     }
 
     #[test]
