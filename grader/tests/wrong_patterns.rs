@@ -292,3 +292,58 @@ fn grayscale_that_truncates_fails_the_rounding_tests() {
         ],
     });
 }
+
+#[test]
+fn a_hot_path_that_copies_into_memory_grown_by_hand_fails_the_allocation_test() {
+    // A private arena: the temporary is not counted by the allocator, but
+    // memory grows around it.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "05_avoiding_copies",
+        patches: &[(
+            "src/lib.rs",
+            "for x in samples.iter_mut() {\n            *x = if range > 0.0 { (*x - min) / range } else { 0.0 };\n        }",
+            "let arena = core::arch::wasm32::memory_grow(0, (len * 8).div_ceil(65_536)) * 65_536;\n        \
+             let rescaled = unsafe { core::slice::from_raw_parts_mut(arena as *mut f64, len) };\n        \
+             for (r, &x) in rescaled.iter_mut().zip(samples.iter()) {\n            \
+             *r = if range > 0.0 { (x - min) / range } else { 0.0 };\n        }\n        \
+             samples.copy_from_slice(rescaled);",
+        )],
+        // Growing on every call shows in the repeated calls too.
+        fails: &["the_hot_call_allocates_nothing", "repeated_hot_calls_do_not_grow_memory"],
+    });
+}
+
+#[test]
+fn grayscale_into_memory_grown_by_hand_fails_the_in_place_test() {
+    grade_wrong_pattern(WrongPattern {
+        exercise: "07_grayscale",
+        patches: &[(
+            "src/lib.rs",
+            "for pixel in pixels.chunks_exact_mut(4) {\n        let gray = luma(pixel[0], pixel[1], pixel[2]);\n        pixel[..3].fill(gray);\n    }",
+            "let arena = core::arch::wasm32::memory_grow(0, pixels.len().div_ceil(65_536)) * 65_536;\n    \
+             let gray = unsafe { core::slice::from_raw_parts_mut(arena as *mut u8, pixels.len()) };\n    \
+             for (g, p) in gray.chunks_exact_mut(4).zip(pixels.chunks_exact(4)) {\n        \
+             let level = luma(p[0], p[1], p[2]);\n        g.copy_from_slice(&[level, level, level, p[3]]);\n    }\n    \
+             pixels.copy_from_slice(gray);",
+        )],
+        fails: &["a_full_hd_frame_is_processed_in_place_without_allocating"],
+    });
+}
+
+#[test]
+fn a_page_that_grows_memory_for_its_images_fails_the_block_test() {
+    // memory.grow() instead of lib.alloc: nothing is counted as allocated,
+    // and nothing can ever be freed.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "02_no_gc",
+        patches: &[
+            (
+                "page.js",
+                "const ptr = lib.alloc(image.length);",
+                "const ptr = memory.grow(Math.ceil(image.length / 65536)) * 65536;",
+            ),
+            ("page.js", "        lib.free(ptr, image.length);\n", ""),
+        ],
+        fails: &["the_page_frees_every_block_it_allocates"],
+    });
+}

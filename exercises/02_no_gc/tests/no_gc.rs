@@ -4,7 +4,10 @@
 //! Memory is counted, not guessed: this file installs a counting global
 //! allocator for the whole test binary (the exercise's code cannot opt out
 //! of it), which knows how many bytes are live — allocated and not freed —
-//! and the most that were live at once. The JS harness below uses the
+//! and the most that were live at once, and notes the pages it grew linear
+//! memory by: pages grown around it (by `memory_grow`, or `memory.grow()` in
+//! JavaScript) are a private arena that no free can give back. The JS
+//! harness below uses the
 //! module the way a page does (`alloc`, `free`, `new Histogram()`,
 //! `.free()`, `Symbol.dispose`), and runs the crate's own `page.js` with
 //! `lib.alloc`, `lib.free` and `lib.Histogram` wrapped to record what it
@@ -25,6 +28,22 @@ struct CountingAllocator;
 
 static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
 static PEAK_BYTES: AtomicUsize = AtomicUsize::new(0);
+/// Pages of 64 KiB that linear memory grew by inside the allocator.
+static ALLOCATOR_PAGES: AtomicUsize = AtomicUsize::new(0);
+
+/// Runs one call of the real allocator, noting the pages it grew memory by.
+fn growing(allocate: impl FnOnce() -> *mut u8) -> *mut u8 {
+    let pages = core::arch::wasm32::memory_size(0);
+    let ptr = allocate();
+    ALLOCATOR_PAGES.fetch_add(core::arch::wasm32::memory_size(0) - pages, Ordering::SeqCst);
+    ptr
+}
+
+/// Pages of linear memory the allocator did not grow: only differences
+/// between two calls mean anything.
+fn pages_around_the_allocator() -> usize {
+    core::arch::wasm32::memory_size(0) - ALLOCATOR_PAGES.load(Ordering::SeqCst)
+}
 
 fn grew(bytes: usize) {
     let live = LIVE_BYTES.fetch_add(bytes, Ordering::SeqCst) + bytes;
@@ -34,7 +53,7 @@ fn grew(bytes: usize) {
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         grew(layout.size());
-        unsafe { System.alloc(layout) }
+        growing(|| unsafe { System.alloc(layout) })
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         LIVE_BYTES.fetch_sub(layout.size(), Ordering::SeqCst);
@@ -43,7 +62,7 @@ unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         LIVE_BYTES.fetch_sub(layout.size(), Ordering::SeqCst);
         grew(new_size);
-        unsafe { System.realloc(ptr, layout, new_size) }
+        growing(|| unsafe { System.realloc(ptr, layout, new_size) })
     }
 }
 
@@ -56,13 +75,14 @@ fn live() -> isize {
 }
 
 /// What `f` left allocated (negative: freed more than it allocated), and
-/// the most it had allocated at once, in bytes. Only numbers cross back
-/// from JavaScript inside `f`, so the harness itself allocates nothing here.
-fn measure<T>(f: impl FnOnce() -> T) -> (T, isize, usize) {
-    let before = live();
+/// the most it had allocated at once, in bytes; and the pages of 64 KiB
+/// that memory grew by around the allocator. Only numbers cross back from
+/// JavaScript inside `f`, so the harness itself allocates nothing here.
+fn measure<T>(f: impl FnOnce() -> T) -> (T, isize, usize, usize) {
+    let (before, pages) = (live(), pages_around_the_allocator());
     PEAK_BYTES.store(before as usize, Ordering::SeqCst);
     let result = f();
-    (result, live() - before, PEAK_BYTES.load(Ordering::SeqCst) - before as usize)
+    (result, live() - before, PEAK_BYTES.load(Ordering::SeqCst) - before as usize, pages_around_the_allocator() - pages)
 }
 
 #[wasm_bindgen(inline_js = r#"
@@ -208,10 +228,16 @@ fn the_module_is_written() {
 fn alloc_hands_javascript_bytes_that_stay_allocated() {
     the_module_is_written();
     let exports = exports();
-    let ((first, second), kept, _) = measure(|| (js_alloc(&exports, 1000), js_alloc(&exports, 1000)));
+    let ((first, second), kept, _, private_pages) = measure(|| (js_alloc(&exports, 1000), js_alloc(&exports, 1000)));
     assert!(
         first != 0 && second != 0,
         "alloc(1000) returned address 0 ({first}, {second}): it must return the address of 1000 bytes in linear memory"
+    );
+    assert_eq!(
+        private_pages, 0,
+        "two calls of alloc(1000) grew linear memory by {private_pages} page(s) of 64 KiB around Rust's allocator \
+         (memory_grow called directly): memory never shrinks, so no free can ever give those pages back. This \
+         test expects every block to come from Rust's allocator (a Vec or Box), so that free can release it"
     );
     assert!(
         kept >= 2000,
@@ -238,10 +264,17 @@ fn free_gives_back_every_byte_alloc_handed_out() {
     the_module_is_written();
     let exports = exports();
     for len in [0, 1, 7, 1000, 65_536, MIB] {
-        let ((), left, _) = measure(|| {
+        let ((), left, _, private_pages) = measure(|| {
             let ptr = js_alloc(&exports, len);
             js_free(&exports, ptr, len);
         });
+        assert_eq!(
+            private_pages, 0,
+            "JavaScript called alloc({len}) and then free(ptr, {len}); linear memory grew by {private_pages} \
+             page(s) of 64 KiB around Rust's allocator (memory_grow called directly), and memory never shrinks: \
+             those bytes stay taken for good. This test expects alloc to take its block from Rust's allocator \
+             (a Vec or Box) and free to give it back to it"
+        );
         assert_eq!(
             left, 0,
             "JavaScript called alloc({len}) and then free(ptr, {len}); {left} byte(s) are still allocated. free must \
@@ -278,7 +311,7 @@ fn a_histogram_reads_the_bytes_without_taking_them() {
     let ptr = js_alloc(&exports, pixels.len());
     js_write(&memory(), ptr, &pixels);
     let mut histogram = Histogram::new();
-    let ((), change, _) = measure(|| unsafe { histogram.add(ptr as *const u8, pixels.len()) });
+    let ((), change, _, _) = measure(|| unsafe { histogram.add(ptr as *const u8, pixels.len()) });
     assert!(
         change >= 0,
         "Histogram::add freed {} bytes that JavaScript owns: the bytes at ptr came from alloc and JavaScript \
@@ -302,7 +335,7 @@ fn a_histogram_freed_from_javascript_gives_back_all_its_memory() {
     the_module_is_written();
     let sevens = vec![7u8; 300];
     for (how, released) in [(0, "histogram.free()"), (1, "histogram[Symbol.dispose]()")] {
-        let ((), left, _) = measure(|| histogram_round_trip(sevens.as_ptr() as usize, sevens.len(), how));
+        let ((), left, _, _) = measure(|| histogram_round_trip(sevens.as_ptr() as usize, sevens.len(), how));
         assert_eq!(
             left, 0,
             "JavaScript made a Histogram with new Histogram(), gave it 300 bytes with add, and released it with \
@@ -336,6 +369,8 @@ struct PageRun {
     left: isize,
     /// The most it had allocated at once.
     peak: usize,
+    /// Pages of 64 KiB memory grew by around the allocator (`memory.grow()`).
+    private_pages: usize,
     /// Lengths of the blocks from lib.alloc never given to lib.free.
     unfreed: Vec<u32>,
     wrong_frees: String,
@@ -351,12 +386,13 @@ impl PageRun {
             list.push(&js_sys::Uint8Array::from(&image[..]));
         }
         let (page, exports, memory) = (MOST_COMMON_LEVELS.with(JsValue::clone), exports(), memory());
-        let (_, left, peak) = measure(|| run_page(&page, &exports, &memory, &list));
+        let (_, left, peak, private_pages) = measure(|| run_page(&page, &exports, &memory, &list));
         PageRun {
             levels: run_levels(),
             error: run_error(),
             left,
             peak,
+            private_pages,
             unfreed: run_unfreed(),
             wrong_frees: run_wrong_frees(),
             created: run_created(),
@@ -398,6 +434,13 @@ fn the_page_finds_the_most_common_level_of_each_image() {
 fn the_page_frees_every_block_it_allocates() {
     let (images, _) = images();
     let run = PageRun::new(&images).completed();
+    assert_eq!(
+        run.private_pages, 0,
+        "page.js grew linear memory by {} page(s) of 64 KiB itself (memory.grow) instead of taking room from \
+         lib.alloc: memory never shrinks, so those bytes stay taken for good. This test expects every image's \
+         room to come from lib.alloc and go back with lib.free",
+        run.private_pages
+    );
     assert!(
         run.wrong_frees.is_empty(),
         "page.js called {} on blocks lib.alloc did not hand out with that length: free(ptr, len) takes the \
@@ -430,7 +473,7 @@ fn the_page_frees_every_histogram_it_creates() {
 fn the_page_holds_one_image_at_a_time() {
     let (images, _) = images();
     the_module_is_written();
-    let ((), histogram_bytes, _) = measure(keep_histogram);
+    let ((), histogram_bytes, _, _) = measure(keep_histogram);
     drop_kept_histogram();
     let largest = images.iter().map(Vec::len).max().unwrap_or(0);
     let limit = largest + histogram_bytes.max(0) as usize;

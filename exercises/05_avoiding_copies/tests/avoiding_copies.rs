@@ -4,6 +4,9 @@
 //! Copies are counted, not timed: this file installs a counting global
 //! allocator for the whole test binary (the exercise cannot opt out of it),
 //! and reads the number of 64 KiB pages before and after the hot call. The
+//! allocator also notes the pages it grew memory by itself, so pages grown
+//! around it (`memory_grow` called directly: a private arena) are told
+//! apart from the allocator's own, which a first allocation may need. The
 //! JS harness writes and reads the samples through views over
 //! `wasm_bindgen::memory()`, as a page would.
 
@@ -18,12 +21,22 @@ struct CountingAllocator;
 
 static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
 static BYTES: AtomicUsize = AtomicUsize::new(0);
+/// Pages of 64 KiB that linear memory grew by inside the allocator.
+static ALLOCATOR_PAGES: AtomicUsize = AtomicUsize::new(0);
+
+/// Runs one call of the real allocator, noting the pages it grew memory by.
+fn growing(allocate: impl FnOnce() -> *mut u8) -> *mut u8 {
+    let pages = core::arch::wasm32::memory_size(0);
+    let ptr = allocate();
+    ALLOCATOR_PAGES.fetch_add(core::arch::wasm32::memory_size(0) - pages, Ordering::SeqCst);
+    ptr
+}
 
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
         BYTES.fetch_add(layout.size(), Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
+        growing(|| unsafe { System.alloc(layout) })
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         unsafe { System.dealloc(ptr, layout) }
@@ -31,24 +44,36 @@ unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
         BYTES.fetch_add(new_size, Ordering::Relaxed);
-        unsafe { System.realloc(ptr, layout, new_size) }
+        growing(|| unsafe { System.realloc(ptr, layout, new_size) })
     }
 }
 
 #[global_allocator]
 static COUNTING: CountingAllocator = CountingAllocator;
 
-/// Allocations, bytes allocated and pages grown while `f` runs.
-fn measure<T>(f: impl FnOnce() -> T) -> (T, usize, usize, usize) {
+/// What `f` did to memory while it ran.
+struct Measured {
+    allocations: usize,
+    bytes: usize,
+    /// Pages linear memory grew by, in all.
+    pages: usize,
+    /// Of those, the pages grown around the allocator (by `memory_grow`).
+    private_pages: usize,
+}
+
+fn measure<T>(f: impl FnOnce() -> T) -> (T, Measured) {
     let pages = core::arch::wasm32::memory_size(0);
+    let allocator_pages = ALLOCATOR_PAGES.load(Ordering::SeqCst);
     let (allocations, bytes) = (ALLOCATIONS.load(Ordering::SeqCst), BYTES.load(Ordering::SeqCst));
     let result = f();
-    (
-        result,
-        ALLOCATIONS.load(Ordering::SeqCst) - allocations,
-        BYTES.load(Ordering::SeqCst) - bytes,
-        core::arch::wasm32::memory_size(0) - pages,
-    )
+    let pages = core::arch::wasm32::memory_size(0) - pages;
+    let measured = Measured {
+        allocations: ALLOCATIONS.load(Ordering::SeqCst) - allocations,
+        bytes: BYTES.load(Ordering::SeqCst) - bytes,
+        pages,
+        private_pages: pages - (ALLOCATOR_PAGES.load(Ordering::SeqCst) - allocator_pages),
+    };
+    (result, measured)
 }
 
 #[wasm_bindgen(inline_js = r#"
@@ -85,13 +110,21 @@ const MILLION: usize = 1_000_000;
 fn the_hot_call_allocates_nothing() {
     let mut signal = Signal::new(MILLION);
     write_samples(&memory(), signal.ptr(), MILLION);
-    let ((), allocations, bytes, _) = measure(|| signal.normalize(MILLION));
+    let ((), Measured { allocations, bytes, private_pages, .. }) = measure(|| signal.normalize(MILLION));
     assert_eq!(
         (allocations, bytes),
         (0, 0),
         "normalize(1,000,000) made {allocations} allocation(s), {bytes} bytes in all. The samples are \
          already in the module's buffer: find min and max, then rescale each sample where it is — a \
          temporary Vec is a copy of 8 MB the lesson's pattern avoids"
+    );
+    assert_eq!(
+        private_pages,
+        0,
+        "normalize(1,000,000) allocated nothing, yet linear memory grew by {private_pages} page(s) of 64 KiB \
+         ({} KiB) around the allocator: memory taken with memory_grow is a new buffer all the same, and this \
+         test expects none. Rescale each sample where it is, in the buffer JavaScript wrote",
+        private_pages * 64
     );
 }
 
@@ -100,7 +133,7 @@ fn repeated_hot_calls_do_not_grow_memory() {
     let mut signal = Signal::new(MILLION);
     write_samples(&memory(), signal.ptr(), MILLION);
     signal.normalize(MILLION);
-    let ((), _, _, pages) = measure(|| {
+    let ((), Measured { pages, .. }) = measure(|| {
         for _ in 0..3 {
             signal.normalize(MILLION);
         }
@@ -158,7 +191,7 @@ fn empty_single_constant_and_odd_batches() {
 #[wasm_bindgen_test]
 fn a_javascript_array_passed_by_value_is_copied_in() {
     let count = 100_000;
-    let (values, allocations, bytes, _) = measure(|| javascript_array(count));
+    let (values, Measured { allocations, bytes, .. }) = measure(|| javascript_array(count));
     assert_eq!(values.len(), count);
     assert!(
         allocations >= 1 && bytes >= count * 8,

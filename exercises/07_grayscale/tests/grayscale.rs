@@ -3,8 +3,10 @@
 //!
 //! Exact bytes first (the arithmetic is fixed in README.md), then the
 //! pattern: in place, alpha untouched, no allocation in the hot call
-//! (counted by a global allocator defined here), and the browser path — a
-//! real canvas in headless Chromium, one copy in, none out.
+//! (counted by a global allocator defined here, which also notes the pages
+//! it grew memory by, so pages grown around it — `memory_grow` called
+//! directly, a private arena — show too), and the browser path — a real
+//! canvas in headless Chromium, one copy in, none out.
 
 use core::sync::atomic::{AtomicUsize, Ordering};
 use grayscale::{grayscale, luma, Frame, NotRgba};
@@ -19,18 +21,28 @@ wasm_bindgen_test_configure!(run_in_browser);
 struct CountingAllocator;
 
 static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+/// Pages of 64 KiB that linear memory grew by inside the allocator.
+static ALLOCATOR_PAGES: AtomicUsize = AtomicUsize::new(0);
+
+/// Runs one call of the real allocator, noting the pages it grew memory by.
+fn growing(allocate: impl FnOnce() -> *mut u8) -> *mut u8 {
+    let pages = core::arch::wasm32::memory_size(0);
+    let ptr = allocate();
+    ALLOCATOR_PAGES.fetch_add(core::arch::wasm32::memory_size(0) - pages, Ordering::SeqCst);
+    ptr
+}
 
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
+        growing(|| unsafe { System.alloc(layout) })
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        unsafe { System.realloc(ptr, layout, new_size) }
+        growing(|| unsafe { System.realloc(ptr, layout, new_size) })
     }
 }
 
@@ -175,13 +187,27 @@ fn a_length_that_is_not_whole_pixels_is_an_error() {
 fn a_full_hd_frame_is_processed_in_place_without_allocating() {
     let mut frame = Frame::new(1920, 1080);
     let ptr = frame.ptr();
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let (before, pages, allocator_pages) = (
+        ALLOCATIONS.load(Ordering::SeqCst),
+        core::arch::wasm32::memory_size(0),
+        ALLOCATOR_PAGES.load(Ordering::SeqCst),
+    );
     frame.grayscale_in_place();
     let allocations = ALLOCATIONS.load(Ordering::SeqCst) - before;
+    let private_pages =
+        (core::arch::wasm32::memory_size(0) - pages) - (ALLOCATOR_PAGES.load(Ordering::SeqCst) - allocator_pages);
     assert_eq!(
         allocations, 0,
         "grayscale of a 1920×1080 frame made {allocations} allocation(s): the 8 MB of pixels are \
          already in the module's buffer — change them where they are, with no copy and no new buffer"
+    );
+    assert_eq!(
+        private_pages,
+        0,
+        "grayscale of a 1920×1080 frame allocated nothing, yet linear memory grew by {private_pages} page(s) \
+         of 64 KiB ({} KiB) around the allocator: memory taken with memory_grow is a new buffer all the same, \
+         and this test expects none. Change the pixels where they are, in the frame's own buffer",
+        private_pages * 64
     );
     assert_eq!(frame.ptr(), ptr, "the pixels must stay where JavaScript put them");
 }
