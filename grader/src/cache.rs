@@ -106,6 +106,10 @@ fn inputs_digest(course: &Course, exercise: &Exercise, variant: Variant, setting
     add("grader binary", identity(std::env::current_exe().ok().as_deref()).as_bytes());
     add("exercise", format!("{:?}", exercise.entry).as_bytes());
     add("runner", format!("{:?}", settings.toolbox.engine).as_bytes());
+    // Untrusted code confined in Node.js may fare otherwise than unconfined.
+    if settings.reference.is_some() {
+        add("node permission", settings.toolbox.node_permission.unwrap_or_default().as_bytes());
+    }
     add("wasm-pack", identity(Some(&settings.toolbox.wasm_pack)).as_bytes());
     if let Some(browser) = &settings.toolbox.browser {
         add("webdriver", identity(Some(&browser.driver)).as_bytes());
@@ -170,6 +174,7 @@ mod tests {
             browser: None,
             child_path: Default::default(),
             notices: Vec::new(),
+            node_permission: None,
         };
         Settings::new(toolbox, Duration::from_secs(600))
     }

@@ -183,6 +183,10 @@ pub struct ExerciseReport {
     /// Measurements the tests printed for the student (`measured:` lines), never graded.
     pub notes: Vec<String>,
     pub engine: Engine,
+    /// The tests ran in Node.js under its permission model (untrusted
+    /// code: it could read only the runner's files, and write nothing).
+    #[serde(default)]
+    pub node_permission: bool,
     #[serde(with = "millis")]
     pub duration: Duration,
     /// Taken from the cache: nothing it depends on changed since it was graded.
@@ -194,6 +198,15 @@ pub struct ExerciseReport {
 }
 
 impl ExerciseReport {
+    /// The engine the tests ran in, as every report names it.
+    pub fn runner(&self) -> String {
+        if self.node_permission {
+            format!("{} (permission model)", self.engine.describe())
+        } else {
+            self.engine.describe().to_string()
+        }
+    }
+
     pub fn passed_count(&self) -> usize {
         self.tests.iter().filter(|t| t.status == TestStatus::Pass).count()
     }
@@ -284,6 +297,16 @@ pub struct CourseReport {
 }
 
 impl CourseReport {
+    /// The engine, as the whole report names it: with Node's permission
+    /// model when the tests of any exercise ran under it.
+    pub fn runner(&self) -> String {
+        if self.graded().any(|e| e.node_permission) {
+            format!("{} (permission model)", self.engine.describe())
+        } else {
+            self.engine.describe().to_string()
+        }
+    }
+
     pub fn done_count(&self) -> usize {
         self.exercises.iter().filter(|e| e.status == Status::Pass).count()
     }
@@ -378,6 +401,7 @@ pub mod fixtures {
             tests,
             notes: vec![],
             engine: Engine::Chrome,
+            node_permission: false,
             duration: Duration::from_millis(1200),
             cached: false,
             tool_output: None,

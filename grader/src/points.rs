@@ -41,6 +41,7 @@ mod tests {
             tests: tests.iter().map(|(name, status)| TestReport::new(*name, *status)).collect(),
             notes: Vec::new(),
             engine: Engine::Chrome,
+            node_permission: false,
             duration: Duration::ZERO,
             cached: false,
             tool_output: None,

@@ -71,6 +71,9 @@ pub struct Toolbox {
     pub child_path: OsString,
     /// Said to the student before grading (e.g. "no browser: using Node.js").
     pub notices: Vec<String>,
+    /// The flag that turns on the permission model of the Node.js found,
+    /// when it has one: untrusted code runs in Node.js only under it.
+    pub node_permission: Option<&'static str>,
 }
 
 const BROWSER_NAMES: &[&str] = &["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
@@ -181,6 +184,7 @@ impl Toolbox {
         extra_dirs.insert(0, parent(&wasm_bindgen));
 
         let node = find_on_path("node");
+        let node_permission = node.as_deref().and_then(node_version).as_deref().and_then(node_permission_flag);
         // No Chromium: install it where that is possible (Debian's packages,
         // as root, or with sudo when someone at the terminal agrees).
         let mut chrome =
@@ -227,7 +231,27 @@ impl Toolbox {
         let path = std::env::var_os("PATH").unwrap_or_default();
         let child_path = std::env::join_paths(extra_dirs.into_iter().chain(std::env::split_paths(&path)))
             .context("a directory on PATH contains a ':'")?;
-        Ok(Toolbox { wasm_pack, engine: runner, browser, child_path, notices })
+        Ok(Toolbox { wasm_pack, engine: runner, browser, child_path, notices, node_permission })
+    }
+}
+
+/// What `node --version` says, e.g. `v20.20.2`.
+fn node_version(node: &Path) -> Option<String> {
+    let out = Command::new(node).arg("--version").output().ok().filter(|out| out.status.success())?;
+    Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// The flag that turns on Node.js's permission model (reads only where
+/// `--allow-fs-read` says; no writes, child processes, workers or addons),
+/// by Node's version: Node 20 brought it as `--experimental-permission`,
+/// which became `--permission` in 22.13 and 23.5. Older Nodes have none.
+pub fn node_permission_flag(version: &str) -> Option<&'static str> {
+    let mut numbers = version.trim().trim_start_matches('v').split('.').map(|n| n.parse::<u32>().ok());
+    let (major, minor) = (numbers.next()??, numbers.next()??);
+    match (major, minor) {
+        (..=19, _) => None,
+        (22, 13..) | (23, 5..) | (24.., _) => Some("--permission"),
+        _ => Some("--experimental-permission"),
     }
 }
 
@@ -447,6 +471,26 @@ mod tests {
         )
         .unwrap();
         assert_eq!(pinned_wasm_bindgen(dir.path()).unwrap(), "0.2.130");
+    }
+
+    #[test]
+    fn node_is_confined_by_the_flag_its_version_knows_and_never_without_one() {
+        for (version, flag) in [
+            ("v18.19.1", None),
+            ("v19.9.0", None),
+            ("v20.0.0", Some("--experimental-permission")),
+            ("v20.20.2\n", Some("--experimental-permission")),
+            ("v21.7.3", Some("--experimental-permission")),
+            ("v22.12.0", Some("--experimental-permission")),
+            ("v22.13.0", Some("--permission")),
+            ("v23.4.0", Some("--experimental-permission")),
+            ("v23.5.0", Some("--permission")),
+            ("v24.0.0", Some("--permission")),
+            ("not a version", None),
+            ("", None),
+        ] {
+            assert_eq!(node_permission_flag(version), flag, "{version:?}");
+        }
     }
 
     #[test]

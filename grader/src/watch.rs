@@ -369,6 +369,7 @@ mod loop_tests {
             browser: None,
             child_path: Default::default(),
             notices: vec![],
+            node_permission: None,
         };
         Settings::new(toolbox, Duration::from_secs(1))
     }

@@ -93,7 +93,7 @@ fn summary(report: &CourseReport) -> String {
         points(report.score()),
         points(report.max_score()),
         points(report.pass_mark),
-        report.engine.describe()
+        report.runner()
     );
     for exercise in report.graded() {
         let _ = write!(out, "{}: {}/{}", exercise.name, points(exercise.points), points(exercise.max_points));

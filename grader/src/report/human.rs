@@ -19,7 +19,7 @@ pub fn course(report: &CourseReport) -> String {
     for notice in &report.notices {
         let _ = writeln!(out, "{YELLOW}note:{YELLOW:#} {notice}");
     }
-    let _ = writeln!(out, "Graded in {}.\n", report.engine.describe());
+    let _ = writeln!(out, "Graded in {}.\n", report.runner());
     for finding in &report.findings {
         let _ = writeln!(out, "{YELLOW}warning:{YELLOW:#} {}", finding.message);
     }
@@ -138,7 +138,7 @@ pub fn exercise(report: &ExerciseReport) -> String {
         }
     };
     if started {
-        let _ = writeln!(out, "\n{DIM}Graded in {} in {seconds:.1} s.{DIM:#}", report.engine.describe());
+        let _ = writeln!(out, "\n{DIM}Graded in {} in {seconds:.1} s.{DIM:#}", report.runner());
     } else {
         let _ = writeln!(out, "\n{DIM}No test ran ({seconds:.1} s).{DIM:#}");
     }

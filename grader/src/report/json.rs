@@ -25,7 +25,7 @@ struct Results<'a> {
     max_score: f64,
     pass_mark: f64,
     passed: bool,
-    runner: &'static str,
+    runner: String,
     duration_ms: u64,
     exercises: Vec<ExerciseSummary<'a>>,
     findings: &'a [Finding],
@@ -59,6 +59,8 @@ struct ExerciseSummary<'a> {
     tests_passed: usize,
     tests: usize,
     source_file: &'a str,
+    /// The engine its tests ran in, and how it was confined.
+    runner: String,
     duration_ms: u64,
     cached: bool,
 }
@@ -99,6 +101,7 @@ pub fn render(report: &CourseReport) -> String {
             tests_passed: e.passed_count(),
             tests: e.tests.len(),
             source_file: &e.source_file,
+            runner: e.runner(),
             duration_ms: e.duration.as_millis() as u64,
             cached: e.cached,
         })
@@ -113,7 +116,7 @@ pub fn render(report: &CourseReport) -> String {
         max_score: report.max_score(),
         pass_mark: report.pass_mark,
         passed: report.reached_pass_mark(),
-        runner: report.engine.describe(),
+        runner: report.runner(),
         duration_ms: report.duration.as_millis() as u64,
         exercises,
         findings: &report.findings,

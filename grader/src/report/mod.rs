@@ -216,6 +216,24 @@ mod tests {
     }
 
     #[test]
+    fn every_format_that_names_the_engine_names_node_permission_model() {
+        use crate::model::{fixtures, Engine, Status, TestStatus};
+        let mut exercise =
+            fixtures::exercise("typed_views", Status::Pass, vec![fixtures::test("a", TestStatus::Pass, None)], None);
+        (exercise.engine, exercise.node_permission) = (Engine::Node, true);
+        let mut report = fixtures::course(vec![exercise], None);
+        report.engine = Engine::Node;
+        let human = anstream::adapter::strip_str(&render(Format::Human, &report)).to_string();
+        assert!(human.contains("Graded in Node.js (permission model)."), "{human}");
+        let json: serde_json::Value = serde_json::from_str(&render(Format::Json, &report)).unwrap();
+        assert_eq!(json["runner"], "Node.js (permission model)");
+        assert_eq!(json["exercises"][0]["runner"], "Node.js (permission model)");
+        assert!(render(Format::Gradescope, &report).contains("graded in Node.js (permission model)"));
+        let single = anstream::adapter::strip_str(&human::exercise(&report.exercises[0])).to_string();
+        assert!(single.contains("Graded in Node.js (permission model) in"), "{single}");
+    }
+
+    #[test]
     fn the_human_report_is_coloured_only_by_escape_codes() {
         let report = everything();
         let coloured = render(Format::Human, &report);
