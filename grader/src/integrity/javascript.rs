@@ -498,7 +498,10 @@ impl Walk<'_> {
         match callee {
             Expression::Identifier(_) | Expression::StaticMemberExpression(_) => self.expression(callee, depth),
             Expression::ParenthesizedExpression(inner) => self.callee(&inner.expression, depth + 1),
-            other => self.refuse(other.span().start, "calling this", "a page calls names and allowed members"),
+            other => {
+                self.refuse(other.span().start, "calling this", "a page calls names and allowed members");
+                self.expression(other, depth);
+            }
         }
     }
 
@@ -782,6 +785,8 @@ mod tests {
         // JSFuck: `[]`, `!`, `+` and `()` spell "filter", then reach Function.
         refused(&page("[][(![]+[])[+[]]+(![]+[])[!+[]+!+[]]];"), "not provably a number");
         refused(&page("[][(![]+[])[+[]]][([][(![]+[])[+[]]]+[])[3]]"), "not provably a number");
+        // What is called is checked too, not only that it is called.
+        refused(&page("[][(![]+[])[+[]]][(![]+[])[+[]]](items)();"), "not provably a number");
         // The results' receiver, reached as a global to skip the module.
         refused(
             &page("BatchingHost.receive_results(wasm.input_buffer(items.length), items.length);"),
