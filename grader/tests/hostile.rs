@@ -481,3 +481,81 @@ fn text_that_does_not_tokenize_shows_its_parse_error_and_nothing_it_pulled_in() 
         assert!(!shown, "the solution's `{line}` is shown:\n{}", run.stdout);
     }
 }
+
+/// What 04's page.js can try once it may only be written inside its
+/// grammar: each is a finding on the page, and its exercise scores what its
+/// untouched stub scores. The four attacks go in four copies of 04 graded
+/// in one run, so the dependencies are built once per grading, not four times.
+#[test]
+fn a_page_that_reaches_past_its_grammar_scores_what_the_stub_scores_and_is_named() {
+    require(&[Need::Chromium]);
+    let copies = [
+        ("batching_a", "04_batching_a"),
+        ("batching_b", "04_batching_b"),
+        ("batching_c", "04_batching_c"),
+        ("batching_d", "04_batching_d"),
+    ];
+    let mut reference = TempCourse::new();
+    for (name, dir) in copies {
+        reference = reference.with_course_exercise_as("04_batching", dir);
+        // Packages of one workspace need names of their own; the library
+        // keeps its name, which the tests import.
+        let exercise = format!("exercises/{dir}/Cargo.toml");
+        let text = reference.read(&exercise).replacen("name = \"batching\"", &format!("name = \"{name}\""), 1);
+        reference.write(&exercise, &text.replace("[lib]\n", "[lib]\nname = \"batching\"\n"));
+        let solution = format!("solutions/{dir}/Cargo.toml");
+        let text =
+            reference.read(&solution).replace("name = \"batching_solution\"", &format!("name = \"{name}_solution\""));
+        reference.write(&solution, &text);
+    }
+    let reference = reference.manifest(&copies);
+    // The copies' page.js is the student's, as 04's is, with 04's allowlists.
+    let real = grader::manifest::Manifest::load(&common::course_root()).unwrap();
+    let entry = real.exercises.iter().find(|e| e.dir == "04_batching").unwrap();
+    let page_rules = format!(
+        "editable = {:?}\npage_globals = {:?}\npage_members = {:?}\n",
+        entry.editable, entry.page_globals, entry.page_members
+    );
+    let mut manifest = reference.read("course.toml");
+    for (_, dir) in copies {
+        manifest = manifest.replace(&format!("dir = \"{dir}\"\n"), &format!("dir = \"{dir}\"\n{page_rules}"));
+    }
+    reference.write("course.toml", &manifest);
+
+    let head = "export function processAll(wasm, memory, items) {\n";
+    let batch = "    const ptr = wasm.input_buffer(items.length);\n    \
+                 new Float64Array(memory.buffer, ptr, items.length).set(items);\n    wasm.process_batch(items.length);\n";
+    let attacks = [
+        // A word list took `//` inside the regular expression for a comment.
+        ("a regular expression literal", format!("{head}{batch}    void /[//]/; BatchingHost.results = items;\n}}\n")),
+        ("`document`", format!("{head}{batch}    \\u0064ocument.body.textContent = items.length;\n}}\n")),
+        // "filter" spelt with `[]`, `!`, `+` and `()`, then its constructor.
+        (
+            "not provably a number",
+            format!("{head}{batch}    [][(![]+[])[+[]]+(![]+[])[!+[]+!+[]]][(![]+[])[+[]]](items.length)();\n}}\n"),
+        ),
+        (
+            "`BatchingHost`",
+            format!(
+                "{head}    for (let i = 0; i < items.length; i++) items[i] = items[i] * items[i] + 1;\n    \
+                 BatchingHost.receive_results(items, items.length);\n}}\n"
+            ),
+        ),
+    ];
+    let submission = TempCourse::copy_of(reference.path());
+    for ((_, dir), (_, page)) in copies.iter().zip(&attacks) {
+        submission.write(&format!("exercises/{dir}/page.js"), page);
+    }
+    let (stub, _) = grade(TempCourse::copy_of(reference.path()).path(), reference.path(), "chrome");
+    let (graded, json) = grade(submission.path(), reference.path(), "chrome");
+    let findings = json["findings"].as_array().unwrap();
+    for ((name, dir), (says, page)) in copies.iter().zip(&attacks) {
+        assert_eq!(graded[*name].points, stub[*name].points, "{says}: scored more than the stub:\n{page}\n{json:#}");
+        assert_eq!(graded[*name].error.as_deref(), Some("integrity"), "{says}: fails, with the reason:\n{json:#}");
+        let path = format!("exercises/{dir}/page.js");
+        let finding = findings.iter().find(|f| f["path"] == path.as_str());
+        assert!(finding.is_some_and(|f| f["change"] == "forbidden"), "{says}: {path} is not named:\n{json:#}");
+        let message = finding.unwrap()["message"].as_str().unwrap();
+        assert!(message.contains(says) && message.contains("page.js:"), "{says}: {message}");
+    }
+}
