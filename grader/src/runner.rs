@@ -549,15 +549,15 @@ fn allowed_imports(
 ) -> Result<BTreeSet<Import>, StageError> {
     let relative = course.relative(exercise.crate_dir(Variant::Exercise));
     let mut allowed = measure_reference(reference, &relative, exercise, settings).map_err(|e| {
-            error(
-                ErrorKind::Infrastructure,
-                format!(
-                    "not graded: the instructor's copy of {relative} (in {}) could not be built to learn what \
+        error(
+            ErrorKind::Infrastructure,
+            format!(
+                "not graded: the instructor's copy of {relative} (in {}) could not be built to learn what \
                      the exercise may import: {e:#}",
-                    reference.root.display()
-                ),
-            )
-        })?;
+                reference.root.display()
+            ),
+        )
+    })?;
     allowed.extend(exercise.entry.imports.iter().map(|key| Import::from_key(key)));
     Ok(allowed)
 }
@@ -607,8 +607,12 @@ pub fn module_imports(
     exercise: &Exercise,
     settings: &Settings,
 ) -> anyhow::Result<BTreeSet<Import>> {
-    let target_args: Vec<String> = exercise.test_targets().iter().flat_map(|t| ["--test".to_string(), t.clone()]).collect();
-    let built = run_limited(wasm32_build(crate_dir, target_dir, &target_args, settings), settings.limit(settings.build_timeout))?;
+    let target_args: Vec<String> =
+        exercise.test_targets().iter().flat_map(|t| ["--test".to_string(), t.clone()]).collect();
+    let built = run_limited(
+        wasm32_build(crate_dir, target_dir, &target_args, settings),
+        settings.limit(settings.build_timeout),
+    )?;
     if !built.success() {
         anyhow::bail!("{}", first_compile_error(&built.stdout).unwrap_or_else(|| tail(&built.stderr, 15)));
     }

@@ -216,7 +216,8 @@ pub fn stage_as_shipped(reference: &Path, staged_root: &Path, crate_dirs: &[Stri
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent)?;
             }
-            std::fs::copy(reference.join(path), &target).with_context(|| format!("cannot write {}", target.display()))?;
+            std::fs::copy(reference.join(path), &target)
+                .with_context(|| format!("cannot write {}", target.display()))?;
         }
     }
     Ok(())
