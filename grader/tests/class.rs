@@ -35,10 +35,12 @@ fn generate(reference: &TempCourse, folder: &Path) -> BTreeMap<String, f64> {
                 write("exercises/01_typed_views/src/lib.rs", b"pub fn broken( {\n");
                 10.0 / 6.0
             }
-            // Not UTF-8.
+            // Not UTF-8: a file the checks cannot read is a finding, and its
+            // crate is graded as shipped (struct_packing's stub passes one
+            // test of six), the other untouched (its stub scores nothing).
             3 => {
                 write("exercises/06_struct_packing/src/lib.rs", &[0xff, 0xfe, 0x00, 0x41]);
-                0.0
+                10.0 / 6.0
             }
             // Untouched: the stubs' points (struct_packing's stub passes one test of six).
             4 => 10.0 / 6.0,
