@@ -392,7 +392,9 @@ fn read_outside(course: &Course, crate_dir: &Path, rules: &CrateRules, dep_infos
 /// wrote for it since then in the target dir, found by the library's name.
 /// Empty when there is none (rustc stops before writing it at a parse error).
 fn library_dep_info(course: &Course, crate_dir: &Path, cargo_json: &str, since: Option<SystemTime>) -> Vec<PathBuf> {
+    // cargo reports absolute paths.
     let manifest = crate_dir.join("Cargo.toml");
+    let manifest = manifest.canonicalize().unwrap_or(manifest);
     let mut found = Vec::new();
     for message in cargo_json.lines().filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok()) {
         let is_library = message["target"]["kind"]

@@ -167,6 +167,9 @@ pub fn stage(student: &Path, reference: &Path, work: &Path) -> Result<Staged> {
 
     let root = work.join("course");
     std::fs::create_dir_all(&root).with_context(|| format!("cannot create {}", root.display()))?;
+    // Absolute, as cargo names every path it reports: the checks of what a
+    // build made compare its paths with the staged crates'.
+    let root = root.canonicalize().with_context(|| format!("cannot open {}", root.display()))?;
     for (path, source) in &wanted {
         let bytes = std::fs::read(source).with_context(|| format!("cannot read {}", source.display()))?;
         let target = root.join(path);
