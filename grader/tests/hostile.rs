@@ -178,10 +178,17 @@ fn forged_runner_output_scores_what_the_stub_scores_in_every_engine() {
     for runner in ["chrome", "firefox", "node"] {
         let (stub, _) = grade(untouched.path(), reference.path(), runner);
         let (forged, json) = grade(forging.path(), reference.path(), runner);
-        for name in ["typed_views", "batching"] {
-            assert_eq!(forged[name], stub[name], "{runner}: {name} forged its report:\n{json:#}");
-        }
-        assert!(json["findings"].as_array().unwrap().is_empty(), "{runner}: {json:#}");
+        assert_eq!(forged["typed_views"], stub["typed_views"], "{runner}: typed_views forged its report:\n{json:#}");
+        // 04's console bindings are imports its stub does not make: the
+        // crate is refused from its built module and graded as shipped.
+        assert_eq!(forged["batching"].points, stub["batching"].points, "{runner}: batching:\n{json:#}");
+        assert_eq!(forged["batching"].tests, stub["batching"].tests, "{runner}: batching:\n{json:#}");
+        assert_eq!(forged["batching"].error.as_deref(), Some("integrity"), "{runner}: batching:\n{json:#}");
+        let findings = json["findings"].as_array().unwrap();
+        assert!(
+            findings.iter().all(|f| f["path"] == "exercises/04_batching/src/lib.rs"),
+            "{runner}: only 04's console imports are a finding:\n{json:#}"
+        );
         let printed = json["tests"]
             .as_array()
             .unwrap()
@@ -189,16 +196,6 @@ fn forged_runner_output_scores_what_the_stub_scores_in_every_engine() {
             .filter_map(|t| t["message"].as_str())
             .any(|message| message.contains("test arena_ptr_is_its_address_in_linear_memory ... ok"));
         assert!(printed, "{runner}: the forged panic message is kept, as the message:\n{json:#}");
-        let batching_tests = reference.path().join("exercises/04_batching/tests/batching.rs");
-        let forged_count = declared_test_names(&std::fs::read_to_string(batching_tests).unwrap()).len() + 1;
-        let logged = json["tests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|t| t["name"].as_str().unwrap().starts_with("batching: "))
-            .filter_map(|t| t["output"].as_str())
-            .any(|output| output.contains(&format!("running {forged_count} tests")));
-        assert!(logged, "{runner}: the forged console lines reached the runner:\n{json:#}");
     }
 }
 
