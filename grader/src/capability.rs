@@ -91,21 +91,8 @@ pub fn imports_of(wasm: &[u8]) -> Result<BTreeSet<Import>> {
 /// The test modules cargo built for the crate whose manifest is
 /// `manifest`, from `cargo build --message-format=json`'s output.
 pub fn test_modules(cargo_json: &str, manifest: &Path) -> Vec<PathBuf> {
-    // cargo reports absolute paths.
-    let manifest = &manifest.canonicalize().unwrap_or_else(|_| manifest.to_path_buf());
-    let mut modules = Vec::new();
-    for message in cargo_json.lines().filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok()) {
-        let is_test = message["target"]["kind"].as_array().is_some_and(|kinds| kinds.iter().any(|k| k == "test"));
-        if message["reason"] != "compiler-artifact"
-            || !is_test
-            || message["manifest_path"].as_str().map(Path::new) != Some(manifest)
-        {
-            continue;
-        }
-        let files = message["filenames"].as_array().into_iter().flatten().filter_map(|f| f.as_str());
-        modules.extend(files.filter(|f| f.ends_with(".wasm")).map(PathBuf::from));
-    }
-    modules
+    let artifacts = crate::parse::cargo_artifacts(cargo_json, manifest, &["test"]);
+    artifacts.into_iter().flatten().filter(|file| file.extension().is_some_and(|e| e == "wasm")).collect()
 }
 
 /// Every import of the test modules a build made for one crate; a build

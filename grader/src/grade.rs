@@ -191,10 +191,13 @@ pub fn grade_against_reference(
     report.findings = findings;
     // What only grading could see (a report that contradicts itself, files
     // the compiler read outside the editable ones) is a finding too.
-    let seen_while_grading: Vec<Finding> = report
+    let caught: Vec<&ExerciseReport> = report
         .graded()
         .filter(|e| e.error.as_ref().is_some_and(|error| error.kind == ErrorKind::Integrity))
         .filter(|e| !report.findings.iter().any(|f| f.path.starts_with(&format!("{}/", e.crate_dir))))
+        .collect();
+    let seen_while_grading: Vec<Finding> = caught
+        .iter()
         .map(|e| Finding {
             path: e.source_file.clone(),
             change: Change::Forbidden,
@@ -208,10 +211,7 @@ pub fn grade_against_reference(
     // Those crates are graded again as shipped, so a rule broken where only
     // grading could see it scores what the untouched stub scores, as one
     // broken in the files does.
-    let caught: Vec<String> = seen_while_grading
-        .iter()
-        .filter_map(|f| report.graded().find(|e| e.source_file == f.path).map(|e| e.crate_dir.clone()))
-        .collect();
+    let caught: Vec<String> = caught.iter().map(|e| e.crate_dir.clone()).collect();
     report.findings.extend(seen_while_grading);
     if !caught.is_empty() && submission::stage_as_shipped(&reference.root, &course.root, &caught).is_ok() {
         let again: Vec<Exercise> = course

@@ -12,6 +12,7 @@
 //! agree with the result lines read. Anything else is output, never a result.
 
 use crate::model::{TestReport, TestStatus};
+use std::path::{Path, PathBuf};
 
 /// What one `wasm-pack test` run reported, across all its suites.
 #[derive(Debug, Default, PartialEq)]
@@ -243,6 +244,29 @@ fn panic_message(section: &[&str]) -> (Option<String>, Option<String>) {
         .and_then(|i| section.get(i + 1))
         .map(|l| l.trim().to_string());
     (None, thrown)
+}
+
+/// The files of each artifact cargo reported (`--message-format=json`) for
+/// a target of one of `kinds` ("lib", "test", ...) of the crate whose
+/// manifest is `manifest`, one list per artifact.
+pub fn cargo_artifacts(cargo_json: &str, manifest: &Path, kinds: &[&str]) -> Vec<Vec<PathBuf>> {
+    // cargo reports absolute paths.
+    let manifest = manifest.canonicalize().unwrap_or_else(|_| manifest.to_path_buf());
+    let mut artifacts = Vec::new();
+    for message in cargo_json.lines().filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok()) {
+        let of_kind = message["target"]["kind"]
+            .as_array()
+            .is_some_and(|found| found.iter().any(|k| k.as_str().is_some_and(|k| kinds.contains(&k))));
+        if message["reason"] != "compiler-artifact"
+            || !of_kind
+            || message["manifest_path"].as_str().map(Path::new) != Some(manifest.as_path())
+        {
+            continue;
+        }
+        let files = message["filenames"].as_array().into_iter().flatten().filter_map(|f| f.as_str());
+        artifacts.push(files.map(PathBuf::from).collect());
+    }
+    artifacts
 }
 
 /// The first error cargo's `--message-format=json` reported, as rustc

@@ -392,23 +392,10 @@ fn read_outside(course: &Course, crate_dir: &Path, rules: &CrateRules, dep_infos
 /// wrote for it since then in the target dir, found by the library's name.
 /// Empty when there is none (rustc stops before writing it at a parse error).
 fn library_dep_info(course: &Course, crate_dir: &Path, cargo_json: &str, since: Option<SystemTime>) -> Vec<PathBuf> {
-    // cargo reports absolute paths.
-    let manifest = crate_dir.join("Cargo.toml");
-    let manifest = manifest.canonicalize().unwrap_or(manifest);
-    let mut found = Vec::new();
-    for message in cargo_json.lines().filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok()) {
-        let is_library = message["target"]["kind"]
-            .as_array()
-            .is_some_and(|kinds| kinds.iter().any(|k| matches!(k.as_str(), Some("lib" | "rlib" | "cdylib"))));
-        if message["reason"] != "compiler-artifact"
-            || !is_library
-            || message["manifest_path"].as_str().map(Path::new) != Some(manifest.as_path())
-        {
-            continue;
-        }
-        let filenames = message["filenames"].as_array().into_iter().flatten().filter_map(|f| f.as_str());
-        found.extend(filenames.map(Path::new).find_map(dep_info_beside));
-    }
+    let artifacts =
+        crate::parse::cargo_artifacts(cargo_json, &crate_dir.join("Cargo.toml"), &["lib", "rlib", "cdylib"]);
+    let found: Vec<PathBuf> =
+        artifacts.iter().filter_map(|files| files.iter().find_map(|file| dep_info_beside(file))).collect();
     match (since, library_name(crate_dir)) {
         (Some(since), Some(name)) if found.is_empty() => {
             let deps = course.target_dir().join(crate::tools::WASM_TARGET).join("debug").join("deps");

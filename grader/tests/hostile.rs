@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{grader, grader_with, require, Need, TempCourse};
+use common::{grade_against, grader, grader_with, require, Need, TempCourse};
 use grader::discover::declared_test_names;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -39,30 +39,7 @@ struct Graded {
 }
 
 fn grade(submission: &Path, reference: &Path, runner: &str) -> (BTreeMap<String, Graded>, Value) {
-    let out = tempfile::tempdir().unwrap();
-    let work = tempfile::tempdir().unwrap();
-    let results = out.path().join("results.json");
-    let args = [
-        "--runner",
-        runner,
-        "grade",
-        "--reference",
-        reference.to_str().unwrap(),
-        "--work-dir",
-        work.path().to_str().unwrap(),
-        "--format",
-        "json",
-        "--output",
-        results.to_str().unwrap(),
-        "--no-cache",
-    ];
-    let run = grader_with(submission, &args, |command| {
-        command.env_remove("GITHUB_ACTIONS").stdin(std::process::Stdio::null());
-    });
-    assert!(run.survivors().is_empty(), "processes left behind: {:?}", run.survivors());
-    let text = std::fs::read_to_string(&results)
-        .unwrap_or_else(|_| panic!("no results written:\n{}\n{}", run.stdout, run.stderr));
-    let json: Value = serde_json::from_str(&text).unwrap();
+    let json = grade_against(submission, reference, runner, |_| {});
     let mut graded = BTreeMap::new();
     for exercise in json["exercises"].as_array().unwrap() {
         let name = exercise["name"].as_str().unwrap().to_string();

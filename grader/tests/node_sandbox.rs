@@ -6,46 +6,10 @@
 
 mod common;
 
-use common::{grader_with, require, Need, TempCourse};
+use common::{grade_against, require, Need, TempCourse};
 use serde_json::Value;
-use std::path::Path;
 
 const EXERCISES: [(&str, &str); 1] = [("typed_views", "01_typed_views")];
-
-/// Grades `submission` against `reference` in `runner` (with `configure`
-/// adjusting the grader's command): the JSON results.
-fn grade(
-    submission: &Path,
-    reference: &Path,
-    runner: &str,
-    configure: impl FnOnce(&mut std::process::Command),
-) -> Value {
-    let out = tempfile::tempdir().unwrap();
-    let work = tempfile::tempdir().unwrap();
-    let results = out.path().join("results.json");
-    let args = [
-        "--runner",
-        runner,
-        "grade",
-        "--reference",
-        reference.to_str().unwrap(),
-        "--work-dir",
-        work.path().to_str().unwrap(),
-        "--format",
-        "json",
-        "--output",
-        results.to_str().unwrap(),
-        "--no-cache",
-    ];
-    let run = grader_with(submission, &args, |command| {
-        command.env_remove("GITHUB_ACTIONS").stdin(std::process::Stdio::null());
-        configure(command);
-    });
-    assert!(run.survivors().is_empty(), "processes left behind: {:?}", run.survivors());
-    let text = std::fs::read_to_string(&results)
-        .unwrap_or_else(|_| panic!("no results written:\n{}\n{}", run.stdout, run.stderr));
-    serde_json::from_str(&text).unwrap()
-}
 
 /// Each test's name and status.
 fn statuses(results: &Value) -> Vec<(String, String)> {
@@ -59,8 +23,8 @@ fn untrusted_code_runs_in_node_under_its_permission_model_and_scores_as_in_chrom
     let reference = TempCourse::new().with_course_exercise("01_typed_views").manifest(&EXERCISES);
     let untouched = TempCourse::copy_of(reference.path());
 
-    let node = grade(untouched.path(), reference.path(), "node", |_| {});
-    let chromium = grade(untouched.path(), reference.path(), "chrome", |_| {});
+    let node = grade_against(untouched.path(), reference.path(), "node", |_| {});
+    let chromium = grade_against(untouched.path(), reference.path(), "chrome", |_| {});
     let (in_node, in_chromium) = (&node["exercises"][0], &chromium["exercises"][0]);
     assert_eq!(in_node["runner"], "Node.js (permission model)", "{node:#}");
     assert_eq!(node["runner"], "Node.js (permission model)");
@@ -93,7 +57,7 @@ fn a_node_without_a_permission_model_never_runs_untrusted_code() {
     )
     .unwrap();
 
-    let results = grade(untouched.path(), reference.path(), "node", |command| {
+    let results = grade_against(untouched.path(), reference.path(), "node", |command| {
         command.env("PATH", &path);
     });
     let exercise = &results["exercises"][0];

@@ -176,6 +176,42 @@ pub fn grader_with(course: &Path, args: &[&str], configure: impl FnOnce(&mut Com
     GraderRun { output, stdout, stderr, tag }
 }
 
+/// Grades `submission` as classroom CI does — `grade --reference` in
+/// `runner`, JSON results, no cache — with `configure` adjusting the
+/// grader's command. Leaves no process behind. The JSON results.
+pub fn grade_against(
+    submission: &Path,
+    reference: &Path,
+    runner: &str,
+    configure: impl FnOnce(&mut Command),
+) -> serde_json::Value {
+    let out = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let results = out.path().join("results.json");
+    let args = [
+        "--runner",
+        runner,
+        "grade",
+        "--reference",
+        reference.to_str().unwrap(),
+        "--work-dir",
+        work.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--output",
+        results.to_str().unwrap(),
+        "--no-cache",
+    ];
+    let run = grader_with(submission, &args, |command| {
+        command.env_remove("GITHUB_ACTIONS").stdin(std::process::Stdio::null());
+        configure(command);
+    });
+    assert!(run.survivors().is_empty(), "processes left behind: {:?}", run.survivors());
+    let text = std::fs::read_to_string(&results)
+        .unwrap_or_else(|_| panic!("no results written:\n{}\n{}", run.stdout, run.stderr));
+    serde_json::from_str(&text).unwrap()
+}
+
 /// A course in a temporary directory: the real workspace settings and
 /// lockfile, and the exercises a test chooses.
 pub struct TempCourse {
