@@ -21,7 +21,7 @@
 //! so it scores what an untouched exercise scores, and the finding says why.
 
 use crate::integrity;
-use crate::manifest::{is_javascript_glob, Manifest, MANIFEST_FILE};
+use crate::manifest::{Manifest, MANIFEST_FILE};
 use crate::model::{Change, Finding};
 use anyhow::{bail, Context, Result};
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -56,9 +56,6 @@ pub struct CrateRules {
     /// Relative to the course root, ending in `/`.
     pub dir: String,
     editable: GlobSet,
-    /// The student writes JavaScript here (an editable `.js` file), and so
-    /// may bind to it from Rust.
-    pub has_javascript: bool,
     /// What that JavaScript may name (course.toml's `page_globals` and `page_members`).
     pub page: integrity::PageAllowlist,
 }
@@ -86,8 +83,7 @@ impl Ownership {
             for glob in &globs {
                 set.add(Glob::new(glob).with_context(|| format!("course.toml: `{glob}` is not a valid glob"))?);
             }
-            let has_javascript = globs.iter().any(|glob| is_javascript_glob(glob));
-            crates.push(CrateRules { dir, editable: set.build()?, has_javascript, page });
+            crates.push(CrateRules { dir, editable: set.build()?, page });
         }
         Ok(Ownership { crates })
     }
@@ -255,7 +251,7 @@ pub fn file_problems(path: &str, file: &Path, rules: &CrateRules) -> Vec<Finding
     let problems = match read_editable(file) {
         Err(problem) => vec![problem],
         Ok(bytes) => match (extension, String::from_utf8(bytes)) {
-            (Some("rs"), Ok(text)) => integrity::scan_rust(&text, rules.has_javascript),
+            (Some("rs"), Ok(text)) => integrity::scan_rust(&text),
             (Some("js" | "mjs"), Ok(text)) => {
                 integrity::check_page(&text, path.rsplit('/').next().unwrap_or(path), &rules.page)
             }
@@ -663,11 +659,11 @@ mod tests {
     }
 
     #[test]
-    fn each_crate_knows_whether_its_student_writes_javascript() {
+    fn each_crate_is_found_by_its_directory() {
         let ownership = ownership();
-        assert!(!ownership.crate_at("exercises/01_alpha").unwrap().has_javascript);
-        assert!(ownership.crate_at("exercises/02_beta/").unwrap().has_javascript);
-        assert!(!ownership.crate_at("mix").unwrap().has_javascript);
+        assert_eq!(ownership.crate_at("exercises/01_alpha").unwrap().dir, "exercises/01_alpha/");
+        assert_eq!(ownership.crate_at("exercises/02_beta/").unwrap().dir, "exercises/02_beta/");
+        assert_eq!(ownership.crate_at("mix").unwrap().dir, "mix/");
         assert!(ownership.crate_at("exercises").is_none());
         assert!(ownership.crate_at("solutions/01_alpha").is_none());
     }
@@ -682,7 +678,6 @@ mod tests {
         assert!(!ownership.is_editable("mix/src/buffer.rs"), "not listed, so the instructor's");
         assert!(ownership.is_protected("mix/src/buffer.rs"));
         assert!(!ownership.is_editable("mix/www/index.html"));
-        assert!(ownership.crate_at("mix").unwrap().has_javascript);
     }
 
     #[test]

@@ -6,11 +6,10 @@
 //!   string contents are not code, so cannot trigger anything): a file may
 //!   not pull other files in at compile time (`include!`, `include_str!`,
 //!   `include_bytes!` under any path or alias, a `path = ...` attribute),
-//!   carry JavaScript (`inline_js`, `module = ...`, `raw_module`), or reach
-//!   the JavaScript around it to run or rewrite anything (`eval`,
-//!   `Function`, `Reflect`, the global object, the page's `document`), and
-//!   where the exercise gives the student no JavaScript to write, declare
-//!   JavaScript imports (`extern` blocks);
+//!   or carry JavaScript (`inline_js`, `module = ...`, `raw_module`). Which
+//!   JavaScript the crate may *call* is not judged from names in the text
+//!   (a macro or a string dodges any list of words): with `--reference`,
+//!   `crate::capability` reads it from the built module's imports;
 //! - the JavaScript files a student writes (exercises 02's and 04's
 //!   `page.js`) are parsed and must keep to a small grammar: names that
 //!   resolve to the file's own parameters, locals and functions or to the
