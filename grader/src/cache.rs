@@ -175,6 +175,7 @@ mod tests {
             child_path: Default::default(),
             notices: Vec::new(),
             node_permission: None,
+            toolchain: vec![],
         };
         Settings::new(toolbox, Duration::from_secs(600))
     }

@@ -14,9 +14,9 @@ use crate::hints;
 use crate::model::{
     CapstoneStatus, Change, CourseReport, Engine, ErrorKind, ExerciseReport, Finding, GradeError, Status,
 };
-use crate::process::run_limited;
 use crate::progress::{Observer, Phase};
 use crate::runner;
+use crate::sandbox::{Confiner, Sandbox};
 use crate::settings::{Reference, Settings};
 use crate::submission;
 use std::path::Path;
@@ -134,7 +134,7 @@ fn prebuild<'a>(
         .env("CARGO_TERM_COLOR", "never");
     let limit = settings.limit(settings.build_timeout);
     // Failures are each exercise's to report, with its own message.
-    let _ = run_limited(build, limit);
+    let _ = runner::run_submission(course, build, limit, settings, "cargo", |_, _| ());
 }
 
 /// Grades the student's copy of every exercise, then the capstone.
@@ -151,6 +151,7 @@ pub fn grade_course(course: &Course, settings: &Settings, progress: &dyn Observe
         findings: Vec::new(),
         pass_mark: course.manifest.defaults.pass_mark,
         duration: started.elapsed(),
+        sandbox: settings.reference.as_ref().map_or(Sandbox::None, |r| r.confiner.sandbox()),
     }
 }
 
@@ -177,7 +178,12 @@ pub fn grade_against_reference(
     let settings = match settings_for(&course) {
         Ok(settings) => {
             let target_dir = reference.target_dir().join("grader-reference");
-            let reference = Reference { root: reference.root.clone(), target_dir };
+            let confiner = Confiner::detect();
+            let mut settings = settings;
+            if let Confiner::Unavailable(why) = &confiner {
+                settings.toolbox.notices.push(why.clone());
+            }
+            let reference = Reference { root: reference.root.clone(), target_dir, confiner };
             Settings { capstone_always: true, reference: Some(reference), ..settings }
         }
         Err(error) => {
@@ -289,6 +295,7 @@ pub fn ungraded_course(course: &Course, engine: Engine, reason: &str) -> CourseR
         findings: Vec::new(),
         pass_mark: course.manifest.defaults.pass_mark,
         duration: std::time::Duration::ZERO,
+        sandbox: Sandbox::None,
     }
 }
 

@@ -48,6 +48,7 @@ pub mod progress;
 pub mod report;
 pub mod reset;
 pub mod runner;
+pub mod sandbox;
 pub mod settings;
 pub mod submission;
 pub mod tools;

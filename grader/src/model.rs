@@ -3,6 +3,7 @@
 //! and never re-derives anything from raw output. It is also what the cache
 //! stores, so it reads back exactly as it was written.
 
+use crate::sandbox::Sandbox;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -294,6 +295,9 @@ pub struct CourseReport {
     pub pass_mark: f64,
     #[serde(with = "millis")]
     pub duration: Duration,
+    /// What confined the submission's builds and tests (none for a
+    /// student's own copy, graded locally).
+    pub sandbox: Sandbox,
 }
 
 impl CourseReport {
@@ -438,6 +442,7 @@ pub mod fixtures {
             findings: vec![],
             pass_mark: 50.0,
             duration: Duration::from_secs(3),
+            sandbox: Sandbox::None,
         }
     }
 }

@@ -78,21 +78,25 @@ pub fn install_cleanup() {
 
 /// Runs `command` with no stdin, capturing its output, for at most `limit`.
 pub fn run_limited(command: Command, limit: Duration) -> io::Result<Finished> {
-    run_limited_in(command, limit, |_, _| {})
+    run_limited_in(command, limit, |_, _| Ok(()))
 }
 
 /// [`run_limited`], with `prepare` given the command and the run's own
-/// temporary directory (its TMPDIR) before it starts.
+/// temporary directory (its TMPDIR) before it starts; the run does not
+/// start if `prepare` fails.
 pub fn run_limited_in(
     mut command: Command,
     limit: Duration,
-    prepare: impl FnOnce(&mut Command, &Path),
+    prepare: impl FnOnce(&mut Command, &Path) -> io::Result<()>,
 ) -> io::Result<Finished> {
     install_cleanup();
     let marker = format!("{}-{}", std::process::id(), NEXT_RUN.fetch_add(1, Ordering::SeqCst));
     let temp = run_temp_dir(&marker);
     std::fs::create_dir_all(&temp)?;
-    prepare(&mut command, &temp);
+    if let Err(error) = prepare(&mut command, &temp) {
+        let _ = std::fs::remove_dir_all(&temp);
+        return Err(error);
+    }
     command
         .env(MARKER_VAR, &marker)
         .env("TMPDIR", &temp)

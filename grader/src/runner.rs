@@ -19,6 +19,7 @@ use crate::parse::{first_compile_error, first_shown_compile_error, parse_test_ou
 use crate::points;
 use crate::process::{run_limited, run_limited_in, Finished, OUTPUT_CAP};
 use crate::progress::{Observer, Phase};
+use crate::sandbox::Allowed;
 use crate::settings::{Reference, Settings};
 use crate::submission::{self, CrateRules, Ownership};
 use std::collections::BTreeSet;
@@ -174,7 +175,7 @@ fn run_stages(
     let build = wasm32_build(crate_dir, &course.target_dir(), &target_args, settings);
     let build_limit = settings.limit(settings.build_timeout);
     let build_started = SystemTime::now();
-    let built = run_tool(build, build_limit, "cargo")?;
+    let built = run_submission(course, build, build_limit, settings, "cargo", |_, _| ())?;
     tool_output.push_str(&built.stderr);
     if built.cut {
         notes.push(cut_note("the build"));
@@ -238,12 +239,11 @@ fn run_stages(
     );
     let mut test = wasm_pack_test(crate_dir, settings, limit, &target_args);
     test.env("CARGO_TARGET_DIR", course.target_dir());
-    let tested = run_limited_in(test, limit, |command, run_dir| {
+    let tested = run_submission(course, test, limit, settings, "wasm-pack", |command, run_dir| {
         if let Some(flag) = permission {
             confine_node(command, flag, run_dir);
         }
-    })
-    .map_err(|e| error(ErrorKind::Infrastructure, format!("could not start wasm-pack: {e}")))?;
+    })?;
     tool_output.push_str(&tested.stdout);
     tool_output.push_str(&tested.stderr);
     if tested.cut {
@@ -311,7 +311,7 @@ fn parse_errors(course: &Course, crate_dir: &Path, files: &[Finding], settings: 
             .args(["-c", "exec rustfmt --edition \"$1\" --emit stdout < \"$2\"", "sh", &edition])
             .arg(course.root.join(&file.path))
             .env("PATH", &settings.toolbox.child_path);
-        match run_limited(rustfmt, Duration::from_secs(60)) {
+        match run_submission(course, rustfmt, Duration::from_secs(60), settings, "rustfmt", |_, _| ()) {
             Ok(parsed) if !parsed.success() && !parsed.stderr.trim().is_empty() => {
                 said.push(parsed.stderr.replace("<stdin>", &file.path).trim_end().to_string());
             }
@@ -681,8 +681,31 @@ fn wasm_pack_test(
     command
 }
 
-fn run_tool(command: Command, limit: Duration, name: &str) -> Result<Finished, StageError> {
-    run_limited(command, limit).map_err(|e| error(ErrorKind::Infrastructure, format!("could not start {name}: {e}")))
+/// Runs `command`, which builds or runs the code of the course at
+/// `course`, under a limit. A submission graded against the reference is
+/// untrusted: its run is confined to the staged course, the toolchain, and
+/// its target and temporary directories (see [`crate::sandbox`]).
+/// `prepare` is given the command and the run's TMPDIR.
+pub fn run_submission(
+    course: &Course,
+    command: Command,
+    limit: Duration,
+    settings: &Settings,
+    name: &str,
+    prepare: impl FnOnce(&mut Command, &Path),
+) -> Result<Finished, StageError> {
+    run_limited_in(command, limit, |command, run_dir| {
+        prepare(command, run_dir);
+        match &settings.reference {
+            Some(reference) => {
+                let allowed =
+                    Allowed::for_submission(&course.root, &settings.toolbox.toolchain, &course.target_dir(), run_dir);
+                reference.confiner.confine(command, &allowed)
+            }
+            None => Ok(()),
+        }
+    })
+    .map_err(|e| error(ErrorKind::Infrastructure, format!("could not start {name}: {e}")))
 }
 
 /// Decides pass, fail or error from what the test run printed.
@@ -803,9 +826,13 @@ mod tests {
             child_path: Default::default(),
             notices: vec![],
             node_permission,
+            toolchain: vec![],
         };
-        let reference = untrusted
-            .then(|| crate::settings::Reference { root: "/the/reference".into(), target_dir: "/the/target".into() });
+        let reference = untrusted.then(|| crate::settings::Reference {
+            root: "/the/reference".into(),
+            target_dir: "/the/target".into(),
+            confiner: crate::sandbox::Confiner::Unavailable("a test".into()),
+        });
         Settings { reference, ..Settings::new(toolbox, Duration::from_secs(1)) }
     }
 

@@ -1,6 +1,7 @@
 //! How to grade, decided once from the command line and passed down to
 //! every step: the tools, the time limits, and how a run is organised.
 
+use crate::sandbox::Confiner;
 use crate::tools::Toolbox;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -38,6 +39,8 @@ pub struct Reference {
     /// crate would share files, and cargo, comparing modification times,
     /// can take one's build for the other's.
     pub target_dir: PathBuf,
+    /// What confines the submission's builds and test runs on this machine.
+    pub confiner: Confiner,
 }
 
 impl Settings {

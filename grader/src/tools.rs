@@ -74,6 +74,10 @@ pub struct Toolbox {
     /// The flag that turns on the permission model of the Node.js found,
     /// when it has one: untrusted code runs in Node.js only under it.
     pub node_permission: Option<&'static str>,
+    /// Where the toolchain and these tools are read from: all a sandboxed
+    /// build or test run may read besides the system and the course
+    /// (see `crate::sandbox`).
+    pub toolchain: Vec<PathBuf>,
 }
 
 const BROWSER_NAMES: &[&str] = &["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
@@ -227,11 +231,18 @@ impl Toolbox {
             }
         };
 
-        ensure_wasm32_target(course_root, install, &mut notices)?;
+        let sysroot = ensure_wasm32_target(course_root, install, &mut notices)?;
+        let tools = [Some(&wasm_pack), Some(&wasm_bindgen), node.as_ref()]
+            .into_iter()
+            .flatten()
+            .chain(browser.iter().flat_map(|b| [&b.driver, &b.binary]))
+            .cloned()
+            .collect::<Vec<_>>();
+        let toolchain = crate::sandbox::toolchain_dirs(&tools, Some(&sysroot));
         let path = std::env::var_os("PATH").unwrap_or_default();
         let child_path = std::env::join_paths(extra_dirs.into_iter().chain(std::env::split_paths(&path)))
             .context("a directory on PATH contains a ':'")?;
-        Ok(Toolbox { wasm_pack, engine: runner, browser, child_path, notices, node_permission })
+        Ok(Toolbox { wasm_pack, engine: runner, browser, child_path, notices, node_permission, toolchain })
     }
 }
 
@@ -263,7 +274,8 @@ pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// targets only when it installs that toolchain itself, so a machine that
 /// already had the toolchain lacks it; without it every exercise would
 /// "not compile", which is the machine's fault, not the student's.
-fn ensure_wasm32_target(course_root: &Path, install: bool, notices: &mut Vec<String>) -> Result<()> {
+/// Returns rustc's sysroot.
+fn ensure_wasm32_target(course_root: &Path, install: bool, notices: &mut Vec<String>) -> Result<PathBuf> {
     let sysroot = Command::new("rustc").args(["--print", "sysroot"]).current_dir(course_root).output();
     let sysroot = match sysroot {
         Ok(out) if out.status.success() => PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()),
@@ -275,7 +287,7 @@ fn ensure_wasm32_target(course_root: &Path, install: bool, notices: &mut Vec<Str
         }
     };
     if sysroot.join("lib/rustlib").join(WASM_TARGET).join("lib").is_dir() {
-        return Ok(());
+        return Ok(sysroot);
     }
     let command = format!("rustup target add {WASM_TARGET}");
     let rustup = find_on_path("rustup").or_else(|| in_cargo_bin("rustup"));
@@ -292,7 +304,7 @@ fn ensure_wasm32_target(course_root: &Path, install: bool, notices: &mut Vec<Str
     let added = Command::new(rustup).args(["target", "add", WASM_TARGET]).current_dir(course_root).status();
     if added.is_ok_and(|status| status.success()) && sysroot.join("lib/rustlib").join(WASM_TARGET).is_dir() {
         notices.push(format!("Added the {WASM_TARGET} target to the Rust toolchain."));
-        Ok(())
+        Ok(sysroot)
     } else {
         Err(MissingTool(format!(
             "the {WASM_TARGET} target is not installed and `{command}` failed: run it yourself and read its error"

@@ -370,6 +370,7 @@ mod loop_tests {
             child_path: Default::default(),
             notices: vec![],
             node_permission: None,
+            toolchain: vec![],
         };
         Settings::new(toolbox, Duration::from_secs(1))
     }

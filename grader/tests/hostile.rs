@@ -549,3 +549,93 @@ fn a_page_that_reaches_past_its_grammar_scores_what_the_stub_scores_and_is_named
         assert!(message.contains(says) && message.contains("page.js:"), "{says}: {message}");
     }
 }
+
+/// A build that reads outside the staged course — the reference's
+/// solution, a secret in the grading machine's home directory — through a
+/// `module` attribute a macro writes (wasm-bindgen's macro reads that file
+/// while rustc runs). Under Landlock the read is refused by the kernel;
+/// with the sandbox turned off the dep-info check still refuses the crate.
+/// Either way no output shows either file, and the results say which
+/// sandbox there was.
+#[test]
+fn a_build_that_reads_outside_the_staged_course_gets_nothing_and_the_sandbox_is_named() {
+    require(&[Need::Chromium]);
+    const ANSWER: &str = "THE-REFERENCE-ANSWER-7f3a";
+    const SECRET: &str = "THE-GRADING-MACHINES-TOKEN-9c1d";
+    let exercises = [("typed_views", "01_typed_views")];
+    let reference = TempCourse::new().with_course_exercise("01_typed_views").manifest(&exercises);
+    let solution = "solutions/01_typed_views/src/lib.rs";
+    reference.write(solution, &format!("// {ANSWER}\n{}", reference.read(solution)));
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("secret.txt"), SECRET).unwrap();
+
+    let submission = TempCourse::copy_of(reference.path());
+    let climb = "/..".repeat(40);
+    let lib = "exercises/01_typed_views/src/lib.rs";
+    let reads = format!(
+        "\nmacro_rules! linked {{ ($key:ident, $file:expr, $name:ident) => {{ \
+         #[wasm_bindgen::prelude::wasm_bindgen($key = $file)] extern \"C\" {{ fn $name(); }} }} }}\n\
+         linked!(module, {:?}, answer);\nlinked!(module, {:?}, secret);\n",
+        format!("{climb}{}", reference.path().join(solution).display()),
+        format!("{climb}{}", home.path().join("secret.txt").display()),
+    );
+    submission.write(lib, &(submission.read(lib) + &reads));
+
+    let real_home = std::env::var_os("HOME").unwrap_or_default();
+    let under_home = |var: &str, dir: &str| {
+        std::env::var_os(var).unwrap_or_else(|| Path::new(&real_home).join(dir).into_os_string())
+    };
+    let (rustup, cargo) = (under_home("RUSTUP_HOME", ".rustup"), under_home("CARGO_HOME", ".cargo"));
+    for (switch, sandbox) in [(None, "landlock"), (Some("off"), "none")] {
+        let out = tempfile::tempdir().unwrap();
+        let work = tempfile::tempdir().unwrap();
+        let file = |name: &str| out.path().join(name).display().to_string();
+        let outputs = [
+            format!("json={}", file("results.json")),
+            format!("junit={}", file("results.xml")),
+            format!("classroom={}", file("classroom.json")),
+            format!("gradescope={}", file("gradescope.json")),
+        ];
+        let mut args = vec!["--runner", "chrome", "grade", "--reference", reference.path().to_str().unwrap()];
+        args.extend(["--work-dir", work.path().to_str().unwrap(), "--no-cache"]);
+        for output in &outputs {
+            args.extend(["--output", output.as_str()]);
+        }
+        let run = grader_with(submission.path(), &args, |command| {
+            command
+                .env("HOME", home.path())
+                .env("RUSTUP_HOME", &rustup)
+                .env("CARGO_HOME", &cargo)
+                .env_remove("GITHUB_ACTIONS")
+                .stdin(std::process::Stdio::null());
+            match switch {
+                Some(value) => command.env("GRADER_SANDBOX", value),
+                None => command.env_remove("GRADER_SANDBOX"),
+            };
+        });
+        assert!(run.survivors().is_empty(), "processes left behind: {:?}", run.survivors());
+        let json: Value = serde_json::from_str(&std::fs::read_to_string(file("results.json")).unwrap()).unwrap();
+        assert_eq!(json["sandbox"], sandbox, "{json:#}");
+        // Under Landlock the kernel refuses the read, so the build fails
+        // with "permission denied"; unconfined, the read succeeds and the
+        // compiler's list of what it read refuses the crate.
+        let error = &json["exercises"][0]["error"];
+        if sandbox == "landlock" {
+            assert_eq!(error["kind"], "compile", "{json:#}");
+            assert!(error["message"].as_str().unwrap().contains("Permission denied"), "{json:#}");
+        } else {
+            assert_eq!(error["kind"], "integrity", "{json:#}");
+        }
+        let mut everything = format!("{}\n{}", run.stdout, run.stderr);
+        for name in ["results.json", "results.xml", "classroom.json", "gradescope.json"] {
+            everything += &std::fs::read_to_string(file(name)).unwrap();
+        }
+        for stolen in [ANSWER, SECRET] {
+            assert!(!everything.contains(stolen), "{sandbox}: {stolen} was shown:\n{everything}");
+        }
+        if sandbox == "none" {
+            let notice = format!("{}{}", run.stdout, run.stderr);
+            assert!(notice.contains("GRADER_SANDBOX=off"), "the run says it was not sandboxed:\n{notice}");
+        }
+    }
+}

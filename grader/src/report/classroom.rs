@@ -8,6 +8,7 @@
 
 use super::why_not_passed;
 use crate::model::{CourseReport, Status, TestStatus};
+use crate::sandbox::Sandbox;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -15,6 +16,8 @@ struct RunnerResult<'a> {
     version: u32,
     status: &'static str,
     max_score: f64,
+    /// Not read by the reporter: what confined the submission's code.
+    sandbox: Sandbox,
     tests: Vec<ClassroomTest<'a>>,
 }
 
@@ -57,7 +60,7 @@ pub fn render(report: &CourseReport) -> String {
     } else {
         "fail"
     };
-    let result = RunnerResult { version: 1, status, max_score: report.max_score(), tests };
+    let result = RunnerResult { version: 1, status, max_score: report.max_score(), sandbox: report.sandbox, tests };
     serde_json::to_string_pretty(&result).expect("the runner result serializes") + "\n"
 }
 

@@ -88,12 +88,13 @@ pub fn render(report: &CourseReport) -> String {
 /// being graded, and the findings.
 fn summary(report: &CourseReport) -> String {
     let mut out = format!(
-        "{}: {} of {} points (pass mark {}%), graded in {}.\n",
+        "{}: {} of {} points (pass mark {}%), graded in {} (sandbox: {}).\n",
         report.title,
         points(report.score()),
         points(report.max_score()),
         points(report.pass_mark),
-        report.runner()
+        report.runner(),
+        report.sandbox
     );
     for exercise in report.graded() {
         let _ = write!(out, "{}: {}/{}", exercise.name, points(exercise.points), points(exercise.max_points));

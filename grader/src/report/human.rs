@@ -3,6 +3,7 @@
 //! is set.
 
 use crate::model::{CapstoneStatus, CourseReport, ErrorKind, ExerciseReport, Status, TestStatus};
+use crate::sandbox::Sandbox;
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
 
@@ -19,7 +20,14 @@ pub fn course(report: &CourseReport) -> String {
     for notice in &report.notices {
         let _ = writeln!(out, "{YELLOW}note:{YELLOW:#} {notice}");
     }
-    let _ = writeln!(out, "Graded in {}.\n", report.runner());
+    match report.sandbox {
+        Sandbox::Landlock => {
+            let _ = writeln!(out, "Graded in {}, builds and tests in a Landlock sandbox.\n", report.runner());
+        }
+        Sandbox::None => {
+            let _ = writeln!(out, "Graded in {}.\n", report.runner());
+        }
+    }
     for finding in &report.findings {
         let _ = writeln!(out, "{YELLOW}warning:{YELLOW:#} {}", finding.message);
     }

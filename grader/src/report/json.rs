@@ -8,6 +8,7 @@
 
 use super::why_not_passed;
 use crate::model::{CourseReport, ExerciseReport, Finding, GradeError, Status, TestStatus};
+use crate::sandbox::Sandbox;
 use serde::Serialize;
 
 /// Exercism caps a test's output at 500 characters.
@@ -26,6 +27,8 @@ struct Results<'a> {
     pass_mark: f64,
     passed: bool,
     runner: String,
+    /// What confined the submission's builds and tests (`landlock`, `none`).
+    sandbox: Sandbox,
     duration_ms: u64,
     exercises: Vec<ExerciseSummary<'a>>,
     findings: &'a [Finding],
@@ -117,6 +120,7 @@ pub fn render(report: &CourseReport) -> String {
         pass_mark: report.pass_mark,
         passed: report.reached_pass_mark(),
         runner: report.runner(),
+        sandbox: report.sandbox,
         duration_ms: report.duration.as_millis() as u64,
         exercises,
         findings: &report.findings,

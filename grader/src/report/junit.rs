@@ -2,7 +2,8 @@
 //! it — one testsuite per exercise (or milestone), one testcase per test;
 //! a failing test is a `<failure>` with its panic message, a test that
 //! never ran is an `<error>` with the reason. Tamper findings form a suite
-//! of their own.
+//! of their own. Each suite's `sandbox` property says what confined the
+//! submission's builds and tests.
 
 use super::why_not_passed;
 use crate::model::{CourseReport, TestStatus};
@@ -14,6 +15,9 @@ pub fn render(report: &CourseReport) -> String {
     for exercise in report.graded() {
         let mut suite = TestSuite::new(exercise.name.as_str());
         suite.set_time(exercise.duration);
+        // JUnit has no place for the run as a whole: each suite says
+        // what confined the code it ran.
+        suite.add_property(Property::new("sandbox", report.sandbox.as_str()));
         for test in &exercise.tests {
             let mut status = match test.status {
                 TestStatus::Pass => TestCaseStatus::success(),

@@ -234,6 +234,26 @@ mod tests {
     }
 
     #[test]
+    fn every_format_says_what_confined_the_submission() {
+        use crate::model::{fixtures, Status, TestStatus};
+        use crate::sandbox::Sandbox;
+        let exercise =
+            fixtures::exercise("typed_views", Status::Pass, vec![fixtures::test("a", TestStatus::Pass, None)], None);
+        for (sandbox, name) in [(Sandbox::Landlock, "landlock"), (Sandbox::None, "none")] {
+            let report = CourseReport { sandbox, ..fixtures::course(vec![exercise.clone()], None) };
+            let json: serde_json::Value = serde_json::from_str(&render(Format::Json, &report)).unwrap();
+            assert_eq!(json["sandbox"], name);
+            let classroom: serde_json::Value = serde_json::from_str(&render(Format::Classroom, &report)).unwrap();
+            assert_eq!(classroom["sandbox"], name);
+            let xml = render(Format::Junit, &report);
+            assert!(xml.contains(&format!("<property name=\"sandbox\" value=\"{name}\"/>")), "{xml}");
+            assert!(render(Format::Gradescope, &report).contains(&format!("(sandbox: {name})")));
+            let human = anstream::adapter::strip_str(&render(Format::Human, &report)).to_string();
+            assert_eq!(human.contains("in a Landlock sandbox"), sandbox == Sandbox::Landlock, "{human}");
+        }
+    }
+
+    #[test]
     fn the_human_report_is_coloured_only_by_escape_codes() {
         let report = everything();
         let coloured = render(Format::Human, &report);
