@@ -103,6 +103,8 @@ pub enum Command {
     },
     /// For instructors: grade every submission in a folder (one directory per student) against the
     /// reference; results per student and a gradebook CSV. Interrupted, it resumes where it stopped.
+    /// Each student is graded in a process of its own, within its time budget: one who crashes or
+    /// hangs the grader, or whose course is a symbolic link, is recorded with the reason.
     Class {
         /// The folder of submissions, one directory per student.
         submissions: PathBuf,
@@ -116,8 +118,14 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         work_dir: Option<PathBuf>,
         /// Stop grading one student after this many seconds; what was not graded is reported as such.
-        #[arg(long, value_name = "SECS")]
-        time_budget: Option<u64>,
+        /// The default leaves room for the first student, who also compiles the dependencies.
+        #[arg(long, value_name = "SECS", default_value_t = grader::class::DEFAULT_TIME_BUDGET_SECS)]
+        time_budget: u64,
+        /// Grade only this student (the directory's name), here in this process: what the class run
+        /// does for each student in a child process, so that one who crashes the grader is recorded
+        /// and the class goes on.
+        #[arg(long, value_name = "NAME")]
+        student: Option<String>,
     },
     /// Grade the exercise you are working on again each time you save it, with hints and progress.
     Watch {

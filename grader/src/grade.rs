@@ -77,6 +77,11 @@ pub fn grade_exercises(
     reports
 }
 
+/// Whether the run's time budget has run out.
+fn budget_spent(settings: &Settings) -> bool {
+    settings.deadline.is_some_and(|deadline| Instant::now() >= deadline)
+}
+
 /// One exercise, unless the run's time budget is spent.
 fn grade_one(
     course: &Course,
@@ -85,7 +90,7 @@ fn grade_one(
     settings: &Settings,
     progress: &dyn Observer,
 ) -> ExerciseReport {
-    if settings.deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+    if budget_spent(settings) {
         return runner::not_graded(
             course,
             exercise,
@@ -97,7 +102,15 @@ fn grade_one(
             },
         );
     }
-    runner::grade(course, exercise, variant, settings, progress)
+    let mut report = runner::grade(course, exercise, variant, settings, progress);
+    // A step the budget cut short names its own limit, which is not what
+    // ran out: say so.
+    if budget_spent(settings) {
+        if let Some(error) = report.error.as_mut().filter(|error| error.kind == ErrorKind::Timeout) {
+            error.message = format!("the run's time budget ran out while grading this exercise: {}", error.message);
+        }
+    }
+    report
 }
 
 /// Compiles the tests of every crate to grade in one cargo invocation. Its

@@ -26,7 +26,10 @@ fn main() -> ExitCode {
     cli::choose_color(cli.color);
     let outcome = run(cli).unwrap_or_else(|error| {
         let red = anstyle::AnsiColor::Red.on_default().bold();
-        let _ = writeln!(anstream::stderr(), "{red}error:{red:#} {error:#}");
+        // The error may quote a submission (a key of its course.toml, say):
+        // in a CI log it is written as that platform may read it.
+        let message = report::Platform::of_environment().log_text(&format!("{error:#}"));
+        let _ = writeln!(anstream::stderr(), "{red}error:{red:#} {message}");
         if error.downcast_ref::<MissingTool>().is_some() {
             Outcome::Infrastructure
         } else {
@@ -38,7 +41,7 @@ fn main() -> ExitCode {
 
 fn run(mut cli: Cli) -> Result<Outcome> {
     // A class is graded from the reference it names, wherever it is run.
-    if let Some(Command::Class { submissions, reference, out, work_dir, time_budget }) = &cli.command {
+    if let Some(Command::Class { submissions, reference, out, work_dir, time_budget, student }) = &cli.command {
         let reference = Course::open(reference).context("the reference course")?;
         let settings = cli.settings(&reference, None)?;
         let work = work_dir.clone().unwrap_or_else(|| out.join(".work"));
@@ -47,9 +50,12 @@ fn run(mut cli: Cli) -> Result<Outcome> {
             out,
             work: &work,
             settings: &settings,
-            budget: time_budget.map(Duration::from_secs),
+            budget: Duration::from_secs(*time_budget),
         };
-        class.grade_folder(submissions)?;
+        match student {
+            Some(name) => class.grade_named(submissions, name)?,
+            None => class.grade_folder(submissions)?,
+        }
         return Ok(Outcome::Done);
     }
     let course = match &cli.course {
