@@ -10,6 +10,7 @@ pub mod junit;
 
 use crate::model::{CourseReport, ExerciseReport, TestReport, TestStatus};
 use anyhow::{Context, Result};
+use std::fmt::Write as _;
 use std::io::Write;
 
 /// The formats of a whole run (`--format`).
@@ -103,10 +104,9 @@ pub fn points(value: f64) -> String {
 
 /// Writes the report where it was asked for: each `--output` file in its
 /// format (the terminal then gets the human report), or `format` to the
-/// terminal; under GitHub Actions also what the platform reads
-/// ([`github::publish`]).
+/// terminal — as the [`Platform`] whose log stdout becomes may read it; under
+/// GitHub Actions also what the platform reads ([`github::publish`]).
 pub fn publish(report: &CourseReport, format: Format, outputs: &[Destination]) -> Result<()> {
-    let mut stdout = anstream::stdout();
     for destination in outputs {
         let format = destination.format.unwrap_or(format);
         // A file never gets a terminal's escape codes.
@@ -115,12 +115,75 @@ pub fn publish(report: &CourseReport, format: Format, outputs: &[Destination]) -
             .with_context(|| format!("cannot write the results to {}", destination.file.display()))?;
     }
     let on_stdout = if outputs.is_empty() { format } else { Format::Human };
-    write!(stdout, "{}", render(on_stdout, report))?;
+    let mut text = render(on_stdout, report);
     for destination in outputs {
         let format = destination.format.unwrap_or(format);
-        writeln!(stdout, "Results ({format:?}) written to {}.", destination.file.display())?;
+        let _ = writeln!(text, "Results ({format:?}) written to {}.", destination.file.display());
     }
-    github::publish(report, on_stdout == Format::Human)
+    match Platform::of_environment() {
+        Platform::GitHubActions => github::publish(report, on_stdout, &text)?,
+        Platform::GitLabCi if on_stdout == Format::Human => write!(anstream::stdout(), "{}", plain(&text))?,
+        Platform::GitLabCi | Platform::Other => write!(anstream::stdout(), "{text}")?,
+    }
+    github::write_summary(report)
+}
+
+/// The CI platform whose log the grader's stdout and stderr become, from
+/// the variables each sets: each reads something in a log besides people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Platform {
+    /// `GITHUB_ACTIONS=true`: the runner obeys workflow commands in the log
+    /// (see [`github`]).
+    GitHubActions,
+    /// `GITLAB_CI=true`: the job log obeys escape sequences, and a line
+    /// `section_start:…` or `section_end:…` followed by `\r\e[0K` opens or
+    /// closes a collapsible section; without an escape sequence none can
+    /// be written.
+    GitLabCi,
+    /// A terminal or a file; or Gradescope, which takes the score only from
+    /// results.json, written by the grader after every run of student code
+    /// has ended.
+    Other,
+}
+
+impl Platform {
+    pub fn of_environment() -> Platform {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|value| value == "true");
+        if set("GITHUB_ACTIONS") {
+            Platform::GitHubActions
+        } else if set("GITLAB_CI") {
+            Platform::GitLabCi
+        } else {
+            Platform::Other
+        }
+    }
+
+    /// Free text (a message that may quote a submission) as this platform's
+    /// log may carry it.
+    pub fn log_text(self, text: &str) -> String {
+        match self {
+            Platform::GitHubActions => github::neutralise(&plain(text), github::Spelling::Text),
+            Platform::GitLabCi => plain(text),
+            Platform::Other => text.to_string(),
+        }
+    }
+}
+
+/// Text for a CI log: no escape sequences (the grader's colours go too, as
+/// a student's cannot be told from them), every carriage return a line
+/// break, as the runners split lines, and any other control character
+/// shown as an escape (`\u{7}`).
+pub fn plain(text: &str) -> String {
+    let stripped = anstream::adapter::strip_str(text).to_string().replace("\r\n", "\n").replace('\r', "\n");
+    let mut out = String::with_capacity(stripped.len());
+    for c in stripped.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
