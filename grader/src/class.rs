@@ -309,8 +309,7 @@ impl ClassRun<'_> {
             return Ok(StudentResult::AlreadyGraded);
         }
         let started = Instant::now();
-        let grader = std::env::current_exe().context("cannot find the grader's own executable to grade a student")?;
-        let mut command = Command::new(grader);
+        let mut command = Command::new(own_executable()?);
         command.args(self.child_args(folder, name)).env(CLASS_VAR, std::process::id().to_string());
         let limit = self.child_limit();
         let finished = run_limited(command, limit);
@@ -440,6 +439,17 @@ impl ClassRun<'_> {
         write_atomically(&dir.join(JUNIT_RESULTS), &report::render(Format::Junit, report))?;
         write_atomically(&dir.join(RESULTS), &report::render(Format::Json, report))
     }
+}
+
+/// This very grader, to start for each student: on Linux the running
+/// program itself, which stays whole even when its file is replaced (the
+/// grader rebuilt while a class runs), so every student of a run is graded
+/// by the same grader.
+fn own_executable() -> Result<PathBuf> {
+    if cfg!(target_os = "linux") {
+        return Ok(PathBuf::from("/proc/self/exe"));
+    }
+    std::env::current_exe().context("cannot find the grader's own executable to grade each student with")
 }
 
 /// Kills what a student's grader process left running — one that crashed

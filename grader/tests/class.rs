@@ -1,14 +1,19 @@
 //! `grader class`: a folder of 20 generated submissions — untouched, solved,
 //! partly solved, broken, not UTF-8, not a course at all, uploaded one
 //! level down — graded against the reference into per-student results and
-//! a gradebook that is read back; then resumed after one student's results
-//! are lost, grading only that student.
+//! a gradebook that is read back; then three hostile ones — a course that
+//! is a link to a classmate's, a const-evaluation loop, one whose grader
+//! aborts — each recorded with its reason under a short budget while the
+//! others keep their grades; then resumed after one student's results are
+//! lost, grading only that student and leaving the aborted one as recorded.
 
 mod common;
 
-use common::{grader, require, Need, TempCourse};
+use common::{grader, grader_with, require, GraderRun, Need, TempCourse};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 fn generate(reference: &TempCourse, folder: &Path) -> BTreeMap<String, f64> {
     let solution = |dir: &str| reference.read(&format!("solutions/{dir}/src/lib.rs"));
@@ -62,12 +67,85 @@ fn generate(reference: &TempCourse, folder: &Path) -> BTreeMap<String, f64> {
     expected
 }
 
+/// The worst a class brings, added to `folder`, with what each should
+/// score: a course that is a link to a solved classmate's (student00), a
+/// const-evaluation loop after a solved exercise, and one whose grader the
+/// test aborts (as a stack overflow aborts a process).
+fn hostile(reference: &TempCourse, folder: &Path) -> BTreeMap<String, f64> {
+    let linked = folder.join("linked");
+    std::fs::create_dir_all(&linked).unwrap();
+    std::os::unix::fs::symlink("../student00", linked.join("course")).unwrap();
+
+    let looping = folder.join("looping");
+    common::copy_tree(reference.path(), &looping);
+    let solution = |dir: &str| reference.read(&format!("solutions/{dir}/src/lib.rs"));
+    std::fs::write(looping.join("exercises/01_typed_views/src/lib.rs"), solution("01_typed_views")).unwrap();
+    let spin = "#![allow(long_running_const_eval)]\n\
+        const SPIN: u64 = {\n    let mut turns: u64 = 0;\n    loop {\n        turns = turns.wrapping_add(1);\n        \
+        if turns == 0 {\n            break turns;\n        }\n    }\n};\n\
+        pub fn spin() -> u64 {\n    SPIN\n}\n";
+    std::fs::write(
+        looping.join("exercises/06_struct_packing/src/lib.rs"),
+        spin.to_string() + &solution("06_struct_packing"),
+    )
+    .unwrap();
+
+    // Its own edit, so that its grading builds and lasts long enough to be caught.
+    let aborted = folder.join("aborted");
+    common::copy_tree(reference.path(), &aborted);
+    std::fs::write(aborted.join("exercises/01_typed_views/src/lib.rs"), solution("01_typed_views") + "// aborted\n")
+        .unwrap();
+    BTreeMap::from([("linked".into(), 0.0), ("looping".into(), 10.0), ("aborted".into(), 0.0)])
+}
+
+/// Runs `class` while aborting the grader process of `student` once it
+/// starts (SIGABRT, what a stack overflow ends in); whether it was caught.
+fn aborting_the_grader_of(student: &str, class: impl FnOnce() -> GraderRun) -> (GraderRun, bool) {
+    let needle = format!("--student\0{student}\0").into_bytes();
+    let done = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let watcher = scope.spawn(|| {
+            while !done.load(Ordering::SeqCst) {
+                let pids =
+                    std::fs::read_dir("/proc").unwrap().filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok());
+                for pid in pids {
+                    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+                    if cmdline.windows(needle.len()).any(|w| w == needle) {
+                        // SAFETY: kill has no memory effects.
+                        unsafe { libc::kill(pid, libc::SIGABRT) };
+                        return true;
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            false
+        });
+        let run = class();
+        done.store(true, Ordering::SeqCst);
+        (run, watcher.join().unwrap())
+    })
+}
+
+fn results(grades: &Path, student: &str) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(grades.join(student).join("results.json")).unwrap()).unwrap()
+}
+
+fn exercise<'a>(results: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    results["exercises"].as_array().unwrap().iter().find(|e| e["name"] == name).unwrap()
+}
+
+/// The gradebook's rows, by student.
+fn gradebook_rows(grades: &Path) -> BTreeMap<String, csv::StringRecord> {
+    let mut reader = csv::Reader::from_path(grades.join("gradebook.csv")).unwrap();
+    reader.records().map(Result::unwrap).map(|row| (row[0].to_string(), row)).collect()
+}
+
 #[test]
 fn a_folder_of_submissions_becomes_a_gradebook_and_resumes_after_an_interruption() {
     require(&[Need::Chromium]);
     let reference = common::two_exercise_reference();
     let folder = tempfile::tempdir().unwrap();
-    let expected = generate(&reference, folder.path());
+    let mut expected = generate(&reference, folder.path());
     let out = tempfile::tempdir().unwrap();
     let grades = out.path().join("grades");
     let args = [
@@ -101,12 +179,61 @@ fn a_folder_of_submissions_becomes_a_gradebook_and_resumes_after_an_interruption
     let stray = rows.iter().find(|row| &row[0] == "student05").unwrap();
     assert!(stray[7].contains("not a copy of the course"), "{stray:?}");
 
-    // Interrupted after all but one: only that one is graded again.
+    // The hostile three, graded with a short budget: the loop costs it, not
+    // the 600 s build limit; everyone else keeps their grade.
+    expected.extend(hostile(&reference, folder.path()));
+    let with_budget = [&args[..], &["--time-budget", "20"]].concat();
+    let started = Instant::now();
+    // Any core file lands in a temporary directory.
+    let (run, caught) = aborting_the_grader_of("aborted", || {
+        grader_with(reference.path(), &with_budget, |command| {
+            command.current_dir(out.path());
+        })
+    });
+    let elapsed = started.elapsed();
+    assert!(caught, "the aborted student's grader was never seen");
+    assert_eq!(run.code(), Some(0), "{}\n{}", run.stdout, run.stderr);
+    assert!(run.survivors().is_empty(), "left running: {:?}", run.survivors());
+    assert!(elapsed < Duration::from_secs(200), "the loop cost {elapsed:?}");
+
+    let linked = results(&grades, "linked");
+    assert_eq!(linked["score"], 0.0, "none of student00's points");
+    assert!(linked["exercises"].as_array().unwrap().iter().all(|e| e["status"] == "error" && e["cached"] == false));
+    assert!(linked["message"].as_str().unwrap().contains("course is a symbolic link (to ../student00)"), "{linked}");
+
+    let looping = results(&grades, "looping");
+    assert_eq!(exercise(&looping, "typed_views")["status"], "pass");
+    let spun = exercise(&looping, "struct_packing");
+    assert_eq!(spun["status"], "error");
+    assert_eq!(spun["error"]["kind"], "timeout");
+    assert!(spun["error"]["message"].as_str().unwrap().contains("time budget ran out"), "{spun}");
+
+    let aborted = results(&grades, "aborted");
+    assert_eq!(aborted["score"], 0.0);
+    assert!(aborted["message"].as_str().unwrap().contains("(signal 6, SIGABRT"), "{aborted}");
+
+    let rows = gradebook_rows(&grades);
+    assert_eq!(rows.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>(), "a row per student");
+    for (student, row) in &rows {
+        let total: f64 = row[3].parse().unwrap();
+        assert!((total - expected[student]).abs() < 0.01, "{student}: {total} points, expected {}", expected[student]);
+    }
+    assert!(rows["linked"][7].contains("symbolic link"), "{:?}", rows["linked"]);
+    assert_eq!(&rows["looping"][7], "timed out: struct_packing");
+    assert!(rows["aborted"][7].contains("SIGABRT"), "{:?}", rows["aborted"]);
+
+    // Interrupted after all but one: only that one is graded again, and the
+    // submission whose grader aborted stays as recorded — not graded (nor
+    // aborted) again.
+    let recorded = std::fs::read(grades.join("aborted/results.json")).unwrap();
     std::fs::remove_dir_all(grades.join("student07")).unwrap();
     let again = grader(reference.path(), &args);
     assert_eq!(again.code(), Some(0), "{}\n{}", again.stdout, again.stderr);
     assert!(again.stdout.contains("Graded 1 submission in"), "{}", again.stdout);
-    assert!(again.stdout.contains("20 from earlier runs"), "{}", again.stdout);
-    let rows = csv::Reader::from_path(grades.join("gradebook.csv")).unwrap().records().count();
-    assert_eq!(rows, expected.len());
+    assert!(again.stdout.contains("23 from earlier runs"), "{}", again.stdout);
+    assert_eq!(std::fs::read(grades.join("aborted/results.json")).unwrap(), recorded);
+    let rows = gradebook_rows(&grades);
+    assert_eq!(rows.len(), expected.len());
+    let total: f64 = rows["student07"][3].parse().unwrap();
+    assert!((total - expected["student07"]).abs() < 0.01, "student07: {total}");
 }
