@@ -136,7 +136,7 @@ fn prebuild<'a>(
         }
     }
     let Some(workspace) = workspace else { return };
-    progress.phase("all exercises", Phase::Building);
+    progress.phase("all exercises", Phase::Building { first: crate::tools::first_build(&course.target_dir()) });
     let mut build = Command::new("cargo");
     build
         .current_dir(workspace)

@@ -50,6 +50,9 @@ impl Default for Defaults {
 /// harnesses, Cargo.toml) is the instructor's and is graded as shipped.
 pub const DEFAULT_EDITABLE: &[&str] = &["src/**"];
 
+/// The file a student works in when course.toml does not say.
+pub const DEFAULT_EDIT: &str = "src/lib.rs";
+
 /// Where an exercise's tests can run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -79,10 +82,19 @@ pub struct ExerciseEntry {
     /// Relative weights of tests by name; a test not listed weighs 1.
     #[serde(default)]
     pub test_weights: BTreeMap<String, f64>,
+    /// Tests that pass on the shipped stub: they show what the exercise is
+    /// about and carry no points, so an untouched course scores nothing.
+    /// `grader verify` checks the list against the stub both ways.
+    #[serde(default)]
+    pub demonstrations: Vec<String>,
     /// Globs, relative to the crate, of the files a student edits
     /// (default [`DEFAULT_EDITABLE`]).
     #[serde(default)]
     pub editable: Vec<String>,
+    /// The file a student works in, relative to the crate (default
+    /// [`DEFAULT_EDIT`]): what "next: … (edit …)" names. One of the
+    /// editable files.
+    pub edit: Option<String>,
     /// JavaScript the crate may import beyond what its shipped stub
     /// imports: what the reference solution needs (`grader verify` lists
     /// any it lacks), or another way of doing it the instructor allows.
@@ -134,6 +146,47 @@ pub fn is_javascript_glob(glob: &str) -> bool {
 }
 
 impl ExerciseEntry {
+    /// A test's weight among the exercise's tests: none for a demonstration.
+    pub fn weight(&self, test: &str) -> f64 {
+        if self.demonstrations.iter().any(|name| name == test) {
+            0.0
+        } else {
+            self.test_weights.get(test).copied().unwrap_or(1.0)
+        }
+    }
+
+    /// The file a student works in, relative to the crate.
+    pub fn edit_file(&self) -> &str {
+        self.edit.as_deref().unwrap_or(DEFAULT_EDIT)
+    }
+
+    /// Weights are numbers ≥ 0, a demonstration has no weight to give, and
+    /// the file to edit is one the student may edit.
+    fn check_points(&self) -> Result<()> {
+        if self.test_weights.values().any(|w| !(w.is_finite() && *w >= 0.0)) {
+            bail!("exercise `{}`: test_weights must be numbers ≥ 0", self.name);
+        }
+        if let Some(both) = self.demonstrations.iter().find(|name| self.test_weights.contains_key(*name)) {
+            bail!(
+                "exercise `{}`: `{both}` is a demonstration, which carries no points, and has a test weight too",
+                self.name
+            );
+        }
+        let mut editable = globset::GlobSetBuilder::new();
+        for glob in self.editable_globs() {
+            editable.add(globset::Glob::new(&glob).with_context(|| format!("`{glob}` is not a valid glob"))?);
+        }
+        if !editable.build()?.is_match(self.edit_file()) {
+            bail!(
+                "exercise `{}`: edit = \"{}\" is not one of its editable files ({})",
+                self.name,
+                self.edit_file(),
+                self.editable_globs().join(", ")
+            );
+        }
+        Ok(())
+    }
+
     /// `page_globals` and `page_members` are plain JavaScript names, none
     /// of [`NEVER_ON_A_PAGE`], on an exercise whose student writes JavaScript.
     fn check_page_names(&self) -> Result<()> {
@@ -209,6 +262,9 @@ pub struct MilestoneEntry {
     pub test_timeout_secs: Option<u64>,
     #[serde(default)]
     pub test_weights: BTreeMap<String, f64>,
+    /// As for an exercise: tests that pass on the shipped stub, worth nothing.
+    #[serde(default)]
+    pub demonstrations: Vec<String>,
 }
 
 impl CapstoneEntry {
@@ -224,7 +280,9 @@ impl CapstoneEntry {
             points: milestone.points,
             test_timeout_secs: milestone.test_timeout_secs,
             test_weights: milestone.test_weights.clone(),
+            demonstrations: milestone.demonstrations.clone(),
             editable: self.editable.clone(),
+            edit: None,
             imports: self.imports.clone(),
             page_globals: Vec::new(),
             page_members: Vec::new(),
@@ -261,9 +319,7 @@ impl Manifest {
             if !dirs.insert(exercise.dir.as_str()) {
                 bail!("exercise directory `{}` is listed twice", exercise.dir);
             }
-            if exercise.test_weights.values().any(|w| !(w.is_finite() && *w >= 0.0)) {
-                bail!("exercise `{}`: test_weights must be numbers ≥ 0", exercise.name);
-            }
+            exercise.check_points()?;
             if exercise.dir.contains(['/', '\\']) || exercise.dir.starts_with('.') {
                 bail!(
                     "exercise `{}`: `dir` must be a plain directory name under exercises/, not `{}`",
@@ -272,6 +328,9 @@ impl Manifest {
                 );
             }
             exercise.check_page_names()?;
+        }
+        for milestone in self.milestone_entries() {
+            milestone.check_points()?;
         }
         if !(0.0..=100.0).contains(&self.defaults.pass_mark) {
             bail!("defaults.pass_mark is a percentage, 0 to 100, not {}", self.defaults.pass_mark);
@@ -301,8 +360,13 @@ impl Manifest {
 }
 
 #[cfg(test)]
-mod tests {
+pub mod tests {
     use super::*;
+
+    /// Exercise `e`'s entry with `extra` lines of course.toml.
+    pub fn entry(extra: &str) -> ExerciseEntry {
+        Manifest::parse(&format!("{MINIMAL}{extra}\n")).unwrap().exercises.remove(0)
+    }
 
     const MINIMAL: &str = r#"
         [course]
@@ -364,5 +428,17 @@ mod tests {
         let escape = MINIMAL.replace("\"01_a\"", "\"../grader\"");
         let error = Manifest::parse(&escape).unwrap_err();
         assert!(error.to_string().contains("plain directory name"), "{error}");
+    }
+
+    #[test]
+    fn the_file_to_edit_is_an_editable_one_and_a_demonstration_has_no_weight() {
+        assert_eq!(entry("").edit_file(), "src/lib.rs");
+        assert_eq!(entry("edit = \"src/memory.wat\"").edit_file(), "src/memory.wat");
+        let outside = Manifest::parse(&format!("{MINIMAL}edit = \"tests/a.rs\"\n")).unwrap_err();
+        assert!(outside.to_string().contains("edit = \"tests/a.rs\" is not one of its editable files"), "{outside}");
+        let weighed = Manifest::parse(&format!("{MINIMAL}demonstrations = [\"t\"]\ntest_weights = {{ t = 2.0 }}\n"));
+        assert!(weighed.unwrap_err().to_string().contains("`t` is a demonstration"));
+        let demonstrated = entry("demonstrations = [\"t\"]");
+        assert_eq!((demonstrated.weight("t"), demonstrated.weight("u")), (0.0, 1.0));
     }
 }

@@ -410,7 +410,7 @@ pub mod fixtures {
             cached: false,
             tool_output: None,
         };
-        crate::points::award(&mut report, &Default::default());
+        crate::points::award(&mut report, &crate::manifest::tests::entry(""));
         report
     }
 

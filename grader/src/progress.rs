@@ -12,7 +12,11 @@ use std::time::Duration;
 /// What the grader is doing to an exercise, for a progress display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
-    Building,
+    /// Compiling for wasm32; `first` when the libraries every exercise
+    /// shares are not built yet, which takes about a minute.
+    Building {
+        first: bool,
+    },
     Testing,
     /// The exercise's result is known (graded, or unchanged and cached).
     Graded(Status),
@@ -59,7 +63,8 @@ impl Progress {
 impl Observer for Progress {
     fn phase(&self, name: &str, phase: Phase) {
         let doing = match phase {
-            Phase::Building => "compiling for wasm32 (the first build takes about a minute)",
+            Phase::Building { first: true } => "compiling for wasm32 (the first build takes about a minute)",
+            Phase::Building { first: false } => "compiling for wasm32",
             Phase::Testing => "starting the browser and running the tests",
             Phase::Graded(status) => {
                 if self.terminal {
@@ -77,7 +82,7 @@ impl Observer for Progress {
         };
         if self.terminal {
             self.doing(&format!("{name}: {doing}"));
-        } else if phase == Phase::Building {
+        } else if matches!(phase, Phase::Building { .. }) {
             eprintln!("{name}: {doing}…");
         }
     }

@@ -56,7 +56,7 @@ pub fn grade(
         }
     }
     with_code(&mut report, exercise);
-    points::award(&mut report, &exercise.entry.test_weights);
+    points::award(&mut report, &exercise.entry);
     report.duration = started.elapsed();
     report
 }
@@ -81,7 +81,7 @@ pub fn not_graded(
     report.error = Some(error);
     report.tests = by_declaration(Vec::new(), &exercise.declared_tests());
     with_code(&mut report, exercise);
-    points::award(&mut report, &exercise.entry.test_weights);
+    points::award(&mut report, &exercise.entry);
     report
 }
 
@@ -95,7 +95,7 @@ fn blank_report(course: &Course, exercise: &Exercise, variant: Variant, engine: 
         concept: entry.concept.clone(),
         hints: Default::default(),
         crate_dir: course.relative(crate_dir),
-        source_file: course.relative(&crate_dir.join("src").join("lib.rs")),
+        source_file: course.relative(&crate_dir.join(entry.edit_file())),
         max_points: course.manifest.points(entry).into(),
         points: 0.0,
         status: Status::Error,
@@ -171,7 +171,8 @@ fn run_stages(
         }
     }
 
-    progress.phase(&exercise.entry.name, Phase::Building);
+    let first = crate::tools::first_build(&course.target_dir());
+    progress.phase(&exercise.entry.name, Phase::Building { first });
     let build = wasm32_build(crate_dir, &course.target_dir(), &target_args, settings);
     let build_limit = settings.limit(settings.build_timeout);
     let build_started = SystemTime::now();

@@ -269,6 +269,23 @@ pub fn node_permission_flag(version: &str) -> Option<&'static str> {
 /// The target the exercises compile for.
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
+/// The libraries whose first build for wasm32 takes about a minute.
+const SLOW_TO_BUILD: &[&str] = &["wasm_bindgen", "js_sys", "wasm_bindgen_test"];
+
+/// Whether building in `target_dir` is the slow first build: the libraries
+/// every exercise shares are not yet built for wasm32 there. Only then is a
+/// student told to expect a minute; a warm rebuild takes seconds.
+pub fn first_build(target_dir: &Path) -> bool {
+    let deps = target_dir.join(WASM_TARGET).join("debug").join("deps");
+    let built: Vec<String> = std::fs::read_dir(deps)
+        .map(|entries| entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect())
+        .unwrap_or_default();
+    !SLOW_TO_BUILD.iter().all(|library| {
+        let prefix = format!("lib{library}-");
+        built.iter().any(|file| file.starts_with(&prefix) && file.ends_with(".rlib"))
+    })
+}
+
 /// The standard library for wasm32, for the Rust the course builds with
 /// (rust-toolchain.toml's, through rustup). rustup adds a toolchain file's
 /// targets only when it installs that toolchain itself, so a machine that
@@ -503,6 +520,20 @@ mod tests {
         ] {
             assert_eq!(node_permission_flag(version), flag, "{version:?}");
         }
+    }
+
+    #[test]
+    fn only_a_target_without_wasm_bindgen_built_for_wasm32_is_a_first_build() {
+        let target = tempfile::tempdir().unwrap();
+        assert!(first_build(target.path()), "nothing built");
+        let deps = target.path().join(WASM_TARGET).join("debug").join("deps");
+        std::fs::create_dir_all(&deps).unwrap();
+        for file in ["libwasm_bindgen-0a1b.rlib", "libjs_sys-2c3d.rmeta", "libwasm_bindgen_test-4e5f.rlib"] {
+            std::fs::write(deps.join(file), "").unwrap();
+        }
+        assert!(first_build(target.path()), "js-sys is only checked, not built");
+        std::fs::write(deps.join("libjs_sys-2c3d.rlib"), "").unwrap();
+        assert!(!first_build(target.path()), "warm");
     }
 
     #[test]

@@ -5,7 +5,8 @@
 
 use crate::capability::{self, Import};
 use crate::discover::{rust_files_in, Course, Exercise, Variant, EXERCISES_DIR, SOLUTIONS_DIR};
-use crate::model::{ExerciseReport, Kind, Status};
+use crate::manifest::ExerciseEntry;
+use crate::model::{ExerciseReport, Kind, Status, TestReport, TestStatus};
 use crate::progress::Observer;
 use crate::report::counted;
 use crate::runner;
@@ -173,6 +174,7 @@ fn milestone_problems(course: &Course, milestone: &Exercise) -> Vec<Check> {
         problems.push(Check::problem(name, format!("{crate_rel}/README.md is missing")));
     }
     problems.extend(hint_problems(name, &milestone.entry.hints));
+    problems.extend(named_problems(course, milestone));
     if !milestone.solution_dir.join("Cargo.toml").is_file() {
         problems
             .push(Check::problem(name, format!("{}/Cargo.toml is missing", course.relative(&milestone.solution_dir))));
@@ -207,6 +209,7 @@ fn layout_problems(course: &Course, exercise: &Exercise) -> Vec<Check> {
         }
     }
     problems.extend(hint_problems(name, &exercise.entry.hints));
+    problems.extend(named_problems(course, exercise));
     if exercise.test_files.is_empty() {
         problems.push(Check::problem(name, format!("{exercise_rel}/tests has no test file")));
     }
@@ -220,6 +223,32 @@ fn layout_problems(course: &Course, exercise: &Exercise) -> Vec<Check> {
         if let Err(problem) = solution_uses_exercise_tests(exercise) {
             problems.push(Check::problem(name, format!("{solution_rel}/Cargo.toml: {problem}")));
         }
+    }
+    problems
+}
+
+/// What course.toml names in the crate must be there: the file a student
+/// edits, and each demonstration among the tests its test files declare.
+fn named_problems(course: &Course, exercise: &Exercise) -> Vec<Check> {
+    let entry = &exercise.entry;
+    let mut problems = Vec::new();
+    // The default, src/lib.rs, is every crate's and checked with the layout.
+    let edit = exercise.exercise_dir.join(entry.edit_file());
+    if entry.edit.is_some() && !edit.is_file() {
+        problems.push(Check::problem(
+            &entry.name,
+            format!("{} is missing: course.toml's `edit` names it as the file to edit", course.relative(&edit)),
+        ));
+    }
+    let declared = exercise.declared_tests();
+    for unknown in entry.demonstrations.iter().filter(|name| !declared.contains(name)) {
+        problems.push(Check::problem(
+            &entry.name,
+            format!(
+                "demonstration `{unknown}` in course.toml is not a test of {}",
+                course.relative(&exercise.exercise_dir)
+            ),
+        ));
     }
     problems
 }
@@ -282,7 +311,7 @@ pub fn verify(course: &Course, settings: &Settings, progress: &dyn Observer) -> 
         let solution = runner::grade(course, &exercise, Variant::Solution, settings, progress);
         findings.push(judge_solution(&solution));
         let stub = runner::grade(course, &exercise, Variant::Exercise, settings, progress);
-        findings.push(judge_stub(&stub));
+        findings.push(judge_stub(&stub, &exercise.entry));
         findings.push(judge_imports(course, &exercise, settings));
     }
     findings
@@ -340,25 +369,65 @@ fn judge_solution(report: &ExerciseReport) -> Check {
     )
 }
 
-fn judge_stub(report: &ExerciseReport) -> Check {
+/// The stub must compile and fail, and earn nothing: every test it passes
+/// is a demonstration in course.toml, and every demonstration passes on it.
+fn judge_stub(report: &ExerciseReport, entry: &ExerciseEntry) -> Check {
     let name = &report.name;
     let total = report.tests.len();
     let failing = total - report.passed_count();
-    match (&report.error, report.status) {
-        (Some(error), _) => Check::problem(
+    if let Some(error) = &report.error {
+        return Check::problem(
             name,
             format!("exercise as shipped ({}) must compile and fail a test, but: {}", report.crate_dir, error.message),
-        ),
-        (None, Status::Pass) => Check::problem(
+        );
+    }
+    if report.status == Status::Pass {
+        return Check::problem(
             name,
             format!(
                 "exercise as shipped ({}) passes all {total} tests: a student would be done without writing anything",
                 report.crate_dir
             ),
-        ),
-        (None, _) => Check::ok(name, format!("exercise as shipped fails {failing}/{total} tests")),
+        );
     }
+    let demonstrated = |test: &TestReport| entry.demonstrations.contains(&test.name);
+    let free: Vec<&str> = report
+        .tests
+        .iter()
+        .filter(|t| t.status == TestStatus::Pass && !demonstrated(t))
+        .map(|t| t.name.as_str())
+        .collect();
+    if !free.is_empty() {
+        return Check::problem(
+            name,
+            format!(
+                "exercise as shipped passes {}, which would earn points for nothing written: list {} in its \
+                 demonstrations in course.toml (no points), or make the stub fail {}",
+                free.join(", "),
+                if free.len() == 1 { "it" } else { "them" },
+                if free.len() == 1 { "it" } else { "them" }
+            ),
+        );
+    }
+    let unearned: Vec<&str> = report
+        .tests
+        .iter()
+        .filter(|t| t.status != TestStatus::Pass && demonstrated(t))
+        .map(|t| t.name.as_str())
+        .collect();
+    if !unearned.is_empty() {
+        return Check::problem(
+            name,
+            format!(
+                "{} fail as shipped, yet course.toml lists them as demonstrations, which carry no points: a \
+                 student's work on them would earn nothing — remove them from demonstrations",
+                unearned.join(", ")
+            ),
+        );
+    }
+    Check::ok(name, format!("exercise as shipped fails {failing}/{total} tests"))
 }
+
 /// The checks as `verify` prints them: a mark per check, then the verdict.
 pub fn render(checks: &[Check]) -> String {
     use std::fmt::Write;
@@ -464,6 +533,45 @@ mod tests {
         let fake = FakeCourse::new();
         fake.write("exercises/notes/todo.md", "");
         assert!(problems(&fake).is_empty());
+    }
+
+    #[test]
+    fn the_file_to_edit_and_each_demonstration_must_be_in_the_crate() {
+        let fake = FakeCourse::new();
+        let alpha = "env = \"any\"\nhints = [\"the idea\", \"the code\"]";
+        fake.write("course.toml", &FAKE_MANIFEST.replacen(alpha, &format!("{alpha}\nedit = \"src/work.wat\""), 1));
+        only_problem(&fake, "alpha", "exercises/01_alpha/src/work.wat is missing: course.toml's `edit` names it");
+        fake.write("exercises/01_alpha/src/work.wat", "(module)\n");
+        assert!(problems(&fake).is_empty());
+        let fake = FakeCourse::new();
+        fake.write("course.toml", &FAKE_MANIFEST.replacen(alpha, &format!("{alpha}\ndemonstrations = [\"gone\"]"), 1));
+        only_problem(&fake, "alpha", "demonstration `gone` in course.toml is not a test of exercises/01_alpha");
+    }
+
+    /// The stub's report: `passing` pass, the others fail.
+    fn stub(tests: &[&str], passing: &[&str]) -> ExerciseReport {
+        use crate::model::fixtures::{exercise, test};
+        let tests = tests
+            .iter()
+            .map(|name| {
+                let status = if passing.contains(name) { TestStatus::Pass } else { TestStatus::Fail };
+                test(name, status, None)
+            })
+            .collect();
+        exercise("e", Status::Fail, tests, None)
+    }
+
+    #[test]
+    fn a_stub_earns_nothing_every_test_it_passes_is_a_demonstration_and_no_other() {
+        let demonstrating = |names: &str| crate::manifest::tests::entry(&format!("demonstrations = [{names}]"));
+        let shown = stub(&["shown", "work"], &["shown"]);
+        let free = judge_stub(&shown, &demonstrating(""));
+        assert!(!free.ok && free.detail.contains("passes shown, which would earn points for nothing"), "{free:?}");
+        assert!(judge_stub(&shown, &demonstrating("\"shown\"")).ok);
+        let unearned = judge_stub(&stub(&["shown", "work"], &[]), &demonstrating("\"shown\""));
+        assert!(!unearned.ok && unearned.detail.starts_with("shown fail as shipped"), "{unearned:?}");
+        let done = judge_stub(&ExerciseReport { status: Status::Pass, ..stub(&["a"], &["a"]) }, &demonstrating(""));
+        assert!(!done.ok && done.detail.contains("passes all 1 tests"), "{done:?}");
     }
 
     #[test]

@@ -35,20 +35,20 @@ fn generate(reference: &TempCourse, folder: &Path) -> BTreeMap<String, f64> {
                 write("exercises/06_struct_packing/src/lib.rs", solution("06_struct_packing").as_bytes());
                 10.0
             }
-            // Does not compile, and the other one untouched.
+            // Does not compile, and the other one untouched (a stub scores
+            // nothing: what passes on it is a demonstration, worth no points).
             2 => {
                 write("exercises/01_typed_views/src/lib.rs", b"pub fn broken( {\n");
-                10.0 / 6.0
+                0.0
             }
             // Not UTF-8: a file the checks cannot read is a finding, and its
-            // crate is graded as shipped (struct_packing's stub passes one
-            // test of six), the other untouched (its stub scores nothing).
+            // crate is graded as shipped, the other untouched: nothing.
             3 => {
                 write("exercises/06_struct_packing/src/lib.rs", &[0xff, 0xfe, 0x00, 0x41]);
-                10.0 / 6.0
+                0.0
             }
-            // Untouched: the stubs' points (struct_packing's stub passes one test of six).
-            4 => 10.0 / 6.0,
+            // Untouched: the stubs score nothing.
+            4 => 0.0,
             // Not a course: a stray folder.
             _ => {
                 std::fs::remove_dir_all(&root).unwrap();

@@ -170,7 +170,17 @@ fn empty_single_constant_and_odd_batches() {
     assert_eq!(
         read_samples(&memory(), ptr, 2).to_vec(),
         vec![4.0, 8.0],
-        "normalize(0) rescales no sample: the samples JavaScript wrote must stay as they were"
+        "{}",
+        // A buffer moved away reads as garbage at the old address: that is
+        // the cause to name, not the zero.
+        match signal.ptr() {
+            now if now != ptr => format!(
+                "the samples moved: ptr() was {ptr} before normalize(0) and is {now} after, so normalize \
+                 replaced self.samples (a new Vec, collect(), a drain) and JavaScript's view at the old \
+                 address now reads freed memory. Rescale the samples in place, in the buffer they are in"
+            ),
+            _ => "normalize(0) rescales no sample: the samples JavaScript wrote must stay as they were".into(),
+        }
     );
     for (input, expected) in [
         (vec![5.0], vec![0.0]),

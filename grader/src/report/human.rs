@@ -2,7 +2,7 @@
 //! caller's stream (anstream) drops them when output is piped or NO_COLOR
 //! is set.
 
-use crate::model::{CapstoneStatus, CourseReport, ErrorKind, ExerciseReport, Status, TestStatus};
+use crate::model::{CapstoneStatus, CourseReport, ErrorKind, ExerciseReport, Status, TestReport, TestStatus};
 use crate::sandbox::Sandbox;
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
@@ -110,15 +110,22 @@ pub fn exercise(report: &ExerciseReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", summary_line(report, report.name.len(), 0));
     let _ = writeln!(out, "  {DIM}{} — {}{DIM:#}\n", report.title, report.concept);
-    for test in &report.tests {
+    let said = failures_said(&report.tests);
+    for (test, said) in report.tests.iter().zip(&said) {
         let (mark, style) = test_mark(test.status);
         let _ = writeln!(out, "  {style}{mark}{style:#} {}", test.name);
-        if let Some(message) = &test.message {
-            let _ = writeln!(out, "      {}", indent_after_first(message, "      "));
+        match said {
+            Said::InFull => out.push_str(&failure(test, "      ")),
+            Said::AsBefore(first) => {
+                let _ = writeln!(out, "      {DIM}the same message as {first}{DIM:#}");
+            }
+            Said::Nothing | Said::Below => {}
         }
-        if let Some(location) = &test.location {
-            let _ = writeln!(out, "      {DIM}at {location}{DIM:#}");
-        }
+    }
+    if let Some(index) = said.iter().position(|s| *s == Said::Below) {
+        let count = said.iter().filter(|s| **s == Said::Below).count();
+        let _ = writeln!(out, "\n  {BOLD}All {count} failing tests stop with the same message:{BOLD:#}");
+        out.push_str(&failure(&report.tests[index], "  "));
     }
     if let Some(error) = &report.error {
         let _ = writeln!(out, "\n{RED}error:{RED:#} {}", indent_after_first(&error.message, "  "));
@@ -135,6 +142,13 @@ pub fn exercise(report: &ExerciseReport) -> String {
     if report.status != Status::Pass {
         out.push_str(&hints(report));
     }
+    let _ = writeln!(out, "\n{DIM}{}{DIM:#}", timing(report));
+    out
+}
+
+/// How long grading took, and in what; a result from the cache says so,
+/// since showing its time as just taken would misstate what happened.
+fn timing(report: &ExerciseReport) -> String {
     // Name the engine only when the tests were started in it (a compile
     // error, or a check that refused the code, ran nothing).
     let seconds = report.duration.as_secs_f64();
@@ -145,10 +159,60 @@ pub fn exercise(report: &ExerciseReport) -> String {
                 || report.tests.iter().any(|t| t.status != TestStatus::NotRun)
         }
     };
-    if started {
-        let _ = writeln!(out, "\n{DIM}Graded in {} in {seconds:.1} s.{DIM:#}", report.runner());
-    } else {
-        let _ = writeln!(out, "\n{DIM}No test ran ({seconds:.1} s).{DIM:#}");
+    match (started, report.cached) {
+        (true, false) => format!("Graded in {} in {seconds:.1} s.", report.runner()),
+        (true, true) => format!(
+            "From the cache: nothing changed since it was graded in {} (that run took {seconds:.1} s).",
+            report.runner()
+        ),
+        (false, false) => format!("No test ran ({seconds:.1} s)."),
+        (false, true) => "From the cache: nothing changed since; no test ran.".to_string(),
+    }
+}
+
+/// How a test's failure message is shown in the list of an exercise's
+/// tests: a message several tests share (an assembler error every test
+/// hits) is one problem, and is printed once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Said<'a> {
+    /// It has no message (nor a place it stopped).
+    Nothing,
+    InFull,
+    /// An earlier test, named, said the same.
+    AsBefore(&'a str),
+    /// Every test with a message says the same: printed once, below the list.
+    Below,
+}
+
+fn failures_said(tests: &[TestReport]) -> Vec<Said<'_>> {
+    fn said(t: &TestReport) -> Option<(&Option<String>, &Option<String>)> {
+        (t.message.is_some() || t.location.is_some()).then_some((&t.message, &t.location))
+    }
+    let messages: Vec<_> = tests.iter().filter_map(said).collect();
+    if messages.len() > 1 && messages.iter().all(|m| *m == messages[0]) {
+        return tests.iter().map(|t| if said(t).is_some() { Said::Below } else { Said::Nothing }).collect();
+    }
+    tests
+        .iter()
+        .enumerate()
+        .map(|(index, test)| match said(test) {
+            None => Said::Nothing,
+            Some(message) => match tests[..index].iter().find(|earlier| said(earlier) == Some(message)) {
+                Some(first) => Said::AsBefore(&first.name),
+                None => Said::InFull,
+            },
+        })
+        .collect()
+}
+
+/// A test's failure message and where it stopped, indented.
+fn failure(test: &TestReport, indent: &str) -> String {
+    let mut out = String::new();
+    if let Some(message) = &test.message {
+        let _ = writeln!(out, "{indent}{}", indent_after_first(message, indent));
+    }
+    if let Some(location) = &test.location {
+        let _ = writeln!(out, "{indent}{DIM}at {location}{DIM:#}");
     }
     out
 }
@@ -229,7 +293,7 @@ mod tests {
     use super::exercise as exercise_text;
     use super::*;
     use crate::model::fixtures::{course as course_of, exercise, milestone, test};
-    use crate::model::{Change, Engine, Finding, GradeError};
+    use crate::model::{Change, Engine, Finding, GradeError, TestReport};
 
     fn plain(text: &str) -> String {
         anstream::adapter::strip_str(text).to_string()
@@ -280,6 +344,55 @@ mod tests {
         assert!(
             text.contains(
                 "Capstone mix (editor): unlocks when every exercise passes (2 to go). Milestones: Buffer; Search."
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_message_every_failing_test_shares_is_printed_once() {
+        let assembler =
+            "src/memory.wat does not assemble; the WAT assembler says:\nexpected `)`\n  --> src/memory.wat:9:5";
+        let shared = |name| TestReport {
+            location: Some("tests/memory_ops.rs:64:27".into()),
+            ..test(name, TestStatus::Fail, Some(assembler))
+        };
+        let mut report =
+            exercise("memory_ops", Status::Fail, vec![shared("store"), shared("load"), shared("byte")], None);
+        assert_eq!(failures_said(&report.tests), [Said::Below; 3]);
+        let text = plain(&exercise_text(&report));
+        assert_eq!(text.matches("does not assemble").count(), 1, "{text}");
+        assert_eq!(text.matches("at tests/memory_ops.rs:64:27").count(), 1, "{text}");
+        assert!(
+            text.contains("✗ byte\n\n  All 3 failing tests stop with the same message:\n  src/memory.wat does not"),
+            "{text}"
+        );
+
+        // Shared by some but not all: the first says it, the others point at it.
+        report.tests.insert(1, test("other", TestStatus::Fail, Some("expected 4, got 5")));
+        report.tests.push(test("passes", TestStatus::Pass, None));
+        assert_eq!(
+            failures_said(&report.tests),
+            [Said::InFull, Said::InFull, Said::AsBefore("store"), Said::AsBefore("store"), Said::Nothing]
+        );
+        let text = plain(&exercise_text(&report));
+        assert_eq!(text.matches("does not assemble").count(), 1, "{text}");
+        assert!(text.contains("✗ load\n      the same message as store\n"), "{text}");
+        // Alone, a message is the test's own.
+        assert_eq!(failures_said(&report.tests[1..2]), [Said::InFull]);
+    }
+
+    #[test]
+    fn a_result_from_the_cache_says_so_instead_of_a_time_just_taken() {
+        let mut report = exercise("e", Status::Fail, vec![test("t", TestStatus::Fail, Some("no"))], None);
+        report.duration = std::time::Duration::from_millis(69_300);
+        assert!(plain(&exercise_text(&report)).contains("Graded in headless Chromium in 69.3 s."));
+        report.cached = true;
+        let text = plain(&exercise_text(&report));
+        assert!(!text.contains("Graded in"), "{text}");
+        assert!(
+            text.contains(
+                "From the cache: nothing changed since it was graded in headless Chromium (that run took 69.3 s)."
             ),
             "{text}"
         );

@@ -315,6 +315,14 @@ impl TempCourse {
             if let Some(entry) = real.exercises.iter().find(|e| e.dir == *dir && !e.imports.is_empty()) {
                 text.push_str(&format!("imports = {:?}\n", entry.imports));
             }
+            // The file a student edits, and the tests that pass on the stub
+            // and so carry no points.
+            if let Some(entry) = real.exercises.iter().find(|e| e.dir == *dir) {
+                text.push_str(&format!("demonstrations = {:?}\n", entry.demonstrations));
+                if let Some(edit) = &entry.edit {
+                    text.push_str(&format!("edit = {edit:?}\n"));
+                }
+            }
         }
         if self.path().join("mix").is_dir() {
             let real = std::fs::read_to_string(course_root().join("course.toml")).unwrap();
