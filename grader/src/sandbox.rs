@@ -15,8 +15,9 @@
 //!   grader found;
 //! - reading the staged course — the reference's protected files and the
 //!   student's editable ones, nothing else of either;
-//! - writing the build's target directory and the run's own TMPDIR (and
-//!   `/dev/shm`, `/dev/null`, which browsers need).
+//! - writing the build's target directory and the run's own TMPDIR, which
+//!   is also its HOME (and `/dev/shm`, `/dev/null` and `/proc`, which
+//!   browsers need).
 //!
 //! Not the home directory, not the reference's other files (its
 //! solutions, its `.git` with a checkout's token), not other students'
@@ -112,6 +113,9 @@ impl Confiner {
 pub struct Allowed {
     pub read: Vec<PathBuf>,
     pub write: Vec<PathBuf>,
+    /// The run's HOME: browsers keep caches and settings there, and the
+    /// real home directory is neither readable nor writable.
+    pub home: Option<PathBuf>,
 }
 
 /// The system's directories a build, a browser or Node.js read: programs,
@@ -136,8 +140,10 @@ const SYSTEM_READ: &[&str] = &[
     "/var/cache",
 ];
 
-/// What a browser writes besides its profile (which is in the run's TMPDIR).
-const SYSTEM_WRITE: &[&str] = &["/dev/shm", "/dev/null"];
+/// What a browser writes besides its profile (which is in the run's
+/// TMPDIR): shared memory, and `/proc` (Firefox's own sandbox writes its
+/// processes' `uid_map`; reading `/proc` is allowed anyway).
+const SYSTEM_WRITE: &[&str] = &["/dev/shm", "/dev/null", "/proc"];
 
 impl Allowed {
     /// What a submission's build or test run needs: the system, the
@@ -147,8 +153,17 @@ impl Allowed {
     pub fn for_submission(staged: &Path, toolchain: &[PathBuf], target_dir: &Path, run_dir: &Path) -> Allowed {
         let read = SYSTEM_READ.iter().map(PathBuf::from).chain(toolchain.iter().cloned()).chain([staged.to_path_buf()]);
         let write = SYSTEM_WRITE.iter().map(PathBuf::from).chain([target_dir.to_path_buf(), run_dir.to_path_buf()]);
-        Allowed { read: existing(read), write: existing(write) }
+        Allowed { read: existing(read), write: existing(write), home: Some(run_dir.to_path_buf()) }
     }
+}
+
+/// rustup's and cargo's homes, which default to directories in HOME: a run
+/// given another HOME is told where they are.
+fn tool_homes() -> [(&'static str, Option<PathBuf>); 2] {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let under_home =
+        |var: &str, dir: &str| std::env::var_os(var).map(PathBuf::from).or_else(|| home.as_ref().map(|h| h.join(dir)));
+    [("RUSTUP_HOME", under_home("RUSTUP_HOME", ".rustup")), ("CARGO_HOME", under_home("CARGO_HOME", ".cargo"))]
 }
 
 /// What cargo reads in its home: the registry's index and sources, git
@@ -160,11 +175,7 @@ const CARGO_HOME_READ: &[&str] = &["registry", "git", "bin", "config.toml", "con
 /// rustup's home (toolchains), what cargo reads in its home, rustc's
 /// sysroot, and each tool's own directory, its links followed.
 pub fn toolchain_dirs(tools: &[PathBuf], sysroot: Option<&Path>) -> Vec<PathBuf> {
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    let under_home =
-        |var: &str, dir: &str| std::env::var_os(var).map(PathBuf::from).or_else(|| home.as_ref().map(|h| h.join(dir)));
-    let rustup = under_home("RUSTUP_HOME", ".rustup");
-    let cargo = under_home("CARGO_HOME", ".cargo");
+    let [(_, rustup), (_, cargo)] = tool_homes();
     let cargo_read = cargo.iter().flat_map(|cargo| CARGO_HOME_READ.iter().map(move |entry| cargo.join(entry)));
     let tool_dirs = tools.iter().filter_map(|tool| {
         let resolved = tool.canonicalize().unwrap_or_else(|_| tool.clone());
@@ -220,6 +231,14 @@ fn landlock_confine(command: &mut Command, allowed: &Allowed) -> std::io::Result
             // A file (not a directory) takes only the rights files have.
             let access = if path.is_dir() { access } else { access & AccessFs::from_file(ABI) };
             rules = rules.add_rule(PathBeneath::new(fd, access)).map_err(|e| failed(&e))?;
+        }
+    }
+    if let Some(home) = &allowed.home {
+        command.env("HOME", home).env_remove("XDG_CONFIG_HOME").env_remove("XDG_CACHE_HOME");
+        for (var, dir) in tool_homes() {
+            if let Some(dir) = dir {
+                command.env(var, dir);
+            }
         }
     }
     let mut rules = Some(rules);
