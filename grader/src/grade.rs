@@ -336,3 +336,24 @@ fn capstone_status(
     let milestones = grade_exercises(course, &course.milestones(), Variant::Exercise, settings, progress);
     Some(CapstoneStatus::Graded { name, title, milestones })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::tests::{FakeCourse, FAKE_MANIFEST};
+
+    #[test]
+    fn next_names_the_file_course_toml_says_the_student_edits() {
+        let fake = FakeCourse::new();
+        let alpha = "env = \"any\"\nhints = [\"the idea\", \"the code\"]";
+        fake.write("course.toml", &FAKE_MANIFEST.replacen(alpha, &format!("{alpha}\nedit = \"src/work.wat\""), 1));
+        let report = ungraded_course(&fake.course(), Engine::Node, "no tools here");
+        let files: Vec<&str> = report.graded().map(|e| e.source_file.as_str()).collect();
+        assert_eq!(
+            files,
+            ["exercises/01_alpha/src/work.wat", "exercises/02_beta/src/lib.rs", "mix/src/lib.rs", "mix/src/lib.rs"]
+        );
+        let text = crate::report::human::course(&report);
+        assert!(text.contains("next: alpha (edit exercises/01_alpha/src/work.wat)"), "{text}");
+    }
+}

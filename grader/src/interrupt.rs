@@ -3,7 +3,8 @@
 //! the running tests and their browser, [`keyboard`](crate::keyboard) puts
 //! the terminal back — and the handler runs every hook, in the order they
 //! were registered, then exits with 130 as shells expect. Neither module
-//! needs to know about the other.
+//! needs to know about the other. `watch`'s q during a grade stops the
+//! same way, exiting with 0.
 
 use std::sync::{Mutex, Once};
 
@@ -17,12 +18,16 @@ static HANDLER: Once = Once::new();
 pub fn on_interrupt(hook: impl Fn() + Send + 'static) {
     HOOKS.lock().unwrap_or_else(|e| e.into_inner()).push(Box::new(hook));
     HANDLER.call_once(|| {
-        let _ = ctrlc::set_handler(|| {
-            run_hooks();
-            eprintln!("\ninterrupted: stopped the running tests and their browser");
-            std::process::exit(130);
-        });
+        let _ = ctrlc::set_handler(|| stop(130, "\ninterrupted: stopped the running tests and their browser"));
     });
+}
+
+/// Runs every hook, says `why` and exits with `code`, whatever the other
+/// threads are doing: a run they wait on is killed, and they never report it.
+pub fn stop(code: i32, why: &str) -> ! {
+    run_hooks();
+    eprintln!("{why}");
+    std::process::exit(code);
 }
 
 fn run_hooks() {

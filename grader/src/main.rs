@@ -159,6 +159,13 @@ fn graded(course: &Course, settings: &Settings, command: Command, cli: &Cli) -> 
             }
             let reports = grade::grade_exercises(course, &selected, variant, &settings, &progress);
             progress.clear();
+            if variant == Variant::Exercise {
+                let findings: Vec<_> = submission::check_seal(&course.root, &course.manifest)
+                    .into_iter()
+                    .filter(|finding| reports.iter().any(|report| finding.concerns(&report.crate_dir)))
+                    .collect();
+                write!(stdout, "{}", human::warnings(&findings))?;
+            }
             for report in &reports {
                 write!(stdout, "{}", human::exercise(report))?;
             }
@@ -175,13 +182,15 @@ fn graded(course: &Course, settings: &Settings, command: Command, cli: &Cli) -> 
             Outcome::Done
         }
         Command::List => {
+            write!(stdout, "{}", human::warnings(&submission::check_seal(&course.root, &course.manifest)))?;
             watch::list_course(course, settings, &mut stdout, &progress)?;
             Outcome::Done
         }
         Command::Hint { name: None } => {
-            let watch = watch::Watch::start(course, settings, &progress)?;
+            let watch = watch::Watch::start(course, settings, &progress, watch::Grading::default())?;
             progress.clear();
-            print!("{}", hints::reveal_next(course, watch.current_entry())?);
+            write!(stdout, "{}", human::warnings(&submission::check_seal(&course.root, &course.manifest)))?;
+            write!(stdout, "{}", hints::reveal_next(course, watch.current_entry())?)?;
             Outcome::Done
         }
         Command::Bench { quick, out, broken } => {

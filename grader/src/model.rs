@@ -264,6 +264,14 @@ pub struct Finding {
     pub message: String,
 }
 
+impl Finding {
+    /// Whether it bears on grading the crate at `crate_dir` (relative to
+    /// the course root): a file of that crate, or of the whole course.
+    pub fn concerns(&self, crate_dir: &str) -> bool {
+        !self.path.contains('/') || self.path.starts_with(&format!("{}/", crate_dir.trim_end_matches('/')))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Change {

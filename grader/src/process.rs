@@ -109,6 +109,14 @@ pub fn run_limited_in(
     // Spawned and registered under the lock, so another thread's
     // reap_orphans can never take this child's exit status.
     let mut active = ACTIVE.lock().unwrap();
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        // The grader is stopping (Ctrl-C, watch's q) and has killed what
+        // was registered: nothing new may start behind its back.
+        drop(active);
+        loop {
+            thread::park();
+        }
+    }
     let mut child = command.spawn()?;
     let pid = child.id() as i32;
     active.push((pid, marker.clone()));

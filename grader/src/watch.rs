@@ -1,30 +1,39 @@
 //! `grader watch`: the student's loop. The exercise being worked on is
 //! graded again as soon as one of its files is saved (a debounced file
-//! watcher), or when asked (`--manual`, for file systems where watching
-//! fails); the screen shows its tests, a progress bar of the whole course
-//! and the keys: h hint, l list, n next, r run again, q quit, each acting
-//! as soon as it is pressed ([`keyboard`](crate::keyboard)).
+//! watcher; a file whose content did not change is no save, and saves that
+//! pile up while grading are one), or when asked (`--manual`, for file
+//! systems where watching fails); the screen shows its tests, a progress
+//! bar of the whole course and the keys: h hint, l list, n next, r run
+//! again, q quit, each acting as soon as it is pressed
+//! ([`keyboard`](crate::keyboard)). Only `n` moves to another exercise;
+//! `l` answers from what is known, marking what changed since; `q` stops a
+//! grade under way at once.
 
+use crate::cache::{self, Key};
 use crate::discover::{Course, Exercise, Variant};
 use crate::grade;
 use crate::hints;
+use crate::interrupt;
 use crate::keyboard;
 use crate::manifest::ExerciseEntry;
-use crate::model::{ExerciseReport, Status};
+use crate::model::{ExerciseReport, Finding, Status};
 use crate::progress::Observer;
 use crate::report::human;
 use crate::settings::Settings;
-use crate::submission::Ownership;
+use crate::submission::{self, Ownership};
 use anyhow::{Context, Result};
 use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode, DebounceEventResult};
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Sender};
-use std::time::{Duration, SystemTime};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// What the loop reacts to.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum Event {
     /// Files saved (debounced), absolute paths.
     Saved(Vec<PathBuf>),
@@ -34,6 +43,24 @@ pub enum Event {
     InputClosed,
 }
 
+/// Whether the loop is grading, shared with the keyboard's thread: `q`
+/// pressed then stops the grade at once instead of queueing behind it.
+#[derive(Debug, Clone, Default)]
+pub struct Grading(Arc<AtomicBool>);
+
+impl Grading {
+    fn during<T>(&self, work: impl FnOnce() -> T) -> T {
+        self.0.store(true, Ordering::SeqCst);
+        let done = work();
+        self.0.store(false, Ordering::SeqCst);
+        done
+    }
+
+    fn now(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
 /// The loop's state: every exercise (then every milestone) and its last report.
 pub struct Watch<'a> {
     course: &'a Course,
@@ -41,49 +68,75 @@ pub struct Watch<'a> {
     settings: Settings,
     exercises: Vec<Exercise>,
     reports: Vec<ExerciseReport>,
+    /// What each report was graded from, to tell which are stale.
+    graded_from: Vec<Key>,
     current: usize,
     ownership: Ownership,
-    /// When each file the student edits was last modified, as last seen:
-    /// the watcher also reports files being read (grading reads them all),
-    /// and only a new modification time is a save.
-    modified: HashMap<PathBuf, Option<SystemTime>>,
+    /// A digest of each file the student edits as last seen (`None`: not
+    /// there): the watcher also reports files being read (grading reads
+    /// them all) and an editor's temporary files, and writes that leave the
+    /// content as it was, so only new content is a save.
+    seen: HashMap<PathBuf, Option<[u8; 32]>>,
+    grading: Grading,
 }
 
 impl<'a> Watch<'a> {
     /// Grades everything once (mostly from the cache) and starts at the
     /// first exercise that does not pass.
-    pub fn start(course: &'a Course, settings: &Settings, progress: &dyn Observer) -> Result<Watch<'a>> {
+    pub fn start(
+        course: &'a Course,
+        settings: &Settings,
+        progress: &dyn Observer,
+        grading: Grading,
+    ) -> Result<Watch<'a>> {
         let settings = Settings { capstone_always: true, cache: true, jobs: 1, ..settings.clone() };
         let mut exercises = course.exercises();
         exercises.extend(course.milestones());
-        let reports = grade::grade_exercises(course, &exercises, Variant::Exercise, &settings, progress);
-        Watch::with_reports(course, settings, exercises, reports)
+        let graded_from = keys(course, &exercises, &settings);
+        let reports =
+            grading.during(|| grade::grade_exercises(course, &exercises, Variant::Exercise, &settings, progress));
+        Watch::with_reports(course, settings, exercises, reports, graded_from, grading)
     }
 
-    /// The loop over reports already known, at the first exercise that
-    /// does not pass, every editable file's state remembered.
+    /// The loop over reports already known (graded from `graded_from`), at
+    /// the first exercise that does not pass, every editable file's
+    /// content remembered.
     fn with_reports(
         course: &'a Course,
         settings: Settings,
         exercises: Vec<Exercise>,
         reports: Vec<ExerciseReport>,
+        graded_from: Vec<Key>,
+        grading: Grading,
     ) -> Result<Watch<'a>> {
         let current = reports.iter().position(|r| r.status != Status::Pass).unwrap_or(0);
         let ownership = Ownership::of(&course.manifest)?;
-        let mut watch = Watch { course, settings, exercises, reports, current, ownership, modified: HashMap::new() };
+        let mut watch = Watch {
+            course,
+            settings,
+            exercises,
+            reports,
+            graded_from,
+            current,
+            ownership,
+            seen: HashMap::new(),
+            grading,
+        };
         let dirs: Vec<PathBuf> = watch.exercises.iter().map(|e| e.exercise_dir.clone()).collect();
         for file in dirs.iter().flat_map(|dir| walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok)) {
-            if watch.exercise_of(file.path()).is_some() {
-                watch.saved(file.path());
+            if watch.editable(file.path()) {
+                watch.changed(file.path());
             }
         }
         Ok(watch)
     }
 
-    /// Whether `path` was modified since it was last seen (and remembers it).
-    fn saved(&mut self, path: &Path) -> bool {
-        let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
-        self.modified.insert(path.to_path_buf(), modified) != Some(modified)
+    /// Whether `path` holds other content than when it was last seen (and
+    /// remembers it). A file that is gone and was never seen (an editor's
+    /// temporary file, renamed away) is no change.
+    fn changed(&mut self, path: &Path) -> bool {
+        let now = std::fs::read(path).ok().map(|bytes| Sha256::digest(bytes).into());
+        self.seen.insert(path.to_path_buf(), now).flatten() != now
     }
 
     pub fn current(&self) -> &ExerciseReport {
@@ -95,29 +148,59 @@ impl<'a> Watch<'a> {
         &self.exercises[self.current].entry
     }
 
+    /// Grades the exercises at `indices` (from the cache when unchanged),
+    /// noting what each was graded from.
+    fn grade(&mut self, indices: &[usize], progress: &dyn Observer) {
+        let exercises: Vec<Exercise> = indices.iter().map(|&i| self.exercises[i].clone()).collect();
+        let graded_from = keys(self.course, &exercises, &self.settings);
+        let (course, settings) = (self.course, &self.settings);
+        let reports =
+            self.grading.during(|| grade::grade_exercises(course, &exercises, Variant::Exercise, settings, progress));
+        for ((&index, report), key) in indices.iter().zip(reports).zip(graded_from) {
+            self.reports[index] = report;
+            self.graded_from[index] = key;
+        }
+    }
+
     /// Grades the current exercise again.
     pub fn regrade(&mut self, progress: &dyn Observer) {
-        let exercise = std::slice::from_ref(&self.exercises[self.current]);
-        let mut fresh = grade::grade_exercises(self.course, exercise, Variant::Exercise, &self.settings, progress);
-        self.reports[self.current] = fresh.remove(0);
+        self.grade(&[self.current], progress);
     }
 
-    /// Every report brought up to date with the files on disk.
+    /// Which reports are stale: something they depend on changed since.
+    pub fn stale(&self) -> Vec<bool> {
+        let now = keys(self.course, &self.exercises, &self.settings);
+        self.graded_from.iter().zip(now).map(|(graded, now)| graded.after_grading(now).is_none()).collect()
+    }
+
+    /// Every stale report brought up to date with the files on disk.
     fn refresh(&mut self, progress: &dyn Observer) {
-        self.reports =
-            grade::grade_exercises(self.course, &self.exercises, Variant::Exercise, &self.settings, progress);
+        let stale: Vec<usize> = self.stale().iter().enumerate().filter(|(_, &s)| s).map(|(i, _)| i).collect();
+        if !stale.is_empty() {
+            self.grade(&stale, progress);
+        }
     }
 
-    /// The exercise a saved file belongs to, if the student edits it; for
-    /// the capstone crate, the first of its milestones that does not pass.
+    /// Whether the student edits `path`.
+    fn editable(&self, path: &Path) -> bool {
+        self.ownership.is_editable(&self.course.relative(path).replace('\\', "/"))
+    }
+
+    /// The exercise a saved file belongs to, if the student edits it. For
+    /// the capstone crate, which every milestone shares: the current
+    /// milestone while it is one (a save never moves on; `n` does), else
+    /// the first that does not pass.
     pub fn exercise_of(&self, path: &Path) -> Option<usize> {
-        let relative = self.course.relative(path).replace('\\', "/");
-        if !self.ownership.is_editable(&relative) {
+        if !self.editable(path) {
             return None;
         }
+        let relative = self.course.relative(path).replace('\\', "/");
         let owners: Vec<usize> = (0..self.exercises.len())
             .filter(|&i| relative.starts_with(&format!("{}/", self.course.relative(&self.exercises[i].exercise_dir))))
             .collect();
+        if owners.contains(&self.current) {
+            return Some(self.current);
+        }
         owners.iter().copied().find(|&i| self.reports[i].status != Status::Pass).or(owners.first().copied())
     }
 
@@ -126,7 +209,7 @@ impl<'a> Watch<'a> {
         match event {
             Event::Saved(paths) => {
                 let saved: Vec<&PathBuf> =
-                    paths.iter().filter(|p| self.exercise_of(p).is_some() && self.saved(p)).collect();
+                    paths.iter().filter(|p| self.exercise_of(p).is_some() && self.changed(p)).collect();
                 let Some(index) = saved.iter().find_map(|p| self.exercise_of(p)) else { return Ok(true) };
                 self.current = index;
                 self.regrade(progress);
@@ -153,10 +236,7 @@ impl<'a> Watch<'a> {
                 writeln!(out, "\n{}", hints::reveal_next(self.course, self.current_entry())?)?;
                 hints::annotate(self.course, std::slice::from_mut(&mut self.reports[self.current]));
             }
-            Event::Key('l') => {
-                self.refresh(progress);
-                writeln!(out, "\n{}", self.list())?;
-            }
+            Event::Key('l') => writeln!(out, "\n{}", self.list())?,
             Event::Key('q') | Event::InputClosed => return Ok(false),
             Event::Key(_) => writeln!(out, "{}", KEYS)?,
         }
@@ -164,9 +244,10 @@ impl<'a> Watch<'a> {
         Ok(true)
     }
 
-    /// Every exercise and milestone with its status, points and concept.
+    /// Every exercise and milestone with its status, points and concept,
+    /// as last graded: at once, with what changed since marked.
     pub fn list(&self) -> String {
-        list(&self.reports, self.current)
+        list(&self.reports, self.current, &self.stale())
     }
 
     /// The current exercise in full, the course's progress, the keys.
@@ -180,6 +261,14 @@ impl<'a> Watch<'a> {
             terminal.flush()?;
         }
         let report = self.current();
+        // Each draw clears the screen, so a changed test file is warned
+        // about on every one that grades its exercise.
+        let crate_dir = self.course.relative(&self.exercises[self.current].exercise_dir);
+        let findings: Vec<Finding> = submission::check_seal(&self.course.root, &self.course.manifest)
+            .into_iter()
+            .filter(|finding| finding.concerns(&crate_dir))
+            .collect();
+        write!(out, "{}", human::warnings(&findings))?;
         write!(out, "{}", human::exercise(report))?;
         if report.status == Status::Pass {
             writeln!(out, "\n✓ {} passes! Press n for the next one.", report.name)?;
@@ -189,6 +278,11 @@ impl<'a> Watch<'a> {
         out.flush()?;
         Ok(())
     }
+}
+
+/// What each of `exercises` would be graded from now.
+fn keys(course: &Course, exercises: &[Exercise], settings: &Settings) -> Vec<Key> {
+    exercises.iter().map(|exercise| cache::key(course, exercise, Variant::Exercise, settings)).collect()
 }
 
 const KEYS: &str = "keys: h hint · l list · n next · r run again · q quit";
@@ -213,21 +307,38 @@ pub fn progress_bar(reports: &[ExerciseReport]) -> String {
     )
 }
 
-/// The table of `grader list`: `→` marks the current exercise.
-pub fn list(reports: &[ExerciseReport], current: usize) -> String {
+/// What marks a row whose files changed since it was graded.
+const EDITED: &str = "(edited)";
+
+/// The table of `grader list`: `→` marks the current exercise, and
+/// [`EDITED`] a stale row (`stale` is per report).
+pub fn list(reports: &[ExerciseReport], current: usize, stale: &[bool]) -> String {
     let width = reports.iter().map(|r| r.name.len()).max().unwrap_or(0);
-    reports.iter().enumerate().map(|(index, report)| list_row(report, index == current, width)).collect()
+    let mut table: String = reports
+        .iter()
+        .enumerate()
+        .map(|(index, report)| list_row(report, index == current, stale.get(index) == Some(&true), width))
+        .collect();
+    if stale.contains(&true) {
+        table.push_str(&format!(
+            "{EDITED}: changed since it was graded — n grades what changed, r the current one again\n"
+        ));
+    }
+    table
 }
 
 /// One line of the list: mark, name, status in words, points, hints
 /// seen, concept.
-fn list_row(report: &ExerciseReport, current: bool, width: usize) -> String {
+fn list_row(report: &ExerciseReport, current: bool, stale: bool, width: usize) -> String {
     let mark = if current { "→" } else { " " };
-    let status = match (&report.error, report.status) {
+    let mut status = match (&report.error, report.status) {
         (None, Status::Pass) => "done".to_string(),
         (Some(error), _) => error.kind.describe().to_string(),
         (None, _) => format!("{}/{} tests", report.passed_count(), report.tests.len()),
     };
+    if stale {
+        status = format!("{status} {EDITED}");
+    }
     let hints = format!("hints {}/{}", report.hints.revealed.len(), report.hints.total);
     format!(
         "{mark} {:width$}  {status:19}  {:>5}/{:<3} points  {hints:9}  {}\n",
@@ -253,7 +364,7 @@ pub fn list_course(course: &Course, settings: &Settings, out: &mut dyn Write, pr
                 .remove(0);
         let current = !marked && report.status != Status::Pass;
         marked |= current;
-        write!(out, "{}", list_row(&report, current, width))?;
+        write!(out, "{}", list_row(&report, current, false, width))?;
         out.flush()?;
     }
     Ok(())
@@ -264,11 +375,13 @@ pub fn run(course: &Course, settings: &Settings, manual: bool, progress: &dyn Ob
     let mut out = anstream::stdout();
     // Said at once: a cold start compiles for a minute before any result.
     writeln!(out, "Grading the course to find where you are (unchanged exercises come from the cache)…")?;
-    let mut watch = Watch::start(course, settings, progress)?;
-    watch.draw(&mut out)?;
+    // Keys act from the start: q stops even the first grading.
+    let grading = Grading::default();
     let (events, incoming) = channel();
     let _single_keys = keyboard::SingleKeys::enable();
-    spawn_keyboard(events.clone());
+    spawn_keyboard(events.clone(), grading.clone());
+    let mut watch = Watch::start(course, settings, progress, grading)?;
+    watch.draw(&mut out)?;
     // Kept alive for the whole loop: dropping it stops watching.
     let _watcher = if manual {
         writeln!(out, "(manual mode: files are not watched; press r to grade again)")?;
@@ -276,17 +389,51 @@ pub fn run(course: &Course, settings: &Settings, manual: bool, progress: &dyn Ob
     } else {
         Some(watch_files(course, events)?)
     };
-    for event in incoming {
-        if !watch.handle(event, &mut out, progress)? {
-            break;
+    // What queued while the loop was busy is taken at once, so the saves
+    // made during a grade are one run.
+    while let Ok(first) = incoming.recv() {
+        for event in coalesce(std::iter::once(first).chain(incoming.try_iter())) {
+            if !watch.handle(event, &mut out, progress)? {
+                return Ok(());
+            }
         }
     }
     Ok(())
 }
 
-fn spawn_keyboard(events: Sender<Event>) {
+/// Events in order, with every save merged into the first: one run for
+/// however many saves piled up. Keys keep their order.
+fn coalesce(events: impl Iterator<Item = Event>) -> Vec<Event> {
+    let mut merged = Vec::new();
+    let mut saves = None;
+    for event in events {
+        match (event, saves) {
+            (Event::Saved(paths), Some(at)) => {
+                if let Some(Event::Saved(all)) = merged.get_mut(at) {
+                    all.extend(paths);
+                }
+            }
+            (Event::Saved(paths), None) => {
+                saves = Some(merged.len());
+                merged.push(Event::Saved(paths));
+            }
+            (other, _) => merged.push(other),
+        }
+    }
+    merged
+}
+
+/// Reads keys on a thread of its own. `q` while a grade is under way stops
+/// it there and then — its processes killed, the terminal put back — since
+/// the loop would only see the key once the grade ended.
+fn spawn_keyboard(events: Sender<Event>, grading: Grading) {
     std::thread::spawn(move || {
-        keyboard::read_keys(|key| events.send(Event::Key(key)).is_ok());
+        keyboard::read_keys(|key| {
+            if key == 'q' && grading.now() {
+                interrupt::stop(0, "\nq: stopped grading; the running tests and their browser are gone");
+            }
+            events.send(Event::Key(key)).is_ok()
+        });
         let _ = events.send(Event::InputClosed);
     });
 }
@@ -341,7 +488,7 @@ mod list_tests {
             exercise("grayscale", Status::Error, vec![], error(ErrorKind::NeedsBrowser)),
             milestone("buffer", Status::Error, vec![], error(ErrorKind::Integrity)),
         ];
-        let table = list(&reports, 1);
+        let table = list(&reports, 1, &[]);
         let rows: Vec<&str> = table.lines().collect();
         assert!(rows[0].starts_with("  typed_views      done "), "{table}");
         assert!(rows[1].starts_with("→ batching         0/1 tests "), "{table}");
@@ -386,7 +533,8 @@ mod loop_tests {
             milestone("buffer", Status::Pass, vec![test("t", TestStatus::Pass, None)], None),
             milestone("motions", Status::Fail, vec![test("t", TestStatus::Fail, Some("no"))], None),
         ];
-        Watch::with_reports(course, settings(), exercises, reports).unwrap()
+        let graded_from = keys(course, &exercises, &settings());
+        Watch::with_reports(course, settings(), exercises, reports, graded_from, Grading::default()).unwrap()
     }
 
     fn press(watch: &mut Watch, key: char) -> (bool, String) {
@@ -463,6 +611,81 @@ mod loop_tests {
             Event::Saved(vec![root.join("exercises/02_beta/src/lib.rs"), root.join("exercises/02_beta/tests/beta.rs")]);
         assert!(watch.handle(event, &mut out, &crate::progress::Quiet).unwrap());
         assert!(out.is_empty(), "nothing changed since start, so nothing is graded or drawn");
+    }
+
+    #[test]
+    fn a_save_to_the_capstone_stays_on_the_current_milestone_even_once_it_passes() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        let mut watch = watch(&course);
+        let source = course.root.join("mix/src/buffer.rs");
+        watch.current = 2;
+        assert_eq!(watch.current().status, Status::Pass, "buffer passes: press n for the next one");
+        assert_eq!(watch.exercise_of(&source), Some(2), "a save grades buffer again, not motions");
+        watch.current = 0;
+        assert_eq!(watch.exercise_of(&source), Some(3), "from an exercise, the first milestone that does not pass");
+    }
+
+    #[test]
+    fn l_lists_at_once_from_what_is_known_and_marks_what_changed_since() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        let mut watch = watch(&course);
+        assert_eq!(watch.stale(), [false; 4]);
+        fake.write("exercises/02_beta/src/lib.rs", "pub fn answer() -> u32 {\n    41\n}\n");
+        assert_eq!(watch.stale(), [false, true, false, false]);
+        let (going, listed) = press(&mut watch, 'l');
+        assert!(going);
+        let rows: Vec<&str> = listed.lines().filter(|line| line.contains(" points ")).collect();
+        assert!(rows[1].starts_with("→ beta         0/1 tests (edited) "), "{listed}");
+        assert!(!rows[0].contains(EDITED) && !rows[2].contains(EDITED), "{listed}");
+        assert!(listed.contains("(edited): changed since it was graded"), "{listed}");
+        // Nothing was graded: grading here (no wasm-pack) would be an error.
+        assert_eq!(watch.reports[1].status, Status::Fail);
+    }
+
+    #[test]
+    fn only_new_content_is_a_save() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        let mut watch = watch(&course);
+        let source = course.root.join("exercises/02_beta/src/lib.rs");
+        let shipped = std::fs::read(&source).unwrap();
+        // An editor writing the same bytes again (its second step), later.
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(&source, &shipped).unwrap();
+        assert!(!watch.changed(&source), "the same content is no save");
+        std::fs::write(&source, b"pub fn answer() -> u32 { 42 }\n").unwrap();
+        assert!(watch.changed(&source), "new content is");
+        assert!(!watch.changed(&source), "and is seen once");
+        // An editor's temporary file, written and renamed away before it is looked at.
+        assert!(!watch.changed(&course.root.join("exercises/02_beta/src/.lib.rs.swp")), "never there, no save");
+    }
+
+    #[test]
+    fn saves_that_piled_up_are_one_and_keys_keep_their_order() {
+        let saved = |name: &str| Event::Saved(vec![PathBuf::from(name)]);
+        let events = [saved("a"), Event::Key('h'), saved("b"), saved("a"), Event::Key('q')];
+        assert_eq!(
+            coalesce(events.into_iter()),
+            [Event::Saved(vec!["a".into(), "b".into(), "a".into()]), Event::Key('h'), Event::Key('q')]
+        );
+        assert_eq!(coalesce([Event::Key('n'), Event::InputClosed].into_iter()), [Event::Key('n'), Event::InputClosed]);
+    }
+
+    #[test]
+    fn the_screen_warns_about_a_changed_test_file_of_its_exercise() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        crate::submission::seal(&course.root, &course.manifest).unwrap();
+        fake.write("exercises/02_beta/tests/beta.rs", "// mine\n");
+        fake.write("exercises/01_alpha/tests/alpha.rs", "// mine too\n");
+        let watch = watch(&course);
+        let mut out = Vec::new();
+        watch.draw(&mut out).unwrap();
+        let screen = String::from_utf8(out).unwrap();
+        assert!(screen.contains("exercises/02_beta/tests/beta.rs was changed"), "{screen}");
+        assert!(!screen.contains("alpha.rs"), "another exercise's file is its own screen's business:\n{screen}");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 mod common;
 
 use common::{grader, require, test_target_dir, Need, TempCourse};
+use grader::process::processes_with;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -103,6 +104,27 @@ impl Terminal {
         }
     }
 
+    /// Everything the pane showed since it started: each draw clears the
+    /// screen, which tmux keeps in its history.
+    fn history(&self) -> String {
+        let out =
+            Command::new("tmux").args(["capture-pane", "-p", "-J", "-S", "-", "-t", &self.session]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// How many times watch has drawn its screen.
+    fn draws(&self) -> usize {
+        self.history().matches(KEYS).count()
+    }
+
+    /// The last screen watch drew, from its first line to its keys.
+    fn last_draw(&self) -> String {
+        let history = self.history();
+        let end = history.rfind(KEYS).expect("a screen was drawn");
+        let start = history[..end].rfind("keys: h hint").map_or(0, |previous| previous + KEYS.len());
+        history[start..end].to_string()
+    }
+
     fn keys(&self, keys: &str) {
         // No Enter: a key acts as soon as it is pressed.
         Command::new("tmux").args(["send-keys", "-t", &self.session, keys]).status().unwrap();
@@ -123,8 +145,14 @@ fn watch_command(course: &TempCourse) -> String {
 }
 
 fn watch_command_with(course: &TempCourse, options: &str) -> String {
+    tagged_watch_command(course, options, "untagged")
+}
+
+/// The command, with every process the grader starts carrying
+/// `GRADER_TEST_TAG=tag`, so that a test can prove none outlived it.
+fn tagged_watch_command(course: &TempCourse, options: &str, tag: &str) -> String {
     format!(
-        "trap : INT; env CARGO_TARGET_DIR={} {} --course {} watch {options}; echo \"grader exited $?\"; \
+        "trap : INT; env CARGO_TARGET_DIR={} GRADER_TEST_TAG={tag} {} --course {} watch {options}; echo \"grader exited $?\"; \
          echo \"terminal: $(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' ')\"; sleep 30",
         test_target_dir().display(),
         env!("CARGO_BIN_EXE_grader"),
@@ -186,6 +214,87 @@ fn watch_grades_a_saved_edit_again_and_shows_the_new_result() {
     Command::new("tmux").args(["send-keys", "-t", &interrupted.session, "C-c"]).status().unwrap();
     interrupted.wait_for("grader exited 130", 10);
     interrupted.wait_for("terminal: icanon echo", 10);
+}
+
+/// The line that ends every screen watch draws.
+const KEYS: &str = "keys: h hint · l list · n next · r run again · q quit";
+
+/// A course of the capstone alone, with its first two milestones.
+fn capstone_course() -> TempCourse {
+    let course = TempCourse::new().with_capstone().manifest(&[]);
+    let manifest = course.read("course.toml");
+    let third = manifest.match_indices("[[capstone.milestone]]").nth(2).expect("the capstone has milestones").0;
+    course.write("course.toml", &manifest[..third]);
+    course
+}
+
+/// On the capstone, whose milestones share one crate: a save grades the
+/// milestone on the screen again, even once it passes (only n moves on);
+/// an editor's two writes of one save are one run; l answers at once from
+/// what is known, marking the milestone whose files changed since; a
+/// result from the cache says so; q stops a grade under way at once and
+/// leaves no process behind.
+#[test]
+fn watch_keeps_its_place_answers_at_once_and_quits_mid_grade() {
+    require(&[Need::Chromium, Need::Tmux]);
+    let course = capstone_course();
+    let tag = format!("student-loop-{}", std::process::id());
+    let terminal = Terminal::start("capstone", &tagged_watch_command(&course, "", &tag));
+    let first = terminal.wait_for(KEYS, 400);
+    assert!(first.contains("✗ mix/pieces"), "starts at the first milestone:\n{first}");
+
+    let solution = course.path().join("solutions/mix/src");
+    for file in std::fs::read_dir(&solution).unwrap() {
+        let file = file.unwrap().path();
+        std::fs::copy(&file, course.path().join("mix/src").join(file.file_name().unwrap())).unwrap();
+    }
+    terminal.wait_for("✓ mix/pieces passes! Press n for the next one.", 300);
+    std::thread::sleep(Duration::from_secs(2));
+    let before = terminal.draws();
+
+    // One save, written in two steps with a pause longer than the
+    // watcher's debounce: the second arrives while the first is graded.
+    let tidied = course.read("mix/src/lib.rs") + "\n// tidied\n";
+    course.write("mix/src/lib.rs", &tidied);
+    std::thread::sleep(Duration::from_millis(700));
+    course.write("mix/src/lib.rs", &tidied);
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while terminal.draws() == before {
+        assert!(Instant::now() < deadline, "the save was never graded:\n{}", terminal.screen());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_secs(5));
+    assert_eq!(terminal.draws(), before + 1, "one save, one run:\n{}", terminal.history());
+    let graded = terminal.last_draw();
+    assert!(graded.contains("✓ mix/pieces passes!"), "a save never moves on to mix/lines:\n{graded}");
+
+    // l at once, from what is known: lines was graded before the edits.
+    let asked = Instant::now();
+    terminal.keys("l");
+    let listed = terminal.wait_for("(edited): changed since it was graded", 10);
+    let took = asked.elapsed();
+    assert!(took < Duration::from_secs(3), "l took {took:?}");
+    let row = |name: &str| listed.lines().rfind(|line| line.contains(name)).unwrap_or_default().to_string();
+    assert!(row("mix/lines").contains("(edited)"), "{listed}");
+    assert!(row("→ mix/pieces").contains("done") && !row("→ mix/pieces").contains("(edited)"), "{listed}");
+
+    // Nothing changed since: r's result comes from the cache, and says so.
+    terminal.keys("r");
+    let cached = terminal.wait_for("From the cache: nothing changed since it was graded", 30);
+    assert!(!terminal.last_draw().contains("Graded in"), "a cached run's time as if just taken:\n{cached}");
+
+    // q while the tests run: stopped there and then, the browser with them.
+    course.write("mix/src/lib.rs", &(tidied + "// again\n"));
+    terminal.wait_for("mix/pieces: starting the browser and running the tests", 300);
+    let pressed = Instant::now();
+    terminal.keys("q");
+    let quit = terminal.wait_for("grader exited 0", 10);
+    let took = pressed.elapsed();
+    assert!(took < Duration::from_secs(3), "q took {took:?} to stop the grade:\n{quit}");
+    assert!(quit.contains("q: stopped grading"), "{quit}");
+    terminal.wait_for("terminal: icanon echo", 10);
+    let survivors = processes_with(format!("GRADER_TEST_TAG={tag}\0").as_bytes());
+    assert!(survivors.is_empty(), "left running after q: {survivors:?}");
 }
 
 #[test]

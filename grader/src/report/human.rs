@@ -2,7 +2,7 @@
 //! caller's stream (anstream) drops them when output is piped or NO_COLOR
 //! is set.
 
-use crate::model::{CapstoneStatus, CourseReport, ErrorKind, ExerciseReport, Status, TestReport, TestStatus};
+use crate::model::{CapstoneStatus, CourseReport, ErrorKind, ExerciseReport, Finding, Status, TestReport, TestStatus};
 use crate::sandbox::Sandbox;
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
@@ -28,12 +28,7 @@ pub fn course(report: &CourseReport) -> String {
             let _ = writeln!(out, "Graded in {}.\n", report.runner());
         }
     }
-    for finding in &report.findings {
-        let _ = writeln!(out, "{YELLOW}warning:{YELLOW:#} {}", finding.message);
-    }
-    if !report.findings.is_empty() {
-        out.push('\n');
-    }
+    out.push_str(&warnings(&report.findings));
     let milestones = report.capstone.iter().flat_map(|c| c.graded());
     let width = report.exercises.iter().chain(milestones.clone()).map(|e| e.name.len()).max().unwrap_or(0);
     let status_width = report.exercises.iter().chain(milestones).map(|e| status_text(e).len()).max().unwrap_or(0);
@@ -66,6 +61,19 @@ pub fn course(report: &CourseReport) -> String {
     }
     if let Some(capstone) = &report.capstone {
         let _ = writeln!(out, "{}", capstone_line(capstone));
+    }
+    out
+}
+
+/// A warning per changed protected file (a test file edited), then a
+/// blank line; nothing when there are none.
+pub fn warnings(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for finding in findings {
+        let _ = writeln!(out, "{YELLOW}warning:{YELLOW:#} {}", finding.message);
+    }
+    if !findings.is_empty() {
+        out.push('\n');
     }
     out
 }
