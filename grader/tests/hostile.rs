@@ -478,7 +478,7 @@ fn text_that_does_not_tokenize_shows_its_parse_error_and_nothing_it_pulled_in() 
 /// in one run, so the dependencies are built once per grading, not four times.
 #[test]
 fn a_page_that_reaches_past_its_grammar_scores_what_the_stub_scores_and_is_named() {
-    require(&[Need::Chromium]);
+    require(&[Need::Chromium, Need::Node]);
     let copies = [
         ("batching_a", "04_batching_a"),
         ("batching_b", "04_batching_b"),
@@ -536,17 +536,23 @@ fn a_page_that_reaches_past_its_grammar_scores_what_the_stub_scores_and_is_named
     for ((_, dir), (_, page)) in copies.iter().zip(&attacks) {
         submission.write(&format!("exercises/{dir}/page.js"), page);
     }
-    let (stub, _) = grade(TempCourse::copy_of(reference.path()).path(), reference.path(), "chrome");
-    let (graded, json) = grade(submission.path(), reference.path(), "chrome");
-    let findings = json["findings"].as_array().unwrap();
-    for ((name, dir), (says, page)) in copies.iter().zip(&attacks) {
-        assert_eq!(graded[*name].points, stub[*name].points, "{says}: scored more than the stub:\n{page}\n{json:#}");
-        assert_eq!(graded[*name].error.as_deref(), Some("integrity"), "{says}: fails, with the reason:\n{json:#}");
-        let path = format!("exercises/{dir}/page.js");
-        let finding = findings.iter().find(|f| f["path"] == path.as_str());
-        assert!(finding.is_some_and(|f| f["change"] == "forbidden"), "{says}: {path} is not named:\n{json:#}");
-        let message = finding.unwrap()["message"].as_str().unwrap();
-        assert!(message.contains(says) && message.contains("page.js:"), "{says}: {message}");
+    // 04 allows Node.js too, where its page runs beside Node's powers.
+    let untouched = TempCourse::copy_of(reference.path());
+    for runner in ["chrome", "node"] {
+        let (stub, _) = grade(untouched.path(), reference.path(), runner);
+        let (graded, json) = grade(submission.path(), reference.path(), runner);
+        let findings = json["findings"].as_array().unwrap();
+        for ((name, dir), (says, page)) in copies.iter().zip(&attacks) {
+            let why = format!("{runner}, {says}");
+            assert_eq!(graded[*name].points, stub[*name].points, "{why}: scored more than the stub:\n{page}\n{json:#}");
+            assert_eq!(graded[*name].tests, stub[*name].tests, "{why}: graded as shipped:\n{json:#}");
+            assert_eq!(graded[*name].error.as_deref(), Some("integrity"), "{why}: fails, with the reason:\n{json:#}");
+            let path = format!("exercises/{dir}/page.js");
+            let finding = findings.iter().find(|f| f["path"] == path.as_str());
+            assert!(finding.is_some_and(|f| f["change"] == "forbidden"), "{why}: {path} is not named:\n{json:#}");
+            let message = finding.unwrap()["message"].as_str().unwrap();
+            assert!(message.contains(says) && message.contains("page.js:"), "{why}: {message}");
+        }
     }
 }
 
