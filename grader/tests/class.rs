@@ -70,51 +70,57 @@ fn generate(reference: &TempCourse, folder: &Path) -> BTreeMap<String, f64> {
 /// The worst a class brings, added to `folder`, with what each should
 /// score: a course that is a link to a solved classmate's (student00), a
 /// const-evaluation loop after a solved exercise, and one whose grader the
-/// test aborts (as a stack overflow aborts a process).
+/// test aborts mid-build (as a stack overflow aborts a process), the build
+/// being another such loop that nobody would ever stop but the class.
 fn hostile(reference: &TempCourse, folder: &Path) -> BTreeMap<String, f64> {
     let linked = folder.join("linked");
     std::fs::create_dir_all(&linked).unwrap();
     std::os::unix::fs::symlink("../student00", linked.join("course")).unwrap();
 
+    let solution = |dir: &str| reference.read(&format!("solutions/{dir}/src/lib.rs"));
+    let spinning = |dir: &str| {
+        let spin = "#![allow(long_running_const_eval)]\n\
+            const SPIN: u64 = {\n    let mut turns: u64 = 0;\n    loop {\n        turns = turns.wrapping_add(1);\n        \
+            if turns == 0 {\n            break turns;\n        }\n    }\n};\n\
+            pub fn spin() -> u64 {\n    SPIN\n}\n";
+        spin.to_string() + &solution(dir)
+    };
     let looping = folder.join("looping");
     common::copy_tree(reference.path(), &looping);
-    let solution = |dir: &str| reference.read(&format!("solutions/{dir}/src/lib.rs"));
     std::fs::write(looping.join("exercises/01_typed_views/src/lib.rs"), solution("01_typed_views")).unwrap();
-    let spin = "#![allow(long_running_const_eval)]\n\
-        const SPIN: u64 = {\n    let mut turns: u64 = 0;\n    loop {\n        turns = turns.wrapping_add(1);\n        \
-        if turns == 0 {\n            break turns;\n        }\n    }\n};\n\
-        pub fn spin() -> u64 {\n    SPIN\n}\n";
-    std::fs::write(
-        looping.join("exercises/06_struct_packing/src/lib.rs"),
-        spin.to_string() + &solution("06_struct_packing"),
-    )
-    .unwrap();
+    std::fs::write(looping.join("exercises/06_struct_packing/src/lib.rs"), spinning("06_struct_packing")).unwrap();
 
-    // Its own edit, so that its grading builds and lasts long enough to be caught.
     let aborted = folder.join("aborted");
     common::copy_tree(reference.path(), &aborted);
-    std::fs::write(aborted.join("exercises/01_typed_views/src/lib.rs"), solution("01_typed_views") + "// aborted\n")
-        .unwrap();
+    std::fs::write(aborted.join("exercises/01_typed_views/src/lib.rs"), spinning("01_typed_views")).unwrap();
     BTreeMap::from([("linked".into(), 0.0), ("looping".into(), 10.0), ("aborted".into(), 0.0)])
 }
 
-/// Runs `class` while aborting the grader process of `student` once it
-/// starts (SIGABRT, what a stack overflow ends in); whether it was caught.
+/// Runs `class` while aborting the grader process of `student` (SIGABRT,
+/// what a stack overflow ends in) once it has started cargo; whether it did.
 fn aborting_the_grader_of(student: &str, class: impl FnOnce() -> GraderRun) -> (GraderRun, bool) {
     let needle = format!("--student\0{student}\0").into_bytes();
+    let processes = || -> Vec<i32> {
+        std::fs::read_dir("/proc").unwrap().filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok()).collect()
+    };
+    let parent = |pid: i32| -> Option<i32> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()
+    };
+    let is_cargo = |pid: i32| std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "cargo");
     let done = AtomicBool::new(false);
     std::thread::scope(|scope| {
         let watcher = scope.spawn(|| {
             while !done.load(Ordering::SeqCst) {
-                let pids =
-                    std::fs::read_dir("/proc").unwrap().filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok());
-                for pid in pids {
+                let all = processes();
+                let grader = all.iter().copied().find(|pid| {
                     let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-                    if cmdline.windows(needle.len()).any(|w| w == needle) {
-                        // SAFETY: kill has no memory effects.
-                        unsafe { libc::kill(pid, libc::SIGABRT) };
-                        return true;
-                    }
+                    cmdline.windows(needle.len()).any(|w| w == needle)
+                });
+                if let Some(grader) = grader.filter(|&g| all.iter().any(|&p| parent(p) == Some(g) && is_cargo(p))) {
+                    // SAFETY: kill has no memory effects.
+                    unsafe { libc::kill(grader, libc::SIGABRT) };
+                    return true;
                 }
                 std::thread::sleep(Duration::from_millis(5));
             }
@@ -193,7 +199,7 @@ fn a_folder_of_submissions_becomes_a_gradebook_and_resumes_after_an_interruption
     let elapsed = started.elapsed();
     assert!(caught, "the aborted student's grader was never seen");
     assert_eq!(run.code(), Some(0), "{}\n{}", run.stdout, run.stderr);
-    assert!(run.survivors().is_empty(), "left running: {:?}", run.survivors());
+    assert!(run.survivors().is_empty(), "left running (the aborted build?): {:?}", run.survivors());
     assert!(elapsed < Duration::from_secs(200), "the loop cost {elapsed:?}");
 
     let linked = results(&grades, "linked");
