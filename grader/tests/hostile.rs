@@ -327,7 +327,7 @@ fn javascript_reached_from_rust_is_refused_from_the_built_module() {
 /// `path` attribute built by a macro. No output format shows the solution.
 #[test]
 fn input_the_checks_cannot_read_scores_what_the_stub_scores_and_is_named() {
-    require(&[Need::Chromium]);
+    require(&[Need::Chromium, Need::Node]);
     let exercises = [
         ("typed_views", "01_typed_views"),
         ("avoiding_copies", "05_avoiding_copies"),
@@ -356,64 +356,68 @@ fn input_the_checks_cannot_read_scores_what_the_stub_scores_and_is_named() {
              pub use sol::*;\n    }};\n}}\nmodules!(path);\n"
         ),
     );
-    let (stub, _) = grade(TempCourse::copy_of(reference.path()).path(), reference.path(), "chrome");
+    // Every crate here allows Node.js too.
+    let untouched = TempCourse::copy_of(reference.path());
+    for runner in ["chrome", "node"] {
+        let (stub, _) = grade(untouched.path(), reference.path(), runner);
 
-    let out = tempfile::tempdir().unwrap();
-    let work = tempfile::tempdir().unwrap();
-    let file = |name: &str| out.path().join(name).to_str().unwrap().to_string();
-    let formats = [
-        ("json", "results.json"),
-        ("junit", "junit.xml"),
-        ("gradescope", "gradescope.json"),
-        ("classroom", "classroom.json"),
-        ("human", "human.txt"),
-    ];
-    let outputs = formats.map(|(format, name)| format!("{format}={}", file(name)));
-    let mut args = vec!["--runner", "chrome", "grade", "--reference", reference.path().to_str().unwrap()];
-    args.extend(["--work-dir", work.path().to_str().unwrap(), "--no-cache"]);
-    for output in &outputs {
-        args.extend(["--output", output.as_str()]);
-    }
-    let run = grader_with(submission.path(), &args, |command| {
-        command.env_remove("GITHUB_ACTIONS").stdin(std::process::Stdio::null());
-    });
-    assert!(run.survivors().is_empty(), "processes left behind: {:?}", run.survivors());
-    let text = std::fs::read_to_string(file("results.json"))
-        .unwrap_or_else(|_| panic!("no results written:\n{}\n{}", run.stdout, run.stderr));
-    let json: Value = serde_json::from_str(&text).unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let work = tempfile::tempdir().unwrap();
+        let file = |name: &str| out.path().join(name).to_str().unwrap().to_string();
+        let formats = [
+            ("json", "results.json"),
+            ("junit", "junit.xml"),
+            ("gradescope", "gradescope.json"),
+            ("classroom", "classroom.json"),
+            ("human", "human.txt"),
+        ];
+        let outputs = formats.map(|(format, name)| format!("{format}={}", file(name)));
+        let mut args = vec!["--runner", runner, "grade", "--reference", reference.path().to_str().unwrap()];
+        args.extend(["--work-dir", work.path().to_str().unwrap(), "--no-cache"]);
+        for output in &outputs {
+            args.extend(["--output", output.as_str()]);
+        }
+        let run = grader_with(submission.path(), &args, |command| {
+            command.env_remove("GITHUB_ACTIONS").stdin(std::process::Stdio::null());
+        });
+        assert!(run.survivors().is_empty(), "processes left behind: {:?}", run.survivors());
+        let text = std::fs::read_to_string(file("results.json"))
+            .unwrap_or_else(|_| panic!("no results written:\n{}\n{}", run.stdout, run.stderr));
+        let json: Value = serde_json::from_str(&text).unwrap();
 
-    let findings = json["findings"].as_array().unwrap();
-    for ((name, _), (path, what)) in exercises.iter().zip([
-        ("exercises/01_typed_views/src/lib.rs", "`#!` line"),
-        ("exercises/05_avoiding_copies/src/deep.rs", "nests brackets more than"),
-        ("exercises/06_struct_packing/src/a\\nb.rs", "control character"),
-    ]) {
-        let exercise = json["exercises"].as_array().unwrap().iter().find(|e| e["name"] == *name).unwrap();
-        assert_eq!(stub[*name].error.as_deref(), None, "the untouched {name} is graded");
-        let points = exercise["points"].as_f64();
-        assert_eq!(points, Some(stub[*name].points), "{name} scored more than its stub:\n{json:#}");
-        assert_eq!(exercise["error"]["kind"], "integrity", "{name} fails, with the reason:\n{json:#}");
-        let finding = findings.iter().find(|f| f["path"] == path && f["change"] == "forbidden");
-        assert!(
-            finding.is_some_and(|f| f["message"].as_str().unwrap().contains(what)),
-            "{path} is not named for {what}:\n{json:#}"
-        );
-    }
+        let findings = json["findings"].as_array().unwrap();
+        for ((name, _), (path, what)) in exercises.iter().zip([
+            ("exercises/01_typed_views/src/lib.rs", "`#!` line"),
+            ("exercises/05_avoiding_copies/src/deep.rs", "nests brackets more than"),
+            ("exercises/06_struct_packing/src/a\\nb.rs", "control character"),
+        ]) {
+            let exercise = json["exercises"].as_array().unwrap().iter().find(|e| e["name"] == *name).unwrap();
+            assert_eq!(stub[*name].error.as_deref(), None, "the untouched {name} is graded");
+            let points = exercise["points"].as_f64();
+            assert_eq!(points, Some(stub[*name].points), "{runner}: {name} scored more than its stub:\n{json:#}");
+            assert_eq!(exercise["error"]["kind"], "integrity", "{runner}: {name} fails, with the reason:\n{json:#}");
+            let finding = findings.iter().find(|f| f["path"] == path && f["change"] == "forbidden");
+            assert!(
+                finding.is_some_and(|f| f["message"].as_str().unwrap().contains(what)),
+                "{path} is not named for {what}:\n{json:#}"
+            );
+        }
 
-    // Every line of the solution that the stub does not have.
-    let stub_text = reference.read("exercises/01_typed_views/src/lib.rs");
-    let solution_text = std::fs::read_to_string(&solution).unwrap();
-    let secret: Vec<&str> =
-        solution_text.lines().map(str::trim).filter(|l| l.len() > 30 && !stub_text.contains(*l)).collect();
-    assert!(!secret.is_empty());
-    let mut shown = vec![("stdout".to_string(), run.stdout.clone()), ("stderr".to_string(), run.stderr.clone())];
-    for (_, name) in formats {
-        let text = std::fs::read_to_string(file(name)).unwrap_or_else(|_| panic!("{name} was not written"));
-        shown.push((name.to_string(), text));
-    }
-    for (name, text) in &shown {
-        for line in &secret {
-            assert!(!text.contains(line), "{name} shows the solution's `{line}`:\n{text}");
+        // Every line of the solution that the stub does not have.
+        let stub_text = reference.read("exercises/01_typed_views/src/lib.rs");
+        let solution_text = std::fs::read_to_string(&solution).unwrap();
+        let secret: Vec<&str> =
+            solution_text.lines().map(str::trim).filter(|l| l.len() > 30 && !stub_text.contains(*l)).collect();
+        assert!(!secret.is_empty());
+        let mut shown = vec![("stdout".to_string(), run.stdout.clone()), ("stderr".to_string(), run.stderr.clone())];
+        for (_, name) in formats {
+            let text = std::fs::read_to_string(file(name)).unwrap_or_else(|_| panic!("{name} was not written"));
+            shown.push((name.to_string(), text));
+        }
+        for (name, text) in &shown {
+            for line in &secret {
+                assert!(!text.contains(line), "{runner}: {name} shows the solution's `{line}`:\n{text}");
+            }
         }
     }
 }
