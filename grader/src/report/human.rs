@@ -167,14 +167,12 @@ fn timing(report: &ExerciseReport) -> String {
                 || report.tests.iter().any(|t| t.status != TestStatus::NotRun)
         }
     };
+    let runner = report.runner();
     match (started, report.cached) {
-        (true, false) => format!("Graded in {} in {seconds:.1} s.", report.runner()),
-        (true, true) => format!(
-            "From the cache: nothing changed since it was graded in {} (that run took {seconds:.1} s).",
-            report.runner()
-        ),
+        (true, false) => format!("Graded in {runner} in {seconds:.1} s."),
+        (true, true) => format!("Graded in {runner}, from the cache: nothing changed since that run ({seconds:.1} s)."),
         (false, false) => format!("No test ran ({seconds:.1} s)."),
-        (false, true) => "From the cache: nothing changed since; no test ran.".to_string(),
+        (false, true) => format!("No test ran, from the cache: nothing changed since that run ({seconds:.1} s)."),
     }
 }
 
@@ -397,11 +395,9 @@ mod tests {
         assert!(plain(&exercise_text(&report)).contains("Graded in headless Chromium in 69.3 s."));
         report.cached = true;
         let text = plain(&exercise_text(&report));
-        assert!(!text.contains("Graded in"), "{text}");
+        assert!(!text.contains("in 69.3 s"), "{text}");
         assert!(
-            text.contains(
-                "From the cache: nothing changed since it was graded in headless Chromium (that run took 69.3 s)."
-            ),
+            text.contains("Graded in headless Chromium, from the cache: nothing changed since that run (69.3 s)."),
             "{text}"
         );
     }
