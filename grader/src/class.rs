@@ -814,6 +814,24 @@ mod tests {
     }
 
     #[test]
+    fn what_a_stopped_grader_left_running_is_killed_even_outside_its_process_group() {
+        let needle = format!("{CLASS_VAR}={}\0", std::process::id()).into_bytes();
+        let mut left = Command::new("sh")
+            .args(["-c", "setsid sleep 300 & sleep 300"])
+            .env(CLASS_VAR, std::process::id().to_string())
+            .spawn()
+            .unwrap();
+        let until = Instant::now() + Duration::from_secs(10);
+        while processes_with(&needle).len() < 3 && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(processes_with(&needle).len(), 3, "sh and both sleeps");
+        end_strays();
+        assert_eq!(processes_with(&needle), Vec::<i32>::new());
+        assert!(!left.wait().unwrap().success());
+    }
+
+    #[test]
     fn a_stopped_student_is_recorded_with_the_reason_and_not_graded_again() {
         let fake = FakeCourse::new();
         let course = fake.course();
