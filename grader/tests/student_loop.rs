@@ -307,4 +307,10 @@ fn run_verbose_shows_what_wasm_pack_printed_even_when_cached() {
     let verbose = grader(course.path(), &["run", "struct_packing", "--verbose"]);
     assert!(verbose.stdout.contains("What cargo and wasm-pack printed"), "{}", verbose.stdout);
     assert!(verbose.stdout.contains("Running headless tests in Chrome"), "wasm-pack's own words:\n{}", verbose.stdout);
+
+    // Every command that grades warns about a test file the course did not ship.
+    let tests = "exercises/06_struct_packing/tests/struct_packing.rs";
+    course.write(tests, &(course.read(tests) + "\n// mine\n"));
+    let edited = grader(course.path(), &["run", "struct_packing"]);
+    assert!(edited.stdout.contains(&format!("warning: {tests} was changed")), "{}", edited.stdout);
 }
