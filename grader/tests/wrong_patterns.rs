@@ -14,35 +14,56 @@ use std::collections::BTreeSet;
 
 /// A wrong version of an exercise: its solution, with `patches` applied.
 struct WrongPattern {
-    /// The exercise directory, e.g. `04_batching`.
+    /// The exercise directory, e.g. `04_batching`, or a capstone milestone,
+    /// `mix/pieces`.
     exercise: &'static str,
-    /// (file relative to the crate, text the solution has, what replaces it).
+    /// (file relative to the crate, text the solution has, what replaces it);
+    /// an empty text adds a file the solution does not have.
     patches: &'static [(&'static str, &'static str, &'static str)],
     /// The tests that must fail, and only they.
     fails: &'static [&'static str],
+    /// What their messages must say: the promise the pattern breaks.
+    says: &'static [&'static str],
 }
 
-/// Grades `case` and checks which tests fail.
+/// Grades `case` and checks which tests fail, and what they say.
 fn grade_wrong_pattern(case: WrongPattern) {
     require(&[Need::Chromium]);
-    let name = case.exercise.split_once('_').expect("exercise directories are NN_name").1;
-    let course = TempCourse::new().with_course_exercise(case.exercise).manifest(&[(name, case.exercise)]);
-    let solution = course.path().join("solutions").join(case.exercise);
-    let exercise = course.path().join("exercises").join(case.exercise);
+    let (course, name, solution, student) = match case.exercise.split_once('/') {
+        Some((capstone, _)) => {
+            let course = TempCourse::new().with_capstone().manifest(&[]);
+            let solution = course.path().join("solutions").join(capstone);
+            let student = course.path().join(capstone);
+            (course, case.exercise, solution, student)
+        }
+        None => {
+            let name = case.exercise.split_once('_').expect("exercise directories are NN_name").1;
+            let course = TempCourse::new().with_course_exercise(case.exercise).manifest(&[(name, case.exercise)]);
+            let solution = course.path().join("solutions").join(case.exercise);
+            let student = course.path().join("exercises").join(case.exercise);
+            (course, name, solution, student)
+        }
+    };
     // The student's files of the solution (src/, and a page.js when the exercise has one)...
-    common::copy_tree(&solution.join("src"), &exercise.join("src"));
+    std::fs::remove_dir_all(student.join("src")).unwrap();
+    common::copy_tree(&solution.join("src"), &student.join("src"));
     if solution.join("page.js").is_file() {
-        std::fs::copy(solution.join("page.js"), exercise.join("page.js")).unwrap();
+        std::fs::copy(solution.join("page.js"), student.join("page.js")).unwrap();
     }
     // ...with the wrong pattern patched in.
+    let crate_dir = solution.strip_prefix(course.path()).unwrap().display().to_string();
     for (file, from, to) in case.patches {
-        let path = exercise.join(file);
+        let path = student.join(file);
+        if from.is_empty() {
+            assert!(!path.exists(), "{crate_dir}/{file} exists: a patch with no text to replace adds a file");
+            std::fs::write(&path, to).unwrap();
+            continue;
+        }
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(
             text.matches(from).count(),
             1,
-            "the patch's text must occur exactly once in solutions/{}/{file} (did the solution change?): {from:?}",
-            case.exercise
+            "the patch's text must occur exactly once in {crate_dir}/{file} (did the solution change?): {from:?}"
         );
         std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
     }
@@ -62,6 +83,9 @@ fn grade_wrong_pattern(case: WrongPattern) {
     let expected: BTreeSet<String> = case.fails.iter().map(|s| s.to_string()).collect();
     assert_eq!(failed, expected, "exactly the pattern tests must fail\n{}", run.stdout);
     assert!(!passed.is_empty(), "the correctness tests must pass: the answers are right\n{}", run.stdout);
+    for says in case.says {
+        assert!(run.stdout.contains(says), "the failure must say {says:?}\n{}", run.stdout);
+    }
 }
 
 #[test]
@@ -75,6 +99,7 @@ fn struct_packing_left_unpacked_fails_the_layout_and_data_view_tests() {
             "javascript_reads_packed_records_with_a_data_view",
             "records_written_by_javascript_are_read_by_rust",
         ],
+        says: &["PackedRecord must be 10 bytes", "works only if the records use the documented 10-byte layout"],
     });
 }
 
@@ -87,10 +112,13 @@ fn batching_with_one_import_call_per_result_fails_the_wasm_to_js_crossing_test()
             "receive_results(batch.as_ptr(), len);",
             "for (index, &result) in batch[..len].iter().enumerate() { receive_result(index, result); }",
         )],
+        // process_batch called alone also crosses back once per item.
         fails: &[
             "a_batch_of_100000_results_crosses_back_to_javascript_once",
             "single_and_odd_length_batches_are_right",
+            "process_batch_transforms_the_items_where_they_are",
         ],
+        says: &["make ONE call of BatchingHost.receive_results(ptr, len)"],
     });
 }
 
@@ -114,6 +142,7 @@ fn batching_with_one_export_call_per_item_fails_the_js_to_wasm_crossing_test() {
             ),
         ],
         fails: &["a_batch_of_100000_items_crosses_into_wasm_once", "single_and_odd_length_batches_are_right"],
+        says: &["at most 2 crossings per batch, whatever its size"],
     });
 }
 
@@ -128,6 +157,7 @@ fn a_hot_path_that_copies_into_a_temporary_fails_the_allocation_test() {
              samples.copy_from_slice(&rescaled);",
         )],
         fails: &["the_hot_call_allocates_nothing"],
+        says: &["a temporary Vec is a copy of 8 MB the lesson's pattern avoids"],
     });
 }
 
@@ -143,6 +173,7 @@ fn grayscale_into_a_new_buffer_fails_the_in_place_test() {
              pixels.copy_from_slice(&gray);",
         )],
         fails: &["a_full_hd_frame_is_processed_in_place_without_allocating"],
+        says: &["change them where they are, with no copy and no new buffer"],
     });
 }
 
@@ -153,6 +184,7 @@ fn grayscale_that_touches_alpha_fails_the_alpha_tests() {
         exercise: "07_grayscale",
         patches: &[("src/lib.rs", "pixel[..3].fill(gray);", "pixel.copy_from_slice(&[gray, gray, gray, 255]);")],
         fails: &["pixels_turn_gray_in_place_and_alpha_is_untouched", "one_pixel_and_odd_sizes"],
+        says: &["must leave alpha exactly as it was"],
     });
 }
 
@@ -171,6 +203,7 @@ fn a_free_that_does_not_release_fails_the_free_tests() {
             "freed_memory_is_used_again",
             "the_page_holds_one_image_at_a_time",
         ],
+        says: &["every free leaks its block", "the leak is in src/lib.rs"],
     });
 }
 
@@ -180,6 +213,7 @@ fn a_page_that_never_frees_its_blocks_fails_the_block_tests() {
         exercise: "02_no_gc",
         patches: &[("page.js", "        lib.free(ptr, image.length);\n", "")],
         fails: &["the_page_frees_every_block_it_allocates", "the_page_holds_one_image_at_a_time"],
+        says: &["a block from lib.alloc stays allocated until lib.free(ptr, len) gives it back"],
     });
 }
 
@@ -190,6 +224,7 @@ fn a_page_that_forgets_histogram_free_fails_the_histogram_tests() {
         exercise: "02_no_gc",
         patches: &[("page.js", "using histogram = new lib.Histogram();", "const histogram = new lib.Histogram();")],
         fails: &["the_page_frees_every_histogram_it_creates", "the_page_holds_one_image_at_a_time"],
+        says: &["A Histogram lives in linear memory until its free() runs"],
     });
 }
 
@@ -208,6 +243,7 @@ fn a_page_that_frees_every_block_only_at_the_end_fails_the_one_image_at_a_time_t
             ),
         ],
         fails: &["the_page_holds_one_image_at_a_time"],
+        says: &["memory in use then stays the size of one image"],
     });
 }
 
@@ -235,6 +271,7 @@ fn a_big_endian_store_in_little_endian_order_fails_the_byte_order_test() {
             ("src/memory.wat", "    i32.store8 offset=3)", "    i32.const 24\n    i32.shr_u\n    i32.store8 offset=3)"),
         ],
         fails: &["store_int_big_endian_writes_the_most_significant_byte_first"],
+        says: &["that is i32.store's little-endian order"],
     });
 }
 
@@ -248,6 +285,7 @@ fn a_byte_store_of_the_wrong_width_fails_the_store_byte_test() {
             "    i32.store)         ;; store 4 bytes",
         )],
         fails: &["store_byte_writes_one_byte_at_its_address"],
+        says: &["it wrote 4 bytes"],
     });
 }
 
@@ -257,6 +295,7 @@ fn a_sign_extending_byte_load_fails_the_load_byte_test() {
         exercise: "03_memory_ops",
         patches: &[("src/memory.wat", "i32.load8_u)", "i32.load8_s)")],
         fails: &["load_byte_reads_one_byte_as_0_to_255"],
+        says: &["it was sign-extended"],
     });
 }
 
@@ -276,6 +315,7 @@ fn batching_through_a_view_made_before_input_buffer_fails_the_growth_test() {
              view.set(items, ptr / 8);",
         )],
         fails: &["a_batch_for_which_input_buffer_grows_memory_arrives_whole"],
+        says: &["Make the view after input_buffer returns"],
     });
 }
 
@@ -290,6 +330,7 @@ fn grayscale_that_truncates_fails_the_rounding_tests() {
             "every_gray_level_stays_itself",
             "grayscale_rounds_each_pixel_to_the_nearest_level",
         ],
+        says: &["a bare `as u8` truncates"],
     });
 }
 
@@ -310,6 +351,7 @@ fn a_hot_path_that_copies_into_memory_grown_by_hand_fails_the_allocation_test() 
         )],
         // Growing on every call shows in the repeated calls too.
         fails: &["the_hot_call_allocates_nothing", "repeated_hot_calls_do_not_grow_memory"],
+        says: &["memory taken with memory_grow is a new buffer all the same"],
     });
 }
 
@@ -327,6 +369,7 @@ fn grayscale_into_memory_grown_by_hand_fails_the_in_place_test() {
              pixels.copy_from_slice(gray);",
         )],
         fails: &["a_full_hd_frame_is_processed_in_place_without_allocating"],
+        says: &["memory taken with memory_grow is a new buffer all the same"],
     });
 }
 
@@ -345,5 +388,272 @@ fn a_page_that_grows_memory_for_its_images_fails_the_block_test() {
             ("page.js", "        lib.free(ptr, image.length);\n", ""),
         ],
         fails: &["the_page_frees_every_block_it_allocates"],
+        says: &["instead of taking room from lib.alloc"],
+    });
+}
+
+// README promises that had no test (docs/instructors.md, "What each README
+// promises"): each is held now, and each case here breaks one the way a
+// student would, with every other answer right.
+
+#[test]
+fn an_accessor_that_checks_alignment_before_bounds_fails_the_bounds_test() {
+    // write_f64(60) in a 64-byte arena is both: the README says out of bounds.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "01_typed_views",
+        patches: &[(
+            "src/lib.rs",
+            "let range = self.checked_range(offset, 8)?;\n        self.bytes_mut()[range].copy_from_slice(&value.to_le_bytes());",
+            "let address = self.ptr() + offset;\n        if address % 8 != 0 {\n            \
+             return Err(ViewError::Misaligned { address, align: 8 });\n        }\n        \
+             let range = self.checked_range(offset, 8)?;\n        \
+             self.bytes_mut()[range].copy_from_slice(&value.to_le_bytes());",
+        )],
+        fails: &["out_of_bounds_access_is_an_error"],
+        says: &["write_f64(60) in a 64-byte arena", "bounds are checked before alignment (README.md)"],
+    });
+}
+
+#[test]
+fn a_page_that_frees_a_block_before_counting_it_fails_the_freed_too_early_test() {
+    // The Histogram then counts bytes the allocator owns again; the levels
+    // still come out right.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "02_no_gc",
+        patches: &[(
+            "page.js",
+            "        histogram.add(ptr, image.length);\n        \
+             // Counted: the pixels are no longer needed, so give them back now,\n        \
+             // before the next image is allocated.\n        lib.free(ptr, image.length);\n",
+            "        lib.free(ptr, image.length);\n        histogram.add(ptr, image.length);\n",
+        )],
+        fails: &["the_page_frees_each_block_only_after_its_histogram_counted_it"],
+        says: &["on blocks it had already given back with lib.free"],
+    });
+}
+
+#[test]
+fn a_batch_transformed_into_a_new_buffer_fails_the_in_place_test() {
+    grade_wrong_pattern(WrongPattern {
+        exercise: "04_batching",
+        patches: &[(
+            "src/lib.rs",
+            "for x in &mut batch[..len] {\n            *x = transform(*x);\n        }\n        \
+             receive_results(batch.as_ptr(), len);",
+            "let results: Vec<f64> = batch[..len].iter().map(|&x| transform(x)).collect();\n        \
+             receive_results(results.as_ptr(), len);",
+        )],
+        fails: &["process_batch_transforms_the_items_where_they_are"],
+        says: &["process_batch applies transform to each item in place"],
+    });
+}
+
+#[test]
+fn a_normalize_computed_in_f32_fails_the_arithmetic_test() {
+    grade_wrong_pattern(WrongPattern {
+        exercise: "05_avoiding_copies",
+        patches: &[(
+            "src/lib.rs",
+            "(*x - min) / range",
+            "f64::from((*x as f32 - min as f32) / (max as f32 - min as f32))",
+        )],
+        fails: &["normalize_computes_the_documented_f64_arithmetic"],
+        says: &["that is the f32 result"],
+    });
+}
+
+#[test]
+fn records_laid_out_by_the_compiler_fail_the_layout_tests() {
+    // Packed without C, and reordered without C: today's compiler happens to
+    // give the documented offsets, which README.md says nothing promises.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "06_struct_packing",
+        patches: &[
+            ("src/lib.rs", "#[repr(C, packed)]", "#[repr(packed)]"),
+            (
+                "src/lib.rs",
+                "#[repr(C)]\n#[derive(Debug, Clone, Copy, PartialEq)]\npub struct ReorderedRecord",
+                "#[derive(Debug, Clone, Copy, PartialEq)]\npub struct ReorderedRecord",
+            ),
+        ],
+        fails: &["packing_removes_all_padding", "largest_field_first_saves_eight_bytes"],
+        says: &[
+            "PackedRecord is declared in src/lib.rs with #[repr(packed)], without C",
+            "ReorderedRecord is declared in src/lib.rs with no #[repr], without C",
+        ],
+    });
+}
+
+#[test]
+fn a_byte_length_from_the_capacity_fails_the_record_test() {
+    grade_wrong_pattern(WrongPattern {
+        exercise: "06_struct_packing",
+        patches: &[(
+            "src/lib.rs",
+            "core::mem::size_of_val(self.records.as_slice())",
+            "self.records.capacity() * RECORD_STRIDE",
+        )],
+        fails: &["records_keep_their_values"],
+        says: &["not capacity()"],
+    });
+}
+
+#[test]
+fn grayscale_computed_in_f64_fails_the_arithmetic_test() {
+    // Every byte of the README's table and every gray level come out right.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "07_grayscale",
+        patches: &[(
+            "src/lib.rs",
+            "let [wr, wg, wb] = WEIGHTS;\n    let sum = wr * f32::from(r) + wg * f32::from(g) + wb * f32::from(b);",
+            "let sum = 0.299 * f64::from(r) + 0.587 * f64::from(g) + 0.114 * f64::from(b);",
+        )],
+        fails: &["the_gray_level_is_the_documented_f32_arithmetic"],
+        says: &["Its exact weighted sum is 24.5"],
+    });
+}
+
+#[test]
+fn a_buffer_that_keeps_one_string_fails_the_pieces_structure_test() {
+    // The pieces step's every answer, from a String edited in place.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "mix/pieces",
+        patches: &[
+            ("src/lib.rs", "mod buffer;", "#[path = \"string_buffer.rs\"]\nmod buffer;"),
+            ("src/string_buffer.rs", "", include_str!("fixtures/wrong_buffers/string_buffer.rs")),
+        ],
+        fails: &["the_loaded_bytes_stay_where_they_are_and_edits_only_add"],
+        says: &["it never copies or rebuilds the text"],
+    });
+}
+
+#[test]
+fn pieces_that_own_their_text_fail_the_add_buffer_test() {
+    // Pieces, but each inserted one a String of its own, not a slice of one
+    // add buffer; and a text() that checks each end but not their order.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "mix/pieces",
+        patches: &[
+            ("src/lib.rs", "mod buffer;", "#[path = \"owned_pieces.rs\"]\nmod buffer;"),
+            ("src/owned_pieces.rs", "", include_str!("fixtures/wrong_buffers/owned_pieces.rs")),
+        ],
+        fails: &["every_insert_is_appended_to_one_add_buffer", "bad_offsets_are_refused_and_change_nothing"],
+        says: &["allocates on every insert", "read a reversed range: refused with this error"],
+    });
+}
+
+#[test]
+fn a_line_start_that_reads_the_text_again_fails_the_found_once_test() {
+    grade_wrong_pattern(WrongPattern {
+        exercise: "mix/lines",
+        patches: &[(
+            "src/buffer.rs",
+            "        if line == 0 {\n            return Ok(0);\n        }\n",
+            "        if line == 0 {\n            return Ok(0);\n        }\n        \
+             let text = self.to_string();\n        \
+             return Ok(text.match_indices('\\n').nth(line - 1).map_or(text.len(), |(newline, _)| newline + 1));\n",
+        )],
+        fails: &["lines_are_found_once_when_the_bytes_arrive"],
+        says: &["a question that reads the text again"],
+    });
+}
+
+#[test]
+fn motions_that_skip_home_end_and_lines_fail_their_tests() {
+    grade_wrong_pattern(WrongPattern {
+        exercise: "mix/motions",
+        patches: &[
+            ("src/editor.rs", "\"0\" | \"Home\" => self.set_column(line, 0),", "\"0\" => self.set_column(line, 0),"),
+            ("src/editor.rs", "\"$\" | \"End\" => {", "\"$\" => {"),
+            // e stops at the end of its line.
+            (
+                "src/editor.rs",
+                "let Some(mut at) = self.next_offset(self.cursor) else { return };\n        \
+                 while self.class_at(at) == Class::Blank {",
+                "let Some(mut at) = self.next_offset(self.cursor) else { return };\n        \
+                 while self.class_at(at) == Class::Blank && self.buffer.byte_at(at) != Some(b'\\n') {",
+            ),
+        ],
+        fails: &["home_and_end_move_like_0_and_dollar", "w_b_e_move_by_words_and_punctuation_across_lines"],
+        says: &["End, like $, goes to the last character of the line", "e crosses newlines"],
+    });
+}
+
+#[test]
+fn editing_keys_left_out_fail_their_tests() {
+    // Each patch leaves out one key the README's table names; each fails a
+    // test of its own.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "mix/editing",
+        patches: &[
+            // Arrows, Home and End only in Edit mode, not while inserting.
+            (
+                "src/editor.rs",
+                "\"ArrowLeft\" | \"ArrowRight\" | \"ArrowUp\" | \"ArrowDown\" | \"Home\" | \"End\" => \
+                 self.motion(key, line, column),",
+                "\"ArrowLeft\" | \"ArrowRight\" | \"ArrowUp\" | \"ArrowDown\" | \"Home\" | \"End\" \
+                 if self.mode == Mode::Edit => {\n                self.motion(key, line, column)\n            }",
+            ),
+            // x deletes one byte (nothing where that would split a
+            // character), and Delete is not x.
+            (
+                "src/editor.rs",
+                "\"x\" | \"Delete\" => {\n                let end = self.after_char(self.cursor);\n                \
+                 self.delete_into_register(self.cursor, end, false);\n            }",
+                "\"x\" => {\n                if self.buffer.text(self.cursor, self.cursor + 1).is_ok() {\n                    \
+                 self.delete_into_register(self.cursor, self.cursor + 1, false);\n                }\n            }",
+            ),
+            // Visual mode without x, and without v to leave it.
+            ("src/editor.rs", "\"d\" | \"x\" | \"y\" => {", "\"d\" | \"y\" => {"),
+            ("src/editor.rs", "\"Escape\" | \"v\" => self.leave_to_normal(),", "\"Escape\" => self.leave_to_normal(),"),
+        ],
+        fails: &[
+            "tab_arrows_home_and_end_while_inserting",
+            "delete_in_normal_mode_is_x",
+            "x_deletes_a_whole_character",
+            "x_deletes_a_visual_selection_as_d_does",
+            "v_leaves_visual_mode_as_escape_does",
+        ],
+        says: &[
+            "arrows move while inserting",
+            "x (or Delete) deletes the character under the cursor in Normal mode",
+            "deleting never splits a character",
+            "x deletes the selection, as d does",
+            "v leaves Visual mode, as Escape does",
+        ],
+    });
+}
+
+#[test]
+fn a_visual_delete_left_out_of_the_history_fails_the_undo_test() {
+    grade_wrong_pattern(WrongPattern {
+        exercise: "mix/undo",
+        patches: &[(
+            "src/editor.rs",
+            "if key != \"y\" {\n                    self.delete(start, end);",
+            "if key != \"y\" {\n                    self.buffer.delete(start, end).expect(\"a selection is on boundaries\");",
+        )],
+        fails: &["p_and_a_visual_delete_are_one_step_each"],
+        says: &["a Visual d is one Normal-mode command: one u undoes it"],
+    });
+}
+
+#[test]
+fn a_line_table_left_to_the_compiler_and_a_length_from_the_capacity_fail_the_frame_tests() {
+    grade_wrong_pattern(WrongPattern {
+        exercise: "mix/frame",
+        patches: &[
+            (
+                "src/lib.rs",
+                "#[repr(C)]\n#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]\npub struct LineRecord",
+                "#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]\npub struct LineRecord",
+            ),
+            ("src/frame.rs", "self.render_bytes.len()\n    }", "self.render_bytes.capacity()\n    }"),
+        ],
+        fails: &[
+            "the_records_have_the_documented_packed_layouts",
+            "rows_are_rendered_into_an_area_the_page_reads_through_views",
+        ],
+        says: &["LineRecord is declared in src/lib.rs with no #[repr], without C", "not the capacity of the Vec"],
     });
 }

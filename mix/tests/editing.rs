@@ -82,6 +82,24 @@ fn typing_keys_enter_backspace_and_delete() {
 }
 
 #[wasm_bindgen_test]
+fn tab_arrows_home_and_end_while_inserting() {
+    let editor = run("ab", "li<Tab>");
+    assert_eq!(state(&editor), ("a\tb".into(), (0, 2), Mode::Insert), "Tab types a tab character");
+    let editor = run("abc\ndef", "i<ArrowRight>X<ArrowDown>Y");
+    assert_eq!(
+        state(&editor),
+        ("aXbc\ndeYf".into(), (1, 3), Mode::Insert),
+        "arrows move while inserting, and typing goes on where they moved"
+    );
+    let editor = run("abc", "li<End>!<Home>?");
+    assert_eq!(
+        state(&editor),
+        ("?abc!".into(), (0, 1), Mode::Insert),
+        "End goes just after the line's last character while inserting, Home to column 0"
+    );
+}
+
+#[wasm_bindgen_test]
 fn x_dd_and_dw_delete() {
     let editor = run("abc", "lx");
     assert_eq!(state(&editor), ("ac".into(), (0, 1), Mode::Normal), "x deletes the character under the cursor");
@@ -103,6 +121,26 @@ fn x_dd_and_dw_delete() {
     assert_eq!(state(&editor), ("foo baz".into(), (0, 4), Mode::Normal), "dw deletes to the start of the next word");
     let editor = run("foo bar\nnext", "wdw");
     assert_eq!(editor.text(), "foo \nnext", "dw on the last word of a line stops at the line's end");
+}
+
+#[wasm_bindgen_test]
+fn delete_in_normal_mode_is_x() {
+    let editor = run("abc", "l<Delete>");
+    assert_eq!(
+        state(&editor),
+        ("ac".into(), (0, 1), Mode::Normal),
+        "x (or Delete) deletes the character under the cursor in Normal mode"
+    );
+}
+
+#[wasm_bindgen_test]
+fn x_deletes_a_whole_character() {
+    let editor = run("é😀b", "lx");
+    assert_eq!(
+        state(&editor),
+        ("éb".into(), (0, 1), Mode::Normal),
+        "x on 😀 (4 bytes) deletes all of it: deleting never splits a character"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -134,6 +172,22 @@ fn visual_mode_selects_with_motions_and_deletes_or_yanks() {
     );
     let editor = run("abc", "v<Escape>");
     assert_eq!((editor.mode(), editor.selection()), (Mode::Normal, None), "Escape leaves Visual mode");
+}
+
+#[wasm_bindgen_test]
+fn x_deletes_a_visual_selection_as_d_does() {
+    let editor = run("hello world", "lvllx");
+    assert_eq!(state(&editor), ("ho world".into(), (0, 1), Mode::Normal), "x deletes the selection, as d does");
+}
+
+#[wasm_bindgen_test]
+fn v_leaves_visual_mode_as_escape_does() {
+    let editor = run("abc", "vlv");
+    assert_eq!(
+        (editor.mode(), editor.selection(), editor.cursor()),
+        (Mode::Normal, None, (0, 1)),
+        "v leaves Visual mode, as Escape does, the cursor where the selection ended"
+    );
 }
 
 #[wasm_bindgen_test]

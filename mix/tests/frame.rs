@@ -11,6 +11,9 @@
 //!   (0 Normal, 1 Insert, 2 Visual, 3 Edit), changed u8 at 9, searching u8
 //!   at 10, line_count u32 at 12, len u32 at 16;
 //! - `LineRecord`, 12 bytes: offset u32 at 0, len u32 at 4, number u32 at 8.
+//!
+//! Rust's default layout may put the fields there too, today, by luck; so
+//! the layout test also reads each record's `#[repr(C)]` in `src/lib.rs`.
 
 use core::mem::{align_of, offset_of, size_of};
 use mix::{record_sizes, Core, FrameSummary, KeyEvent, LineRecord, CTRL, NAMED_KEY, NAMED_KEYS};
@@ -104,6 +107,108 @@ fn screen(core: &mut Core, first: usize, rows: usize) -> Vec<String> {
     .collect()
 }
 
+/// The crate's own source: CARGO_MANIFEST_DIR is the crate under test, so
+/// the student's crate's tests read its src/lib.rs and the reference's read
+/// the reference's.
+const SOURCE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/lib.rs"));
+
+/// `source` with its comments blanked out (string and character literals
+/// kept as they are, so that a `//` inside one is no comment).
+fn without_comments(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut chars = source.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('/', Some('/')) => {
+                while chars.peek().is_some_and(|&c| c != '\n') {
+                    chars.next();
+                }
+            }
+            ('/', Some('*')) => {
+                chars.next();
+                let mut last = ' ';
+                for c in chars.by_ref() {
+                    if (last, c) == ('*', '/') {
+                        break;
+                    }
+                    last = c;
+                }
+                out.push(' ');
+            }
+            ('"', _) => {
+                out.push(c);
+                while let Some(c) = chars.next() {
+                    out.push(c);
+                    match c {
+                        '\\' => out.extend(chars.next()),
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The words of every `#[repr(...)]` on `struct name` in src/lib.rs (`C`,
+/// `packed`, ...), or None when src/lib.rs declares no such struct.
+fn repr_of(name: &str) -> Option<Vec<String>> {
+    let code = without_comments(SOURCE);
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    let at = code.match_indices("struct").map(|(at, _)| at).find(|&at| {
+        let before = code[..at].chars().next_back().is_none_or(|c| !is_ident(c));
+        let rest = &code[at + "struct".len()..];
+        let after = rest.trim_start();
+        before
+            && after.len() < rest.len()
+            && after.strip_prefix(name).is_some_and(|tail| tail.chars().next().is_none_or(|c| !is_ident(c)))
+    })?;
+    // Back from `struct` over `pub` or `pub(...)`, then attribute by attribute.
+    let mut head = code[..at].trim_end();
+    if let Some(visibility) = head.rfind("pub").filter(|&p| {
+        let tail = head[p + 3..].trim();
+        tail.is_empty() || (tail.starts_with('(') && tail.ends_with(')'))
+    }) {
+        head = head[..visibility].trim_end();
+    }
+    let mut words = Vec::new();
+    while head.ends_with(']') {
+        let mut depth = 0;
+        let open = head.char_indices().rev().find_map(|(i, c)| {
+            depth += match c {
+                ']' => 1,
+                '[' => -1,
+                _ => 0,
+            };
+            (depth == 0).then_some(i)
+        })?;
+        let attribute: String = head[open + 1..head.len() - 1].chars().filter(|c| !c.is_whitespace()).collect();
+        if let Some(inner) = attribute.strip_prefix("repr(").and_then(|a| a.strip_suffix(')')) {
+            words.extend(inner.split(',').map(|w| w.split('(').next().unwrap_or(w).to_string()));
+        }
+        head = head[..open].trim_end().strip_suffix('#')?.trim_end();
+    }
+    Some(words)
+}
+
+/// Fails unless src/lib.rs declares `struct name` with every one of `wanted`
+/// in its `#[repr(...)]`; `why` is what README.md promises.
+fn assert_repr(name: &str, wanted: &[&str], why: &str) {
+    let declared = format!("#[repr({})]", wanted.join(", "));
+    let Some(words) = repr_of(name) else {
+        panic!("src/lib.rs declares no `struct {name}`: keep it there, where the stub declares it, as {declared}")
+    };
+    let missing: Vec<&str> = wanted.iter().copied().filter(|w| !words.iter().any(|word| word == w)).collect();
+    let has = if words.is_empty() { "no #[repr]".to_string() } else { format!("#[repr({})]", words.join(", ")) };
+    assert!(
+        missing.is_empty(),
+        "{name} is declared in src/lib.rs with {has}, without {}: {why}. Declare it {declared}",
+        missing.join(" and ")
+    );
+}
+
 #[wasm_bindgen_test]
 fn the_records_have_the_documented_packed_layouts() {
     assert_eq!(
@@ -135,6 +240,15 @@ fn the_records_have_the_documented_packed_layouts() {
         [0, 4, 8]
     );
     assert_eq!(record_sizes(), vec![8, 20, 12], "record_sizes() tells the page the same");
+    for record in ["KeyEvent", "FrameSummary", "LineRecord"] {
+        assert_repr(
+            record,
+            &["C"],
+            "the records are fixed-layout #[repr(C)] records (README.md); Rust's default layout promises \
+             nothing, so offsets that are right today are the compiler's choice, which a compiler release or \
+             flag (-Z randomize-layout) may change under the page, which reads fixed offsets",
+        );
+    }
 }
 
 #[wasm_bindgen_test]
@@ -175,6 +289,12 @@ fn rows_are_rendered_into_an_area_the_page_reads_through_views() {
         screen(&mut core, 10, 3),
         ["10:line 10 — ✓", "11:line 11 — ✓", "12:line 12 — ✓"],
         "rows 10..13: each line's number and bytes (without its newline), found through the line table"
+    );
+    assert_eq!(
+        core.render_bytes_len(),
+        3 * "line 10 — ✓".len(),
+        "render_bytes_len() is the length of the bytes laid out, the three lines' one after the other — not the \
+         capacity of the Vec that holds them"
     );
     assert_eq!(
         screen(&mut core, 99, 5),

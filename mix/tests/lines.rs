@@ -2,11 +2,15 @@
 //! student's `mix` crate and the reference in `solutions/mix`.
 //!
 //! Lines exact on small texts — counted, started, found from an offset, and
-//! kept right through edits — then on the page's 10 MB sample. Still no
-//! speed demand beyond finishing: the buffer milestone adds that.
+//! kept right through edits — then on the page's 10 MB sample; and found
+//! once, when the bytes arrive (a test changes the loaded text behind the
+//! buffer's back, far from the lines it asks about). Still no speed demand
+//! beyond finishing: the buffer milestone adds that.
 
 use mix::{Buffer, BufferError};
 use wasm_bindgen_test::wasm_bindgen_test;
+
+mod memory;
 
 /// What the line index must say about `text`, worked out from the String.
 fn line_starts(text: &str) -> Vec<usize> {
@@ -86,4 +90,53 @@ fn indexes_the_10_mb_sample() {
     for (offset, expected) in [(line.len() * 73_529 + dash, (73_529, dash)), (buffer.len(), (count, 0))] {
         assert_eq!(buffer.line_col(offset), Ok(expected), "line_col({offset}) of the sample");
     }
+}
+
+#[wasm_bindgen_test]
+fn lines_are_found_once_when_the_bytes_arrive() {
+    // 4 MB of equal lines: line n starts at n × LINE.len().
+    const LINE: &str = "line of the index test — ñ and ✓\n";
+    const MB: usize = 1 << 20;
+    let count = 4 * MB / LINE.len();
+    let (mut buffer, loaded, loading) = memory::load(LINE.repeat(count).into_bytes());
+    assert!(
+        !loaded.freed() && loading < 2 * MB,
+        "from_bytes copied the loaded bytes or let them go (it allocated {loading} bytes for 4 MB): this test needs \
+         the pieces step's original buffer, the loaded bytes kept where they are, to look behind the index"
+    );
+    // Every line outside the middle 1 MB gets a second newline (the n of
+    // "line"), in the loaded bytes themselves: an index made when the bytes
+    // arrived still answers as loaded; a question that reads the text again
+    // counts more lines than there were. The questions below are about lines
+    // at least 256 KiB inside the middle.
+    let kept = MB + MB / 2..2 * MB + MB / 2;
+    for n in 0..count {
+        let at = n * LINE.len() + 2;
+        if !kept.contains(&at) {
+            loaded.overwrite(at, b'\n');
+        }
+    }
+    let why = "the test turned the n of \"line\" into a newline on every line of the loaded text outside its middle \
+               megabyte, in memory, after from_bytes returned; a line index made when the bytes arrived — each \
+               buffer's newlines found once, and each piece's count of them — still answers as loaded, while a \
+               question that reads the text again (or an index made again from it) counts the new newlines";
+    assert_eq!(buffer.line_count(), count + 1, "line_count() of {count} lines and the empty last one: {why}");
+    let middle = count / 2;
+    for n in [middle - 1000, middle, middle + 1000] {
+        assert_eq!(buffer.line_start(n), Ok(n * LINE.len()), "line_start({n}): {why}");
+        let dash = n * LINE.len() + LINE.find('—').unwrap();
+        assert_eq!(buffer.line_col(dash), Ok((n, dash - n * LINE.len())), "line_col({dash}): {why}");
+    }
+    // An insert in the middle: its own newlines are indexed when they
+    // arrive, and the loaded text's are not counted again.
+    let at = middle * LINE.len();
+    buffer.insert(at, "two\nnew lines\n").unwrap();
+    let added = "two\nnew lines\n".len();
+    let after = format!("after an insert of two lines at the start of line {middle}, ");
+    assert_eq!(buffer.line_count(), count + 3, "{after}line_count(): {why}");
+    assert_eq!(buffer.line_start(middle + 1), Ok(at + 4), "{after}line_start({}): {why}", middle + 1);
+    let n = middle + 1000;
+    assert_eq!(buffer.line_start(n + 2), Ok(n * LINE.len() + added), "{after}line_start({}): {why}", n + 2);
+    let dash = n * LINE.len() + added + LINE.find('—').unwrap();
+    assert_eq!(buffer.line_col(dash), Ok((n + 2, dash - n * LINE.len() - added)), "{after}line_col({dash}): {why}");
 }

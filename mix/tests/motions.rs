@@ -61,6 +61,19 @@ fn dollar_sticks_to_the_end_of_every_line() {
 }
 
 #[wasm_bindgen_test]
+fn home_and_end_move_like_0_and_dollar() {
+    let mut editor = Editor::new("  first line\nsecond, longer line\nend");
+    editor.press("End");
+    assert_eq!(editor.cursor(), (0, 11), "End, like $, goes to the last character of the line");
+    editor.press("j");
+    assert_eq!(editor.cursor(), (1, 18), "after End, like after $, j goes to the end of the next line");
+    editor.press("Home");
+    assert_eq!(editor.cursor(), (1, 0), "Home, like 0, goes to column 0");
+    editor.press("k");
+    assert_eq!(editor.cursor(), (0, 0), "Home sets the column k aims for, as 0 does");
+}
+
+#[wasm_bindgen_test]
 fn zero_caret_and_the_first_and_last_lines() {
     let text = "  first\n\tsecond line\n    last";
     assert_eq!(at(text, "$0"), (0, 0), "0 goes to column 0");
@@ -82,6 +95,7 @@ fn w_b_e_move_by_words_and_punctuation_across_lines() {
     assert_eq!(at(text, "wwwwwwwwww"), (2, 13), "w with no next word stays on the last character");
     assert_eq!(at(text, "e"), (0, 2), "e: the end of this word");
     assert_eq!(at(text, "ee"), (0, 4), "e at the end of a word goes to the end of the next");
+    assert_eq!(at(text, "$e"), (2, 10), "e crosses newlines (and the empty line) to the end of the next word");
     assert_eq!(
         at(text, "Gb"),
         (0, 15),

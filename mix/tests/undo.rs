@@ -35,6 +35,18 @@ fn u_undoes_one_command_and_puts_the_cursor_back() {
 }
 
 #[wasm_bindgen_test]
+fn p_and_a_visual_delete_are_one_step_each() {
+    let editor = run("one\ntwo", "yypu");
+    assert_eq!((editor.text(), editor.cursor()), ("one\ntwo".into(), (0, 0)), "p undone");
+    let editor = run("hello world", "lvlldu");
+    assert_eq!(
+        (editor.text(), editor.mode()),
+        ("hello world".into(), Mode::Normal),
+        "a Visual d is one Normal-mode command: one u undoes it"
+    );
+}
+
+#[wasm_bindgen_test]
 fn an_insert_session_is_one_step() {
     let editor = run("abc", "iXYZ<Enter>W<Escape>u");
     assert_eq!(

@@ -207,6 +207,33 @@ fn out_of_bounds_access_is_an_error() {
         "offset + 8 overflows usize here: use checked_add so a huge offset is refused \
          as out of bounds instead of wrapping around to a small address"
     );
+    // Each of the four accessors keeps both rules, not only the ones above:
+    // bounds before alignment, and overflow-safe bounds.
+    for (call, offset) in [
+        ("read_i32", 62),
+        ("write_i32", 62),
+        ("read_f64", 60),
+        ("write_f64", 60),
+        ("read_i32", usize::MAX - 3),
+        ("write_i32", usize::MAX - 3),
+        ("read_f64", usize::MAX - 7),
+        ("write_f64", usize::MAX - 7),
+    ] {
+        let (got, size) = match call {
+            "read_i32" => (arena.read_i32(offset).map(drop), 4),
+            "write_i32" => (arena.write_i32(offset, 1), 4),
+            "read_f64" => (arena.read_f64(offset).map(drop), 8),
+            _ => (arena.write_f64(offset, 1.0), 8),
+        };
+        assert_eq!(
+            got,
+            Err(ViewError::OutOfBounds { offset, size, len: 64 }),
+            "{call}({offset}) in a 64-byte arena: bytes {offset}.. past the end (or an offset whose end \
+             overflows usize) are out of bounds, and bounds are checked before alignment (README.md) — \
+             in every accessor: check with offset.checked_add({size}) before the address's alignment"
+        );
+    }
+    assert!(arena.bytes().iter().all(|&b| b == 0), "a refused write must not change any byte");
 }
 
 #[wasm_bindgen_test]

@@ -117,12 +117,20 @@ export function drop_kept_histogram() { kept.free(); kept = null; }
 let run = null;
 export function run_page(mostCommonLevels, exports, memory, images) {
     const blocks = new Map(); // ptr → len: handed out by lib.alloc, not freed yet
-    const r = { levels: [], error: "", wrongFrees: [], created: 0, freed: new Set(), unfreed: [] };
+    const freedBlocks = new Map(); // ptr → len: given back with lib.free
+    const r = { levels: [], error: "", wrongFrees: [], addsAfterFree: [], created: 0, freed: new Set(), unfreed: [] };
     run = r;
     class RecordedHistogram extends Histogram {
         constructor() { super(); r.created++; }
         free() { r.freed.add(this); super.free(); }
         [Symbol.dispose]() { this.free(); }
+        // Counting bytes of a block that was freed reads memory the allocator
+        // may already have handed out again.
+        add(ptr, len) {
+            const inside = (blocks) => [...blocks].some(([at, size]) => at <= ptr && ptr + len <= at + size);
+            if (!inside(blocks) && inside(freedBlocks)) r.addsAfterFree.push(`add(${ptr}, ${len})`);
+            super.add(ptr, len);
+        }
     }
     const lib = {
         alloc(len) {
@@ -138,6 +146,7 @@ export function run_page(mostCommonLevels, exports, memory, images) {
                 return;
             }
             blocks.delete(ptr);
+            freedBlocks.set(ptr, len);
             exports.free(ptr, len);
         },
         Histogram: RecordedHistogram,
@@ -154,6 +163,10 @@ export function run_levels() { return Uint32Array.from(run.levels); }
 export function run_error() { return run.error; }
 export function run_unfreed() { return Uint32Array.from(run.unfreed); }
 export function run_wrong_frees() { return run.wrongFrees.join(", "); }
+export function run_adds_after_free() {
+    const adds = run.addsAfterFree;
+    return adds.length > 1 ? `${adds[0]} and ${adds.length - 1} more` : adds.join("");
+}
 export function run_created() { return run.created; }
 export function run_freed() { return run.freed.size; }
 
@@ -189,6 +202,7 @@ extern "C" {
     fn run_error() -> String;
     fn run_unfreed() -> Vec<u32>;
     fn run_wrong_frees() -> String;
+    fn run_adds_after_free() -> String;
     fn run_created() -> u32;
     fn run_freed() -> u32;
     fn sentinel_levels(page: &JsValue, exports: &JsValue, memory: &JsValue, images: &JsValue) -> Vec<u32>;
@@ -374,6 +388,8 @@ struct PageRun {
     /// Lengths of the blocks from lib.alloc never given to lib.free.
     unfreed: Vec<u32>,
     wrong_frees: String,
+    /// Histogram.add calls on bytes of a block page.js had already freed.
+    adds_after_free: String,
     created: u32,
     freed: u32,
 }
@@ -395,6 +411,7 @@ impl PageRun {
             private_pages,
             unfreed: run_unfreed(),
             wrong_frees: run_wrong_frees(),
+            adds_after_free: run_adds_after_free(),
             created: run_created(),
             freed: run_freed(),
         }
@@ -453,6 +470,20 @@ fn the_page_frees_every_block_it_allocates() {
          lib.free(ptr, len) gives it back, however long ago JavaScript dropped the address. Free each block \
          once the Histogram has counted its bytes",
         run.leak_summary()
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_page_frees_each_block_only_after_its_histogram_counted_it() {
+    let (images, _) = images();
+    let run = PageRun::new(&images).completed();
+    assert!(
+        run.adds_after_free.is_empty(),
+        "page.js called histogram.{} on blocks it had already given back with lib.free: a freed block's bytes \
+         belong to the allocator again (it may write its own bookkeeping there, or hand them to the next alloc), \
+         so the Histogram counted whatever was there by then. JavaScript owns the block until it frees it: copy \
+         the image in, let the Histogram count it, and only then lib.free(ptr, len)",
+        run.adds_after_free
     );
 }
 

@@ -6,16 +6,44 @@
 //!   exports with each function wrapped to count its calls;
 //! - WASM → JS: the module's imports, `BatchingHost.receive_results` and
 //!   `BatchingHost.receive_result`, are installed here and count their calls.
+//!
+//! A counting global allocator (the crate cannot opt out of it) shows
+//! whether `process_batch` works where the items are or on a copy.
 
 use batching::transform;
+use core::sync::atomic::{AtomicUsize, Ordering};
+use std::alloc::{GlobalAlloc, Layout, System};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 
+/// Counts every allocation and reallocation in WASM memory.
+struct CountingAllocator;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: CountingAllocator = CountingAllocator;
+
 #[wasm_bindgen(inline_js = r#"
-const host = { calls: 0, results: [] };
+const host = { calls: 0, results: [], ptr: 0 };
 globalThis.BatchingHost = {
     receive_results(ptr, len) {
         host.calls++;
+        host.ptr = ptr >>> 0;
         // Read the results where the module left them: a view, no copy.
         const view = new Float64Array(globalThis.BatchingHost.memory.buffer, ptr >>> 0, len >>> 0);
         for (let i = 0; i < view.length; i++) host.results.push(view[i]);
@@ -30,6 +58,7 @@ export function reset_host(memory) {
     globalThis.BatchingHost.memory = memory;
     host.calls = 0;
     host.results = [];
+    host.ptr = 0;
     exportCalls = 0;
 }
 // The exports object is frozen, so the page gets a copy whose functions
@@ -54,6 +83,7 @@ export function items_larger_than_memory(memory) {
 export function buffer_bytes(memory) { return memory.buffer.byteLength; }
 export function import_calls() { return host.calls; }
 export function host_results() { return Float64Array.from(host.results); }
+export function results_ptr() { return host.ptr; }
 // The module's exports with the work taken out: process_batch hands the
 // batch back as it lies in memory and process_item its item, each through
 // the same BatchingHost call, so what arrives is what the page wrote.
@@ -74,6 +104,7 @@ extern "C" {
     fn buffer_bytes(memory: &JsValue) -> usize;
     fn import_calls() -> u32;
     fn host_results() -> Vec<f64>;
+    fn results_ptr() -> usize;
     fn passing_through(exports: &JsValue) -> JsValue;
 }
 
@@ -245,4 +276,39 @@ fn the_results_are_the_modules_work_not_the_pages() {
             results[i], items[i]
         );
     }
+}
+
+#[wasm_bindgen_test]
+fn process_batch_transforms_the_items_where_they_are() {
+    // The module's half alone, called as the page calls it: the items
+    // written at input_buffer's address, then process_batch.
+    let items: Vec<f64> = (0..1000).map(|i| f64::from(i) * 0.25 - 50.0).collect();
+    reset_host(&wasm_bindgen::memory());
+    let ptr = batching::input_buffer(items.len());
+    // SAFETY: input_buffer returns room for `items.len()` f64 items.
+    unsafe { std::slice::from_raw_parts_mut(ptr, items.len()) }.copy_from_slice(&items);
+    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    batching::process_batch(items.len());
+    let allocations = ALLOCATIONS.load(Ordering::SeqCst) - before;
+    assert_eq!(
+        import_calls(),
+        1,
+        "process_batch of 1,000 items called into JavaScript {} times: it hands the whole batch over with one \
+         BatchingHost.receive_results(ptr, len)",
+        import_calls()
+    );
+    let handed = results_ptr();
+    assert_eq!(
+        handed, ptr as usize,
+        "process_batch handed BatchingHost.receive_results the address {handed}, but the items are at {} \
+         (input_buffer's address): process_batch applies transform to each item in place and hands over the \
+         address where they were written — not a new buffer of results",
+        ptr as usize
+    );
+    assert_eq!(
+        allocations, 0,
+        "process_batch of 1,000 items made {allocations} allocation(s): transforming the items in place needs \
+         none — change each one where it is (iter_mut) instead of collecting the results into a new Vec"
+    );
+    assert_eq!(host_results(), expected(&items), "every result is transform of its item");
 }

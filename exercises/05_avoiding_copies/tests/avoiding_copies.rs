@@ -199,6 +199,37 @@ fn empty_single_constant_and_odd_batches() {
 }
 
 #[wasm_bindgen_test]
+fn normalize_computes_the_documented_f64_arithmetic() {
+    // Samples whose rescaled values are not exact in binary: f32 arithmetic,
+    // or multiplying by 1 / (max - min) instead of dividing, rounds some of
+    // them to another f64 than (x - min) / (max - min) does.
+    let samples: Vec<f64> = (0..1000).map(|i| (f64::from(i) * 0.7).sin() * 1000.0 + 0.1).collect();
+    let mut signal = Signal::new(samples.len());
+    let ptr = signal.ptr();
+    set_samples(&memory(), ptr, &js_sys::Float64Array::from(&samples[..]));
+    signal.normalize(samples.len());
+    let got = read_samples(&memory(), ptr, samples.len()).to_vec();
+    let min = samples.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = samples.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    for (i, (&x, &got)) in samples.iter().zip(&got).enumerate() {
+        let expected = (x - min) / (max - min);
+        if got != expected {
+            let how = if got == f64::from((x as f32 - min as f32) / (max as f32 - min as f32)) {
+                "that is the f32 result: compute in f64, the samples' own type"
+            } else if got == (x - min) * (1.0 / (max - min)) {
+                "that is (x - min) × (1 / (max - min)), which rounds differently: divide by (max - min)"
+            } else {
+                "compute (x - min) / (max - min) in f64, as written"
+            };
+            panic!(
+                "sample {i}: normalize turned {x} into {got}, but README.md's (x - min) / (max - min) in f64 is \
+                 {expected} (min {min}, max {max}): {how}"
+            );
+        }
+    }
+}
+
+#[wasm_bindgen_test]
 fn a_javascript_array_passed_by_value_is_copied_in() {
     let count = 100_000;
     let (values, Measured { allocations, bytes, .. }) = measure(|| javascript_array(count));

@@ -5,6 +5,10 @@
 //! harness then reads and writes the records through a `DataView` at the
 //! *documented* layout (stride 10; b at 0, a at 8, c at 9), exactly as a page
 //! would, without asking the module.
+//!
+//! A layout that is right by luck passes all of that: Rust's default layout
+//! may well put the fields where `#[repr(C)]` would, today. So the layout
+//! tests also read each record's `#[repr]` in `src/lib.rs`.
 
 use core::mem::{align_of, offset_of, size_of};
 use struct_packing::{record_layout, BadRecord, PackedRecord, RecordTable, ReorderedRecord, RECORD_STRIDE};
@@ -34,6 +38,108 @@ extern "C" {
     fn write_record(memory: &JsValue, ptr: usize, index: usize, a: u8, b: f64, c: u8);
 }
 
+/// The crate's own source: CARGO_MANIFEST_DIR is the crate under test, so
+/// the exercise's tests read the exercise's file and the solution's read
+/// the solution's.
+const SOURCE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/lib.rs"));
+
+/// `source` with its comments blanked out (string and character literals
+/// kept as they are, so that a `//` inside one is no comment).
+fn without_comments(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut chars = source.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('/', Some('/')) => {
+                while chars.peek().is_some_and(|&c| c != '\n') {
+                    chars.next();
+                }
+            }
+            ('/', Some('*')) => {
+                chars.next();
+                let mut last = ' ';
+                for c in chars.by_ref() {
+                    if (last, c) == ('*', '/') {
+                        break;
+                    }
+                    last = c;
+                }
+                out.push(' ');
+            }
+            ('"', _) => {
+                out.push(c);
+                while let Some(c) = chars.next() {
+                    out.push(c);
+                    match c {
+                        '\\' => out.extend(chars.next()),
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The words of every `#[repr(...)]` on `struct name` in src/lib.rs (`C`,
+/// `packed`, ...), or None when src/lib.rs declares no such struct.
+fn repr_of(name: &str) -> Option<Vec<String>> {
+    let code = without_comments(SOURCE);
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    let at = code.match_indices("struct").map(|(at, _)| at).find(|&at| {
+        let before = code[..at].chars().next_back().is_none_or(|c| !is_ident(c));
+        let rest = &code[at + "struct".len()..];
+        let after = rest.trim_start();
+        before
+            && after.len() < rest.len()
+            && after.strip_prefix(name).is_some_and(|tail| tail.chars().next().is_none_or(|c| !is_ident(c)))
+    })?;
+    // Back from `struct` over `pub` or `pub(...)`, then attribute by attribute.
+    let mut head = code[..at].trim_end();
+    if let Some(visibility) = head.rfind("pub").filter(|&p| {
+        let tail = head[p + 3..].trim();
+        tail.is_empty() || (tail.starts_with('(') && tail.ends_with(')'))
+    }) {
+        head = head[..visibility].trim_end();
+    }
+    let mut words = Vec::new();
+    while head.ends_with(']') {
+        let mut depth = 0;
+        let open = head.char_indices().rev().find_map(|(i, c)| {
+            depth += match c {
+                ']' => 1,
+                '[' => -1,
+                _ => 0,
+            };
+            (depth == 0).then_some(i)
+        })?;
+        let attribute: String = head[open + 1..head.len() - 1].chars().filter(|c| !c.is_whitespace()).collect();
+        if let Some(inner) = attribute.strip_prefix("repr(").and_then(|a| a.strip_suffix(')')) {
+            words.extend(inner.split(',').map(|w| w.split('(').next().unwrap_or(w).to_string()));
+        }
+        head = head[..open].trim_end().strip_suffix('#')?.trim_end();
+    }
+    Some(words)
+}
+
+/// Fails unless src/lib.rs declares `struct name` with every one of `wanted`
+/// in its `#[repr(...)]`; `why` is what README.md promises.
+fn assert_repr(name: &str, wanted: &[&str], why: &str) {
+    let declared = format!("#[repr({})]", wanted.join(", "));
+    let Some(words) = repr_of(name) else {
+        panic!("src/lib.rs declares no `struct {name}`: keep it there, where the exercise declares it, as {declared}")
+    };
+    let missing: Vec<&str> = wanted.iter().copied().filter(|w| !words.iter().any(|word| word == w)).collect();
+    let has = if words.is_empty() { "no #[repr]".to_string() } else { format!("#[repr({})]", words.join(", ")) };
+    assert!(
+        missing.is_empty(),
+        "{name} is declared in src/lib.rs with {has}, without {}: {why}. Declare it {declared}",
+        missing.join(" and ")
+    );
+}
+
 #[wasm_bindgen_test]
 fn declaration_order_pays_for_padding() {
     assert_eq!(
@@ -46,6 +152,12 @@ fn declaration_order_pays_for_padding() {
         (offset_of!(BadRecord, a), offset_of!(BadRecord, b), offset_of!(BadRecord, c)),
         (0, 8, 16),
         "#[repr(C)] keeps declaration order: a at 0, b at 8, c at 16"
+    );
+    assert_repr(
+        "BadRecord",
+        &["C"],
+        "the lesson's Bad struct is C's layout, declaration order and padding; Rust's default layout promises \
+         nothing and would reorder it",
     );
 }
 
@@ -62,6 +174,13 @@ fn largest_field_first_saves_eight_bytes() {
         (offset_of!(ReorderedRecord, b), offset_of!(ReorderedRecord, a), offset_of!(ReorderedRecord, c)),
         (0, 8, 9),
         "ReorderedRecord's fields must sit at b 0, a 8, c 9"
+    );
+    assert_repr(
+        "ReorderedRecord",
+        &["C"],
+        "Rust's default layout promises nothing (README.md). These offsets are the compiler's choice today, and \
+         any compiler release or flag (-Z randomize-layout) may change them under JavaScript, which reads fixed \
+         offsets; #[repr(C)] makes declaration order the layout",
     );
 }
 
@@ -81,6 +200,13 @@ fn packing_removes_all_padding() {
     );
     assert_eq!(RECORD_STRIDE, 10, "RECORD_STRIDE is size_of::<PackedRecord>()");
     assert_eq!(record_layout(), vec![10, 0, 8, 9], "record_layout() exports [stride, b, a, c] for JavaScript");
+    assert_repr(
+        "PackedRecord",
+        &["C", "packed"],
+        "packed alone removes the padding but leaves the order of the fields to the compiler, whose default \
+         layout promises nothing (README.md): JavaScript reads b at 0, a at 8 and c at 9 because #[repr(C)] \
+         keeps declaration order",
+    );
 }
 
 #[wasm_bindgen_test]
@@ -90,6 +216,12 @@ fn records_keep_their_values() {
     table.push(255, -1e300, 0);
     table.push(7, f64::MIN_POSITIVE, 9);
     assert_eq!(table.len(), 3);
+    assert_eq!(
+        table.byte_len(),
+        3 * RECORD_STRIDE,
+        "byte_len() is the bytes the 3 records occupy, 3 × RECORD_STRIDE, whatever room the Vec keeps beyond \
+         them: size_of_val of the slice, or len() × RECORD_STRIDE — not capacity()"
+    );
     assert_eq!(
         (table.a(1), table.b(1), table.c(1)),
         (Some(255), Some(-1e300), Some(0)),

@@ -157,6 +157,39 @@ fn grayscale_rounds_each_pixel_to_the_nearest_level() {
 }
 
 #[wasm_bindgen_test]
+fn the_gray_level_is_the_documented_f32_arithmetic() {
+    // Pixels whose exact weighted sum is x.5: in f32, with the products
+    // added r, g, b, the sum lands a hair below, and `+ 0.5` then `as u8`
+    // gives x. f64, integer or fixed-point weights, a fused multiply-add or
+    // another order of the products all give x + 1 on every one of them.
+    let cases: [([u8; 3], u8, &str); 5] = [
+        ([32, 20, 28], 24, "24.5"),
+        ([62, 40, 13], 43, "43.5"),
+        ([77, 117, 7], 92, "92.5"),
+        ([107, 95, 103], 99, "99.5"),
+        ([113, 53, 93], 75, "75.5"),
+    ];
+    let why = |rgb: &[u8; 3], gray: u8, got: u8, exact: &str| {
+        format!(
+            "pixel {rgb:?}: gray expected {gray}, got {got}. Its exact weighted sum is {exact}; README.md's arithmetic \
+             — f32, the products added in the order r, g, b, then + 0.5 and `as u8` — gives {gray}. Computing in f64, \
+             with integer or fixed-point weights, with mul_add or in another order rounds it the other way: compute \
+             it exactly as README.md's \"The exact arithmetic\" says"
+        )
+    };
+    for (rgb, gray, exact) in cases {
+        let got = luma(rgb[0], rgb[1], rgb[2]);
+        assert_eq!(got, gray, "luma: {}", why(&rgb, gray, got, exact));
+    }
+    let mut pixels: Vec<u8> = cases.iter().flat_map(|(rgb, _, _)| [rgb[0], rgb[1], rgb[2], 255]).collect();
+    grayscale(&mut pixels).expect("whole pixels");
+    for (i, (rgb, gray, exact)) in cases.iter().enumerate() {
+        let got = pixels[i * 4];
+        assert_eq!(got, *gray, "grayscale, pixel {i}: {}", why(rgb, *gray, got, exact));
+    }
+}
+
+#[wasm_bindgen_test]
 fn one_pixel_and_odd_sizes() {
     let mut one = vec![10, 20, 30, 40];
     grayscale(&mut one).unwrap();

@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Gradescope autograder setup: runs once, as root, when Gradescope builds the
-# autograder image, with this course (the instructor's pristine copy, the
-# reference) unpacked in /autograder/source. Zip the course repository with
-# this file and run_autograder at the top of the zip (see README.md,
-# "Classroom CI").
+# autograder image, with the course's student edition (the reference: every
+# protected file, no solutions) unpacked in /autograder/source. Make the zip
+# from `grader edition DIR` with this file and run_autograder at its top
+# (docs/classroom.md, "Templates"); a zip that holds the solutions is
+# refused before anything is installed (check_edition).
 #
 # Installs what grading needs — a headless Chromium and its chromedriver,
 # the Rust toolchain pinned in rust-toolchain.toml with the wasm32 target,
 # wasm-pack and the wasm-bindgen-cli pinned in Cargo.lock — builds the
-# grader, and grades the pristine course once in /autograder/work, where
+# grader, and grades the untouched course once in /autograder/work, where
 # submissions are built, so that a submission compiles only its own crates.
 set -euo pipefail
 source_dir=${AUTOGRADER_ROOT:-/autograder}/source
+bash "$source_dir/grader/templates/gradescope/check_edition"
 cd "$source_dir"
 
 export DEBIAN_FRONTEND=noninteractive

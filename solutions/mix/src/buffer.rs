@@ -220,9 +220,7 @@ impl Buffer {
         if within == 0 {
             self.blocks[b].pieces.insert(p, new);
         } else {
-            let piece = self.blocks[b].pieces[p];
-            let head = self.piece(piece.origin, piece.start, within);
-            let tail = self.piece(piece.origin, piece.start + within, piece.len - within);
+            let (head, tail) = self.split(self.blocks[b].pieces[p], within);
             self.blocks[b].pieces.splice(p..=p, [head, new, tail]);
         }
         self.blocks[b].grow(&new);
@@ -484,6 +482,20 @@ impl Buffer {
         Piece { origin, start, len, chars: counts.chars, newlines: counts.newlines }
     }
 
+    /// `piece` cut `within` bytes in: the head's counts from the index, the
+    /// tail's what the piece had left — no byte past the cut is read again.
+    fn split(&self, piece: Piece, within: usize) -> (Piece, Piece) {
+        let head = self.piece(piece.origin, piece.start, within);
+        let tail = Piece {
+            start: piece.start + within,
+            len: piece.len - within,
+            chars: piece.chars - head.chars,
+            newlines: piece.newlines - head.newlines,
+            ..piece
+        };
+        (head, tail)
+    }
+
     /// Makes `offset` a piece boundary and returns the position of the
     /// piece that starts there (which may be one past the last).
     fn split_at(&mut self, offset: usize) -> (usize, usize) {
@@ -492,9 +504,7 @@ impl Buffer {
             return (b, p);
         }
         // The two halves hold what the piece held: the block's totals stay.
-        let piece = self.blocks[b].pieces[p];
-        let head = self.piece(piece.origin, piece.start, within);
-        let tail = self.piece(piece.origin, piece.start + within, piece.len - within);
+        let (head, tail) = self.split(self.blocks[b].pieces[p], within);
         self.blocks[b].pieces.splice(p..=p, [head, tail]);
         self.rebalance_keeping(b, p + 1)
     }

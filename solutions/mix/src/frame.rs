@@ -7,48 +7,8 @@
 use crate::buffer::Buffer;
 use crate::editor::{Editor, Mode};
 use crate::scan;
+use crate::{FrameSummary, KeyEvent, LineRecord};
 use wasm_bindgen::prelude::*;
-
-/// One key press, as the page writes it (8 bytes, little-endian).
-#[repr(C)]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct KeyEvent {
-    /// A Unicode scalar value for a character key, or `NAMED_KEY + n` for
-    /// the n-th of [`NAMED_KEYS`].
-    pub code: u32,
-    /// Bit 0: Ctrl.
-    pub modifiers: u8,
-    pub reserved: [u8; 3],
-}
-
-/// What the page needs after a frame (20 bytes).
-#[repr(C)]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FrameSummary {
-    pub line: u32,
-    /// In characters.
-    pub column: u32,
-    /// 0 Normal, 1 Insert, 2 Visual, 3 Edit.
-    pub mode: u8,
-    /// 1 if the frame's keys changed the text.
-    pub changed: u8,
-    /// 1 while a `/` search prompt is open.
-    pub searching: u8,
-    pub reserved: u8,
-    pub line_count: u32,
-    /// The text's length in bytes.
-    pub len: u32,
-}
-
-/// One rendered line (12 bytes): where its bytes are in the render area.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct LineRecord {
-    pub offset: u32,
-    pub len: u32,
-    /// The line's number in the document, 0-based.
-    pub number: u32,
-}
 
 /// Codes at and above this name keys that are not characters.
 pub const NAMED_KEY: u32 = 0x11_0000;

@@ -100,15 +100,11 @@ impl Source {
     }
 
     /// The offset of the `n`-th newline (0-based) at or after `start`; it
-    /// must exist. One scan if it is in `start`'s block; otherwise the
-    /// checkpoints say which block holds it, and that block is scanned.
+    /// must exist. The checkpoints say which block holds it, and only that
+    /// block is scanned (and `start`'s, up to `start`): the text between
+    /// the two is never read again.
     pub fn nth_newline_from(&self, start: usize, n: usize) -> usize {
-        let block_end = (start / BLOCK + 1) * BLOCK;
-        let seen = match scan::nth_newline(&self.bytes[start..block_end.min(self.len())], n) {
-            Ok(at) => return start + at,
-            Err(seen) => seen,
-        };
-        let wanted = self.checkpoints[block_end / BLOCK].newlines as usize + n - seen;
+        let wanted = self.counts_before(start).newlines + n;
         let k = self.checkpoints.partition_point(|c| c.newlines as usize <= wanted) - 1;
         let within = wanted - self.checkpoints[k].newlines as usize;
         k * BLOCK + scan::nth_newline(&self.bytes[k * BLOCK..], within).expect("the newline exists")
