@@ -6,7 +6,7 @@
 //! engine. Reports are stored under `target/grader/cache/` as JSON.
 
 use crate::discover::{Course, Exercise, Variant};
-use crate::model::{ErrorKind, ExerciseReport};
+use crate::model::ExerciseReport;
 use crate::settings::Settings;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -42,9 +42,11 @@ impl Cache {
     }
 
     /// Keeps a report for next time, unless it says nothing about the
-    /// student's code: a missing tool or a timeout may not happen again.
+    /// student's code: a missing tool may be there next time. A timeout is
+    /// the code's (its limits count the tests, not the machine's start-up),
+    /// so it is kept like any other result, and paid for once.
     pub fn store(&self, exercise: &Exercise, variant: Variant, key: &Key, report: &ExerciseReport) {
-        if report.error.as_ref().is_some_and(|e| e.kind.is_infrastructure() || e.kind == ErrorKind::Timeout) {
+        if report.error.as_ref().is_some_and(|e| e.kind.is_infrastructure()) {
             return;
         }
         let entry = Entry { key: key.stored(), report: report.clone() };
@@ -161,7 +163,7 @@ mod tests {
     use crate::discover::tests::FakeCourse;
     use crate::manifest::ExerciseEntry;
     use crate::model::fixtures;
-    use crate::model::{Engine, GradeError, Status, TestStatus};
+    use crate::model::{Engine, ErrorKind, GradeError, Status, TestStatus};
     use crate::tools::Toolbox;
     use std::time::Duration;
 
@@ -354,20 +356,23 @@ mod tests {
     }
 
     #[test]
-    fn timeouts_and_missing_tools_are_never_stored_but_compile_errors_are() {
+    fn missing_tools_are_never_stored_but_compile_errors_and_timeouts_are() {
         let fake = FakeCourse::new();
         let course = fake.course();
         let exercise = alpha(&course);
         let cache = Cache::new(fake.root());
         let key = alpha_key(&fake);
         let error = |kind| Some(GradeError { kind, message: "x".into() });
-        for kind in [ErrorKind::Timeout, ErrorKind::Infrastructure, ErrorKind::NeedsBrowser] {
+        for kind in [ErrorKind::Infrastructure, ErrorKind::NeedsBrowser] {
             cache.store(&exercise, Variant::Exercise, &key, &report(Status::Error, error(kind)));
             assert!(cache.load(&exercise, Variant::Exercise, &key).is_none(), "{kind:?} was stored");
         }
-        cache.store(&exercise, Variant::Exercise, &key, &report(Status::Error, error(ErrorKind::Compile)));
-        let loaded = cache.load(&exercise, Variant::Exercise, &key).expect("a compile error is the student's");
-        assert_eq!(loaded.error.unwrap().kind, ErrorKind::Compile);
+        for kind in [ErrorKind::Compile, ErrorKind::Timeout] {
+            cache.store(&exercise, Variant::Exercise, &key, &report(Status::Error, error(kind)));
+            let loaded = cache.load(&exercise, Variant::Exercise, &key).expect("the student's code's result");
+            assert_eq!(loaded.error.unwrap().kind, kind);
+            assert!(loaded.cached, "and labelled as from the cache");
+        }
     }
 
     #[test]

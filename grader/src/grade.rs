@@ -14,6 +14,7 @@ use crate::hints;
 use crate::model::{
     CapstoneStatus, Change, CourseReport, Engine, ErrorKind, ExerciseReport, Finding, GradeError, Status,
 };
+use crate::process::Wall;
 use crate::progress::{Observer, Phase};
 use crate::runner;
 use crate::sandbox::{Confiner, Sandbox};
@@ -147,7 +148,7 @@ fn prebuild<'a>(
         .env("CARGO_TERM_COLOR", "never");
     let limit = settings.limit(settings.build_timeout);
     // Failures are each exercise's to report, with its own message.
-    let _ = runner::run_submission(course, build, limit, settings, "cargo", |_, _| ());
+    let _ = runner::run_submission(course, build, &mut Wall::new(limit), settings, "cargo", |_, _| ());
 }
 
 /// Grades the student's copy of every exercise, then the capstone.

@@ -10,7 +10,8 @@
 //! - [`interrupt`]: Ctrl-C, running what other modules registered;
 //! - [`progress`]: what is being done, while it is done;
 //! - [`settings`]: how to grade, decided once from the command line;
-//! - [`runner`]: grading one crate (build, test, classify);
+//! - [`runner`]: grading one crate (build, test, classify), with [`test_clock`] for what its
+//!   limits measure and [`narrow`] for a hang narrowed to its test;
 //! - [`parse`]: reading wasm-bindgen-test's text and cargo's diagnostics;
 //! - [`model`]: the result model every output renders from;
 //! - [`outcome`]: the exit status, decided once;
@@ -40,6 +41,7 @@ pub mod interrupt;
 pub mod keyboard;
 pub mod manifest;
 pub mod model;
+pub mod narrow;
 pub mod outcome;
 pub mod parse;
 pub mod points;
@@ -51,6 +53,7 @@ pub mod runner;
 pub mod sandbox;
 pub mod settings;
 pub mod submission;
+pub mod test_clock;
 pub mod tools;
 pub mod verify;
 pub mod watch;

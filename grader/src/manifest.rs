@@ -30,8 +30,13 @@ pub struct CourseInfo {
 #[serde(deny_unknown_fields, default)]
 pub struct Defaults {
     pub points: u32,
-    /// Wall-clock limit on running one exercise's tests (browser included).
+    /// Limit on the tests of one test binary, from when they start: the
+    /// tools' and the browser's start-up are not counted (see
+    /// [`crate::test_clock`]).
     pub test_timeout_secs: u64,
+    /// Limit on the start-up of each test binary (cargo, wasm-bindgen, the
+    /// driver): the machine's time, never the student's.
+    pub startup_timeout_secs: u64,
     /// Wall-clock limit on compiling one exercise; the first build compiles
     /// wasm-bindgen and its dependencies, which is slow on a small machine.
     pub build_timeout_secs: u64,
@@ -41,7 +46,13 @@ pub struct Defaults {
 
 impl Default for Defaults {
     fn default() -> Self {
-        Defaults { points: 10, test_timeout_secs: 60, build_timeout_secs: 600, pass_mark: 100.0 }
+        Defaults {
+            points: 10,
+            test_timeout_secs: 10,
+            startup_timeout_secs: 180,
+            build_timeout_secs: 600,
+            pass_mark: 100.0,
+        }
     }
 }
 
@@ -385,7 +396,7 @@ pub mod tests {
         let manifest = Manifest::parse(MINIMAL).unwrap();
         let a = &manifest.exercises[0];
         assert_eq!(manifest.points(a), 10);
-        assert_eq!(manifest.test_timeout_secs(a), 60);
+        assert_eq!(manifest.test_timeout_secs(a), 10);
         assert_eq!(a.env, TestEnv::Any);
         assert!(manifest.capstone.is_none());
     }

@@ -70,6 +70,9 @@ pub enum TestStatus {
     Pass,
     Fail,
     Ignored,
+    /// Did not finish within its limit, even run alone (see
+    /// [`crate::narrow`]); its message says so.
+    TimedOut,
     /// Declared in a test file but never run: the crate did not compile,
     /// or the run stopped (a timeout) before reaching it.
     NotRun,
@@ -183,6 +186,11 @@ pub struct ExerciseReport {
     pub tests: Vec<TestReport>,
     /// Measurements the tests printed for the student (`measured:` lines), never graded.
     pub notes: Vec<String>,
+    /// What the failures together point to, when they point somewhere the
+    /// tests alone cannot say (memory corruption): its cause and what to
+    /// check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnosis: Option<String>,
     pub engine: Engine,
     /// The tests ran in Node.js under its permission model (untrusted
     /// code: it could read only the runner's files, and write nothing).
@@ -218,8 +226,19 @@ impl ExerciseReport {
         self.error.as_ref().is_some_and(|error| error.kind.is_infrastructure())
     }
 
+    /// The failure to show first: the one that says most about the cause.
+    /// A test's own failure, in its own words, comes before a panic inside
+    /// the allocator (whose records an earlier write broke), which comes
+    /// before a test that never finished; within each, the file's order.
     pub fn first_failure(&self) -> Option<&TestReport> {
-        self.tests.iter().find(|t| t.status != TestStatus::Pass)
+        let rank = |test: &TestReport| match test.status {
+            TestStatus::Fail if test.location.as_deref().is_some_and(crate::runner::is_allocator_location) => 1,
+            TestStatus::Fail | TestStatus::Ignored => 0,
+            TestStatus::TimedOut => 2,
+            TestStatus::NotRun | TestStatus::Pass => 3,
+        };
+        let failures = self.tests.iter().filter(|t| t.status != TestStatus::Pass);
+        failures.enumerate().min_by_key(|(at, test)| (rank(test), *at)).map(|(_, test)| test)
     }
 }
 
@@ -412,6 +431,7 @@ pub mod fixtures {
             error,
             tests,
             notes: vec![],
+            diagnosis: None,
             engine: Engine::Chrome,
             node_permission: false,
             duration: Duration::from_millis(1200),
@@ -452,5 +472,26 @@ pub mod fixtures {
             duration: Duration::from_secs(3),
             sandbox: Sandbox::None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{exercise, test};
+    use super::*;
+
+    #[test]
+    fn the_failure_shown_first_is_a_tests_own_then_the_allocators_then_a_hang() {
+        let hung = TestReport { message: Some("did not finish".into()), ..test("hung", TestStatus::TimedOut, None) };
+        let mut allocator = test("allocator", TestStatus::Fail, Some("assertion failed"));
+        allocator.location = Some("/rust/deps/dlmalloc-0.2.11/src/dlmalloc.rs:1207:13".into());
+        let mut own = test("own", TestStatus::Fail, Some("alloc's bytes were freed"));
+        own.location = Some("exercises/02_no_gc/tests/no_gc.rs:337:5".into());
+        let later = test("later", TestStatus::Fail, Some("also wrong"));
+        let order = |tests: Vec<TestReport>| exercise("e", Status::Fail, tests, None).first_failure().unwrap().name.clone();
+        assert_eq!(order(vec![hung.clone(), allocator.clone(), own.clone(), later.clone()]), "own");
+        assert_eq!(order(vec![hung.clone(), later.clone(), own.clone()]), "later", "in file order within a rank");
+        assert_eq!(order(vec![hung.clone(), allocator.clone()]), "allocator");
+        assert_eq!(order(vec![test("p", TestStatus::Pass, None), hung]), "hung");
     }
 }

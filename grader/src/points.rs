@@ -43,6 +43,7 @@ mod tests {
             error: None,
             tests: tests.iter().map(|(name, status)| TestReport::new(*name, *status)).collect(),
             notes: Vec::new(),
+            diagnosis: None,
             engine: Engine::Chrome,
             node_permission: false,
             duration: Duration::ZERO,

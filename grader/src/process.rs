@@ -1,4 +1,4 @@
-//! Running a tool under a wall-clock limit, and leaving nothing behind.
+//! Running a tool under a limit, and leaving nothing behind.
 //!
 //! wasm-pack starts cargo, wasm-bindgen-test-runner, chromedriver and
 //! Chromium. When a test loops forever the runner gives up but Chromium keeps
@@ -18,6 +18,7 @@ use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, Once};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -76,17 +77,56 @@ pub fn install_cleanup() {
     });
 }
 
-/// Runs `command` with no stdin, capturing its output, for at most `limit`.
-pub fn run_limited(command: Command, limit: Duration) -> io::Result<Finished> {
-    run_limited_in(command, limit, |_, _| Ok(()))
+/// Decides when a run must be stopped, from the lines it prints as they
+/// arrive: a limit can then measure a phase of the run (its tests, not the
+/// start-up of the tools around them) instead of the machine.
+pub trait Clock {
+    /// The run started.
+    fn start(&mut self, at: Instant);
+    /// A whole line of the run's stdout or stderr, when it arrived.
+    fn line(&mut self, line: &str, at: Instant);
+    /// When the run must be stopped, as things stand.
+    fn deadline(&self) -> Instant;
 }
 
-/// [`run_limited`], with `prepare` given the command and the run's own
-/// temporary directory (its TMPDIR) before it starts; the run does not
-/// start if `prepare` fails.
-pub fn run_limited_in(
-    mut command: Command,
+/// A wall-clock limit from the start.
+pub struct Wall {
     limit: Duration,
+    deadline: Instant,
+}
+
+impl Wall {
+    pub fn new(limit: Duration) -> Wall {
+        Wall { limit, deadline: Instant::now() + limit }
+    }
+}
+
+impl Clock for Wall {
+    fn start(&mut self, at: Instant) {
+        self.deadline = at + self.limit;
+    }
+    fn line(&mut self, _: &str, _: Instant) {}
+    fn deadline(&self) -> Instant {
+        self.deadline
+    }
+}
+
+/// The longest line a [`Clock`] is shown; the rest of a longer one is
+/// still collected, only not shown.
+const CLOCK_LINE: usize = 4096;
+
+/// Runs `command` with no stdin, capturing its output, for at most `limit`.
+pub fn run_limited(command: Command, limit: Duration) -> io::Result<Finished> {
+    run_clocked_in(command, &mut Wall::new(limit), |_, _| Ok(()))
+}
+
+/// Runs `command` with no stdin, capturing its output, until `clock` says
+/// to stop it; the clock sees each line of output as it arrives. `prepare`
+/// is given the command and the run's own temporary directory (its TMPDIR)
+/// before it starts; the run does not start if `prepare` fails.
+pub fn run_clocked_in(
+    mut command: Command,
+    clock: &mut dyn Clock,
     prepare: impl FnOnce(&mut Command, &Path) -> io::Result<()>,
 ) -> io::Result<Finished> {
     install_cleanup();
@@ -122,17 +162,22 @@ pub fn run_limited_in(
     active.push((pid, marker.clone()));
     drop(active);
 
-    let stdout = collect(child.stdout.take());
-    let stderr = collect(child.stderr.take());
+    let (lines, arrived) = mpsc::channel();
+    let stdout = collect(child.stdout.take(), lines.clone());
+    let stderr = collect(child.stderr.take(), lines);
 
-    let deadline = started + limit;
+    clock.start(started);
     let mut status = None;
-    while Instant::now() < deadline {
+    loop {
         if let Some(exit) = child.try_wait()? {
             status = Some(exit);
             break;
         }
-        thread::sleep(Duration::from_millis(25));
+        let now = Instant::now();
+        let Some(left) = clock.deadline().checked_duration_since(now).filter(|left| !left.is_zero()) else {
+            break;
+        };
+        wait_for_lines(&arrived, left.min(Duration::from_millis(25)), clock);
     }
     if INTERRUPTED.load(Ordering::SeqCst) {
         // The child died because the Ctrl-C handler killed it: its output
@@ -154,6 +199,20 @@ pub fn run_limited_in(
     let (stdout, stdout_cut) = stdout.finish();
     let (stderr, stderr_cut) = stderr.finish();
     Ok(Finished { status, stdout, stderr, timed_out, elapsed: started.elapsed(), cut: stdout_cut || stderr_cut })
+}
+
+/// Shows `clock` the lines that arrive within `wait` (and any already
+/// waiting).
+fn wait_for_lines(arrived: &Receiver<(String, Instant)>, wait: Duration, clock: &mut dyn Clock) {
+    match arrived.recv_timeout(wait) {
+        Ok((line, at)) => clock.line(&line, at),
+        // Both pipes closed: the child is ending.
+        Err(RecvTimeoutError::Disconnected) => thread::sleep(wait),
+        Err(RecvTimeoutError::Timeout) => {}
+    }
+    while let Ok((line, at)) = arrived.try_recv() {
+        clock.line(&line, at);
+    }
 }
 
 /// The output of one pipe, read on its own thread so a full pipe never blocks
@@ -200,17 +259,28 @@ impl Capped {
     }
 }
 
-fn collect(pipe: Option<impl Read + Send + 'static>) -> Collector {
+fn collect(pipe: Option<impl Read + Send + 'static>, lines: Sender<(String, Instant)>) -> Collector {
     let buffer = Arc::new(Mutex::new(Capped::default()));
     let reader = pipe.map(|mut pipe| {
         let buffer = Arc::clone(&buffer);
         thread::spawn(move || {
             let mut chunk = [0u8; 8192];
+            // The line being read, up to CLOCK_LINE bytes of it.
+            let mut line = Vec::new();
             while let Ok(n) = pipe.read(&mut chunk) {
                 if n == 0 {
                     break;
                 }
                 buffer.lock().unwrap().push(&chunk[..n]);
+                for &byte in &chunk[..n] {
+                    if byte == b'\n' {
+                        // The clock may have stopped listening: the run is over.
+                        let _ = lines.send((String::from_utf8_lossy(&line).into_owned(), Instant::now()));
+                        line.clear();
+                    } else if line.len() < CLOCK_LINE {
+                        line.push(byte);
+                    }
+                }
             }
         })
     });
@@ -344,6 +414,41 @@ mod tests {
         assert_eq!(finished.stdout, "out\n");
         assert_eq!(finished.stderr, "err\n");
         assert!(!finished.cut);
+    }
+
+    /// Stops a run a set time after the line `go`, whenever it comes.
+    struct AfterGo {
+        wait: Duration,
+        deadline: Instant,
+    }
+
+    impl Clock for AfterGo {
+        fn start(&mut self, at: Instant) {
+            self.deadline = at + Duration::from_secs(30);
+        }
+        fn line(&mut self, line: &str, at: Instant) {
+            if line == "go" {
+                self.deadline = at + self.wait;
+            }
+        }
+        fn deadline(&self) -> Instant {
+            self.deadline
+        }
+    }
+
+    #[test]
+    fn a_clock_sees_each_line_as_it_arrives_and_its_deadline_ends_the_run() {
+        let mut command = Command::new("sh");
+        command.arg("-c").arg("sleep 1; echo go >&2; sleep 300");
+        let mut clock = AfterGo { wait: Duration::from_millis(300), deadline: Instant::now() };
+        let finished = run_clocked_in(command, &mut clock, |_, _| Ok(())).unwrap();
+        assert!(finished.timed_out);
+        assert!(
+            finished.elapsed >= Duration::from_millis(1300) && finished.elapsed < Duration::from_secs(10),
+            "stopped 300 ms after the line, which came after a second: {:?}",
+            finished.elapsed
+        );
+        assert_eq!(finished.stderr, "go\n");
     }
 
     #[test]

@@ -17,7 +17,9 @@ use crate::manifest::TestEnv;
 use crate::model::{Engine, ErrorKind, ExerciseReport, Finding, GradeError, Status, TestReport, TestStatus};
 use crate::parse::{first_compile_error, first_shown_compile_error, parse_test_output, TestRun};
 use crate::points;
-use crate::process::{run_limited, run_limited_in, Finished, OUTPUT_CAP};
+use crate::narrow::{Attempt, Selection};
+use crate::process::{run_clocked_in, run_limited, Clock, Finished, Wall, OUTPUT_CAP};
+use crate::test_clock::{Overrun, TestClock, TestLimits};
 use crate::progress::{Observer, Phase};
 use crate::sandbox::Allowed;
 use crate::settings::{Reference, Settings};
@@ -40,7 +42,9 @@ pub fn grade(
     let mut report = blank_report(course, exercise, variant, settings.toolbox.engine);
     report.node_permission = matches!(node_permission(settings), Ok(Some(_)));
     let mut tool_output = String::new();
-    let outcome = run_stages(course, exercise, variant, settings, progress, &mut report.notes, &mut tool_output);
+    let mut remarks = Remarks::default();
+    let outcome = run_stages(course, exercise, variant, settings, progress, &mut remarks, &mut tool_output);
+    (report.notes, report.diagnosis) = (remarks.notes, remarks.diagnosis);
     if settings.verbose {
         report.tool_output = Some(tool_output);
     }
@@ -102,6 +106,7 @@ fn blank_report(course: &Course, exercise: &Exercise, variant: Variant, engine: 
         error: None,
         tests: Vec::new(),
         notes: Vec::new(),
+        diagnosis: None,
         engine,
         node_permission: false,
         duration: Duration::ZERO,
@@ -111,6 +116,15 @@ fn blank_report(course: &Course, exercise: &Exercise, variant: Variant, engine: 
 }
 
 type StageError = (GradeError, Vec<TestReport>);
+
+/// What grading says about an exercise besides its tests' results.
+#[derive(Default)]
+struct Remarks {
+    /// See [`ExerciseReport::notes`].
+    notes: Vec<String>,
+    /// See [`ExerciseReport::diagnosis`].
+    diagnosis: Option<String>,
+}
 
 fn error(kind: ErrorKind, message: impl Into<String>) -> StageError {
     (GradeError { kind, message: message.into() }, Vec::new())
@@ -122,7 +136,7 @@ fn run_stages(
     variant: Variant,
     settings: &Settings,
     progress: &dyn Observer,
-    notes: &mut Vec<String>,
+    remarks: &mut Remarks,
     tool_output: &mut String,
 ) -> Result<Vec<TestReport>, StageError> {
     let engine = settings.toolbox.engine;
@@ -176,10 +190,10 @@ fn run_stages(
     let build = wasm32_build(crate_dir, &course.target_dir(), &target_args, settings);
     let build_limit = settings.limit(settings.build_timeout);
     let build_started = SystemTime::now();
-    let built = run_submission(course, build, build_limit, settings, "cargo", |_, _| ())?;
+    let built = run_submission(course, build, &mut Wall::new(build_limit), settings, "cargo", |_, _| ())?;
     tool_output.push_str(&built.stderr);
     if built.cut {
-        notes.push(cut_note("the build"));
+        remarks.notes.push(cut_note("the build"));
     }
     if built.timed_out {
         return Err(error(
@@ -233,26 +247,207 @@ fn run_stages(
     }
 
     progress.phase(&exercise.entry.name, Phase::Testing);
-    let limit = settings.limit(
-        settings
-            .test_timeout
-            .unwrap_or_else(|| Duration::from_secs(course.manifest.test_timeout_secs(&exercise.entry))),
-    );
-    let mut test = wasm_pack_test(crate_dir, settings, limit, &target_args);
-    test.env("CARGO_TARGET_DIR", course.target_dir());
-    let tested = run_submission(course, test, limit, settings, "wasm-pack", |command, run_dir| {
-        if let Some(flag) = permission {
-            confine_node(command, flag, run_dir);
-        }
-    })?;
-    tool_output.push_str(&tested.stdout);
-    tool_output.push_str(&tested.stderr);
-    if tested.cut {
-        notes.push(cut_note("the test run"));
-    }
-    let run = parse_test_output(&format!("{}\n{}", tested.stdout, tested.stderr));
-    classify(exercise, engine, limit, &tested, run, notes)
+    let limits = test_limits(course, exercise, settings);
+    let tester = Tester { course, crate_dir, settings, permission, limits };
+    let tested = tester.run_all(&targets, tool_output, &mut remarks.notes)?;
+    classify(exercise, engine, limits.tests, tested, remarks)
 }
+
+/// What the test runs of one crate reported, a hang narrowed to its test.
+struct Tested {
+    /// Every run's report, merged.
+    run: TestRun,
+    /// The last run failed (its exit status), as wasm-pack reported it.
+    failure: Option<String>,
+    /// The runs stopped at their limit before every test had a result.
+    unresolved: bool,
+    hung_alone: Vec<String>,
+    finished_alone: Vec<String>,
+}
+
+/// Runs a crate's test binaries, with everything each run needs.
+struct Tester<'a> {
+    course: &'a Course,
+    crate_dir: &'a Path,
+    settings: &'a Settings,
+    permission: Option<&'static str>,
+    limits: TestLimits,
+}
+
+/// What one `wasm-pack test` run left.
+struct TestRunOutput {
+    run: TestRun,
+    /// The limit it ran past, when it was stopped.
+    overrun: Option<Overrun>,
+    /// wasm-pack's error, when it failed.
+    failure: Option<String>,
+    /// What it printed (for `--verbose`).
+    printed: String,
+    /// It printed more than the grader keeps.
+    cut: bool,
+}
+
+impl Tester<'_> {
+    /// Runs `targets`; when a binary stops answering, narrows it to its
+    /// tests (see [`crate::narrow`]) and goes on with the binaries after it.
+    fn run_all(
+        &self,
+        targets: &[String],
+        tool_output: &mut String,
+        notes: &mut Vec<String>,
+    ) -> Result<Tested, StageError> {
+        let mut tested =
+            Tested { run: TestRun::default(), failure: None, unresolved: false, hung_alone: vec![], finished_alone: vec![] };
+        // What every run printed, and the note that one was cut, kept once.
+        let keep = |output: &TestRunOutput, tool_output: &mut String, notes: &mut Vec<String>| {
+            tool_output.push_str(&output.printed);
+            if output.cut && !notes.iter().any(|n| n.starts_with("the test run printed")) {
+                notes.push(cut_note("the test run"));
+            }
+        };
+        let mut remaining = targets.to_vec();
+        while !remaining.is_empty() {
+            let output = self.run_once(&remaining, None)?;
+            keep(&output, tool_output, notes);
+            tested.failure = output.failure;
+            let binary = match output.overrun {
+                None => {
+                    merge(&mut tested.run, output.run);
+                    break;
+                }
+                Some(Overrun::StartUp { limit }) => return Err(startup_error(limit)),
+                Some(Overrun::Tests { binary, .. }) => binary,
+            };
+            // Which binary stopped, and the order its tests run in: without
+            // them there is nothing to narrow.
+            let target = binary.as_ref().and_then(|binary| {
+                let stem = Path::new(&binary.source).file_stem()?.to_string_lossy().into_owned();
+                let order = crate::narrow::run_order(&binary.module).ok()?;
+                remaining.contains(&stem).then_some((stem, order))
+            });
+            let Some((target, order)) = target else {
+                merge(&mut tested.run, output.run);
+                tested.unresolved = true;
+                break;
+            };
+            let reported: Vec<String> = output.run.tests.iter().map(|t| t.name.clone()).collect();
+            merge(&mut tested.run, output.run);
+            // Narrowing is bounded too: a few rounds of the tests' limit.
+            let budget = Instant::now() + (self.limits.startup.min(Duration::from_secs(30)) + self.limits.tests) * 4;
+            let kept = std::sync::Mutex::new((std::mem::take(tool_output), std::mem::take(notes), None));
+            let narrowed = crate::narrow::narrow(
+                &order,
+                &reported,
+                |selection| {
+                    let output = self
+                        .run_once(std::slice::from_ref(&target), Some(selection))
+                        .map_err(|(e, _)| anyhow::anyhow!(e.message))?;
+                    let mut kept = kept.lock().unwrap();
+                    let (tool_output, notes, failure) = &mut *kept;
+                    keep(&output, tool_output, notes);
+                    if let Some(Overrun::StartUp { limit }) = output.overrun {
+                        return Err(anyhow::anyhow!(startup_error(limit).0.message));
+                    }
+                    *failure = output.failure.or(failure.take());
+                    Ok(Attempt { run: output.run, stopped: output.overrun.is_some() })
+                },
+                || Instant::now() < budget && self.settings.limit(Duration::from_secs(1)) > Duration::ZERO,
+            );
+            let failure;
+            (*tool_output, *notes, failure) = kept.into_inner().unwrap();
+            let narrowed = narrowed.map_err(|e| error(ErrorKind::Infrastructure, format!("{e:#}")))?;
+            tested.failure = tested.failure.or(failure);
+            for run in narrowed.runs {
+                merge(&mut tested.run, run);
+            }
+            tested.hung_alone.extend(narrowed.hung_alone);
+            tested.finished_alone.extend(narrowed.finished_alone);
+            if !narrowed.unresolved.is_empty() {
+                tested.unresolved = true;
+                break;
+            }
+            let after = remaining.iter().position(|t| *t == target).map_or(remaining.len(), |at| at + 1);
+            remaining.drain(..after);
+        }
+        Ok(tested)
+    }
+
+    /// One `wasm-pack test` of `targets`, or of `selection` of their tests.
+    fn run_once(&self, targets: &[String], selection: Option<&Selection>) -> Result<TestRunOutput, StageError> {
+        let settings = self.settings;
+        // Every binary may use each of its phases to the full, and no more
+        // than the run's time budget allows.
+        let phases = self.limits.startup + self.limits.launch + self.limits.tests;
+        let backstop = settings.limit(phases * (targets.len() as u32 + 1));
+        let mut args: Vec<String> = targets.iter().flat_map(|t| ["--test".to_string(), t.clone()]).collect();
+        match selection {
+            None => {}
+            Some(Selection::Only(name)) => args.extend(["--".into(), "--exact".into(), name.clone()]),
+            Some(Selection::AllBut(skip)) => {
+                args.extend(["--".into(), "--exact".into()]);
+                args.extend(skip.iter().flat_map(|name| ["--skip".to_string(), name.clone()]));
+            }
+        }
+        let mut test = wasm_pack_test(self.crate_dir, settings, backstop, &args);
+        test.env("CARGO_TARGET_DIR", self.course.target_dir());
+        let mut clock = TestClock::new(self.limits, backstop);
+        let permission = self.permission;
+        let finished = run_submission(self.course, test, &mut clock, settings, "wasm-pack", |command, run_dir| {
+            if let Some(flag) = permission {
+                confine_node(command, flag, run_dir);
+            }
+        })?;
+        Ok(TestRunOutput {
+            run: parse_test_output(&format!("{}\n{}", finished.stdout, finished.stderr)),
+            overrun: finished.timed_out.then(|| clock.overrun()),
+            failure: (!finished.success()).then(|| tool_error(&finished)),
+            printed: format!("{}{}", finished.stdout, finished.stderr),
+            cut: finished.cut,
+        })
+    }
+}
+
+/// The tools never got a binary's tests going: the machine's fault.
+fn startup_error(limit: Duration) -> StageError {
+    error(
+        ErrorKind::Infrastructure,
+        format!(
+            "not graded: the tools did not get the tests going within {} s (cargo, wasm-bindgen, the driver or the \
+             browser starting). The machine may be too busy: grade again, with fewer jobs (-j 1)",
+            limit.as_secs()
+        ),
+    )
+}
+
+/// One test run's report added to what the runs before it reported.
+fn merge(into: &mut TestRun, run: TestRun) {
+    into.tests.extend(run.tests);
+    into.summaries += run.summaries;
+    into.inconsistencies.extend(run.inconsistencies);
+    into.notes.extend(run.notes);
+    into.runner_timed_out |= run.runner_timed_out;
+    if into.skipped_suite.is_none() {
+        into.skipped_suite = run.skipped_suite;
+    }
+}
+
+/// The limits of an exercise's test runs: its tests' own, from course.toml
+/// or `--timeout`, and the machine's around them.
+fn test_limits(course: &Course, exercise: &Exercise, settings: &Settings) -> TestLimits {
+    let tests = settings
+        .test_timeout
+        .unwrap_or_else(|| Duration::from_secs(course.manifest.test_timeout_secs(&exercise.entry)));
+    TestLimits {
+        startup: Duration::from_secs(course.manifest.defaults.startup_timeout_secs),
+        launch: Duration::from_secs(BROWSER_LAUNCH_SECS),
+        tests,
+    }
+}
+
+/// How long a browser may take to show the test page, before its time
+/// counts as the tests'. A page whose first test never yields to the
+/// browser shows nothing at all, so this is spent in full on such a hang.
+const BROWSER_LAUNCH_SECS: u64 = 10;
 
 /// The note on an exercise whose run printed more than the grader keeps.
 fn cut_note(run: &str) -> String {
@@ -312,7 +507,7 @@ fn parse_errors(course: &Course, crate_dir: &Path, files: &[Finding], settings: 
             .args(["-c", "exec rustfmt --edition \"$1\" --emit stdout < \"$2\"", "sh", &edition])
             .arg(course.root.join(&file.path))
             .env("PATH", &settings.toolbox.child_path);
-        match run_submission(course, rustfmt, Duration::from_secs(60), settings, "rustfmt", |_, _| ()) {
+        match run_submission(course, rustfmt, &mut Wall::new(Duration::from_secs(60)), settings, "rustfmt", |_, _| ()) {
             Ok(parsed) if !parsed.success() && !parsed.stderr.trim().is_empty() => {
                 said.push(parsed.stderr.replace("<stdin>", &file.path).trim_end().to_string());
             }
@@ -690,12 +885,12 @@ fn wasm_pack_test(
 pub fn run_submission(
     course: &Course,
     command: Command,
-    limit: Duration,
+    clock: &mut dyn Clock,
     settings: &Settings,
     name: &str,
     prepare: impl FnOnce(&mut Command, &Path),
 ) -> Result<Finished, StageError> {
-    run_limited_in(command, limit, |command, run_dir| {
+    run_clocked_in(command, clock, |command, run_dir| {
         prepare(command, run_dir);
         match &settings.reference {
             Some(reference) => {
@@ -709,15 +904,15 @@ pub fn run_submission(
     .map_err(|e| error(ErrorKind::Infrastructure, format!("could not start {name}: {e}")))
 }
 
-/// Decides pass, fail or error from what the test run printed.
+/// Decides pass, fail or error from what the test runs printed.
 fn classify(
     exercise: &Exercise,
     engine: Engine,
     limit: Duration,
-    tested: &Finished,
-    run: TestRun,
-    notes: &mut Vec<String>,
+    tested: Tested,
+    remarks: &mut Remarks,
 ) -> Result<Vec<TestReport>, StageError> {
+    let Tested { run, failure, unresolved, hung_alone, finished_alone } = tested;
     let declared = exercise.declared_tests();
     if let Some(why) = untrustworthy(&run, &declared) {
         return Err(error(
@@ -725,17 +920,27 @@ fn classify(
             format!("the test report cannot be trusted, so nothing is awarded: {why}"),
         ));
     }
-    let tests = by_declaration(run.tests, &declared);
+    let mut tests = by_declaration(run.tests, &declared);
+    for test in tests.iter_mut().filter(|t| hung_alone.contains(&t.name)) {
+        test.status = TestStatus::TimedOut;
+        test.message = Some(format!(
+            "did not finish within {} s, even run alone: it never ends (a loop, or code spinning in memory it \
+             broke), or it is far too slow",
+            limit.as_secs()
+        ));
+    }
+    remarks.notes.extend(run.notes);
+    remarks.diagnosis = corruption_diagnosis(&tests, &finished_alone);
     let ran = tests.iter().filter(|t| t.status != TestStatus::NotRun).count();
     let fail = |kind, message: String| Err((GradeError { kind, message }, tests.clone()));
-    notes.extend(run.notes);
 
-    if tested.timed_out || run.runner_timed_out {
+    if unresolved || run.runner_timed_out {
         return fail(
             ErrorKind::Timeout,
             format!(
-                "timed out: the tests did not finish within {} s and were stopped ({ran} finished). \
-                 Look for a loop that never ends.",
+                "timed out: the tests did not finish within {} s and were stopped ({ran} have a result). A test \
+                 that stops answering here is most often memory corruption — see the first failure — or a loop \
+                 that never ends.",
                 limit.as_secs()
             ),
         );
@@ -745,19 +950,55 @@ fn classify(
         return fail(kind, format!("a test suite was skipped, which never counts as a pass: {skipped}"));
     }
     if ran == 0 {
-        if !tested.success() {
-            return fail(ErrorKind::Infrastructure, format!("wasm-pack test failed:\n{}", tool_error(tested)));
+        if let Some(failure) = failure {
+            return fail(ErrorKind::Infrastructure, format!("wasm-pack test failed:\n{failure}"));
         }
         return fail(ErrorKind::NoTests, "the test suite ran no tests, which never counts as a pass".into());
     }
     let all_pass = tests.iter().all(|t| t.status == TestStatus::Pass);
-    if all_pass && !tested.success() {
+    if let (true, Some(failure)) = (all_pass, failure) {
         return fail(
             ErrorKind::Infrastructure,
-            format!("every test passed but wasm-pack reported a failure:\n{}", tool_error(tested)),
+            format!("every test passed but wasm-pack reported a failure:\n{failure}"),
         );
     }
     Ok(tests)
+}
+
+/// The diagnosis that names memory corruption as the likely cause, when the
+/// tests show its signs: a panic inside the allocator (its own checks found
+/// its records overwritten), a trap, or a test that stopped answering
+/// among others but finished alone.
+fn corruption_diagnosis(tests: &[TestReport], finished_alone: &[String]) -> Option<String> {
+    let broken_allocator = tests.iter().any(|t| t.location.as_deref().is_some_and(is_allocator_location));
+    let trapped = tests.iter().any(|t| {
+        t.message.as_deref().is_some_and(|m| m.contains("RuntimeError: unreachable") || m.contains("memory access out of bounds"))
+    });
+    if !(broken_allocator || trapped || !finished_alone.is_empty()) {
+        return None;
+    }
+    let sign = if broken_allocator {
+        "the allocator's own checks failed: its records in linear memory were overwritten".to_string()
+    } else if trapped {
+        "the module trapped (unreachable, or an access out of bounds)".to_string()
+    } else {
+        format!(
+            "{} stopped answering among the other tests but finished when run alone",
+            finished_alone.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
+        )
+    };
+    Some(format!(
+        "memory corruption — {sign}. Something wrote through an address it does not own — the \
+         address of a struct instead of its data's (`as_ptr()` of the Vec or slice inside it), or of a Vec or Box \
+         dropped when the function that handed it out returned (it was freed, and the allocator uses those bytes \
+         again). Fix the first failure shown; the others often follow from it."
+    ))
+}
+
+/// A panic location in the allocator or the standard library rather than
+/// in the course's code: `/rust/deps/dlmalloc-…/src/dlmalloc.rs:1207:13`.
+pub fn is_allocator_location(location: &str) -> bool {
+    location.contains("dlmalloc")
 }
 
 /// Why the runner's report cannot be graded: every declared test is
@@ -888,5 +1129,24 @@ mod tests {
         let tests = by_declaration(vec![TestReport::new("b", TestStatus::Pass)], &declared());
         assert_eq!(tests[0].status, TestStatus::NotRun);
         assert_eq!(tests[1].status, TestStatus::Pass);
+    }
+
+    #[test]
+    fn memory_corruption_is_diagnosed_from_its_signs_and_only_then() {
+        use crate::model::fixtures::test;
+        let plain = [test("a", TestStatus::Fail, Some("expected 4, got 5")), test("b", TestStatus::Pass, None)];
+        assert_eq!(corruption_diagnosis(&plain, &[]), None, "a wrong answer is a wrong answer");
+
+        let mut allocator = test("a", TestStatus::Fail, Some("assertion failed: psize <= size + max_overhead"));
+        allocator.location = Some("/rust/deps/dlmalloc-0.2.11/src/dlmalloc.rs:1207:13".into());
+        let said = corruption_diagnosis(&[allocator], &[]).expect("a panic inside the allocator");
+        assert!(said.starts_with("memory corruption — the allocator's own checks failed"), "{said}");
+        assert!(said.contains("dropped when the function that handed it out returned"), "{said}");
+
+        let trapped = [test("a", TestStatus::Fail, Some("RuntimeError: memory access out of bounds"))];
+        assert!(corruption_diagnosis(&trapped, &[]).unwrap().contains("the module trapped"));
+
+        let said = corruption_diagnosis(&plain, &["b".to_string()]).expect("a test that finished only alone");
+        assert!(said.contains("`b` stopped answering among the other tests but finished when run alone"), "{said}");
     }
 }

@@ -685,7 +685,7 @@ mod tests {
         let manifest = FAKE_MANIFEST.replace("\"src/**\", \"page.js\"", "\"src/[**\", \"page.js\"");
         // The manifest refuses it when read, so no ownership is ever built
         // from a glob that matches nothing.
-        let error = Manifest::parse(&manifest).err().expect("an invalid glob is refused");
+        let error = Manifest::parse(&manifest).expect_err("an invalid glob is refused");
         assert!(format!("{error:#}").contains("`src/[**` is not a valid glob"), "{error:#}");
     }
 

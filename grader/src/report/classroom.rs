@@ -42,7 +42,7 @@ pub fn render(report: &CourseReport) -> String {
                 name: format!("{}: {}", exercise.name, test.name),
                 status: match test.status {
                     TestStatus::Pass => "pass",
-                    TestStatus::Fail | TestStatus::Ignored => "fail",
+                    TestStatus::Fail | TestStatus::TimedOut | TestStatus::Ignored => "fail",
                     TestStatus::NotRun => "error",
                 },
                 score: test.points,

@@ -135,6 +135,9 @@ pub fn exercise(report: &ExerciseReport) -> String {
         let _ = writeln!(out, "\n  {BOLD}All {count} failing tests stop with the same message:{BOLD:#}");
         out.push_str(&failure(&report.tests[index], "  "));
     }
+    if let Some(diagnosis) = &report.diagnosis {
+        let _ = writeln!(out, "\n{BOLD}Likely cause:{BOLD:#} {}", indent_after_first(diagnosis, "  "));
+    }
     if let Some(error) = &report.error {
         let _ = writeln!(out, "\n{RED}error:{RED:#} {}", indent_after_first(&error.message, "  "));
     }
@@ -250,7 +253,11 @@ fn first_problem(report: &ExerciseReport) -> String {
     if let Some(error) = &report.error {
         let _ = writeln!(out, "{BOLD}{}{BOLD:#}: {}", report.name, indent_after_first(&error.message, "  "));
     } else if let Some(test) = report.first_failure() {
-        let what = if test.status == TestStatus::Ignored { "is ignored" } else { "failed" };
+        let what = match test.status {
+            TestStatus::Ignored => "is ignored",
+            TestStatus::TimedOut => "did not finish",
+            _ => "failed",
+        };
         let _ = writeln!(out, "{BOLD}{}{BOLD:#}: test {RED}{}{RED:#} {what}", report.name, test.name);
         if let Some(message) = &test.message {
             let _ = writeln!(out, "  {}", indent_after_first(message, "  "));
@@ -259,13 +266,16 @@ fn first_problem(report: &ExerciseReport) -> String {
             let _ = writeln!(out, "  {DIM}at {location}{DIM:#}");
         }
     }
+    if let Some(diagnosis) = &report.diagnosis {
+        let _ = writeln!(out, "{BOLD}Likely cause:{BOLD:#} {diagnosis}");
+    }
     out
 }
 
 fn test_mark(status: TestStatus) -> (&'static str, Style) {
     match status {
         TestStatus::Pass => ("✓", GREEN),
-        TestStatus::Fail => ("✗", RED),
+        TestStatus::Fail | TestStatus::TimedOut => ("✗", RED),
         TestStatus::Ignored => ("-", YELLOW),
         TestStatus::NotRun => ("·", DIM),
     }

@@ -66,6 +66,9 @@ struct ExerciseSummary<'a> {
     runner: String,
     duration_ms: u64,
     cached: bool,
+    /// What the failures together point to (memory corruption), when they do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diagnosis: Option<&'a str>,
 }
 
 pub fn render(report: &CourseReport) -> String {
@@ -78,7 +81,7 @@ pub fn render(report: &CourseReport) -> String {
                 name: format!("{}: {}", exercise.name, test.name),
                 status: match test.status {
                     TestStatus::Pass => "pass",
-                    TestStatus::Fail | TestStatus::Ignored => "fail",
+                    TestStatus::Fail | TestStatus::TimedOut | TestStatus::Ignored => "fail",
                     TestStatus::NotRun => "error",
                 },
                 message: why_not_passed(exercise, test),
@@ -107,6 +110,7 @@ pub fn render(report: &CourseReport) -> String {
             runner: e.runner(),
             duration_ms: e.duration.as_millis() as u64,
             cached: e.cached,
+            diagnosis: e.diagnosis.as_deref(),
         })
         .collect();
     let (status, message) = overall(report);

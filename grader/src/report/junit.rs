@@ -21,7 +21,7 @@ pub fn render(report: &CourseReport) -> String {
         for test in &exercise.tests {
             let mut status = match test.status {
                 TestStatus::Pass => TestCaseStatus::success(),
-                TestStatus::Fail => TestCaseStatus::non_success(NonSuccessKind::Failure),
+                TestStatus::Fail | TestStatus::TimedOut => TestCaseStatus::non_success(NonSuccessKind::Failure),
                 TestStatus::Ignored => TestCaseStatus::skipped(),
                 TestStatus::NotRun => TestCaseStatus::non_success(NonSuccessKind::Error),
             };

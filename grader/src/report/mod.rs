@@ -83,7 +83,7 @@ pub fn why_not_passed(exercise: &ExerciseReport, test: &TestReport) -> Option<St
             Some(error) => format!("not run: {}", error.message),
             None => "not run".into(),
         }),
-        TestStatus::Fail => Some(match (&test.message, &test.location) {
+        TestStatus::Fail | TestStatus::TimedOut => Some(match (&test.message, &test.location) {
             (Some(message), Some(location)) => format!("{message}\n  at {location}"),
             (Some(message), None) => message.clone(),
             (None, _) => "failed (no message)".into(),

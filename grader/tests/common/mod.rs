@@ -457,3 +457,63 @@ pub fn temporary_leftovers() -> std::collections::BTreeSet<String> {
         })
         .collect()
 }
+
+/// A wrong version of an exercise: its solution, with `patches` applied.
+pub struct WrongPattern {
+    /// The exercise directory, e.g. `04_batching`, or a capstone milestone,
+    /// `mix/pieces`.
+    pub exercise: &'static str,
+    /// (file relative to the crate, text the solution has, what replaces it);
+    /// an empty text adds a file the solution does not have.
+    pub patches: &'static [(&'static str, &'static str, &'static str)],
+    /// The tests that must fail, and only they.
+    pub fails: &'static [&'static str],
+    /// What their messages must say: the promise the pattern breaks.
+    pub says: &'static [&'static str],
+}
+
+/// A course of one exercise (or the capstone) whose student files are the
+/// solution's with `case`'s patches, and the name to grade it by.
+pub fn lay_over_solution(case: &WrongPattern) -> (TempCourse, &'static str) {
+    require(&[Need::Chromium]);
+    let (course, name, solution, student) = match case.exercise.split_once('/') {
+        Some((capstone, _)) => {
+            let course = TempCourse::new().with_capstone().manifest(&[]);
+            let solution = course.path().join("solutions").join(capstone);
+            let student = course.path().join(capstone);
+            (course, case.exercise, solution, student)
+        }
+        None => {
+            let name = case.exercise.split_once('_').expect("exercise directories are NN_name").1;
+            let course = TempCourse::new().with_course_exercise(case.exercise).manifest(&[(name, case.exercise)]);
+            let solution = course.path().join("solutions").join(case.exercise);
+            let student = course.path().join("exercises").join(case.exercise);
+            (course, name, solution, student)
+        }
+    };
+    // The student's files of the solution (src/, and a page.js when the exercise has one)...
+    std::fs::remove_dir_all(student.join("src")).unwrap();
+    copy_tree(&solution.join("src"), &student.join("src"));
+    if solution.join("page.js").is_file() {
+        std::fs::copy(solution.join("page.js"), student.join("page.js")).unwrap();
+    }
+    // ...with the wrong pattern patched in.
+    let crate_dir = solution.strip_prefix(course.path()).unwrap().display().to_string();
+    for (file, from, to) in case.patches {
+        let path = student.join(file);
+        if from.is_empty() {
+            assert!(!path.exists(), "{crate_dir}/{file} exists: a patch with no text to replace adds a file");
+            std::fs::write(&path, to).unwrap();
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(
+            text.matches(from).count(),
+            1,
+            "the patch's text must occur exactly once in {crate_dir}/{file} (did the solution change?): {from:?}"
+        );
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+    (course, name)
+}
+

@@ -1,0 +1,208 @@
+//! What a test run's time limit measures: the tests, not the machine.
+//!
+//! `wasm-pack test` spends most of a run on things that are not the
+//! student's code — cargo's check that nothing needs rebuilding,
+//! wasm-bindgen preparing the test module, the driver and the browser
+//! starting — and on a loaded machine those take many times longer. A
+//! single wall-clock limit over all of it timed out correct solutions
+//! under load, and made a hang cost the whole of it. So the run is read as
+//! it prints, one test binary at a time:
+//!
+//! - from cargo's `Running <file> (<module>)` the binary is *starting*:
+//!   generous time, the machine's (a run that never gets its tests going is
+//!   the machine's fault, never the student's);
+//! - from the runner's `Running headless tests in …` the browser is
+//!   *launching*: a few seconds of the machine's, then the tests' own time
+//!   (a page whose first test never yields shows nothing before it ends);
+//! - from `running N tests` the tests are *running*: the exercise's test
+//!   limit, until the binary's `test result:` line.
+//!
+//! Only the runner's own lines, at column 0, move the clock. A test's
+//! output is indented by the runner; and a line forged to move it could
+//! only trade one phase's limit for another's, never go past the run's
+//! overall limit.
+
+use crate::process::Clock;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// The limits of one test run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TestLimits {
+    /// The machine's share of each binary: cargo, wasm-bindgen, the driver.
+    pub startup: Duration,
+    /// The browser's launch, before it shows the page's first line.
+    pub launch: Duration,
+    /// The tests of one binary, from `running N tests` to its summary.
+    pub tests: Duration,
+}
+
+/// Which limit a run ran past.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overrun {
+    /// The tools never got the tests going: the machine's fault.
+    StartUp { limit: Duration },
+    /// The tests of `binary` did not finish: the code's.
+    Tests { binary: Option<Binary>, limit: Duration },
+}
+
+/// A test binary, as cargo announces it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Binary {
+    /// The test file, as cargo prints it (`tests/typed_views.rs`, or a
+    /// path through `../`).
+    pub source: String,
+    /// The compiled test module.
+    pub module: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Phase {
+    Starting,
+    Launching,
+    Running,
+}
+
+/// The [`Clock`] of one `wasm-pack test` run.
+pub struct TestClock {
+    limits: TestLimits,
+    phase: Phase,
+    /// When the phase began.
+    since: Instant,
+    /// When the whole run must end, whatever it printed.
+    backstop: Instant,
+    /// The binary being run, once cargo named one.
+    binary: Option<Binary>,
+}
+
+impl TestClock {
+    /// `backstop` bounds the whole run, whatever it prints.
+    pub fn new(limits: TestLimits, backstop: Duration) -> TestClock {
+        let now = Instant::now();
+        TestClock { limits, phase: Phase::Starting, since: now, backstop: now + backstop, binary: None }
+    }
+
+    /// What the run overran, when it was stopped at [`Clock::deadline`]:
+    /// the phase it was in.
+    pub fn overrun(&self) -> Overrun {
+        match self.phase {
+            Phase::Starting if Instant::now() < self.backstop => Overrun::StartUp { limit: self.limits.startup },
+            _ => Overrun::Tests { binary: self.binary.clone(), limit: self.limits.tests },
+        }
+    }
+}
+
+impl Clock for TestClock {
+    fn start(&mut self, at: Instant) {
+        self.backstop = at + self.backstop.saturating_duration_since(self.since);
+        self.since = at;
+    }
+
+    fn line(&mut self, line: &str, at: Instant) {
+        let line = line.trim_end_matches('\r');
+        if let Some(binary) = cargo_running(line) {
+            self.binary = Some(binary);
+            (self.phase, self.since) = (Phase::Starting, at);
+        } else if line.starts_with("Running headless tests in ") && self.phase == Phase::Starting {
+            (self.phase, self.since) = (Phase::Launching, at);
+        } else if is_running_line(line) && self.phase != Phase::Running {
+            (self.phase, self.since) = (Phase::Running, at);
+        } else if line.starts_with("test result: ") && self.phase == Phase::Running {
+            // The next binary, or the doc-tests, start with the machine's time.
+            (self.phase, self.since) = (Phase::Starting, at);
+        }
+    }
+
+    fn deadline(&self) -> Instant {
+        let limits = self.limits;
+        let phase = match self.phase {
+            Phase::Starting => self.since + limits.startup,
+            Phase::Launching => self.since + limits.launch + limits.tests,
+            Phase::Running => self.since + limits.tests,
+        };
+        phase.min(self.backstop)
+    }
+}
+
+/// cargo's `     Running tests/x.rs (target/…/x-0123.wasm)`.
+fn cargo_running(line: &str) -> Option<Binary> {
+    let rest = line.trim_start().strip_prefix("Running ")?;
+    let (source, module) = rest.strip_suffix(')')?.rsplit_once(" (")?;
+    Some(Binary { source: source.to_string(), module: PathBuf::from(module) })
+}
+
+/// `running 3 tests` / `running 1 test`, as the test harness writes it.
+fn is_running_line(line: &str) -> bool {
+    line.strip_prefix("running ").and_then(|rest| rest.split_once(' ')).is_some_and(|(count, noun)| {
+        count.chars().all(|c| c.is_ascii_digit()) && !count.is_empty() && matches!(noun, "test" | "tests")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMITS: TestLimits = TestLimits {
+        startup: Duration::from_secs(100),
+        launch: Duration::from_secs(10),
+        tests: Duration::from_secs(5),
+    };
+
+    fn clock(at: Instant) -> TestClock {
+        let mut clock = TestClock::new(LIMITS, Duration::from_secs(1000));
+        clock.start(at);
+        clock
+    }
+
+    #[test]
+    fn the_tests_limit_runs_from_the_tests_start_not_the_tools() {
+        let t0 = Instant::now();
+        let mut clock = clock(t0);
+        assert_eq!(clock.deadline(), t0 + LIMITS.startup, "cargo and wasm-bindgen have the machine's time");
+        let at = t0 + Duration::from_secs(60);
+        clock.line("     Running tests/typed_views.rs (/t/wasm32-unknown-unknown/debug/deps/typed_views-01.wasm)", at);
+        assert_eq!(clock.deadline(), at + LIMITS.startup, "each binary starts afresh");
+        assert_eq!(clock.overrun(), Overrun::StartUp { limit: LIMITS.startup });
+        let launched = at + Duration::from_secs(30);
+        clock.line("Running headless tests in Chrome on `http://127.0.0.1:1/`", launched);
+        assert_eq!(clock.deadline(), launched + LIMITS.launch + LIMITS.tests);
+        let running = launched + Duration::from_secs(3);
+        clock.line("running 9 tests", running);
+        assert_eq!(clock.deadline(), running + LIMITS.tests, "the tests' own limit, from their start");
+        let Overrun::Tests { binary: Some(binary), limit } = clock.overrun() else { panic!("{:?}", clock.overrun()) };
+        assert_eq!(limit, LIMITS.tests);
+        assert_eq!(binary.source, "tests/typed_views.rs");
+        assert_eq!(binary.module, PathBuf::from("/t/wasm32-unknown-unknown/debug/deps/typed_views-01.wasm"));
+
+        // Result lines do not extend it; the summary hands back to the machine.
+        clock.line("test a ... ok", running + Duration::from_secs(4));
+        assert_eq!(clock.deadline(), running + LIMITS.tests);
+        let done = running + Duration::from_secs(4);
+        clock.line("test result: ok. 9 passed; 0 failed; 0 ignored; 0 filtered out; finished in 0.05s", done);
+        assert_eq!(clock.deadline(), done + LIMITS.startup);
+    }
+
+    #[test]
+    fn indented_or_forged_lines_do_not_move_the_clock_past_its_backstop() {
+        let t0 = Instant::now();
+        let mut clock = TestClock::new(LIMITS, Duration::from_secs(20));
+        clock.start(t0);
+        clock.line("running 1 test", t0);
+        clock.line("    running 3 tests", t0 + Duration::from_secs(4));
+        clock.line("    test result: ok. 0 passed", t0 + Duration::from_secs(4));
+        assert_eq!(clock.deadline(), t0 + LIMITS.tests, "a test's indented output is not the runner's");
+        clock.line("test result: ok. 1 passed; 0 failed", t0 + Duration::from_secs(4));
+        clock.line("running 1 test", t0 + Duration::from_secs(18));
+        assert_eq!(clock.deadline(), t0 + Duration::from_secs(20), "never past the backstop");
+        assert!(matches!(clock.overrun(), Overrun::Tests { .. }));
+    }
+
+    #[test]
+    fn cargo_names_the_binary_and_its_module() {
+        let binary = cargo_running("     Running ../../exercises/02_no_gc/tests/no_gc.rs (/s/t/deps/no_gc-bd.wasm)");
+        assert_eq!(binary.unwrap().source, "../../exercises/02_no_gc/tests/no_gc.rs");
+        assert_eq!(cargo_running("Running headless tests in Chrome on `http://127.0.0.1:1/`"), None);
+        assert!(is_running_line("running 1 test") && is_running_line("running 11 tests"));
+        assert!(!is_running_line("running away tests") && !is_running_line("running  tests"));
+    }
+}
