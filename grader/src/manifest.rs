@@ -121,6 +121,12 @@ pub struct ExerciseEntry {
     /// what it needs of its values (`length`, `buffer`, `set`, ...).
     #[serde(default)]
     pub page_members: Vec<String>,
+    /// The test written for the memory bug students most often make here
+    /// (a pointer to freed bytes, or to the struct instead of its data).
+    /// When the failures show memory corruption, it is run again alone —
+    /// so that no other test's corruption reaches it — and its own failure
+    /// is the one shown first. `grader verify` checks that it is a test.
+    pub corruption_test: Option<String>,
 }
 
 /// Names no page may be allowed, whatever course.toml says: they lead to
@@ -297,6 +303,7 @@ impl CapstoneEntry {
             imports: self.imports.clone(),
             page_globals: Vec::new(),
             page_members: Vec::new(),
+            corruption_test: None,
         }
     }
 }

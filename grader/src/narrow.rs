@@ -86,6 +86,11 @@ pub fn narrow(
     within_budget: impl Fn() -> bool,
 ) -> Result<Narrowed> {
     let mut narrowed = Narrowed::default();
+    if let ([only], []) = (order, reported) {
+        // The binary's one test ran alone already.
+        narrowed.hung_alone.push(only.clone());
+        return Ok(narrowed);
+    }
     let mut pending: Vec<String> = order.iter().filter(|name| !reported.contains(name)).cloned().collect();
     while let Some(suspect) = pending.first().cloned() {
         if !within_budget() {
@@ -190,6 +195,15 @@ mod tests {
         assert_eq!(narrowed.finished_alone, ["a"]);
         assert!(narrowed.unresolved.is_empty() && narrowed.hung_alone.is_empty());
         assert_eq!(calls.into_inner().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_binary_of_one_test_is_not_run_again() {
+        let calls = Mutex::new(Vec::new());
+        let order = names(&["only"]);
+        let narrowed = narrow(&order, &[], harness(&order, &[], &["only"], &calls), || true).unwrap();
+        assert_eq!(narrowed.hung_alone, ["only"]);
+        assert!(calls.into_inner().unwrap().is_empty());
     }
 
     #[test]

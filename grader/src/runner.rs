@@ -249,7 +249,8 @@ fn run_stages(
     progress.phase(&exercise.entry.name, Phase::Testing);
     let limits = test_limits(course, exercise, settings);
     let tester = Tester { course, crate_dir, settings, permission, limits };
-    let tested = tester.run_all(&targets, tool_output, &mut remarks.notes)?;
+    let mut tested = tester.run_all(&targets, tool_output, &mut remarks.notes)?;
+    tester.rerun_corruption_test(exercise, &mut tested, tool_output)?;
     classify(exercise, engine, limits.tests, tested, remarks)
 }
 
@@ -323,9 +324,9 @@ impl Tester<'_> {
             let target = binary.as_ref().and_then(|binary| {
                 let stem = Path::new(&binary.source).file_stem()?.to_string_lossy().into_owned();
                 let order = crate::narrow::run_order(&binary.module).ok()?;
-                remaining.contains(&stem).then_some((stem, order))
+                remaining.contains(&stem).then_some((stem, order, binary.module.clone()))
             });
-            let Some((target, order)) = target else {
+            let Some((target, order, module)) = target else {
                 merge(&mut tested.run, output.run);
                 tested.unresolved = true;
                 break;
@@ -339,9 +340,7 @@ impl Tester<'_> {
                 &order,
                 &reported,
                 |selection| {
-                    let output = self
-                        .run_once(std::slice::from_ref(&target), Some(selection))
-                        .map_err(|(e, _)| anyhow::anyhow!(e.message))?;
+                    let output = self.run_module(&module, selection).map_err(|(e, _)| anyhow::anyhow!(e.message))?;
                     let mut kept = kept.lock().unwrap();
                     let (tool_output, notes, failure) = &mut *kept;
                     keep(&output, tool_output, notes);
@@ -372,13 +371,44 @@ impl Tester<'_> {
         Ok(tested)
     }
 
+    /// When the failures show memory corruption, runs the exercise's
+    /// `corruption_test` again alone, unless it failed in its own words
+    /// already: another test's corruption may have cut it short, and its
+    /// message names the student's mistake.
+    fn rerun_corruption_test(
+        &self,
+        exercise: &Exercise,
+        tested: &mut Tested,
+        tool_output: &mut String,
+    ) -> Result<(), StageError> {
+        let Some(name) = &exercise.entry.corruption_test else { return Ok(()) };
+        let result = tested.run.tests.iter().find(|t| t.name == *name);
+        let own_words = result.is_some_and(|t| {
+            t.status == TestStatus::Pass || !t.location.as_deref().is_some_and(is_allocator_location)
+        });
+        let corrupted = corruption_diagnosis(&tested.run.tests, &tested.finished_alone).is_some()
+            || !tested.hung_alone.is_empty();
+        // The binary that declares it.
+        let target = exercise.test_files.iter().find_map(|file| {
+            let source = std::fs::read_to_string(file).ok()?;
+            crate::discover::declared_tests(&source).iter().any(|(test, _)| test == name).then(|| {
+                file.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default()
+            })
+        });
+        let Some(target) = target.filter(|_| corrupted && !own_words) else { return Ok(()) };
+        let output = self.run_once(&[target], Some(&Selection::Only(name.clone())))?;
+        tool_output.push_str(&output.printed);
+        if let Some(alone) = output.run.tests.into_iter().find(|t| t.name == *name) {
+            tested.run.tests.retain(|t| t.name != *name);
+            tested.hung_alone.retain(|t| t != name);
+            tested.run.tests.push(alone);
+        }
+        Ok(())
+    }
+
     /// One `wasm-pack test` of `targets`, or of `selection` of their tests.
     fn run_once(&self, targets: &[String], selection: Option<&Selection>) -> Result<TestRunOutput, StageError> {
-        let settings = self.settings;
-        // Every binary may use each of its phases to the full, and no more
-        // than the run's time budget allows.
-        let phases = self.limits.startup + self.limits.launch + self.limits.tests;
-        let backstop = settings.limit(phases * (targets.len() as u32 + 1));
+        let backstop = self.backstop(targets.len());
         let mut args: Vec<String> = targets.iter().flat_map(|t| ["--test".to_string(), t.clone()]).collect();
         match selection {
             None => {}
@@ -388,11 +418,32 @@ impl Tester<'_> {
                 args.extend(skip.iter().flat_map(|name| ["--skip".to_string(), name.clone()]));
             }
         }
-        let mut test = wasm_pack_test(self.crate_dir, settings, backstop, &args);
+        let mut test = wasm_pack_test(self.crate_dir, self.settings, backstop, &args);
         test.env("CARGO_TARGET_DIR", self.course.target_dir());
+        self.run_tests(test, backstop)
+    }
+
+    /// `selection` of the tests in `module`, built already.
+    fn run_module(&self, module: &Path, selection: &Selection) -> Result<TestRunOutput, StageError> {
+        let backstop = self.backstop(1);
+        let mut test = test_runner(module, selection, self.settings, backstop);
+        test.current_dir(self.crate_dir);
+        self.run_tests(test, backstop)
+    }
+
+    /// The most a run of `binaries` may take: each may use every phase to
+    /// the full, and no run goes past the time budget.
+    fn backstop(&self, binaries: usize) -> Duration {
+        let phases = self.limits.startup + self.limits.launch + self.limits.tests;
+        self.settings.limit(phases * (binaries as u32 + 1))
+    }
+
+    /// Runs `test`, a test run, under the test clock, and reads its report.
+    fn run_tests(&self, test: Command, backstop: Duration) -> Result<TestRunOutput, StageError> {
+        let settings = self.settings;
         let mut clock = TestClock::new(self.limits, backstop);
         let permission = self.permission;
-        let finished = run_submission(self.course, test, &mut clock, settings, "wasm-pack", |command, run_dir| {
+        let finished = run_submission(self.course, test, &mut clock, settings, "the tests", |command, run_dir| {
             if let Some(flag) = permission {
                 confine_node(command, flag, run_dir);
             }
@@ -445,9 +496,11 @@ fn test_limits(course: &Course, exercise: &Exercise, settings: &Settings) -> Tes
 }
 
 /// How long a browser may take to show the test page, before its time
-/// counts as the tests'. A page whose first test never yields to the
-/// browser shows nothing at all, so this is spent in full on such a hang.
-const BROWSER_LAUNCH_SECS: u64 = 10;
+/// counts as the tests'. A page shows its first line while the module
+/// compiles; one that shows none before its first test hangs (the runner
+/// reads the page between tasks) spends this in full. About 2 s on a 2-core
+/// machine under load (measured 2026-12-04).
+const BROWSER_LAUNCH_SECS: u64 = 3;
 
 /// The note on an exercise whose run printed more than the grader keeps.
 fn cut_note(run: &str) -> String {
@@ -835,6 +888,40 @@ fn node_permission(settings: &Settings) -> Result<Option<&'static str>, StageErr
 fn confine_node(command: &mut Command, flag: &str, run_dir: &Path) {
     let dir = run_dir.to_string_lossy().replace('\\', "\\\\").replace('"', "\\\"");
     command.env("NODE_OPTIONS", format!("{flag} --allow-fs-read=\"{dir}\"")).env_remove("NODE_ARGS");
+}
+
+/// wasm-bindgen-test-runner on a test module already built, as wasm-pack
+/// runs it (the engine, its driver, headless), with `selection`: a run that
+/// narrows a hang needs none of wasm-pack's and cargo's checks, which cost
+/// seconds a run.
+fn test_runner(module: &Path, selection: &Selection, settings: &Settings, limit: Duration) -> Command {
+    let toolbox = &settings.toolbox;
+    let mut command = Command::new("wasm-bindgen-test-runner");
+    command.arg(module).arg("--exact");
+    match selection {
+        Selection::Only(name) => {
+            command.arg(name);
+        }
+        Selection::AllBut(skip) => {
+            command.args(skip.iter().flat_map(|name| ["--skip", name.as_str()]));
+        }
+    }
+    match &toolbox.browser {
+        Some(browser) => {
+            let driver = if browser.engine == Engine::Firefox { "GECKODRIVER" } else { "CHROMEDRIVER" };
+            command.env(driver, &browser.driver).env("WASM_BINDGEN_TEST_ONLY_WEB", "1");
+            command.env("WASM_BINDGEN_USE_BROWSER", "1");
+        }
+        None => {
+            command.env("WASM_BINDGEN_TEST_ONLY_NODE", "1").env_remove("WASM_BINDGEN_USE_BROWSER");
+        }
+    }
+    command
+        .env("PATH", &toolbox.child_path)
+        .env_remove("NO_HEADLESS")
+        .env("NO_COLOR", "1")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", (limit.as_secs() + 30).to_string());
+    command
 }
 
 /// `wasm-pack test` for the chosen engine; never downloads anything.

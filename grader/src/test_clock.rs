@@ -14,8 +14,10 @@
 //! - from the runner's `Running headless tests in …` the browser is
 //!   *launching*: a few seconds of the machine's, then the tests' own time
 //!   (a page whose first test never yields shows nothing before it ends);
-//! - from `running N tests` the tests are *running*: the exercise's test
-//!   limit, until the binary's `test result:` line.
+//! - from the page's first line (`Loading Wasm module...`, written while
+//!   the module compiles, just before the tests run) or `running N tests`,
+//!   the tests are *running*: the exercise's test limit, until the binary's
+//!   `test result:` line.
 //!
 //! Only the runner's own lines, at column 0, move the clock. A test's
 //! output is indented by the runner; and a line forged to move it could
@@ -105,7 +107,9 @@ impl Clock for TestClock {
             (self.phase, self.since) = (Phase::Starting, at);
         } else if line.starts_with("Running headless tests in ") && self.phase == Phase::Starting {
             (self.phase, self.since) = (Phase::Launching, at);
-        } else if is_running_line(line) && self.phase != Phase::Running {
+        } else if (is_running_line(line) || (line.starts_with("Loading ") && self.phase == Phase::Launching))
+            && self.phase != Phase::Running
+        {
             (self.phase, self.since) = (Phase::Running, at);
         } else if line.starts_with("test result: ") && self.phase == Phase::Running {
             // The next binary, or the doc-tests, start with the machine's time.
@@ -164,10 +168,15 @@ mod tests {
         assert_eq!(clock.deadline(), at + LIMITS.startup, "each binary starts afresh");
         assert_eq!(clock.overrun(), Overrun::StartUp { limit: LIMITS.startup });
         let launched = at + Duration::from_secs(30);
+        clock.line("Loading scripts...", launched);
+        assert_eq!(clock.deadline(), at + LIMITS.startup, "a page's line only once the browser is launching");
         clock.line("Running headless tests in Chrome on `http://127.0.0.1:1/`", launched);
         assert_eq!(clock.deadline(), launched + LIMITS.launch + LIMITS.tests);
-        let running = launched + Duration::from_secs(3);
-        clock.line("running 9 tests", running);
+        let page = launched + Duration::from_secs(2);
+        clock.line("Loading Wasm module...", page);
+        assert_eq!(clock.deadline(), page + LIMITS.tests, "the page is up: the tests run next");
+        let running = page;
+        clock.line("running 9 tests", running + Duration::from_secs(1));
         assert_eq!(clock.deadline(), running + LIMITS.tests, "the tests' own limit, from their start");
         let Overrun::Tests { binary: Some(binary), limit } = clock.overrun() else { panic!("{:?}", clock.overrun()) };
         assert_eq!(limit, LIMITS.tests);

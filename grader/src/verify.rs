@@ -241,6 +241,15 @@ fn named_problems(course: &Course, exercise: &Exercise) -> Vec<Check> {
         ));
     }
     let declared = exercise.declared_tests();
+    if let Some(unknown) = entry.corruption_test.as_ref().filter(|name| !declared.contains(name)) {
+        problems.push(Check::problem(
+            &entry.name,
+            format!(
+                "corruption_test `{unknown}` in course.toml is not a test of {}",
+                course.relative(&exercise.exercise_dir)
+            ),
+        ));
+    }
     for unknown in entry.demonstrations.iter().filter(|name| !declared.contains(name)) {
         problems.push(Check::problem(
             &entry.name,

@@ -230,7 +230,18 @@ const MIB: usize = 1 << 20;
 /// inside JavaScript; and gives the harness the Histogram class. `add` gets
 /// no bytes: even an `add` that wrongly frees them cannot free nothing.
 fn the_module_is_written() {
+    let (before, pages) = (live(), pages_around_the_allocator());
     let ptr = no_gc::alloc(4);
+    // The lesson's most common bug, told before free is called on its
+    // result: freeing those bytes a second time would break the allocator's
+    // records, and every test after it would fail inside the allocator.
+    assert!(
+        live() - before >= 4 || pages_around_the_allocator() != pages,
+        "after alloc(4), no bytes are allocated: the block must stay allocated once alloc returns, until \
+         JavaScript frees it. A Vec or Box dropped at the end of alloc frees its bytes and leaves JavaScript a \
+         dangling address (which it writes over, while Rust's allocator hands the same bytes out again): give \
+         up Rust's ownership (Box::into_raw, or mem::forget on a Vec) instead"
+    );
     unsafe {
         no_gc::free(ptr, 4);
         Histogram::new().add(core::ptr::NonNull::dangling().as_ptr(), 0);
