@@ -331,8 +331,10 @@ impl Tester<'_> {
                 tested.unresolved = true;
                 break;
             };
-            let reported: Vec<String> = output.run.tests.iter().map(|t| t.name.clone()).collect();
-            merge(&mut tested.run, output.run);
+            let mut run = output.run;
+            forget_unexplained_failures(&mut run);
+            let reported: Vec<String> = run.tests.iter().map(|t| t.name.clone()).collect();
+            merge(&mut tested.run, run);
             // Narrowing is bounded too: a few rounds of the tests' limit.
             let budget = Instant::now() + (self.limits.startup.min(Duration::from_secs(30)) + self.limits.tests) * 4;
             let kept = std::sync::Mutex::new((std::mem::take(tool_output), std::mem::take(notes), None));
@@ -348,7 +350,11 @@ impl Tester<'_> {
                         return Err(anyhow::anyhow!(startup_error(limit).0.message));
                     }
                     *failure = output.failure.or(failure.take());
-                    Ok(Attempt { run: output.run, stopped: output.overrun.is_some() })
+                    let mut run = output.run;
+                    if output.overrun.is_some() {
+                        forget_unexplained_failures(&mut run);
+                    }
+                    Ok(Attempt { run, stopped: output.overrun.is_some() })
                 },
                 || Instant::now() < budget && self.settings.limit(Duration::from_secs(1)) > Duration::ZERO,
             );
@@ -386,7 +392,7 @@ impl Tester<'_> {
         let own_words = result.is_some_and(|t| {
             t.status == TestStatus::Pass || !t.location.as_deref().is_some_and(is_allocator_location)
         });
-        let corrupted = corruption_diagnosis(&tested.run.tests, &tested.finished_alone).is_some()
+        let corrupted = corruption_diagnosis(&tested.run.tests, &tested.finished_alone, None).is_some()
             || !tested.hung_alone.is_empty();
         // The binary that declares it.
         let target = exercise.test_files.iter().find_map(|file| {
@@ -468,6 +474,13 @@ fn startup_error(limit: Duration) -> StageError {
             limit.as_secs()
         ),
     )
+}
+
+/// Forgets, in a run that was stopped, the failures whose message never
+/// came: the runner prints them after the last test, which a run that
+/// stops answering never reaches. Narrowing runs them again for it.
+fn forget_unexplained_failures(run: &mut TestRun) {
+    run.tests.retain(|test| test.status != TestStatus::Fail || test.message.is_some());
 }
 
 /// One test run's report added to what the runs before it reported.
@@ -1017,7 +1030,8 @@ fn classify(
         ));
     }
     remarks.notes.extend(run.notes);
-    remarks.diagnosis = corruption_diagnosis(&tests, &finished_alone);
+    remarks.diagnosis =
+        corruption_diagnosis(&tests, &finished_alone, exercise.entry.corruption_test.as_deref());
     let ran = tests.iter().filter(|t| t.status != TestStatus::NotRun).count();
     let fail = |kind, message: String| Err((GradeError { kind, message }, tests.clone()));
 
@@ -1055,16 +1069,32 @@ fn classify(
 /// The diagnosis that names memory corruption as the likely cause, when the
 /// tests show its signs: a panic inside the allocator (its own checks found
 /// its records overwritten), a trap, or a test that stopped answering
-/// among others but finished alone.
-fn corruption_diagnosis(tests: &[TestReport], finished_alone: &[String]) -> Option<String> {
+/// among others but finished alone, or tests that never finish beside a
+/// failing `corruption_test` (the test for the exercise's most common
+/// memory bug).
+fn corruption_diagnosis(
+    tests: &[TestReport],
+    finished_alone: &[String],
+    corruption_test: Option<&str>,
+) -> Option<String> {
     let broken_allocator = tests.iter().any(|t| t.location.as_deref().is_some_and(is_allocator_location));
     let trapped = tests.iter().any(|t| {
         t.message.as_deref().is_some_and(|m| m.contains("RuntimeError: unreachable") || m.contains("memory access out of bounds"))
     });
-    if !(broken_allocator || trapped || !finished_alone.is_empty()) {
+    let hung = tests.iter().filter(|t| t.status == TestStatus::TimedOut).count();
+    let bug_found = corruption_test.filter(|name| {
+        hung > 0 && tests.iter().any(|t| t.name == *name && t.status == TestStatus::Fail)
+    });
+    if !(broken_allocator || trapped || !finished_alone.is_empty() || bug_found.is_some()) {
         return None;
     }
-    let sign = if broken_allocator {
+    let sign = if let Some(name) = bug_found {
+        format!(
+            "`{name}`, the test for this exercise's most common memory bug, failed, and {hung} test{} never \
+             finished",
+            if hung == 1 { "" } else { "s" }
+        )
+    } else if broken_allocator {
         "the allocator's own checks failed: its records in linear memory were overwritten".to_string()
     } else if trapped {
         "the module trapped (unreachable, or an access out of bounds)".to_string()
@@ -1222,18 +1252,24 @@ mod tests {
     fn memory_corruption_is_diagnosed_from_its_signs_and_only_then() {
         use crate::model::fixtures::test;
         let plain = [test("a", TestStatus::Fail, Some("expected 4, got 5")), test("b", TestStatus::Pass, None)];
-        assert_eq!(corruption_diagnosis(&plain, &[]), None, "a wrong answer is a wrong answer");
+        assert_eq!(corruption_diagnosis(&plain, &[], None), None, "a wrong answer is a wrong answer");
 
         let mut allocator = test("a", TestStatus::Fail, Some("assertion failed: psize <= size + max_overhead"));
         allocator.location = Some("/rust/deps/dlmalloc-0.2.11/src/dlmalloc.rs:1207:13".into());
-        let said = corruption_diagnosis(&[allocator], &[]).expect("a panic inside the allocator");
+        let said = corruption_diagnosis(&[allocator], &[], None).expect("a panic inside the allocator");
         assert!(said.starts_with("memory corruption — the allocator's own checks failed"), "{said}");
         assert!(said.contains("dropped when the function that handed it out returned"), "{said}");
 
         let trapped = [test("a", TestStatus::Fail, Some("RuntimeError: memory access out of bounds"))];
-        assert!(corruption_diagnosis(&trapped, &[]).unwrap().contains("the module trapped"));
+        assert!(corruption_diagnosis(&trapped, &[], None).unwrap().contains("the module trapped"));
 
-        let said = corruption_diagnosis(&plain, &["b".to_string()]).expect("a test that finished only alone");
+        let said = corruption_diagnosis(&plain, &["b".to_string()], None).expect("a test that finished only alone");
         assert!(said.contains("`b` stopped answering among the other tests but finished when run alone"), "{said}");
+
+        let hung = TestReport { message: Some("did not finish".into()), ..test("b", TestStatus::TimedOut, None) };
+        let found = [test("a", TestStatus::Fail, Some("ptr() points into the struct")), hung];
+        assert_eq!(corruption_diagnosis(&found, &[], None), None, "a hang alone may be a loop");
+        let said = corruption_diagnosis(&found, &[], Some("a")).expect("the memory bug's own test failed");
+        assert!(said.contains("`a`, the test for this exercise's most common memory bug, failed, and 1 test never"));
     }
 }

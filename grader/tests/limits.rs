@@ -114,3 +114,26 @@ fn an_alloc_that_drops_its_vec_is_told_as_memory_corruption_in_seconds() {
         Duration::from_secs(20),
     );
 }
+
+#[test]
+fn a_ptr_to_the_vecs_header_is_told_as_memory_corruption() {
+    // JavaScript writes the samples over the Vec's pointer, capacity and
+    // length: the tests that normalize then never finish, even alone. The
+    // test for the bug says so before anything is written.
+    grade_memory_corruption(
+        WrongPattern {
+            exercise: "05_avoiding_copies",
+            patches: &[("src/lib.rs", "self.samples.as_ptr() as usize", "&self.samples as *const Vec<f64> as usize")],
+            fails: &[
+                "the_hot_call_allocates_nothing",
+                "repeated_hot_calls_do_not_grow_memory",
+                "javascript_reads_the_result_where_it_wrote_the_input",
+                "empty_single_constant_and_odd_batches",
+                "normalize_computes_the_documented_f64_arithmetic",
+            ],
+            says: &["an address inside the Signal itself", "even run alone"],
+        },
+        true,
+        Duration::from_secs(40),
+    );
+}

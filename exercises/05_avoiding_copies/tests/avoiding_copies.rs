@@ -149,6 +149,23 @@ fn repeated_hot_calls_do_not_grow_memory() {
 fn javascript_reads_the_result_where_it_wrote_the_input() {
     let mut signal = Signal::new(8);
     let ptr = signal.ptr();
+    // The address of the Vec instead of its samples, told before JavaScript
+    // writes through it: it would overwrite the Vec's pointer, capacity and
+    // length, and the tests after it would fail or hang in broken memory.
+    let header = &signal as *const Signal as usize;
+    assert!(
+        !(header..header + core::mem::size_of_val(&signal)).contains(&ptr),
+        "ptr() returned {ptr}, an address inside the Signal itself ({} bytes at {header}): that is where its \
+         Vec keeps its pointer, capacity and length, not the samples. JavaScript writing there would overwrite \
+         them. Return the address of the first sample: the Vec's as_ptr()",
+        core::mem::size_of_val(&signal)
+    );
+    assert_eq!(
+        ptr % 8,
+        0,
+        "ptr() returned {ptr}, not a multiple of 8: the first f64 sample's address always is (a Float64Array \
+         view cannot even start there). Return the address of the first sample: the Vec's as_ptr()"
+    );
     set_samples(&memory(), ptr, &js_sys::Float64Array::from(&[4.0, 8.0, 6.0, 2.0, 10.0][..]));
     signal.normalize(5);
     assert_eq!(signal.ptr(), ptr, "the samples must stay where JavaScript wrote them");
