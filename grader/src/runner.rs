@@ -513,7 +513,7 @@ fn test_limits(course: &Course, exercise: &Exercise, settings: &Settings) -> Tes
 /// compiles; one that shows none before its first test hangs (the runner
 /// reads the page between tasks) spends this in full. About 2 s on a 2-core
 /// machine under load (measured 2026-12-04).
-const BROWSER_LAUNCH_SECS: u64 = 3;
+const BROWSER_LAUNCH_SECS: u64 = 4;
 
 /// The note on an exercise whose run printed more than the grader keeps.
 fn cut_note(run: &str) -> String {
