@@ -4,7 +4,7 @@
 use crate::manifest::{ExerciseEntry, Manifest, MANIFEST_FILE};
 use crate::model::Kind;
 use anyhow::{bail, Context, Result};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use walkdir::WalkDir;
 
 pub const EXERCISES_DIR: &str = "exercises";
@@ -87,6 +87,17 @@ impl Course {
     pub fn select(&self, name: &str) -> Result<Vec<Exercise>> {
         if let Some(entry) = self.manifest.find(name) {
             return Ok(vec![self.resolve(entry)]);
+        }
+        // A file of an exercise, as an editor's task passes the one open:
+        // `exercises/01_typed_views/src/lib.rs` grades typed_views.
+        let path = Path::new(name);
+        let relative = path.strip_prefix(&self.root).unwrap_or(path);
+        let mut parts = relative.components();
+        if parts.next() == Some(Component::Normal(EXERCISES_DIR.as_ref())) {
+            let dir = parts.next().and_then(|dir| dir.as_os_str().to_str());
+            if let Some(entry) = dir.and_then(|dir| self.manifest.exercises.iter().find(|e| e.dir == dir)) {
+                return Ok(vec![self.resolve(entry)]);
+            }
         }
         let milestones = self.milestones();
         if self.manifest.capstone.as_ref().is_some_and(|c| c.name == name || c.dir == name) {
@@ -331,6 +342,11 @@ pub(crate) mod tests {
         assert_eq!(by_name[0].test_files, vec![fake.root().join("exercises/01_alpha/tests/alpha.rs")]);
         let by_dir = course.select("02_beta").unwrap();
         assert_eq!(by_dir.iter().map(|e| e.entry.name.as_str()).collect::<Vec<_>>(), ["beta"]);
+        // A file of it, as VS Code's task passes the one open.
+        for file in ["exercises/02_beta/src/lib.rs", &format!("{}/exercises/02_beta/README.md", fake.root().display())] {
+            let by_file = course.select(file).unwrap();
+            assert_eq!(by_file.iter().map(|e| e.entry.name.as_str()).collect::<Vec<_>>(), ["beta"], "{file}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{course_root, grader, grader_with, path_with_only, require, Need};
+use common::{course_root, grader, grader_with, path_with_only, require, test_target_dir, Need};
 
 #[test]
 fn a_fresh_course_reports_typed_views_not_done_with_its_first_failure_and_hint() {
@@ -94,6 +94,26 @@ fn verify_passes_on_the_shipped_course_beside_two_cpu_heavy_processes() {
     assert!(run.stdout.contains("✓ typed_views: solution passes 9/9 tests"), "{}", run.stdout);
     assert!(run.stdout.contains("✓ typed_views: exercise as shipped fails 9/9 tests"), "{}", run.stdout);
     assert_eq!(run.survivors(), Vec::<String>::new());
+}
+
+/// What an editor's "Run Test" does (rust-analyzer runs `cargo test` for
+/// the wasm32 target the committed settings choose): the runner
+/// `.cargo/config.toml` names runs the exercise's tests, here in Node.js.
+#[test]
+fn cargo_test_for_wasm32_runs_an_exercises_tests_with_the_configured_runner() {
+    require(&[Need::Chromium, Need::Node]);
+    let mut cargo = std::process::Command::new("cargo");
+    cargo
+        .current_dir(course_root())
+        .args(["test", "-p", "typed_views", "--target", "wasm32-unknown-unknown", "--test", "typed_views"])
+        .env("CARGO_TARGET_DIR", test_target_dir())
+        .env_remove("WASM_BINDGEN_USE_BROWSER")
+        .env_remove("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER");
+    let run = grader::process::run_limited(cargo, std::time::Duration::from_secs(900)).unwrap();
+    // The stub's tests ran, and fail as shipped.
+    assert!(run.stdout.contains("running 9 tests"), "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("test result: FAILED. 0 passed; 9 failed"), "{}\n{}", run.stdout, run.stderr);
+    assert!(!run.success(), "a failing test fails the command:\n{}", run.stderr);
 }
 
 /// A process that keeps one core busy until it is dropped.
