@@ -84,6 +84,10 @@ pub enum Command {
         /// Also show what cargo and wasm-pack printed.
         #[arg(long, short)]
         verbose: bool,
+        /// Grade nothing: serve the exercise's tests to a browser you open, to watch them with
+        /// DevTools (the address is printed; Ctrl-C stops it).
+        #[arg(long, conflicts_with = "verbose")]
+        debug: bool,
     },
     /// For classroom CI: grade everything, capstone included, for points; never asks anything.
     Grade {

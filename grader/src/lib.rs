@@ -25,6 +25,7 @@
 //! - [`verify`]: the instructor's checks;
 //! - [`bench`]: the lesson's benchmark table, measured;
 //! - [`hints`]: hints in tiers, revealed on request and remembered;
+//! - [`debug`]: an exercise's tests served to a real browser, for DevTools;
 //! - [`reset`]: back to the shipped stubs, with backups; [`watch`]: the student's loop,
 //!   with [`keyboard`] for single keys.
 
@@ -32,6 +33,7 @@ pub mod bench;
 pub mod cache;
 pub mod capability;
 pub mod class;
+pub mod debug;
 pub mod discover;
 pub mod edition;
 pub mod grade;

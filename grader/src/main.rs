@@ -13,7 +13,7 @@ use grader::progress::Progress;
 use grader::report::{self, counted, human};
 use grader::settings::Settings;
 use grader::tools::{EngineChoice, MissingTool, Toolbox};
-use grader::{bench, class, edition, grade, hints, reset, submission, verify, watch};
+use grader::{bench, class, debug, edition, grade, hints, reset, submission, verify, watch};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -149,7 +149,15 @@ fn graded(course: &Course, settings: &Settings, command: Command, cli: &Cli) -> 
             report::publish(&report, cli.format, &cli.output)?;
             Outcome::of_course(&report)
         }
-        Command::Run { name, solution, verbose } => {
+        Command::Run { name, solution, debug: true, .. } => {
+            let variant = if solution { Variant::Solution } else { Variant::Exercise };
+            let [exercise] = &course.select(&name)?[..] else {
+                anyhow::bail!("--debug serves one exercise or milestone at a time: name one, e.g. `mix/buffer`")
+            };
+            debug::serve(course, exercise, variant, settings, &mut stdout)?;
+            Outcome::Done
+        }
+        Command::Run { name, solution, verbose, debug: false } => {
             let variant = if solution { Variant::Solution } else { Variant::Exercise };
             // A cached report has no tool output: a verbose run grades afresh.
             let settings = Settings { verbose, cache: settings.cache && !verbose, ..settings.clone() };

@@ -776,7 +776,7 @@ fn workspace_root(crate_dir: &Path) -> std::path::PathBuf {
 
 /// `cargo build` of a crate's tests for wasm32, with cargo's JSON messages
 /// (for compile errors, dep-info and the built modules).
-fn wasm32_build(crate_dir: &Path, target_dir: &Path, target_args: &[String], settings: &Settings) -> Command {
+pub(crate) fn wasm32_build(crate_dir: &Path, target_dir: &Path, target_args: &[String], settings: &Settings) -> Command {
     let mut build = Command::new("cargo");
     build
         .current_dir(crate_dir)

@@ -116,6 +116,57 @@ fn cargo_test_for_wasm32_runs_an_exercises_tests_with_the_configured_runner() {
     assert!(!run.success(), "a failing test fails the command:\n{}", run.stderr);
 }
 
+/// `run NAME --debug` serves the exercise's tests for a browser the student
+/// opens: the printed address, opened in (headless) Chromium, runs them
+/// with their output on the page; Ctrl-C stops the server and its runner.
+#[test]
+fn run_debug_serves_the_tests_to_a_browser_the_student_opens() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::CommandExt;
+    require(&[Need::Chromium]);
+    let tag = format!("debug-{}", std::process::id());
+    let mut grader = std::process::Command::new(env!("CARGO_BIN_EXE_grader"))
+        .args(["--course"])
+        .arg(course_root())
+        .args(["run", "typed_views", "--debug"])
+        .env("CARGO_TARGET_DIR", test_target_dir())
+        .env("GRADER_TEST_TAG", &tag)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let (sender, said) = std::sync::mpsc::channel();
+    let stdout = grader.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+    let address = loop {
+        let line = said.recv_timeout(std::time::Duration::from_secs(600)).expect("an address within 10 minutes");
+        if let Some(at) = line.strip_prefix("The tests are served at ") {
+            break at.to_string();
+        }
+    };
+    let browser = ["chromium", "google-chrome", "chrome"]
+        .into_iter()
+        .find(|name| grader::process::find_on_path(name).is_some())
+        .expect("the Chromium that require() found");
+    let mut page = std::process::Command::new(browser);
+    page.args(["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=20000", "--dump-dom"])
+        .arg(&address);
+    let opened = grader::process::run_limited(page, std::time::Duration::from_secs(120)).unwrap();
+    // SIGINT, as Ctrl-C in the student's terminal.
+    unsafe { libc::kill(-(grader.id() as i32), libc::SIGINT) };
+    let stopped = grader.wait().unwrap();
+    assert!(opened.stdout.contains("running 9 tests"), "the page ran the tests:\n{}", opened.stdout);
+    assert!(opened.stdout.contains("test result: FAILED. 0 passed; 9 failed"), "{}", opened.stdout);
+    assert!(!stopped.success(), "Ctrl-C stopped it");
+    let needle = format!("GRADER_TEST_TAG={tag}\0");
+    assert_eq!(grader::process::processes_with(needle.as_bytes()), Vec::<i32>::new(), "the runner outlived it");
+}
+
 /// A process that keeps one core busy until it is dropped.
 struct Busy(std::process::Child);
 
