@@ -131,3 +131,41 @@ fn the_grader_builds_for_macos() {
         .unwrap();
     assert!(check.status.success(), "the grader does not build for macOS:\n{}", String::from_utf8_lossy(&check.stderr));
 }
+
+/// The devcontainer's set-up script (`.devcontainer/setup.sh`, its
+/// postCreateCommand), run on a copy of the course as the container runs
+/// it — without a container runtime, on this machine's Debian — leaves a
+/// course whose first `cargo run -p grader` reports within a minute.
+#[test]
+fn the_devcontainers_setup_leaves_a_course_that_reports_within_a_minute() {
+    require(&[Need::Chromium]);
+    let copy = tempfile::Builder::new().prefix("devcontainer-").tempdir().unwrap();
+    let listed = Command::new("git").args(["ls-files", "-z"]).current_dir(course_root()).output().unwrap();
+    assert!(listed.status.success(), "the course is a git checkout");
+    for file in listed.stdout.split(|&b| b == 0).filter(|f| !f.is_empty()) {
+        let file = Path::new(std::str::from_utf8(file).unwrap());
+        let to = copy.path().join(file);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        if let Err(e) = std::fs::copy(course_root().join(file), &to) {
+            // A file deleted in the working tree but not yet from the index.
+            assert_eq!(e.kind(), std::io::ErrorKind::NotFound, "{}: {e}", file.display());
+        }
+    }
+    let in_copy = |program: &str, args: &[&str]| {
+        let mut command = Command::new(program);
+        command.args(args).current_dir(copy.path()).env("CARGO_TARGET_DIR", test_target_dir());
+        let started = std::time::Instant::now();
+        let run = grader::process::run_limited(command, std::time::Duration::from_secs(1800)).unwrap();
+        (run, started.elapsed())
+    };
+    let (setup, took) = in_copy("bash", &[".devcontainer/setup.sh"]);
+    assert!(setup.success(), "{}\n{}", setup.stdout, setup.stderr);
+    assert!(setup.stdout.contains("==> ready"), "{}", setup.stdout);
+    eprintln!("the set-up took {took:?}");
+
+    let (first, took) = in_copy("cargo", &["run", "-q", "-p", "grader"]);
+    assert_eq!(first.status.and_then(|s| s.code()), Some(1), "not done yet\n{}\n{}", first.stdout, first.stderr);
+    assert!(first.stdout.contains("Graded in headless Chromium"), "{}", first.stdout);
+    assert!(first.stdout.contains("0 of 7 done — next: typed_views"), "{}", first.stdout);
+    assert!(took < std::time::Duration::from_secs(60), "the first report took {took:?}");
+}
