@@ -220,6 +220,23 @@ pub fn choose_color(flag: Option<ColorWhen>) {
 }
 
 impl Cli {
+    /// Refuses `--format` and `--output` where the command would ignore
+    /// them: only `check` (the default) and `grade` write the course's
+    /// results; every other command writes its own screen, and a flag that
+    /// silently does nothing would leave a CI job without the file it asked
+    /// for.
+    pub fn refuse_ignored_flags(&self) -> anyhow::Result<()> {
+        let writes_results = matches!(self.command, None | Some(Command::Check) | Some(Command::Grade { .. }));
+        if !writes_results && (self.format != Format::Human || !self.output.is_empty()) {
+            anyhow::bail!(
+                "--format and --output apply to `check` and `grade`, which write the course's results; this \
+                 command writes only its own report. For results in another format, grade with `check`: \
+                 `cargo run -p grader -- check --format json` (unchanged exercises come from the cache)"
+            );
+        }
+        Ok(())
+    }
+
     /// How to grade, as the shared options say, with course.toml's build
     /// limit and the run's `deadline`; prepares (and installs) the tools.
     pub fn settings(&self, course: &Course, deadline: Option<Instant>) -> anyhow::Result<Settings> {
@@ -230,5 +247,25 @@ impl Cli {
         settings.jobs = self.jobs.max(1);
         settings.cache = !self.no_cache;
         Ok(settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("grader").chain(args.iter().copied())).unwrap()
+    }
+
+    #[test]
+    fn format_and_output_are_refused_where_they_would_do_nothing() {
+        for ok in [&["--format", "json"][..], &["check", "--output", "r.xml"], &["grade", "--format", "junit"], &["run", "x"]] {
+            assert!(parse(ok).refuse_ignored_flags().is_ok(), "{ok:?}");
+        }
+        for refused in [&["run", "x", "--format", "json"][..], &["run", "x", "--output", "f.json"], &["verify", "--format", "junit"], &["list", "--format", "json"]] {
+            let error = parse(refused).refuse_ignored_flags().unwrap_err().to_string();
+            assert!(error.contains("apply to `check` and `grade`"), "{refused:?}: {error}");
+        }
     }
 }

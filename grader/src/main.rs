@@ -40,6 +40,7 @@ fn main() -> ExitCode {
 }
 
 fn run(mut cli: Cli) -> Result<Outcome> {
+    cli.refuse_ignored_flags()?;
     // A class is graded from the reference it names, wherever it is run.
     if let Some(Command::Class { submissions, reference, out, work_dir, time_budget, student }) = &cli.command {
         let reference = Course::open(reference).context("the reference course")?;
