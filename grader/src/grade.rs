@@ -61,7 +61,10 @@ pub fn grade_exercises(
                     let exercise = &exercises[index];
                     let report = grade_one(course, exercise, variant, settings, progress);
                     progress.phase(&exercise.entry.name, Phase::Graded(report.status));
-                    if let Some(key) = keys[index].after_grading(cache::key(course, exercise, variant, settings)) {
+                    // A result the run's time budget cut short, or never
+                    // began, says nothing about the code: it is not kept.
+                    let current = keys[index].after_grading(cache::key(course, exercise, variant, settings));
+                    if let Some(key) = current.filter(|_| !budget_spent(settings)) {
                         cache.store(exercise, variant, &key, &report);
                     }
                     done.lock().unwrap().push((index, report));
@@ -356,5 +359,30 @@ mod tests {
         );
         let text = crate::report::human::course(&report);
         assert!(text.contains("next: alpha (edit exercises/01_alpha/src/work.wat)"), "{text}");
+    }
+
+    #[test]
+    fn what_a_spent_time_budget_left_ungraded_is_never_cached() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        let toolbox = crate::tools::Toolbox {
+            wasm_pack: "/nonexistent/wasm-pack".into(),
+            engine: Engine::Node,
+            browser: None,
+            child_path: Default::default(),
+            notices: vec![],
+            node_permission: None,
+            toolchain: vec![],
+        };
+        let mut settings = Settings::new(toolbox, std::time::Duration::from_secs(1));
+        settings.deadline = Some(Instant::now());
+        let exercises = course.select("alpha").unwrap();
+        let reports = grade_exercises(&course, &exercises, Variant::Exercise, &settings, &crate::progress::Quiet);
+        let error = reports[0].error.as_ref().expect("not graded");
+        assert_eq!(error.kind, ErrorKind::Timeout);
+        assert!(error.message.contains("time budget ran out"), "{}", error.message);
+        // Graded again with time to spare, it is not that report.
+        let key = cache::key(&course, &exercises[0], Variant::Exercise, &settings);
+        assert!(Cache::new(&course.root).load(&exercises[0], Variant::Exercise, &key).is_none(), "it was cached");
     }
 }
