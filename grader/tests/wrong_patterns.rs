@@ -466,7 +466,9 @@ fn a_buffer_that_keeps_one_string_fails_the_pieces_structure_test() {
     grade_wrong_pattern(WrongPattern {
         exercise: "mix/pieces",
         patches: &[
-            ("src/lib.rs", "mod buffer;", "#[path = \"string_buffer.rs\"]\nmod buffer;"),
+            // In place of the solution's buffer module (a `#[path]` attribute
+            // would be refused before anything ran).
+            ("src/lib.rs", "mod buffer;", "mod string_buffer;\nuse string_buffer as buffer;"),
             ("src/string_buffer.rs", "", include_str!("fixtures/wrong_buffers/string_buffer.rs")),
         ],
         fails: &["the_loaded_bytes_stay_where_they_are_and_edits_only_add"],
@@ -481,7 +483,7 @@ fn pieces_that_own_their_text_fail_the_add_buffer_test() {
     grade_wrong_pattern(WrongPattern {
         exercise: "mix/pieces",
         patches: &[
-            ("src/lib.rs", "mod buffer;", "#[path = \"owned_pieces.rs\"]\nmod buffer;"),
+            ("src/lib.rs", "mod buffer;", "mod owned_pieces;\nuse owned_pieces as buffer;"),
             ("src/owned_pieces.rs", "", include_str!("fixtures/wrong_buffers/owned_pieces.rs")),
         ],
         fails: &["every_insert_is_appended_to_one_add_buffer", "bad_offsets_are_refused_and_change_nothing"],
