@@ -260,10 +260,17 @@ mod tests {
 
     #[test]
     fn format_and_output_are_refused_where_they_would_do_nothing() {
-        for ok in [&["--format", "json"][..], &["check", "--output", "r.xml"], &["grade", "--format", "junit"], &["run", "x"]] {
+        for ok in
+            [&["--format", "json"][..], &["check", "--output", "r.xml"], &["grade", "--format", "junit"], &["run", "x"]]
+        {
             assert!(parse(ok).refuse_ignored_flags().is_ok(), "{ok:?}");
         }
-        for refused in [&["run", "x", "--format", "json"][..], &["run", "x", "--output", "f.json"], &["verify", "--format", "junit"], &["list", "--format", "json"]] {
+        for refused in [
+            &["run", "x", "--format", "json"][..],
+            &["run", "x", "--output", "f.json"],
+            &["verify", "--format", "junit"],
+            &["list", "--format", "json"],
+        ] {
             let error = parse(refused).refuse_ignored_flags().unwrap_err().to_string();
             assert!(error.contains("apply to `check` and `grade`"), "{refused:?}: {error}");
         }

@@ -343,7 +343,8 @@ pub(crate) mod tests {
         let by_dir = course.select("02_beta").unwrap();
         assert_eq!(by_dir.iter().map(|e| e.entry.name.as_str()).collect::<Vec<_>>(), ["beta"]);
         // A file of it, as VS Code's task passes the one open.
-        for file in ["exercises/02_beta/src/lib.rs", &format!("{}/exercises/02_beta/README.md", fake.root().display())] {
+        for file in ["exercises/02_beta/src/lib.rs", &format!("{}/exercises/02_beta/README.md", fake.root().display())]
+        {
             let by_file = course.select(file).unwrap();
             assert_eq!(by_file.iter().map(|e| e.entry.name.as_str()).collect::<Vec<_>>(), ["beta"], "{file}");
         }

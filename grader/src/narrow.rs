@@ -63,9 +63,7 @@ pub fn run_order(module: &Path) -> Result<Vec<String>> {
                 let export = export.context("a malformed export")?;
                 // `__wbgt_<modifiers>_<crate>::<path>`; the runner names the
                 // test by what follows the first `::`.
-                if let Some((_, name)) =
-                    export.name.strip_prefix("__wbgt_").and_then(|rest| rest.split_once("::"))
-                {
+                if let Some((_, name)) = export.name.strip_prefix("__wbgt_").and_then(|rest| rest.split_once("::")) {
                     names.push(name.to_string());
                 }
             }
@@ -170,7 +168,8 @@ mod tests {
         let order = names(&["a", "b", "c", "d", "e"]);
         let calls = Mutex::new(Vec::new());
         // The first run reported a and b; b broke the rest of it.
-        let narrowed = narrow(&order, &names(&["a", "b"]), harness(&order, &["b", "d"], &["e"], &calls), || true).unwrap();
+        let narrowed =
+            narrow(&order, &names(&["a", "b"]), harness(&order, &["b", "d"], &["e"], &calls), || true).unwrap();
         assert_eq!(narrowed.finished_alone, ["c"], "d reported in the run of the rest");
         assert_eq!(narrowed.hung_alone, ["e"]);
         assert!(narrowed.unresolved.is_empty());
@@ -178,11 +177,7 @@ mod tests {
         calls.sort_by_key(|call| format!("{call:?}"));
         assert_eq!(
             calls,
-            [
-                Selection::AllBut(names(&["a", "b", "c"])),
-                Selection::Only("c".into()),
-                Selection::Only("e".into()),
-            ],
+            [Selection::AllBut(names(&["a", "b", "c"])), Selection::Only("c".into()), Selection::Only("e".into()),],
             "c alone and the rest together (d reported, then e stopped it), then e alone"
         );
     }

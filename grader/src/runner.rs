@@ -14,16 +14,18 @@ use crate::capability::{self, Import};
 use crate::discover::{Course, Exercise, Variant};
 use crate::integrity;
 use crate::manifest::TestEnv;
-use crate::model::{Engine, ErrorKind, ExerciseReport, Finding, GradeError, Status, TestReport, TestStatus};
+use crate::model::{
+    is_allocator_location, Engine, ErrorKind, ExerciseReport, Finding, GradeError, Status, TestReport, TestStatus,
+};
+use crate::narrow::{Attempt, Selection};
 use crate::parse::{first_compile_error, first_shown_compile_error, parse_test_output, TestRun};
 use crate::points;
-use crate::narrow::{Attempt, Selection};
 use crate::process::{run_clocked_in, run_limited, Clock, Finished, Wall, OUTPUT_CAP};
-use crate::test_clock::{Overrun, TestClock, TestLimits};
 use crate::progress::{Observer, Phase};
 use crate::sandbox::Allowed;
 use crate::settings::{Reference, Settings};
 use crate::submission::{self, CrateRules, Ownership};
+use crate::test_clock::{Overrun, TestClock, TestLimits};
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
@@ -297,8 +299,13 @@ impl Tester<'_> {
         tool_output: &mut String,
         notes: &mut Vec<String>,
     ) -> Result<Tested, StageError> {
-        let mut tested =
-            Tested { run: TestRun::default(), failure: None, unresolved: false, hung_alone: vec![], finished_alone: vec![] };
+        let mut tested = Tested {
+            run: TestRun::default(),
+            failure: None,
+            unresolved: false,
+            hung_alone: vec![],
+            finished_alone: vec![],
+        };
         // What every run printed, and the note that one was cut, kept once.
         let keep = |output: &TestRunOutput, tool_output: &mut String, notes: &mut Vec<String>| {
             tool_output.push_str(&output.printed);
@@ -389,17 +396,17 @@ impl Tester<'_> {
     ) -> Result<(), StageError> {
         let Some(name) = &exercise.entry.corruption_test else { return Ok(()) };
         let result = tested.run.tests.iter().find(|t| t.name == *name);
-        let own_words = result.is_some_and(|t| {
-            t.status == TestStatus::Pass || !t.location.as_deref().is_some_and(is_allocator_location)
-        });
+        let own_words = result
+            .is_some_and(|t| t.status == TestStatus::Pass || !t.location.as_deref().is_some_and(is_allocator_location));
         let corrupted = corruption_diagnosis(&tested.run.tests, &tested.finished_alone, None).is_some()
             || !tested.hung_alone.is_empty();
         // The binary that declares it.
         let target = exercise.test_files.iter().find_map(|file| {
             let source = std::fs::read_to_string(file).ok()?;
-            crate::discover::declared_tests(&source).iter().any(|(test, _)| test == name).then(|| {
-                file.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default()
-            })
+            crate::discover::declared_tests(&source)
+                .iter()
+                .any(|(test, _)| test == name)
+                .then(|| file.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default())
         });
         let Some(target) = target.filter(|_| corrupted && !own_words) else { return Ok(()) };
         let output = self.run_once(&[target], Some(&Selection::Only(name.clone())))?;
@@ -776,7 +783,12 @@ fn workspace_root(crate_dir: &Path) -> std::path::PathBuf {
 
 /// `cargo build` of a crate's tests for wasm32, with cargo's JSON messages
 /// (for compile errors, dep-info and the built modules).
-pub(crate) fn wasm32_build(crate_dir: &Path, target_dir: &Path, target_args: &[String], settings: &Settings) -> Command {
+pub(crate) fn wasm32_build(
+    crate_dir: &Path,
+    target_dir: &Path,
+    target_args: &[String],
+    settings: &Settings,
+) -> Command {
     let mut build = Command::new("cargo");
     build
         .current_dir(crate_dir)
@@ -1030,8 +1042,7 @@ fn classify(
         ));
     }
     remarks.notes.extend(run.notes);
-    remarks.diagnosis =
-        corruption_diagnosis(&tests, &finished_alone, exercise.entry.corruption_test.as_deref());
+    remarks.diagnosis = corruption_diagnosis(&tests, &finished_alone, exercise.entry.corruption_test.as_deref());
     let ran = tests.iter().filter(|t| t.status != TestStatus::NotRun).count();
     let fail = |kind, message: String| Err((GradeError { kind, message }, tests.clone()));
 
@@ -1079,12 +1090,13 @@ fn corruption_diagnosis(
 ) -> Option<String> {
     let broken_allocator = tests.iter().any(|t| t.location.as_deref().is_some_and(is_allocator_location));
     let trapped = tests.iter().any(|t| {
-        t.message.as_deref().is_some_and(|m| m.contains("RuntimeError: unreachable") || m.contains("memory access out of bounds"))
+        t.message
+            .as_deref()
+            .is_some_and(|m| m.contains("RuntimeError: unreachable") || m.contains("memory access out of bounds"))
     });
     let hung = tests.iter().filter(|t| t.status == TestStatus::TimedOut).count();
-    let bug_found = corruption_test.filter(|name| {
-        hung > 0 && tests.iter().any(|t| t.name == *name && t.status == TestStatus::Fail)
-    });
+    let bug_found = corruption_test
+        .filter(|name| hung > 0 && tests.iter().any(|t| t.name == *name && t.status == TestStatus::Fail));
     if !(broken_allocator || trapped || !finished_alone.is_empty() || bug_found.is_some()) {
         return None;
     }
@@ -1110,12 +1122,6 @@ fn corruption_diagnosis(
          dropped when the function that handed it out returned (it was freed, and the allocator uses those bytes \
          again). Fix the first failure shown; the others often follow from it."
     ))
-}
-
-/// A panic location in the allocator or the standard library rather than
-/// in the course's code: `/rust/deps/dlmalloc-…/src/dlmalloc.rs:1207:13`.
-pub fn is_allocator_location(location: &str) -> bool {
-    location.contains("dlmalloc")
 }
 
 /// Why the runner's report cannot be graded: every declared test is

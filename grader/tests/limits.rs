@@ -110,7 +110,10 @@ fn an_alloc_that_drops_its_vec_is_told_by_its_own_test_in_seconds() {
             ],
             // Told before anything can free its bytes a second time: the
             // test's own words, not the allocator's.
-            says: &["after alloc(4), no bytes are allocated", "A Vec or Box dropped at the end of alloc frees its bytes"],
+            says: &[
+                "after alloc(4), no bytes are allocated",
+                "A Vec or Box dropped at the end of alloc frees its bytes",
+            ],
         },
         false,
         Duration::from_secs(20),

@@ -516,4 +516,3 @@ pub fn lay_over_solution(case: &WrongPattern) -> (TempCourse, &'static str) {
     }
     (course, name)
 }
-
