@@ -237,6 +237,16 @@ impl<'a> Watch<'a> {
                 hints::annotate(self.course, std::slice::from_mut(&mut self.reports[self.current]));
             }
             Event::Key('l') => writeln!(out, "\n{}", self.list())?,
+            Event::Key('d') => {
+                // Serving the tests holds a terminal until Ctrl-C: it gets
+                // a terminal of its own, and this loop goes on.
+                let name = &self.current_entry().name;
+                writeln!(
+                    out,
+                    "\nTo watch {name}'s tests in a real browser, with DevTools, run in another terminal:\n  \
+                     cargo run -p grader -- run {name} --debug\nIt prints an address to open; nothing there is graded."
+                )?;
+            }
             Event::Key('q') | Event::InputClosed => return Ok(false),
             Event::Key(_) => writeln!(out, "{}", KEYS)?,
         }
@@ -285,7 +295,7 @@ fn keys(course: &Course, exercises: &[Exercise], settings: &Settings) -> Vec<Key
     exercises.iter().map(|exercise| cache::key(course, exercise, Variant::Exercise, settings)).collect()
 }
 
-const KEYS: &str = "keys: h hint · l list · n next · r run again · q quit";
+const KEYS: &str = "keys: h hint · l list · n next · r run again · d debug in a browser · q quit";
 
 /// `[#######-------------] 3/12 done (exercises 3/5, mix 0/7)`.
 pub fn progress_bar(reports: &[ExerciseReport]) -> String {
@@ -573,6 +583,10 @@ mod loop_tests {
         let course = fake.course();
         let mut watch = watch(&course);
         assert_eq!(press(&mut watch, 'x'), (true, format!("{KEYS}\n")));
+        let (going, said) = press(&mut watch, 'd');
+        assert!(going, "d goes on watching");
+        let name = &watch.current_entry().name;
+        assert!(said.contains(&format!("cargo run -p grader -- run {name} --debug")), "{said}");
         assert!(!press(&mut watch, 'q').0);
         let mut out = Vec::new();
         assert!(!watch.handle(Event::InputClosed, &mut out, &crate::progress::Quiet).unwrap());
