@@ -121,6 +121,14 @@ fn run(mut cli: Cli) -> Result<Outcome> {
             }
             Ok(Outcome::Done)
         }
+        // For the exercise the student is on as last graded: nothing is
+        // graded or installed just to print a hint.
+        Command::Hint { name: None } => {
+            let mut stdout = anstream::stdout();
+            write!(stdout, "{}", human::warnings(&submission::check_seal(&course.root, &course.manifest)))?;
+            write!(stdout, "{}", hints::reveal_next(&course, &watch::last_position(&course).entry)?)?;
+            Ok(Outcome::Done)
+        }
         Command::Verify => {
             // Layout problems need no tools: report them before installing any.
             let layout = verify::check_layout(&course);
@@ -195,13 +203,6 @@ fn graded(course: &Course, settings: &Settings, command: Command, cli: &Cli) -> 
             watch::list_course(course, settings, &mut stdout, &progress)?;
             Outcome::Done
         }
-        Command::Hint { name: None } => {
-            let watch = watch::Watch::start(course, settings, &progress, watch::Grading::default())?;
-            progress.clear();
-            write!(stdout, "{}", human::warnings(&submission::check_seal(&course.root, &course.manifest)))?;
-            write!(stdout, "{}", hints::reveal_next(course, watch.current_entry())?)?;
-            Outcome::Done
-        }
         Command::Bench { quick, out, broken } => {
             let out_dir = out.unwrap_or_else(|| course.root.join("target").join("bench"));
             let plan = bench::Plan { quick, out_dir: out_dir.clone(), broken };
@@ -222,7 +223,7 @@ fn graded(course: &Course, settings: &Settings, command: Command, cli: &Cli) -> 
         | Command::Edition { .. }
         | Command::Reset { .. }
         | Command::Restore { .. }
-        | Command::Hint { name: Some(_) } => unreachable!("handled by run"),
+        | Command::Hint { .. } => unreachable!("handled by run"),
     };
     progress.clear();
     Ok(outcome)

@@ -61,6 +61,18 @@ impl Grading {
     }
 }
 
+/// Where `watch` would start, as last graded — the first exercise (then
+/// milestone) whose last report does not pass, or that was never graded —
+/// without grading anything or needing a tool: what `hint` with no name
+/// gives a hint for.
+pub fn last_position(course: &Course) -> Exercise {
+    let cache = crate::cache::Cache::new(&course.root);
+    let mut all = course.exercises();
+    all.extend(course.milestones());
+    let first = all.iter().position(|e| cache.last(e, Variant::Exercise).is_none_or(|r| r.status != Status::Pass));
+    all.swap_remove(first.unwrap_or(0))
+}
+
 /// The loop's state: every exercise (then every milestone) and its last report.
 pub struct Watch<'a> {
     course: &'a Course,
@@ -530,6 +542,26 @@ mod loop_tests {
             toolchain: vec![],
         };
         Settings::new(toolbox, Duration::from_secs(1))
+    }
+
+    #[test]
+    fn hint_without_a_name_is_for_the_first_exercise_not_passing_when_last_graded() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        assert_eq!(last_position(&course).entry.name, "alpha", "nothing graded yet");
+        let cache = crate::cache::Cache::new(&course.root);
+        let settings = settings();
+        let exercises = course.exercises();
+        let key = |i: usize| crate::cache::key(&course, &exercises[i], Variant::Exercise, &settings);
+        let passing = exercise("alpha", Status::Pass, vec![test("t", TestStatus::Pass, None)], None);
+        cache.store(&exercises[0], Variant::Exercise, &key(0), &passing);
+        assert_eq!(last_position(&course).entry.name, "beta", "alpha passed when last graded");
+        // Edited since, it still passed when last graded: no tool, no grade.
+        fake.write("exercises/01_alpha/src/lib.rs", "// edited\n");
+        assert_eq!(last_position(&course).entry.name, "beta");
+        let failing = exercise("beta", Status::Fail, vec![test("t", TestStatus::Fail, Some("no"))], None);
+        cache.store(&exercises[1], Variant::Exercise, &key(1), &failing);
+        assert_eq!(last_position(&course).entry.name, "beta");
     }
 
     /// The fake course's alpha passes, beta fails; of the capstone, buffer
