@@ -234,6 +234,22 @@ impl Cli {
                  `cargo run -p grader -- check --format json` (unchanged exercises come from the cache)"
             );
         }
+        // watch and list grade one exercise at a time from the cache, and
+        // verify grades every solution and stub afresh: they would ignore
+        // both.
+        let grades_by_them = matches!(
+            self.command,
+            None | Some(Command::Check)
+                | Some(Command::Run { .. })
+                | Some(Command::Grade { .. })
+                | Some(Command::Class { .. })
+        );
+        if !grades_by_them && (self.no_cache || self.jobs != 1) {
+            anyhow::bail!(
+                "-j and --no-cache apply to `check`, `run`, `grade` and `class`; this command would ignore them \
+                 (watch and list grade one exercise at a time and keep the cache; verify grades everything afresh)"
+            );
+        }
         Ok(())
     }
 
@@ -273,6 +289,19 @@ mod tests {
         ] {
             let error = parse(refused).refuse_ignored_flags().unwrap_err().to_string();
             assert!(error.contains("apply to `check` and `grade`"), "{refused:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn jobs_and_no_cache_are_refused_where_they_would_do_nothing() {
+        for ok in [&["-j", "2"][..], &["run", "x", "--no-cache"], &["grade", "-j", "2"], &["check", "--no-cache"]] {
+            assert!(parse(ok).refuse_ignored_flags().is_ok(), "{ok:?}");
+        }
+        for refused in
+            [&["watch", "--no-cache"][..], &["watch", "-j", "4"], &["list", "--no-cache"], &["verify", "-j", "2"]]
+        {
+            let error = parse(refused).refuse_ignored_flags().unwrap_err().to_string();
+            assert!(error.contains("-j and --no-cache apply to"), "{refused:?}: {error}");
         }
     }
 }
