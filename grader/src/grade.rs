@@ -365,16 +365,8 @@ mod tests {
     fn what_a_spent_time_budget_left_ungraded_is_never_cached() {
         let fake = FakeCourse::new();
         let course = fake.course();
-        let toolbox = crate::tools::Toolbox {
-            wasm_pack: "/nonexistent/wasm-pack".into(),
-            engine: Engine::Node,
-            browser: None,
-            child_path: Default::default(),
-            notices: vec![],
-            node_permission: None,
-            toolchain: vec![],
-        };
-        let mut settings = Settings::new(toolbox, std::time::Duration::from_secs(1));
+        let mut settings =
+            Settings::new(crate::tools::Toolbox::absent(Engine::Node), std::time::Duration::from_secs(1));
         settings.deadline = Some(Instant::now());
         let exercises = course.select("alpha").unwrap();
         let reports = grade_exercises(&course, &exercises, Variant::Exercise, &settings, &crate::progress::Quiet);

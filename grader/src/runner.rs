@@ -1184,15 +1184,7 @@ mod tests {
     }
 
     fn settings(engine: Engine, untrusted: bool, node_permission: Option<&'static str>) -> Settings {
-        let toolbox = crate::tools::Toolbox {
-            wasm_pack: "/nonexistent/wasm-pack".into(),
-            engine,
-            browser: None,
-            child_path: Default::default(),
-            notices: vec![],
-            node_permission,
-            toolchain: vec![],
-        };
+        let toolbox = crate::tools::Toolbox { node_permission, ..crate::tools::Toolbox::absent(engine) };
         let reference = untrusted.then(|| crate::settings::Reference {
             root: "/the/reference".into(),
             target_dir: "/the/target".into(),

@@ -80,6 +80,22 @@ pub struct Toolbox {
     pub toolchain: Vec<PathBuf>,
 }
 
+#[cfg(test)]
+impl Toolbox {
+    /// A toolbox of tools that are not there, for tests that never start one.
+    pub fn absent(engine: Engine) -> Toolbox {
+        Toolbox {
+            wasm_pack: "/nonexistent/wasm-pack".into(),
+            engine,
+            browser: None,
+            child_path: Default::default(),
+            notices: vec![],
+            node_permission: None,
+            toolchain: vec![],
+        }
+    }
+}
+
 const BROWSER_NAMES: &[&str] = &["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
 /// Where Chrome and Chromium install themselves on macOS, off PATH.
 const MACOS_BROWSERS: &[&str] = &[

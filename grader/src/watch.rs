@@ -532,16 +532,7 @@ mod loop_tests {
     use crate::tools::Toolbox;
 
     fn settings() -> Settings {
-        let toolbox = Toolbox {
-            wasm_pack: "/nonexistent/wasm-pack".into(),
-            engine: Engine::Node,
-            browser: None,
-            child_path: Default::default(),
-            notices: vec![],
-            node_permission: None,
-            toolchain: vec![],
-        };
-        Settings::new(toolbox, Duration::from_secs(1))
+        Settings::new(Toolbox::absent(Engine::Node), Duration::from_secs(1))
     }
 
     #[test]
