@@ -269,6 +269,33 @@ pub fn cargo_artifacts(cargo_json: &str, manifest: &Path, kinds: &[&str]) -> Vec
     artifacts
 }
 
+/// The `-C extra-filename` cargo gave rustc for the library (not a test
+/// harness) of the crate named `crate_name`, from the commands `cargo
+/// build -v` prints on stderr (`Running `... rustc --crate-name NAME ...``).
+/// The hash in it depends on where the crate is, so `NAME{extra}.d` names
+/// this build's dep-info even where another copy of the course builds a
+/// crate of the same name into the same target directory at the same time.
+/// Only a value made of letters, digits, `-` and `_` is taken: it becomes
+/// part of a file name.
+pub fn library_extra_filenames(cargo_stderr: &str, crate_name: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in cargo_stderr.lines() {
+        let Some(command) = line.trim_start().strip_prefix("Running `") else { continue };
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let names_it = words.windows(2).any(|pair| pair == ["--crate-name", crate_name]);
+        if !names_it || !words.contains(&"--crate-type") || words.contains(&"--test") {
+            continue;
+        }
+        let extra = words
+            .windows(2)
+            .find_map(|pair| (pair[0] == "-C").then(|| pair[1].strip_prefix("extra-filename=")).flatten());
+        if let Some(extra) = extra.filter(|e| e.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')) {
+            found.push(extra.to_string());
+        }
+    }
+    found
+}
+
 /// The first error cargo's `--message-format=json` reported, as rustc
 /// rendered it for a person.
 pub fn first_compile_error(cargo_json: &str) -> Option<String> {
@@ -334,6 +361,23 @@ fn files_pointed_at(diagnostic: &serde_json::Value) -> Vec<&str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_librarys_own_dep_info_is_named_by_the_rustc_command_cargo_ran() {
+        let stderr = "   Compiling typed_views v0.1.0 (/course/exercises/01_typed_views)\n\
+     Running `CARGO=/bin/cargo CARGO_CRATE_NAME=typed_views /rustup/bin/rustc --crate-name typed_views \
+         --edition=2021 exercises/01_typed_views/src/lib.rs --error-format=json --crate-type cdylib \
+         --crate-type rlib --emit=dep-info,link -C metadata=659f366e -C extra-filename=-36df22a6 \
+         --out-dir /t/deps`\n\
+     Running `/rustup/bin/rustc --crate-name typed_views --edition=2021 exercises/01_typed_views/src/lib.rs \
+         --test -C metadata=df6769bd -C extra-filename=-434d2d6e --out-dir /t/deps`\n\
+     Running `/rustup/bin/rustc --crate-name other --crate-type lib -C extra-filename=-aaaa`\n";
+        assert_eq!(library_extra_filenames(stderr, "typed_views"), ["-36df22a6"]);
+        assert!(library_extra_filenames(stderr, "typed").is_empty(), "the whole name, not a prefix");
+        let climbing = "Running `rustc --crate-name typed_views --crate-type lib -C extra-filename=/../../x`";
+        assert!(library_extra_filenames(climbing, "typed_views").is_empty(), "a value that is not a plain name");
+        assert!(library_extra_filenames("", "typed_views").is_empty());
+    }
+
     use super::*;
 
     // Shortened from a real run of exercise 01 as shipped, in Chromium.

@@ -219,7 +219,7 @@ fn run_stages(
         return Err(error(ErrorKind::Compile, format!("does not compile:\n{message}")));
     }
     if let Some(rules) = rules {
-        let read = read_outside(course, crate_dir, rules, &library_dep_info(course, crate_dir, &built.stdout, None));
+        let read = read_outside(course, crate_dir, rules, &library_dep_info(course, crate_dir, &built, None));
         if !read.is_empty() {
             return Err(read_outside_error(&read));
         }
@@ -549,7 +549,7 @@ fn compile_error_to_show(
     let shown = match rules {
         None => first_compile_error(&built.stdout),
         Some(rules) => {
-            let dep_infos = library_dep_info(course, crate_dir, &built.stdout, Some(since));
+            let dep_infos = library_dep_info(course, crate_dir, built, Some(since));
             if dep_infos.is_empty() && !untokenized.is_empty() {
                 Some(parse_errors(course, crate_dir, untokenized, settings))
             } else if dep_infos.is_empty() {
@@ -658,17 +658,23 @@ fn read_outside(course: &Course, crate_dir: &Path, rules: &CrateRules, dep_infos
 /// The dep-info of the student's library: beside the artifacts cargo
 /// reported for it — or, when the library did not build (cargo reports no
 /// artifact for a crate that failed) and `since` is given, the one rustc
-/// wrote for it since then in the target dir, found by the library's name.
+/// wrote for this build, named by what `cargo build -v` said it ran (see
+/// [`crate::parse::library_extra_filenames`]), if written since `since`.
 /// Empty when there is none (rustc stops before writing it at a parse error).
-fn library_dep_info(course: &Course, crate_dir: &Path, cargo_json: &str, since: Option<SystemTime>) -> Vec<PathBuf> {
+fn library_dep_info(course: &Course, crate_dir: &Path, built: &Finished, since: Option<SystemTime>) -> Vec<PathBuf> {
     let artifacts =
-        crate::parse::cargo_artifacts(cargo_json, &crate_dir.join("Cargo.toml"), &["lib", "rlib", "cdylib"]);
+        crate::parse::cargo_artifacts(&built.stdout, &crate_dir.join("Cargo.toml"), &["lib", "rlib", "cdylib"]);
     let found: Vec<PathBuf> =
         artifacts.iter().filter_map(|files| files.iter().find_map(|file| dep_info_beside(file))).collect();
     match (since, library_name(crate_dir)) {
         (Some(since), Some(name)) if found.is_empty() => {
             let deps = course.target_dir().join(crate::tools::WASM_TARGET).join("debug").join("deps");
-            written_since(&deps, &name, since)
+            let extras = crate::parse::library_extra_filenames(&built.stderr, &name);
+            extras
+                .iter()
+                .map(|extra| deps.join(format!("{name}{extra}.d")))
+                .filter(|d| written_since(d, since))
+                .collect()
         }
         _ => found,
     }
@@ -683,31 +689,12 @@ fn library_name(crate_dir: &Path) -> Option<String> {
     Some(name.replace('-', "_"))
 }
 
-/// The library's dep-info files (`<name>-<hash>.d`, for an `.rlib` or
-/// `.rmeta`, not a test's `.wasm`) in `deps` modified since `since`, to the
-/// second (some file systems keep no finer time). One that cannot be read
-/// counts: it may be the library's.
-fn written_since(deps: &Path, library: &str, since: SystemTime) -> Vec<PathBuf> {
+/// Whether `file` was modified since `since`, to the second (some file
+/// systems keep no finer time): a dep-info older than the build is a
+/// previous build's, of what the crate was then.
+fn written_since(file: &Path, since: SystemTime) -> bool {
     let since = since.duration_since(UNIX_EPOCH).map_or(since, |d| UNIX_EPOCH + Duration::from_secs(d.as_secs()));
-    let prefix = format!("{library}-");
-    let Ok(entries) = std::fs::read_dir(deps) else { return Vec::new() };
-    let is_library = |dep_info: &Path| {
-        let parsed = std::fs::read_to_string(dep_info)
-            .map_err(|e| e.to_string())
-            .and_then(|text| integrity::parse_dep_info(&text, deps));
-        parsed.map_or(true, |info| {
-            info.outputs
-                .iter()
-                .any(|output| matches!(output.extension().and_then(|e| e.to_str()), Some("rlib" | "rmeta")))
-        })
-    };
-    entries
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_name().to_str().is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".d")))
-        .filter(|entry| entry.metadata().and_then(|m| m.modified()).is_ok_and(|modified| modified >= since))
-        .map(|entry| entry.path())
-        .filter(|path| is_library(path))
-        .collect()
+    file.metadata().and_then(|m| m.modified()).is_ok_and(|modified| modified >= since)
 }
 
 /// Where an error may point and still be shown before the compiler has
@@ -782,7 +769,8 @@ fn workspace_root(crate_dir: &Path) -> std::path::PathBuf {
 }
 
 /// `cargo build` of a crate's tests for wasm32, with cargo's JSON messages
-/// (for compile errors, dep-info and the built modules).
+/// (for compile errors, dep-info and the built modules) on stdout and the
+/// rustc commands it ran on stderr.
 pub(crate) fn wasm32_build(
     crate_dir: &Path,
     target_dir: &Path,
@@ -792,7 +780,7 @@ pub(crate) fn wasm32_build(
     let mut build = Command::new("cargo");
     build
         .current_dir(crate_dir)
-        .args(["build", "--target", crate::tools::WASM_TARGET, "--message-format=json"])
+        .args(["build", "-v", "--target", crate::tools::WASM_TARGET, "--message-format=json"])
         .args(target_args)
         .env("CARGO_TARGET_DIR", target_dir)
         .env("PATH", &settings.toolbox.child_path)

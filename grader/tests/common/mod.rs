@@ -296,6 +296,13 @@ impl TempCourse {
         self.list_workspace_members();
         let mut text = String::from("[course]\ntitle = \"test course\"\n");
         let real = grader::manifest::Manifest::load(&course_root()).unwrap();
+        // The course's own limits, so that what a test measures is what a
+        // student meets.
+        let limits = &real.defaults;
+        text.push_str(&format!(
+            "\n[defaults]\ntest_timeout_secs = {}\nstartup_timeout_secs = {}\nbuild_timeout_secs = {}\n",
+            limits.test_timeout_secs, limits.startup_timeout_secs, limits.build_timeout_secs
+        ));
         for (name, dir) in exercises {
             text.push_str(&format!(
                 "\n[[exercise]]\nname = \"{name}\"\ndir = \"{dir}\"\ntitle = \"{name} title\"\n\
@@ -319,6 +326,13 @@ impl TempCourse {
             // and so carry no points.
             if let Some(entry) = real.exercises.iter().find(|e| e.dir == *dir) {
                 text.push_str(&format!("demonstrations = {:?}\n", entry.demonstrations));
+                // Its own limit, and the test written for its memory bug.
+                if let Some(limit) = entry.test_timeout_secs {
+                    text.push_str(&format!("test_timeout_secs = {limit}\n"));
+                }
+                if let Some(test) = &entry.corruption_test {
+                    text.push_str(&format!("corruption_test = {test:?}\n"));
+                }
                 if let Some(edit) = &entry.edit {
                     text.push_str(&format!("edit = {edit:?}\n"));
                 }
