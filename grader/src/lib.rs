@@ -32,6 +32,7 @@
 pub mod bench;
 pub mod cache;
 pub mod capability;
+pub mod chrome_for_testing;
 pub mod class;
 pub mod debug;
 pub mod discover;

@@ -903,6 +903,11 @@ fn confine_node(command: &mut Command, flag: &str, run_dir: &Path) {
     command.env("NODE_OPTIONS", format!("{flag} --allow-fs-read=\"{dir}\"")).env_remove("NODE_ARGS");
 }
 
+/// Where wasm-bindgen-test-runner reads the WebDriver capabilities from
+/// (by default a `webdriver.json` in its working directory, which is the
+/// student's crate).
+const CAPABILITIES_VAR: &str = "WASM_BINDGEN_TEST_WEBDRIVER_JSON";
+
 /// wasm-bindgen-test-runner on a test module already built, as wasm-pack
 /// runs it (the engine, its driver, headless), with `selection`: a run that
 /// narrows a hang needs none of wasm-pack's and cargo's checks, which cost
@@ -924,6 +929,9 @@ fn test_runner(module: &Path, selection: &Selection, settings: &Settings, limit:
             let driver = if browser.engine == Engine::Firefox { "GECKODRIVER" } else { "CHROMEDRIVER" };
             command.env(driver, &browser.driver).env("WASM_BINDGEN_TEST_ONLY_WEB", "1");
             command.env("WASM_BINDGEN_USE_BROWSER", "1");
+            if let Some(capabilities) = &browser.capabilities {
+                command.env(CAPABILITIES_VAR, capabilities);
+            }
         }
         None => {
             command.env("WASM_BINDGEN_TEST_ONLY_NODE", "1").env_remove("WASM_BINDGEN_USE_BROWSER");
@@ -954,6 +962,9 @@ fn wasm_pack_test(
                 _ => ("--chrome", "--chromedriver"),
             };
             command.args(["--headless", engine, driver]).arg(&browser.driver);
+            if let Some(capabilities) = &browser.capabilities {
+                command.env(CAPABILITIES_VAR, capabilities);
+            }
             // Suites that allow any engine are Node suites by default; this
             // makes the runner take them to the browser instead of skipping.
             command.env("WASM_BINDGEN_USE_BROWSER", "1");

@@ -58,6 +58,9 @@ pub struct Browser {
     pub driver: PathBuf,
     /// The browser itself (its identity is part of the cache key).
     pub binary: PathBuf,
+    /// A `webdriver.json` that tells the driver which browser to start,
+    /// when it would not find it by itself (Chrome for Testing).
+    pub capabilities: Option<PathBuf>,
 }
 
 /// Everything found, ready to grade with.
@@ -111,23 +114,28 @@ const FIREFOX_PACKAGES: &str = "Firefox from your system's packages (Debian: `su
 /// Debian's packages of a headless browser and its driver.
 const DEBIAN_BROWSER: &[&str] = &["chromium", "chromium-driver"];
 
+/// What /etc/os-release says about this Linux (GRADER_OS_RELEASE names
+/// another file: a test's stand-in for another distribution).
+fn os_release() -> String {
+    let path = std::env::var_os("GRADER_OS_RELEASE").unwrap_or_else(|| "/etc/os-release".into());
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+/// Whether this is Debian, whose own chromium package is a real browser.
+fn is_debian() -> bool {
+    os_release().lines().any(|line| line == "ID=debian")
+}
+
 /// The commands that install a browser and its driver on this system.
 pub fn browser_install_advice() -> String {
-    let os_release = std::fs::read_to_string("/etc/os-release").unwrap_or_default();
+    let os_release = os_release();
     let id =
         |key: &str| os_release.lines().find_map(|line| line.strip_prefix(key)).map(|v| v.trim_matches('"').to_string());
     match (std::env::consts::OS, id("ID=").as_deref(), id("ID_LIKE=")) {
-        ("macos", ..) => "install Google Chrome, then `brew install --cask chromedriver`".into(),
-        ("linux", Some("ubuntu"), _) => {
-            "`sudo snap install chromium` (its driver is `chromium.chromedriver`), or Google Chrome's package and \
-             the chromedriver of its version"
-                .into()
-        }
         ("linux", Some("debian"), _) => format!("`sudo apt-get install {}`", DEBIAN_BROWSER.join(" ")),
-        ("linux", _, Some(like)) if like.contains("debian") => {
-            format!("`sudo apt-get install {}`", DEBIAN_BROWSER.join(" "))
-        }
-        _ => "Chrome or Chromium from your system's packages, and the chromedriver of the same version".into(),
+        // Ubuntu's chromium package is a snap, and snap runs neither in WSL
+        // nor in a container: Chrome for Testing, like macOS and the rest.
+        _ => crate::chrome_for_testing::advice(),
     }
 }
 
@@ -136,8 +144,7 @@ pub fn browser_install_advice() -> String {
 /// chromium package is a snap, which containers cannot run).
 fn install_chromium(notices: &mut Vec<String>) -> bool {
     use std::io::{IsTerminal, Write};
-    let os_release = std::fs::read_to_string("/etc/os-release").unwrap_or_default();
-    if !os_release.lines().any(|line| line == "ID=debian") || find_on_path("apt-get").is_none() {
+    if !is_debian() || find_on_path("apt-get").is_none() {
         return false;
     }
     let packages = DEBIAN_BROWSER.join(" ");
@@ -205,18 +212,43 @@ impl Toolbox {
 
         let node = find_on_path("node");
         let node_permission = node.as_deref().and_then(node_version).as_deref().and_then(node_permission_flag);
-        // No Chromium: install it where that is possible (Debian's packages,
-        // as root, or with sudo when someone at the terminal agrees).
-        let mut chrome =
-            || find_chrome().or_else(|| (install && install_chromium(&mut notices)).then(find_chrome).flatten());
+        // No usable Chromium: the one downloaded before, else install one —
+        // Debian's packages (as root, or with sudo when someone at the
+        // terminal agrees), else Chrome for Testing into the cache.
+        let mut why_not = None;
+        let mut chrome = || {
+            find_chrome().or_else(|| crate::chrome_for_testing::installed().map(Browser::for_testing)).or_else(|| {
+                if !install {
+                    return None;
+                }
+                if install_chromium(&mut notices) {
+                    return find_chrome();
+                }
+                match crate::chrome_for_testing::install(&mut notices) {
+                    Ok(installed) => Some(Browser::for_testing(installed)),
+                    Err(error) => {
+                        why_not = Some(format!("{error:#}"));
+                        None
+                    }
+                }
+            })
+        };
         let browser = match choice {
             EngineChoice::Auto => chrome().or_else(find_firefox),
             EngineChoice::Chrome => Some(chrome().ok_or_else(|| {
-                MissingTool(format!(
-                    "no headless browser found: grading needs chromium (or Chrome) and chromedriver on PATH. \
-                     Install them — {} — or set CHROMEDRIVER to the driver's path.",
-                    browser_install_advice()
-                ))
+                MissingTool(match &why_not {
+                    Some(why) => format!(
+                        "no headless browser here, and getting Chrome for Testing failed: {why}. Nothing was left \
+                         half-installed: check the network and grade again (the download starts afresh), or \
+                         install Chrome or Chromium and the chromedriver of its version and set CHROMEDRIVER to \
+                         the driver's path."
+                    ),
+                    None => format!(
+                        "no headless browser found: grading needs chromium (or Chrome) and chromedriver. Install \
+                         them — {} — or set CHROMEDRIVER to the driver's path.",
+                        browser_install_advice()
+                    ),
+                })
             })?),
             EngineChoice::Firefox => Some(find_firefox().ok_or_else(|| {
                 MissingTool(format!(
@@ -229,9 +261,10 @@ impl Toolbox {
             (Some(browser), _) => browser.engine,
             (None, Some(_)) => {
                 if choice == EngineChoice::Auto {
+                    let tried = why_not.as_ref().map(|why| format!(" ({why})")).unwrap_or_default();
                     notices.push(format!(
-                        "No browser found (chromium + chromedriver, or firefox + geckodriver), so the tests run in Node.js. \
-                         Exercises that need a browser cannot be graded until you install one: {}.",
+                        "No browser found{tried} (chromium + chromedriver, or firefox + geckodriver), so the tests \
+                         run in Node.js. Exercises that need a browser cannot be graded until you install one: {}.",
                         browser_install_advice()
                     ));
                 }
@@ -251,7 +284,7 @@ impl Toolbox {
         let tools = [Some(&wasm_pack), Some(&wasm_bindgen), node.as_ref()]
             .into_iter()
             .flatten()
-            .chain(browser.iter().flat_map(|b| [&b.driver, &b.binary]))
+            .chain(browser.iter().flat_map(|b| [&b.driver, &b.binary].into_iter().chain(&b.capabilities)))
             .cloned()
             .collect::<Vec<_>>();
         let toolchain = crate::sandbox::toolchain_dirs(&tools, Some(&sysroot));
@@ -455,7 +488,7 @@ pub fn install_firefox() -> Result<Browser> {
     let root = unsafe { libc::geteuid() } == 0;
     #[cfg(not(unix))]
     let root = false;
-    let debian = std::fs::read_to_string("/etc/os-release").unwrap_or_default().lines().any(|l| l == "ID=debian");
+    let debian = is_debian();
     if FIREFOX_NAMES.iter().all(|name| find_on_path(name).is_none()) && root && debian {
         eprintln!("installing firefox-esr with apt-get (once)...");
         let _ = Command::new("apt-get").args(["update", "-qq"]).stdout(std::process::Stdio::null()).status();
@@ -474,16 +507,32 @@ pub fn install_firefox() -> Result<Browser> {
     find_firefox().ok_or_else(|| MissingTool(format!("Firefox is still missing: install {FIREFOX_PACKAGES}")).into())
 }
 
+impl Browser {
+    /// Chrome for Testing from the grader's cache.
+    fn for_testing(installed: crate::chrome_for_testing::Installed) -> Browser {
+        Browser {
+            engine: Engine::Chrome,
+            driver: installed.driver,
+            binary: installed.browser,
+            capabilities: Some(installed.capabilities),
+        }
+    }
+}
+
 /// chromedriver (CHROMEDRIVER, else PATH) and a Chrome or Chromium (PATH,
-/// else where macOS installs it).
+/// else where macOS installs it) that runs: Ubuntu's `chromium-browser`
+/// is a stand-in that asks for a snap, and a snap's commands do not run in
+/// WSL or in a container.
 fn find_chrome() -> Option<Browser> {
     let driver =
         driver_from_env("CHROMEDRIVER").or_else(|| CHROMEDRIVER_NAMES.iter().find_map(|name| find_on_path(name)))?;
     let binary = BROWSER_NAMES
         .iter()
-        .find_map(|name| find_on_path(name))
-        .or_else(|| MACOS_BROWSERS.iter().map(PathBuf::from).find(|path| path.is_file()))?;
-    Some(Browser { engine: Engine::Chrome, driver, binary })
+        .filter_map(|name| find_on_path(name))
+        .chain(MACOS_BROWSERS.iter().map(PathBuf::from).filter(|path| path.is_file()))
+        .find(|binary| crate::chrome_for_testing::says_it_is_chrome(binary).is_ok())?;
+    let runs = Command::new(&driver).arg("--version").output().is_ok_and(|out| out.status.success());
+    runs.then_some(Browser { engine: Engine::Chrome, driver, binary, capabilities: None })
 }
 
 /// geckodriver (GECKODRIVER, else PATH, else cargo's bin directory, where
@@ -496,7 +545,7 @@ fn find_firefox() -> Option<Browser> {
         .iter()
         .find_map(|name| find_on_path(name))
         .or_else(|| Some(PathBuf::from(MACOS_FIREFOX)).filter(|path| path.is_file()))?;
-    Some(Browser { engine: Engine::Firefox, driver, binary })
+    Some(Browser { engine: Engine::Firefox, driver, binary, capabilities: None })
 }
 
 fn driver_from_env(variable: &str) -> Option<PathBuf> {
