@@ -48,6 +48,7 @@ pub mod narrow;
 pub mod outcome;
 pub mod parse;
 pub mod points;
+pub mod prebuilt;
 pub mod process;
 pub mod progress;
 pub mod report;

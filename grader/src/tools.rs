@@ -193,21 +193,12 @@ impl Toolbox {
         let mut notices = Vec::new();
         let mut extra_dirs = Vec::new();
 
-        let wasm_pack = ensure_tool("wasm-pack", &["wasm-pack"], None, install, "about 2 minutes", &mut notices)?;
+        let wasm_pack = ensure_tool("wasm-pack", "wasm-pack", None, install, "about 2 minutes", &mut notices)?;
         extra_dirs.push(parent(&wasm_pack));
 
         let pinned = pinned_wasm_bindgen(course_root)?;
-        let wasm_bindgen = match find_wasm_bindgen(&pinned) {
-            Some(found) => found,
-            None => ensure_tool(
-                "wasm-bindgen",
-                &["wasm-bindgen-cli"],
-                Some(&pinned),
-                install,
-                "about 3 minutes",
-                &mut notices,
-            )?,
-        };
+        let wasm_bindgen =
+            ensure_tool("wasm-bindgen", "wasm-bindgen-cli", Some(&pinned), install, "about 4 minutes", &mut notices)?;
         extra_dirs.insert(0, parent(&wasm_bindgen));
 
         let node = find_on_path("node");
@@ -356,7 +347,8 @@ fn ensure_wasm32_target(course_root: &Path, install: bool, notices: &mut Vec<Str
         return Ok(sysroot);
     }
     let command = format!("rustup target add {WASM_TARGET}");
-    let rustup = find_on_path("rustup").or_else(|| in_cargo_bin("rustup"));
+    let rustup =
+        find_on_path("rustup").or_else(|| cargo_home().map(|home| home.join("bin/rustup")).filter(|p| p.is_file()));
     let Some(rustup) = rustup.filter(|_| install) else {
         return Err(MissingTool(format!(
             "the {WASM_TARGET} target is not installed for the Rust in {}, so nothing can be compiled for \
@@ -400,10 +392,10 @@ pub fn pinned_wasm_bindgen(course_root: &Path) -> Result<String> {
         .ok_or_else(|| anyhow!("{} does not mention wasm-bindgen", lock_path.display()))
 }
 
-/// A `wasm-bindgen` whose version is exactly `version` (wasm-pack refuses
-/// any other), on PATH or in cargo's bin directory.
-fn find_wasm_bindgen(version: &str) -> Option<PathBuf> {
-    let candidates = find_on_path("wasm-bindgen").into_iter().chain(in_cargo_bin("wasm-bindgen"));
+/// A `binary` whose `--version` says exactly `version` (wasm-pack takes no
+/// other wasm-bindgen), on PATH or in cargo's bin directory.
+fn find_at_version(binary: &str, version: &str) -> Option<PathBuf> {
+    let candidates = find_on_path(binary).into_iter().chain(in_cargo_bin(binary));
     candidates.into_iter().find(|path| {
         Command::new(path)
             .arg("--version")
@@ -412,34 +404,47 @@ fn find_wasm_bindgen(version: &str) -> Option<PathBuf> {
     })
 }
 
-fn cargo_bin_dir() -> Option<PathBuf> {
+/// cargo's home: CARGO_HOME, else ~/.cargo (where rustup puts itself).
+fn cargo_home() -> Option<PathBuf> {
     std::env::var_os("CARGO_HOME")
+        .filter(|home| !home.is_empty())
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
-        .map(|home| home.join("bin"))
+}
+
+/// Where `cargo install` puts programs: CARGO_INSTALL_ROOT's bin when it
+/// is set, else cargo's home's. The grader installs its tools there too.
+fn cargo_bin_dir() -> Option<PathBuf> {
+    match std::env::var_os("CARGO_INSTALL_ROOT").filter(|root| !root.is_empty()) {
+        Some(root) => Some(PathBuf::from(root).join("bin")),
+        None => cargo_home().map(|home| home.join("bin")),
+    }
 }
 
 fn in_cargo_bin(name: &str) -> Option<PathBuf> {
     cargo_bin_dir().map(|dir| dir.join(name)).filter(|path| path.is_file())
 }
 
-/// Finds `binary` on PATH; otherwise installs `crate_name` with cargo (when
-/// allowed), or explains how to.
+/// Finds `binary` on PATH; otherwise installs `crate_name` (when allowed):
+/// prebuilt first (see [`crate::prebuilt`]), compiled with `cargo install`
+/// last — or explains how to. With `version`, only that exact version
+/// counts as found.
 fn ensure_tool(
     binary: &str,
-    crate_name: &[&str],
+    crate_name: &str,
     version: Option<&str>,
     install: bool,
     how_long: &str,
     notices: &mut Vec<String>,
 ) -> Result<PathBuf> {
-    if version.is_none() {
-        if let Some(found) = find_on_path(binary).or_else(|| in_cargo_bin(binary)) {
-            return Ok(found);
-        }
+    let found = || match version {
+        Some(version) => find_at_version(binary, version),
+        None => find_on_path(binary).or_else(|| in_cargo_bin(binary)),
+    };
+    if let Some(found) = found() {
+        return Ok(found);
     }
-    let mut args: Vec<String> = vec!["install".into()];
-    args.extend(crate_name.iter().map(|s| s.to_string()));
+    let mut args: Vec<String> = vec!["install".into(), crate_name.into()];
     if let Some(version) = version {
         args.extend(["--version".into(), format!("={version}"), "--force".into()]);
     }
@@ -453,23 +458,52 @@ fn ensure_tool(
     if !install {
         return Err(MissingTool(format!("{why}. Install it with:\n    {command_text}")).into());
     }
+    let installed = |path: PathBuf, how: &str, notices: &mut Vec<String>| {
+        notices.push(format!("Installed {binary} at {} ({how}).", path.display()));
+        Ok(path)
+    };
+
+    // Prebuilt: seconds instead of minutes.
+    let binstall = find_on_path("cargo-binstall").or_else(|| in_cargo_bin("cargo-binstall"));
+    if crate::prebuilt::binstall(binstall.as_deref(), crate_name, version) {
+        if let Some(path) = found() {
+            return installed(path, "prebuilt, by cargo binstall", notices);
+        }
+    }
+    if let (Some(version), Some(bin)) = (version.filter(|_| binary == "wasm-bindgen"), cargo_bin_dir()) {
+        match crate::prebuilt::wasm_bindgen_release(version, &bin) {
+            Ok(_) => {
+                if let Some(path) = found() {
+                    return installed(path, "prebuilt, its published checksum checked", notices);
+                }
+                eprintln!("The prebuilt {binary} {version} does not run here: compiling it instead.");
+            }
+            Err(error) => eprintln!("No prebuilt {binary} ({error:#}): compiling it instead."),
+        }
+    }
+
     eprintln!("{why}: installing it with `{command_text}` ({how_long}, once)...");
-    // --locked first; the registry mirror can lack a dependency's newest
-    // release, in which case resolving afresh still works.
-    let installed = ["--locked", ""].iter().any(|flag| {
+    let cargo_install = |locked: bool| {
         let mut command = Command::new("cargo");
         command.args(&args);
-        if !flag.is_empty() {
-            command.arg(flag);
+        if locked {
+            command.arg("--locked");
         }
         command.status().is_ok_and(|s| s.success())
-    });
-    let found = if installed { in_cargo_bin(binary).or_else(|| find_on_path(binary)) } else { None };
-    match found {
-        Some(path) => {
-            notices.push(format!("Installed {binary} at {}.", path.display()));
-            Ok(path)
-        }
+    };
+    // --locked first: the versions the tool was released with. A registry
+    // (or mirror) that lacks one of them fails it; resolving afresh, as
+    // `cargo install` does without the flag, still works there.
+    let mut done = cargo_install(true);
+    if !done {
+        eprintln!(
+            "`{command_text}` failed (most often: the registry lacks a dependency at the version the tool's \
+             lockfile names): trying again without --locked, which picks the newest compatible versions..."
+        );
+        done = cargo_install(false);
+    }
+    match found().filter(|_| done) {
+        Some(path) => installed(path, "compiled by cargo install", notices),
         None => Err(MissingTool(format!(
             "{why}, and installing it failed. Run this yourself and read cargo's error:\n    {command_text}"
         ))
@@ -502,7 +536,7 @@ pub fn install_firefox() -> Result<Browser> {
         }
     }
     if find_on_path("geckodriver").or_else(|| in_cargo_bin("geckodriver")).is_none() {
-        ensure_tool("geckodriver", &["geckodriver"], None, true, "about 2 minutes", &mut Vec::new())?;
+        ensure_tool("geckodriver", "geckodriver", None, true, "about 2 minutes", &mut Vec::new())?;
     }
     find_firefox().ok_or_else(|| MissingTool(format!("Firefox is still missing: install {FIREFOX_PACKAGES}")).into())
 }

@@ -1,15 +1,21 @@
+//! What the grader downloads on a student's first run, from a local server
+//! standing in for the real hosts (each takes a base address).
+//!
 //! A browser where no package manager gives a real one: on Ubuntu (and
 //! WSL, and macOS) with none installed, the grader downloads Chrome for
 //! Testing and its chromedriver into its cache, grades with them, and uses
-//! them again next time. A local server stands in for Google's hosts (the
-//! list of releases, then the archives it points at); its "Chrome" is a
-//! script that starts this machine's Chromium, so that the grade is real.
-//! A download cut off half-way leaves nothing that looks installed.
+//! them again next time; the server's "Chrome" is a script that starts this
+//! machine's Chromium, so that the grade is real. A download cut off
+//! half-way leaves nothing that looks installed.
+//!
+//! wasm-bindgen prebuilt instead of compiled: its release archive is
+//! installed only when it matches the checksum published beside it.
 
 mod common;
 
-use common::{grader_with, path_with_only, require, Need, TempCourse};
+use common::{course_root, grader_with, path_with_only, require, Need, TempCourse};
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -207,5 +213,76 @@ fn ubuntu_without_a_browser_gets_chrome_for_testing_from_the_host_and_keeps_it()
     assert!(!again.stderr.contains("downloading"), "{}", again.stderr);
     assert_eq!(host.archives_sent.load(Ordering::SeqCst), sent);
     let results: Value = serde_json::from_str(&again.stdout).unwrap();
+    assert!(results["exercises"][0]["error"].is_null(), "{results:#}");
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn wasm_bindgen_comes_prebuilt_when_it_matches_its_published_checksum_and_never_otherwise() {
+    require(&[Need::Chromium]);
+    let version = grader::tools::pinned_wasm_bindgen(&course_root()).unwrap();
+    // Its release archive for this machine, made of this machine's own
+    // wasm-bindgen (the pinned version), laid out as the project's are.
+    let name = format!("wasm-bindgen-{version}-x86_64-unknown-linux-musl");
+    let staging = tempfile::tempdir().unwrap();
+    std::fs::create_dir(staging.path().join(&name)).unwrap();
+    for program in ["wasm-bindgen", "wasm-bindgen-test-runner"] {
+        let real = grader::process::find_on_path(program).expect("this machine's wasm-bindgen");
+        std::fs::copy(real, staging.path().join(&name).join(program)).unwrap();
+    }
+    let archive = staging.path().join("archive.tar.gz");
+    let packed = std::process::Command::new("tar")
+        .arg("-czf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(staging.path())
+        .arg(&name)
+        .status()
+        .unwrap();
+    assert!(packed.success());
+    let bytes = std::fs::read(&archive).unwrap();
+    let host = Host::serve();
+    let path = format!("/rustwasm/wasm-bindgen/releases/download/{version}/{name}.tar.gz");
+    host.put(&path, bytes.clone());
+
+    let install_root = tempfile::tempdir().unwrap();
+    let bin = install_root.path().join("bin");
+    let course = TempCourse::new()
+        .with_course_exercise("06_struct_packing")
+        .manifest(&[("struct_packing", "06_struct_packing")]);
+    let run = |tools: &[&str], args: &[&str]| {
+        let path = path_with_only(tools);
+        grader_with(course.path(), args, |command| {
+            command
+                .env("PATH", path.path())
+                .env("CARGO_INSTALL_ROOT", install_root.path())
+                .env("GRADER_RELEASES_URL", &host.address)
+                .stdin(std::process::Stdio::null());
+        })
+    };
+
+    // A checksum that is not the archive's: refused, and with no cargo on
+    // PATH nothing can compile it instead.
+    host.put(&format!("{path}.sha256sum"), format!("{}  gh-release/{name}.tar.gz\n", sha256_hex(b"another")).into());
+    let refused = run(&["wasm-pack", "curl", "tar", "gzip"], &["--runner", "chrome", "setup"]);
+    assert_eq!(refused.code(), Some(3), "{}\n{}", refused.stdout, refused.stderr);
+    assert!(refused.stderr.contains("is not what was published"), "{}", refused.stderr);
+    let left: Vec<_> = std::fs::read_dir(&bin).into_iter().flatten().flatten().map(|e| e.file_name()).collect();
+    assert!(left.is_empty(), "nothing installed from a refused archive: {left:?}");
+
+    // The published checksum: installed in seconds, and graded with.
+    host.put(&format!("{path}.sha256sum"), format!("{}  gh-release/{name}.tar.gz\n", sha256_hex(&bytes)).into());
+    let tools = ["cargo", "rustc", "wasm-pack", "node", "curl", "tar", "gzip", "chromium", "chromedriver"];
+    let graded = run(&tools, &["--runner", "chrome", "check", "--format", "json", "--no-cache"]);
+    assert!(matches!(graded.code(), Some(0 | 1)), "{}\n{}", graded.stdout, graded.stderr);
+    assert!(graded.stderr.contains(&format!("Downloading {name}, prebuilt")), "{}", graded.stderr);
+    assert!(!graded.stderr.contains("cargo install"), "nothing compiled: {}", graded.stderr);
+    for program in ["wasm-bindgen", "wasm-bindgen-test-runner"] {
+        assert!(bin.join(program).is_file(), "{program} is in CARGO_INSTALL_ROOT's bin");
+    }
+    let results: Value = serde_json::from_str(&graded.stdout).unwrap();
     assert!(results["exercises"][0]["error"].is_null(), "{results:#}");
 }
