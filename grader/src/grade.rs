@@ -11,13 +11,14 @@
 use crate::cache::{self, Cache};
 use crate::discover::{package_name, Course, Exercise, Variant};
 use crate::hints;
+use crate::model::Sandbox;
 use crate::model::{
     CapstoneStatus, Change, CourseReport, Engine, ErrorKind, ExerciseReport, Finding, GradeError, Status,
 };
 use crate::process::Wall;
 use crate::progress::{Observer, Phase};
 use crate::runner;
-use crate::sandbox::{Confiner, Sandbox};
+use crate::sandbox::Confiner;
 use crate::settings::{Reference, Settings};
 use crate::submission;
 use std::path::Path;

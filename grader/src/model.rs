@@ -3,7 +3,6 @@
 //! and never re-derives anything from raw output. It is also what the cache
 //! stores, so it reads back exactly as it was written.
 
-use crate::sandbox::Sandbox;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -110,6 +109,33 @@ impl TestReport {
             max_points: 0.0,
             points: 0.0,
         }
+    }
+}
+
+/// How a run's untrusted code was confined, as every result format names it
+/// (`crate::sandbox` does the confining).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sandbox {
+    /// Every process was under a Landlock ruleset.
+    Landlock,
+    /// Nothing confined the processes: the code was trusted (the student's
+    /// own copy, graded locally), or confinement was not available.
+    None,
+}
+
+impl Sandbox {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sandbox::Landlock => "landlock",
+            Sandbox::None => "none",
+        }
+    }
+}
+
+impl std::fmt::Display for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

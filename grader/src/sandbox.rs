@@ -28,42 +28,15 @@
 //! where the kernel has no Landlock, or `GRADER_SANDBOX=off` turns it off,
 //! the results say so rather than pretend.
 
+use crate::model::Sandbox;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-use serde::Serialize;
 
 /// Environment variable that turns the sandbox off (`off`), for a machine
 /// where it gets in the way of something the course needs; the results
 /// then say grading was not confined.
 pub const SWITCH_VAR: &str = "GRADER_SANDBOX";
-
-/// How a run's untrusted code was confined, as every result format names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Sandbox {
-    /// Every process was under a Landlock ruleset (see the module docs).
-    Landlock,
-    /// Nothing confined the processes: the code was trusted (the student's
-    /// own copy, graded locally), or confinement was not available.
-    None,
-}
-
-impl Sandbox {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sandbox::Landlock => "landlock",
-            Sandbox::None => "none",
-        }
-    }
-}
-
-impl fmt::Display for Sandbox {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// What confines untrusted code on this machine, decided once per run.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,8 +7,8 @@
 //! carry (`report::github`), since both come from this one model.
 
 use super::why_not_passed;
+use crate::model::Sandbox;
 use crate::model::{CourseReport, Status, TestStatus};
-use crate::sandbox::Sandbox;
 use serde::Serialize;
 
 #[derive(Serialize)]

@@ -2,8 +2,8 @@
 //! caller's stream (anstream) drops them when output is piped or NO_COLOR
 //! is set.
 
+use crate::model::Sandbox;
 use crate::model::{CapstoneStatus, CourseReport, ErrorKind, ExerciseReport, Finding, Status, TestReport, TestStatus};
-use crate::sandbox::Sandbox;
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
 

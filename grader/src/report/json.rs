@@ -7,8 +7,8 @@
 //! total, the pass mark, each exercise's summary and the tamper findings.
 
 use super::why_not_passed;
+use crate::model::Sandbox;
 use crate::model::{CourseReport, ExerciseReport, Finding, GradeError, Status, TestStatus};
-use crate::sandbox::Sandbox;
 use serde::Serialize;
 
 /// Exercism caps a test's output at 500 characters.

@@ -298,8 +298,8 @@ mod tests {
 
     #[test]
     fn every_format_says_what_confined_the_submission() {
+        use crate::model::Sandbox;
         use crate::model::{fixtures, Status, TestStatus};
-        use crate::sandbox::Sandbox;
         let exercise =
             fixtures::exercise("typed_views", Status::Pass, vec![fixtures::test("a", TestStatus::Pass, None)], None);
         for (sandbox, name) in [(Sandbox::Landlock, "landlock"), (Sandbox::None, "none")] {
