@@ -191,7 +191,10 @@ impl ExerciseEntry {
         }
         let mut editable = globset::GlobSetBuilder::new();
         for glob in self.editable_globs() {
-            editable.add(globset::Glob::new(&glob).with_context(|| format!("`{glob}` is not a valid glob"))?);
+            editable.add(
+                globset::Glob::new(&glob)
+                    .with_context(|| format!("exercise `{}`: editable `{glob}` is not a valid glob", self.name))?,
+            );
         }
         if !editable.build()?.is_match(self.edit_file()) {
             bail!(

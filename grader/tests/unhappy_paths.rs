@@ -148,3 +148,59 @@ fn an_interrupted_grader_leaves_no_browser_behind() {
     let left: Vec<_> = common::temporary_leftovers().difference(&leftovers_before).cloned().collect();
     assert!(left.is_empty(), "an interrupted run left files in the temporary directory: {left:?}");
 }
+
+/// A course.toml whose `editable` glob cannot be read is refused by every
+/// command as it opens the course — never taken for "no file is editable",
+/// which would turn off the checks built on it — with the glob named.
+#[test]
+fn an_invalid_editable_glob_is_refused_by_every_command_with_the_glob_named() {
+    let course =
+        TempCourse::new().with_course_exercise("01_typed_views").manifest(&[("typed_views", "01_typed_views")]);
+    let manifest = course.read("course.toml");
+    course.write(
+        "course.toml",
+        &manifest.replacen("dir = \"01_typed_views\"\n", "dir = \"01_typed_views\"\neditable = [\"src/[\"]\n", 1),
+    );
+    let commands: [&[&str]; 10] = [
+        &["verify"],
+        &["check", "--format", "json"],
+        &["list"],
+        &["hint"],
+        &["hint", "typed_views"],
+        &["run", "typed_views"],
+        &["watch"],
+        &["grade", "--format", "json"],
+        &["reset", "typed_views"],
+        &["seal"],
+    ];
+    for args in commands {
+        let run = grader(course.path(), args);
+        assert_eq!(run.code(), Some(4), "{args:?}: {}\n{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains("exercise `typed_views`: editable `src/[` is not a valid glob"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+/// `hint` with no name answers from what is known, on a machine with none
+/// of the tools: nothing installed, built or graded to print a hint.
+#[test]
+fn a_hint_needs_no_tools_and_installs_nothing() {
+    let course = TempCourse::new()
+        .with_course_exercise("01_typed_views")
+        .with_course_exercise("06_struct_packing")
+        .manifest(&[("typed_views", "01_typed_views"), ("struct_packing", "06_struct_packing")]);
+    let empty = common::path_with_only(&[]);
+    let run = common::grader_with(course.path(), &["hint"], |command| {
+        command.env("PATH", empty.path()).stdin(std::process::Stdio::null());
+    });
+    assert_eq!(run.code(), Some(0), "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("hint for typed_views: the idea"), "{}", run.stdout);
+    let said = format!("{}{}", run.stdout, run.stderr);
+    for never in ["install", "compiling", "wasm-pack"] {
+        assert!(!said.contains(never), "{never}: {said}");
+    }
+    assert!(!course.path().join("target").exists(), "nothing was built");
+}
