@@ -178,16 +178,7 @@ mod tests {
     /// Settings with tools that need not exist: their identity is only a
     /// path, a size and a time, so a missing tool hashes the same each time.
     fn settings() -> Settings {
-        let toolbox = Toolbox {
-            wasm_pack: PathBuf::from("/nonexistent/wasm-pack"),
-            engine: Engine::Chrome,
-            browser: None,
-            child_path: Default::default(),
-            notices: Vec::new(),
-            node_permission: None,
-            toolchain: vec![],
-        };
-        Settings::new(toolbox, Duration::from_secs(600))
+        Settings::new(Toolbox::absent(Engine::Chrome), Duration::from_secs(600))
     }
 
     fn alpha(course: &Course) -> Exercise {

@@ -12,6 +12,7 @@
 //! has said its version: an interrupted or failed download leaves nothing
 //! that looks installed, and the next try starts clean.
 
+use crate::download::{fetch, size_of, Progress};
 use anyhow::{anyhow, bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -128,36 +129,6 @@ fn stable_release(list: &str, platform: &str) -> Result<(String, String, String)
     Ok((version.to_string(), url("chrome")?, url("chromedriver")?))
 }
 
-/// The size of what `url` holds, as its server says (for the student,
-/// before a download of this size starts).
-fn size_of(url: &str) -> Option<u64> {
-    let out = Command::new("curl").args(["-sIL", "--max-time", "20", url]).output().ok()?;
-    let head = String::from_utf8_lossy(&out.stdout);
-    // After redirects, the last response's length is the file's.
-    head.lines()
-        .filter_map(|line| line.split_once(':'))
-        .filter(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
-        .filter_map(|(_, value)| value.trim().parse().ok())
-        .next_back()
-}
-
-/// Downloads `url` to `file` with curl, its progress on the terminal.
-fn download(url: &str, file: &Path) -> Result<()> {
-    let status = Command::new("curl")
-        .args(["-fL", "--retry", "2", "--connect-timeout", "30", "--progress-bar", "-o"])
-        .arg(file)
-        .arg(url)
-        .status();
-    match status {
-        Ok(status) if status.success() => Ok(()),
-        Ok(status) => bail!("downloading {url} failed (curl exited with {status})"),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            bail!("downloading {url} needs curl, which is not installed (e.g. `sudo apt-get install curl`)")
-        }
-        Err(e) => bail!("cannot run curl to download {url}: {e}"),
-    }
-}
-
 /// Unpacks the zip archive `file` into `dir`, with its files' permissions
 /// (and, on macOS, the app bundle's links).
 fn unpack(file: &Path, dir: &Path) -> Result<()> {
@@ -214,7 +185,7 @@ pub fn install(notices: &mut Vec<String>) -> Result<Installed> {
     std::fs::create_dir_all(&partial)?;
     let made = (|| -> Result<Installed> {
         let list_file = partial.join("versions.json");
-        download(&list_url, &list_file)?;
+        fetch(&list_url, &list_file, Progress::Quiet)?;
         let list = std::fs::read_to_string(&list_file)?;
         let (version, browser_url, driver_url) = stable_release(&list, platform)?;
         let final_dir = root.join(format!("{version}-{platform}"));
@@ -230,7 +201,7 @@ pub fn install(notices: &mut Vec<String>) -> Result<Installed> {
         );
         for (url, name) in [(&browser_url, "chrome.zip"), (&driver_url, "chromedriver.zip")] {
             let file = partial.join(name);
-            download(url, &file)?;
+            fetch(url, &file, Progress::Shown)?;
             unpack(&file, &partial)?;
             std::fs::remove_file(&file)?;
         }

@@ -714,16 +714,7 @@ mod tests {
 
     /// How to grade, with tools that need not exist.
     fn settings() -> Settings {
-        let toolbox = Toolbox {
-            wasm_pack: PathBuf::from("/nonexistent/wasm-pack"),
-            engine: Engine::Firefox,
-            browser: None,
-            child_path: Default::default(),
-            notices: Vec::new(),
-            node_permission: None,
-            toolchain: vec![],
-        };
-        Settings::new(toolbox, Duration::from_secs(600))
+        Settings::new(Toolbox::absent(Engine::Firefox), Duration::from_secs(600))
     }
 
     /// A class over `reference`, writing to `out`.

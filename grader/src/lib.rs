@@ -36,6 +36,7 @@ pub mod chrome_for_testing;
 pub mod class;
 pub mod debug;
 pub mod discover;
+pub mod download;
 pub mod edition;
 pub mod grade;
 pub mod hints;

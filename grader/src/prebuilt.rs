@@ -12,6 +12,7 @@
 //!
 //! Whatever fails here falls through to `cargo install`, and says why.
 
+use crate::download::{fetch, Progress};
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -76,8 +77,8 @@ fn install_release(url: &str, name: &str, scratch: &Path, bin: &Path) -> Result<
     let archive = scratch.join(format!("{name}.tar.gz"));
     let sum = scratch.join("sha256sum");
     eprintln!("Downloading {name}, prebuilt, from {url}...");
-    fetch(&format!("{url}.sha256sum"), &sum)?;
-    fetch(url, &archive)?;
+    fetch(&format!("{url}.sha256sum"), &sum, Progress::Quiet)?;
+    fetch(url, &archive, Progress::Shown)?;
     let published = std::fs::read_to_string(&sum)?;
     check_sum(&std::fs::read(&archive)?, &published).with_context(|| format!("{url} is not what was published"))?;
     let unpacked = Command::new("tar").arg("-xzf").arg(&archive).arg("-C").arg(scratch).status();
@@ -109,20 +110,6 @@ fn make_executable(path: &Path) -> Result<()> {
 #[cfg(not(unix))]
 fn make_executable(_: &Path) -> Result<()> {
     Ok(())
-}
-
-/// Downloads `url` to `file` with curl, failing on an HTTP error.
-fn fetch(url: &str, file: &Path) -> Result<()> {
-    let status = Command::new("curl")
-        .args(["-fsSL", "--retry", "2", "--connect-timeout", "20", "-o"])
-        .arg(file)
-        .arg(url)
-        .status();
-    match status {
-        Ok(status) if status.success() => Ok(()),
-        Ok(_) => bail!("cannot download {url}"),
-        Err(e) => bail!("cannot run curl to download {url}: {e}"),
-    }
 }
 
 /// Whether `bytes` hash to the checksum `published` gives (`sha256sum`'s
