@@ -253,9 +253,10 @@ impl Cli {
         Ok(())
     }
 
-    /// How to grade, as the shared options say, with course.toml's build
-    /// limit and the run's `deadline`; prepares (and installs) the tools.
-    pub fn settings(&self, course: &Course, deadline: Option<Instant>) -> anyhow::Result<Settings> {
+    /// Finds — and unless `--no-install`, installs — the tools grading
+    /// needs; with them, how to grade as the shared options say, with
+    /// course.toml's build limit and the run's `deadline`.
+    pub fn prepare_tools(&self, course: &Course, deadline: Option<Instant>) -> anyhow::Result<Settings> {
         let toolbox = Toolbox::prepare(&course.root, self.runner, !self.no_install)?;
         let mut settings = Settings::new(toolbox, Duration::from_secs(course.manifest.defaults.build_timeout_secs));
         settings.test_timeout = self.timeout.map(Duration::from_secs);

@@ -59,6 +59,13 @@ impl Settings {
         }
     }
 
+    /// For `run --verbose`: what cargo and wasm-pack printed is kept in the
+    /// report, and so the exercise is graded afresh (a cached report has
+    /// none of it).
+    pub fn verbose(self, verbose: bool) -> Settings {
+        Settings { verbose, cache: self.cache && !verbose, ..self }
+    }
+
     /// `limit`, or less if the run's time budget ends sooner.
     pub fn limit(&self, limit: Duration) -> Duration {
         match self.deadline {
