@@ -8,7 +8,7 @@ use crate::process::find_on_path;
 use anyhow::{anyhow, Context, Result};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// A problem with the machine rather than with the student's code: the
 /// grader exits with its own status for these.
@@ -193,12 +193,19 @@ impl Toolbox {
         let mut notices = Vec::new();
         let mut extra_dirs = Vec::new();
 
-        let wasm_pack = ensure_tool("wasm-pack", "wasm-pack", None, install, "about 2 minutes", &mut notices)?;
-        extra_dirs.push(parent(&wasm_pack));
-
         let pinned = pinned_wasm_bindgen(course_root)?;
-        let wasm_bindgen =
-            ensure_tool("wasm-bindgen", "wasm-bindgen-cli", Some(&pinned), install, "about 4 minutes", &mut notices)?;
+        let tools = [
+            Tool { binary: "wasm-pack", crate_name: "wasm-pack", version: None, how_long: "about 2 minutes" },
+            Tool {
+                binary: "wasm-bindgen",
+                crate_name: "wasm-bindgen-cli",
+                version: Some(pinned),
+                how_long: "about 4 minutes",
+            },
+        ];
+        let [wasm_pack, wasm_bindgen]: [PathBuf; 2] =
+            ensure_tools(&tools, install, &mut notices)?.try_into().expect("one path a tool");
+        extra_dirs.push(parent(&wasm_pack));
         extra_dirs.insert(0, parent(&wasm_bindgen));
 
         let node = find_on_path("node");
@@ -227,19 +234,18 @@ impl Toolbox {
         let browser = match choice {
             EngineChoice::Auto => chrome().or_else(find_firefox),
             EngineChoice::Chrome => Some(chrome().ok_or_else(|| {
-                MissingTool(match &why_not {
+                let tried = match &why_not {
                     Some(why) => format!(
-                        "no headless browser here, and getting Chrome for Testing failed: {why}. Nothing was left \
-                         half-installed: check the network and grade again (the download starts afresh), or \
-                         install Chrome or Chromium and the chromedriver of its version and set CHROMEDRIVER to \
-                         the driver's path."
+                        ", and getting Chrome for Testing failed: {why}. Nothing was left half-installed: check \
+                         the network and grade again (the download starts afresh)"
                     ),
-                    None => format!(
-                        "no headless browser found: grading needs chromium (or Chrome) and chromedriver. Install \
-                         them — {} — or set CHROMEDRIVER to the driver's path.",
-                        browser_install_advice()
-                    ),
-                })
+                    None => String::new(),
+                };
+                MissingTool(format!(
+                    "no headless browser found{tried}. Grading needs chromium (or Chrome) and chromedriver: \
+                     install them — {} — or set CHROMEDRIVER to the driver's path.",
+                    browser_install_advice()
+                ))
             })?),
             EngineChoice::Firefox => Some(find_firefox().ok_or_else(|| {
                 MissingTool(format!(
@@ -425,90 +431,183 @@ fn in_cargo_bin(name: &str) -> Option<PathBuf> {
     cargo_bin_dir().map(|dir| dir.join(name)).filter(|path| path.is_file())
 }
 
-/// Finds `binary` on PATH; otherwise installs `crate_name` (when allowed):
-/// prebuilt first (see [`crate::prebuilt`]), compiled with `cargo install`
-/// last — or explains how to. With `version`, only that exact version
-/// counts as found.
-fn ensure_tool(
-    binary: &str,
-    crate_name: &str,
-    version: Option<&str>,
-    install: bool,
-    how_long: &str,
-    notices: &mut Vec<String>,
-) -> Result<PathBuf> {
-    let found = || match version {
-        Some(version) => find_at_version(binary, version),
-        None => find_on_path(binary).or_else(|| in_cargo_bin(binary)),
-    };
-    if let Some(found) = found() {
-        return Ok(found);
-    }
-    let mut args: Vec<String> = vec!["install".into(), crate_name.into()];
-    if let Some(version) = version {
-        args.extend(["--version".into(), format!("={version}"), "--force".into()]);
-    }
-    let command_text = format!("cargo {} --locked", args.join(" "));
-    let why = match version {
-        Some(v) => {
-            format!("{binary} {v} (the version pinned in Cargo.lock; wasm-pack accepts no other) is not installed")
-        }
-        None => format!("{binary} is not installed"),
-    };
-    if !install {
-        return Err(MissingTool(format!("{why}. Install it with:\n    {command_text}")).into());
-    }
-    let installed = |path: PathBuf, how: &str, notices: &mut Vec<String>| {
-        notices.push(format!("Installed {binary} at {} ({how}).", path.display()));
-        Ok(path)
-    };
+/// A program that `cargo install` gives: its crate, and the exact version
+/// grading needs, when only one will do.
+struct Tool {
+    binary: &'static str,
+    crate_name: &'static str,
+    version: Option<String>,
+    /// How long compiling it takes on a 2-core machine, for the student.
+    how_long: &'static str,
+}
 
-    // Prebuilt: seconds instead of minutes.
-    let binstall = find_on_path("cargo-binstall").or_else(|| in_cargo_bin("cargo-binstall"));
-    if crate::prebuilt::binstall(binstall.as_deref(), crate_name, version) {
-        if let Some(path) = found() {
-            return installed(path, "prebuilt, by cargo binstall", notices);
+impl Tool {
+    /// On PATH or in cargo's bin directory — at the version, when one is set.
+    fn find(&self) -> Option<PathBuf> {
+        match &self.version {
+            Some(version) => find_at_version(self.binary, version),
+            None => find_on_path(self.binary).or_else(|| in_cargo_bin(self.binary)),
         }
     }
-    if let (Some(version), Some(bin)) = (version.filter(|_| binary == "wasm-bindgen"), cargo_bin_dir()) {
-        match crate::prebuilt::wasm_bindgen_release(version, &bin) {
-            Ok(_) => {
-                if let Some(path) = found() {
-                    return installed(path, "prebuilt, its published checksum checked", notices);
-                }
-                eprintln!("The prebuilt {binary} {version} does not run here: compiling it instead.");
+
+    fn install_args(&self) -> Vec<String> {
+        let mut args: Vec<String> = vec!["install".into(), self.crate_name.into()];
+        if let Some(version) = &self.version {
+            args.extend(["--version".into(), format!("={version}"), "--force".into()]);
+        }
+        args
+    }
+
+    fn command_text(&self) -> String {
+        format!("cargo {} --locked", self.install_args().join(" "))
+    }
+
+    fn why(&self) -> String {
+        match &self.version {
+            Some(v) => format!(
+                "{} {v} (the version pinned in Cargo.lock; wasm-pack accepts no other) is not installed",
+                self.binary
+            ),
+            None => format!("{} is not installed", self.binary),
+        }
+    }
+
+    /// A prebuilt copy (see [`crate::prebuilt`]), and how it came.
+    fn prebuilt(&self) -> Option<(PathBuf, &'static str)> {
+        let binstall = find_on_path("cargo-binstall").or_else(|| in_cargo_bin("cargo-binstall"));
+        if crate::prebuilt::binstall(binstall.as_deref(), self.crate_name, self.version.as_deref()) {
+            if let Some(path) = self.find() {
+                return Some((path, "prebuilt, by cargo binstall"));
             }
-            Err(error) => eprintln!("No prebuilt {binary} ({error:#}): compiling it instead."),
         }
+        let (Some(version), Some(bin)) =
+            (self.version.as_deref().filter(|_| self.binary == "wasm-bindgen"), cargo_bin_dir())
+        else {
+            return None;
+        };
+        match crate::prebuilt::wasm_bindgen_release(version, &bin) {
+            Ok(_) => match self.find() {
+                Some(path) => return Some((path, "prebuilt, its published checksum checked")),
+                None => eprintln!("The prebuilt {} {version} does not run here: compiling it instead.", self.binary),
+            },
+            Err(error) => eprintln!("No prebuilt {} ({error:#}): compiling it instead.", self.binary),
+        }
+        None
     }
 
-    eprintln!("{why}: installing it with `{command_text}` ({how_long}, once)...");
-    let cargo_install = |locked: bool| {
-        let mut command = Command::new("cargo");
-        command.args(&args);
-        if locked {
-            command.arg("--locked");
+    /// `cargo install`, its output to the terminal or to `log`: with
+    /// `--locked` first — the versions the tool was released with — then,
+    /// if that fails (a registry or mirror that lacks one of them), without,
+    /// resolving afresh as `cargo install` does by default. Whether it worked.
+    fn compile(&self, log: Option<&Path>) -> bool {
+        let run = |locked: bool| {
+            let mut command = Command::new("cargo");
+            command.args(self.install_args()).stdin(Stdio::null());
+            if locked {
+                command.arg("--locked");
+            }
+            if let Some(log) = log {
+                let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(log) else { return false };
+                let Ok(copy) = file.try_clone() else { return false };
+                command.stdout(copy).stderr(file);
+            }
+            command.status().is_ok_and(|s| s.success())
+        };
+        run(true) || {
+            eprintln!(
+                "`{}` failed (most often: the registry lacks a dependency at the version the tool's lockfile \
+                 names): trying again without --locked, which picks the newest compatible versions...",
+                self.command_text()
+            );
+            run(false)
         }
-        command.status().is_ok_and(|s| s.success())
+    }
+}
+
+/// Finds each of `tools`; installs the missing ones (when allowed):
+/// prebuilt first, then those still missing compiled by `cargo install`,
+/// all at the same time — or explains how to install them.
+fn ensure_tools(tools: &[Tool], install: bool, notices: &mut Vec<String>) -> Result<Vec<PathBuf>> {
+    let mut found: Vec<Option<PathBuf>> = tools.iter().map(Tool::find).collect();
+    let missing =
+        |found: &[Option<PathBuf>]| -> Vec<usize> { (0..tools.len()).filter(|&i| found[i].is_none()).collect() };
+    if missing(&found).is_empty() {
+        return Ok(found.into_iter().flatten().collect());
+    }
+    if !install {
+        let lines: Vec<String> = missing(&found)
+            .into_iter()
+            .map(|i| format!("{}. Install it with:\n    {}", tools[i].why(), tools[i].command_text()))
+            .collect();
+        return Err(MissingTool(lines.join("\n")).into());
+    }
+    for i in missing(&found) {
+        if let Some((path, how)) = tools[i].prebuilt() {
+            notices.push(format!("Installed {} at {} ({how}).", tools[i].binary, path.display()));
+            found[i] = Some(path);
+        }
+    }
+    let to_compile = missing(&found);
+    let compiled: Vec<(usize, bool, Option<PathBuf>)> = match &to_compile[..] {
+        [] => vec![],
+        [one] => {
+            let tool = &tools[*one];
+            eprintln!("{}: installing it with `{}` ({}, once)...", tool.why(), tool.command_text(), tool.how_long);
+            vec![(*one, tool.compile(None), None)]
+        }
+        several => {
+            // Side by side: each build's serial stretches (the last crates,
+            // the link) leave cores the other can use.
+            let logs: Vec<PathBuf> = several
+                .iter()
+                .map(|&i| {
+                    std::env::temp_dir().join(format!("grader-install-{}-{}.log", tools[i].binary, std::process::id()))
+                })
+                .collect();
+            eprintln!(
+                "Not installed: {}. Compiling them at the same time ({}, once; cargo's output: {})...",
+                several.iter().map(|&i| tools[i].binary).collect::<Vec<_>>().join(" and "),
+                tools[several[several.len() - 1]].how_long,
+                logs.iter().map(|l| l.display().to_string()).collect::<Vec<_>>().join(", ")
+            );
+            std::thread::scope(|scope| {
+                let runs: Vec<_> = several
+                    .iter()
+                    .zip(&logs)
+                    .map(|(&i, log)| {
+                        scope.spawn(move || {
+                            let started = std::time::Instant::now();
+                            let done = tools[i].compile(Some(log));
+                            let took = started.elapsed().as_secs();
+                            let how = if done { "installed" } else { "failed" };
+                            eprintln!("{} {how} after {} min {} s.", tools[i].binary, took / 60, took % 60);
+                            (i, done, Some(log.clone()))
+                        })
+                    })
+                    .collect();
+                runs.into_iter().map(|run| run.join().expect("an install thread does not panic")).collect()
+            })
+        }
     };
-    // --locked first: the versions the tool was released with. A registry
-    // (or mirror) that lacks one of them fails it; resolving afresh, as
-    // `cargo install` does without the flag, still works there.
-    let mut done = cargo_install(true);
-    if !done {
-        eprintln!(
-            "`{command_text}` failed (most often: the registry lacks a dependency at the version the tool's \
-             lockfile names): trying again without --locked, which picks the newest compatible versions..."
-        );
-        done = cargo_install(false);
+    for (i, done, log) in compiled {
+        let tool = &tools[i];
+        match tool.find().filter(|_| done) {
+            Some(path) => {
+                notices.push(format!("Installed {} at {} (compiled by cargo install).", tool.binary, path.display()));
+                found[i] = Some(path);
+            }
+            None => {
+                let read = log.map(|log| format!(" (cargo's output is in {})", log.display())).unwrap_or_default();
+                return Err(MissingTool(format!(
+                    "{}, and installing it failed{read}. Run this yourself and read cargo's error:\n    {}",
+                    tool.why(),
+                    tool.command_text()
+                ))
+                .into());
+            }
+        }
     }
-    match found().filter(|_| done) {
-        Some(path) => installed(path, "compiled by cargo install", notices),
-        None => Err(MissingTool(format!(
-            "{why}, and installing it failed. Run this yourself and read cargo's error:\n    {command_text}"
-        ))
-        .into()),
-    }
+    Ok(found.into_iter().flatten().collect())
 }
 
 /// `grader setup --all-engines`: Firefox (Debian's firefox-esr, as root) and
@@ -536,7 +635,9 @@ pub fn install_firefox() -> Result<Browser> {
         }
     }
     if find_on_path("geckodriver").or_else(|| in_cargo_bin("geckodriver")).is_none() {
-        ensure_tool("geckodriver", "geckodriver", None, true, "about 2 minutes", &mut Vec::new())?;
+        let geckodriver =
+            Tool { binary: "geckodriver", crate_name: "geckodriver", version: None, how_long: "about 2 minutes" };
+        ensure_tools(&[geckodriver], true, &mut Vec::new())?;
     }
     find_firefox().ok_or_else(|| MissingTool(format!("Firefox is still missing: install {FIREFOX_PACKAGES}")).into())
 }
