@@ -276,6 +276,7 @@ fn grayscale_that_truncates_fails_the_rounding_tests() {
             "white_black_and_pure_channels_have_exact_bytes",
             "every_gray_level_stays_itself",
             "grayscale_rounds_each_pixel_to_the_nearest_level",
+            "a_weighted_sum_of_exactly_one_half_rounds_up",
         ],
         says: &["a bare `as u8` truncates"],
     });
@@ -502,7 +503,7 @@ fn a_line_start_that_reads_the_text_again_fails_the_found_once_test() {
              let text = self.to_string();\n        \
              return Ok(text.match_indices('\\n').nth(line - 1).map_or(text.len(), |(newline, _)| newline + 1));\n",
         )],
-        fails: &["lines_are_found_once_when_the_bytes_arrive"],
+        fails: &["lines_are_found_once_when_the_bytes_arrive", "inserted_lines_are_found_once_when_they_arrive"],
         says: &["a question that reads the text again"],
     });
 }
@@ -604,5 +605,224 @@ fn a_line_table_left_to_the_compiler_and_a_length_from_the_capacity_fail_the_fra
             "rows_are_rendered_into_an_area_the_page_reads_through_views",
         ],
         says: &["LineRecord is declared in src/lib.rs with no #[repr], without C", "not the capacity of the Vec"],
+    });
+}
+
+// Wrong approaches a student new to WebAssembly may take that the audit
+// above did not list (2026-12-04): each broke a README promise and passed
+// every test, or failed one with a message that blamed something else,
+// until its exercise's test file was strengthened.
+
+#[test]
+fn grayscale_rounded_half_to_even_fails_the_exact_half_test() {
+    // Banker's rounding: the same gray level as `+ 0.5` and `as u8` on every
+    // sum but those that are exactly x.5 in f32, with x even (7,160 pixels).
+    grade_wrong_pattern(WrongPattern {
+        exercise: "07_grayscale",
+        patches: &[("src/lib.rs", "(sum + 0.5) as u8", "sum.round_ties_even() as u8")],
+        fails: &["a_weighted_sum_of_exactly_one_half_rounds_up"],
+        says: &["round_ties_even"],
+    });
+}
+
+#[test]
+fn a_histogram_that_copies_the_bytes_it_counts_fails_the_borrow_test() {
+    // A copy freed before add returns: nothing is left allocated, but the
+    // image is in memory twice while it is counted.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "02_no_gc",
+        patches: &[(
+            "src/lib.rs",
+            "let bytes = unsafe { core::slice::from_raw_parts(ptr, len) };\n        for &byte in bytes {",
+            "let bytes = unsafe { core::slice::from_raw_parts(ptr, len) }.to_vec();\n        for &byte in &bytes {",
+        )],
+        fails: &["a_histogram_reads_the_bytes_without_taking_them", "the_page_holds_one_image_at_a_time"],
+        says: &["Histogram::add allocated"],
+    });
+}
+
+#[test]
+fn a_page_whose_view_is_made_before_alloc_fails_the_levels_test() {
+    // The lesson's `wasmMem.set(imageData.data, ptr)`, with wasmMem made once:
+    // right until an alloc grows memory and detaches it.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "02_no_gc",
+        patches: &[
+            (
+                "page.js",
+                "    const levels = [];",
+                "    const levels = [];\n    const wasmMem = new Uint8Array(memory.buffer);",
+            ),
+            (
+                "page.js",
+                "        new Uint8Array(memory.buffer, ptr, image.length).set(image);",
+                "        wasmMem.set(image, ptr);",
+            ),
+        ],
+        fails: &["the_page_finds_the_most_common_level_of_each_image"],
+        says: &["so lib.alloc had to grow memory", "Make the view after lib.alloc returns"],
+    });
+}
+
+#[test]
+fn an_input_buffer_that_allocates_a_new_buffer_per_batch_fails_the_reuse_test() {
+    // A fresh Vec for every batch, the one before forgotten: every batch
+    // leaks the last one's room, and memory never shrinks.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "04_batching",
+        patches: &[(
+            "src/lib.rs",
+            "        batch.resize(len, 0.0);\n        batch.as_mut_ptr()",
+            "        let mut fresh = vec![0.0; len];\n        core::mem::swap(batch, &mut fresh);\n        \
+             core::mem::forget(fresh);\n        batch.as_mut_ptr()",
+        )],
+        fails: &["input_buffer_keeps_one_buffer_for_every_batch"],
+        says: &["resize the module's one buffer"],
+    });
+}
+
+#[test]
+fn a_record_table_ptr_to_its_vec_fails_the_data_view_tests() {
+    // The address of the Vec (its pointer, capacity and length), not of the
+    // records: JavaScript reads and writes the wrong bytes.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "06_struct_packing",
+        patches: &[(
+            "src/lib.rs",
+            "self.records.as_ptr() as usize",
+            "&self.records as *const Vec<PackedRecord> as usize",
+        )],
+        fails: &["javascript_reads_packed_records_with_a_data_view", "records_written_by_javascript_are_read_by_rust"],
+        says: &["an address inside the RecordTable itself"],
+    });
+}
+
+#[test]
+fn a_byte_store_of_two_bytes_fails_the_store_byte_test() {
+    grade_wrong_pattern(WrongPattern {
+        exercise: "03_memory_ops",
+        patches: &[(
+            "src/memory.wat",
+            "    i32.store8)        ;; store 1 byte",
+            "    i32.store16)       ;; store 2 bytes",
+        )],
+        fails: &["store_byte_writes_one_byte_at_its_address"],
+        says: &["it wrote 2 bytes"],
+    });
+}
+
+#[test]
+fn an_f64_view_that_is_a_copy_fails_the_view_tests() {
+    // Float64Array::from(&[f64]) copies the slots into a new JavaScript
+    // array: right values, but writes through it never reach the arena.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "01_typed_views",
+        patches: &[(
+            "src/lib.rs",
+            "        self.view.clone().unwrap()\n",
+            "        let _ = stale;\n        \
+             Float64Array::from(unsafe { core::slice::from_raw_parts(self.words.as_ptr().cast::<f64>(), self.len / 8) })\n",
+        )],
+        fails: &["f64_view_is_remade_after_memory_grows"],
+        says: &["a copy of the arena"],
+    });
+}
+
+#[test]
+fn a_batch_handed_back_with_its_length_in_bytes_fails_the_in_place_test() {
+    // len × 8: the bytes the results take, where receive_results takes how
+    // many f64 results there are.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "04_batching",
+        patches: &[(
+            "src/lib.rs",
+            "receive_results(batch.as_ptr(), len);",
+            "receive_results(batch.as_ptr(), len * 8);",
+        )],
+        fails: &[
+            "a_batch_of_100000_items_gives_every_result",
+            "single_and_odd_length_batches_are_right",
+            "consecutive_batches_do_not_mix",
+            "a_batch_for_which_input_buffer_grows_memory_arrives_whole",
+            "process_batch_transforms_the_items_where_they_are",
+        ],
+        says: &["len is the number of f64 results"],
+    });
+}
+
+#[test]
+fn a_frame_ptr_to_its_vec_fails_the_canvas_test() {
+    // JavaScript would put the test card over the Frame's Vec and the stack
+    // around it; told before it does.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "07_grayscale",
+        patches: &[("src/lib.rs", "self.pixels.as_ptr() as usize", "&self.pixels as *const Vec<u8> as usize")],
+        fails: &["a_canvas_frame_goes_gray_with_one_copy_in_and_none_out"],
+        says: &["an address inside the Frame itself"],
+    });
+}
+
+#[test]
+fn a_page_that_sets_the_batch_at_the_byte_address_as_an_index_fails_with_its_cause() {
+    // set(items, ptr) on a view of all of memory: its offset counts f64
+    // elements, so the batch would go 8 times further than the buffer.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "04_batching",
+        patches: &[(
+            "page.js",
+            "new Float64Array(memory.buffer, ptr, items.length).set(items);",
+            "new Float64Array(memory.buffer).set(items, ptr);",
+        )],
+        fails: &[
+            "a_batch_of_100000_items_crosses_into_wasm_once",
+            "a_batch_of_100000_results_crosses_back_to_javascript_once",
+            "a_batch_of_100000_items_gives_every_result",
+            "single_and_odd_length_batches_are_right",
+            "an_empty_batch_gives_no_results_and_needs_no_more_calls",
+            "consecutive_batches_do_not_mix",
+            "a_batch_for_which_input_buffer_grows_memory_arrives_whole",
+            "the_results_are_the_modules_work_not_the_pages",
+        ],
+        says: &["set(items, ptr) on a view of all of memory writes 8 times"],
+    });
+}
+
+#[test]
+fn a_hot_path_that_copies_through_a_scratch_buffer_made_in_new_fails_the_allocation_test() {
+    // The scratch buffer is allocated once, in new(): the hot call allocates
+    // nothing and grows nothing, yet every sample is copied out and back.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "05_avoiding_copies",
+        patches: &[
+            ("src/lib.rs", "pub struct Signal {\n    samples: Vec<f64>,\n}", "pub struct Signal {\n    samples: Vec<f64>,\n    scratch: Vec<f64>,\n}"),
+            ("src/lib.rs", "Signal { samples: vec![0.0; capacity] }", "Signal { samples: vec![0.0; capacity], scratch: vec![0.0; capacity] }"),
+            (
+                "src/lib.rs",
+                "for x in samples.iter_mut() {\n            *x = if range > 0.0 { (*x - min) / range } else { 0.0 };\n        }",
+                "let scratch = &mut self.scratch[..len];\n        \
+                 for (s, &x) in scratch.iter_mut().zip(samples.iter()) {\n            \
+                 *s = if range > 0.0 { (x - min) / range } else { 0.0 };\n        }\n        \
+                 samples.copy_from_slice(scratch);",
+            ),
+        ],
+        fails: &["the_hot_call_allocates_nothing"],
+        says: &["A second buffer to rescale into"],
+    });
+}
+
+#[test]
+fn an_add_buffer_indexed_again_at_every_insert_fails_the_found_once_test() {
+    // The add buffer's checkpoints rebuilt from its first byte on every
+    // append: every answer right, each insert reading everything typed
+    // before it (the buffer milestone's replays then run out of time).
+    grade_wrong_pattern(WrongPattern {
+        exercise: "mix/lines",
+        patches: &[(
+            "src/source.rs",
+            "        self.bytes.extend_from_slice(more.as_bytes());\n        while",
+            "        self.bytes.extend_from_slice(more.as_bytes());\n        self.checkpoints.truncate(1);\n        while",
+        )],
+        fails: &["inserted_lines_are_found_once_when_they_arrive"],
+        says: &["finds the newlines of the whole add buffer again at each insert"],
     });
 }

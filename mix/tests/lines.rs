@@ -140,3 +140,55 @@ fn lines_are_found_once_when_the_bytes_arrive() {
     let dash = n * LINE.len() + added + LINE.find('—').unwrap();
     assert_eq!(buffer.line_col(dash), Ok((n + 2, dash - n * LINE.len() - added)), "{after}line_col({dash}): {why}");
 }
+
+#[wasm_bindgen_test]
+fn inserted_lines_are_found_once_when_they_arrive() {
+    // 2 MB of equal lines inserted into an empty buffer: they go to the add
+    // buffer, the largest block the insert allocates, where the test finds
+    // them.
+    const LINE: &str = "line of the index test — ñ and ✓\n";
+    const MB: usize = 1 << 20;
+    let count = 2 * MB / LINE.len();
+    let text = LINE.repeat(count);
+    let mut buffer = Buffer::new();
+    let (inserted, add, size) = memory::largest_block_during(|| buffer.insert(0, &text));
+    inserted.expect("inserting at 0 of an empty buffer");
+    // SAFETY: the block is allocated (nothing was freed since the insert)
+    // and holds `size` bytes; reading it changes nothing.
+    let found = !add.is_null() && size >= text.len() && {
+        let bytes = unsafe { std::slice::from_raw_parts(add, text.len()) };
+        bytes == text.as_bytes()
+    };
+    assert!(
+        found,
+        "inserting 2 MB into an empty buffer allocated no block that starts with the inserted bytes: this test needs \
+         the pieces step's add buffer — every insert appended, as it is, to one buffer — to look behind the index"
+    );
+    // Every line outside the middle 512 KiB of the inserted text gets a
+    // second newline (the n of "line"), in the add buffer itself, after the
+    // insert returned. Then one more character is typed at the end: its own
+    // bytes are indexed when they arrive; the inserted lines were indexed
+    // when they arrived, and are not found again.
+    let kept = MB - MB / 4..MB + MB / 4;
+    for n in 0..count {
+        let at = n * LINE.len() + 2;
+        if !kept.contains(&at) {
+            // SAFETY: as above; the buffer holds no reference into its add
+            // buffer while the test runs.
+            unsafe { add.add(at).write(b'\n') };
+        }
+    }
+    buffer.insert(text.len(), "x").expect("typing at the end");
+    let why = "the test turned the n of \"line\" into a newline on every inserted line outside the middle 512 KiB, \
+               in the add buffer, after the insert returned, then typed one character at the end. The inserted \
+               bytes' newlines were found when they arrived and are counted in their piece: an index that finds the \
+               newlines of the whole add buffer again at each insert (instead of those of the bytes just appended), \
+               or a question that reads the text again, counts the new ones";
+    assert_eq!(buffer.line_count(), count + 1, "line_count() of {count} inserted lines and the last one: {why}");
+    let middle = count / 2;
+    for n in [middle - 1000, middle, middle + 1000] {
+        assert_eq!(buffer.line_start(n), Ok(n * LINE.len()), "line_start({n}): {why}");
+        let dash = n * LINE.len() + LINE.find('—').unwrap();
+        assert_eq!(buffer.line_col(dash), Ok((n, dash - n * LINE.len())), "line_col({dash}): {why}");
+    }
+}

@@ -271,6 +271,14 @@ fn f64_view_is_remade_after_memory_grows() {
     let before = arena.f64_view();
     assert_eq!(before.length(), 4, "a 32-byte arena holds 4 f64 slots: f64_view() must cover exactly those");
     assert_eq!(before.get_index(0), 42.0, "f64_view()[0] must be the f64 at offset 0");
+    before.set_index(3, -2.25);
+    assert_eq!(
+        arena.read_f64(24),
+        Ok(-2.25),
+        "JavaScript set f64_view()[3] to -2.25, but the arena's slot 3 (offset 24) did not change: f64_view() \
+         returned a copy of the arena (Float64Array::from copies a slice into a new JavaScript array), not a view \
+         over its bytes. Make the view over memory.buffer at ptr(): Float64Array::new_with_byte_offset_and_length"
+    );
 
     grow_memory(1).expect("memory can grow by one page");
     assert_eq!(

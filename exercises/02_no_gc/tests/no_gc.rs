@@ -99,6 +99,15 @@ export function js_write(memory, ptr, bytes) { new Uint8Array(memory.buffer, ptr
 export function js_fill(memory, ptr, len, value) { new Uint8Array(memory.buffer, ptr, len).fill(value); }
 export function js_read(memory, ptr, len) { return Uint8Array.from(new Uint8Array(memory.buffer, ptr, len)); }
 export function buffer_bytes(memory) { return memory.buffer.byteLength; }
+// One image with more bytes than all of memory holds right now, made in
+// JavaScript (so that making it does not change WASM memory): lib.alloc
+// cannot find room for it without growing memory. Every third byte is
+// `level`, so that it is the most common.
+export function image_larger_than_memory(memory, level) {
+    const image = new Uint8Array(memory.buffer.byteLength + 65536);
+    for (let j = 0; j < image.length; j++) image[j] = j % 3 === 0 ? level : (j * 7) & 255;
+    return [image];
+}
 
 // A Histogram made, fed and released from JavaScript: by free() (how 0) or
 // by Symbol.dispose (how 1), which wasm-bindgen points at the same free().
@@ -194,6 +203,7 @@ extern "C" {
     fn js_fill(memory: &JsValue, ptr: usize, len: usize, value: u8);
     fn js_read(memory: &JsValue, ptr: usize, len: usize) -> Vec<u8>;
     fn buffer_bytes(memory: &JsValue) -> usize;
+    fn image_larger_than_memory(memory: &JsValue, level: u8) -> js_sys::Array;
     fn histogram_round_trip(ptr: usize, len: usize, how: u32);
     fn keep_histogram();
     fn drop_kept_histogram();
@@ -336,7 +346,7 @@ fn a_histogram_reads_the_bytes_without_taking_them() {
     let ptr = js_alloc(&exports, pixels.len());
     js_write(&memory(), ptr, &pixels);
     let mut histogram = Histogram::new();
-    let ((), change, _, _) = measure(|| unsafe { histogram.add(ptr as *const u8, pixels.len()) });
+    let ((), change, peak, _) = measure(|| unsafe { histogram.add(ptr as *const u8, pixels.len()) });
     assert!(
         change >= 0,
         "Histogram::add freed {} bytes that JavaScript owns: the bytes at ptr came from alloc and JavaScript \
@@ -345,6 +355,15 @@ fn a_histogram_reads_the_bytes_without_taking_them() {
         -change
     );
     assert_eq!(change, 0, "Histogram::add left {change} bytes allocated that nothing will ever free");
+    assert_eq!(
+        peak,
+        0,
+        "Histogram::add allocated {peak} bytes while it counted the {} bytes at ptr, and freed them again: it copied \
+         the bytes JavaScript wrote (to_vec, Vec::from, collect) instead of borrowing them, so every image is in \
+         linear memory twice while it is counted. Count them where they are, through a borrowed slice \
+         (core::slice::from_raw_parts(ptr, len)); the counts live in the Histogram, made once by new()",
+        pixels.len()
+    );
     assert_eq!(
         (histogram.count(3), histogram.count(1), histogram.count(200), histogram.count(0)),
         (3, 2, 1, 0),
@@ -386,6 +405,14 @@ fn images() -> (Vec<Vec<u8>>, Vec<u32>) {
     (images, levels.iter().map(|&l| u32::from(l)).collect())
 }
 
+/// Makes room for `images`, twice over, allocated and freed: lib.alloc then
+/// finds room without growing memory, so that only the test written for it
+/// grows memory under the page.
+fn room_for(images: &[Vec<u8>]) {
+    let total: usize = images.iter().map(Vec::len).sum();
+    drop(std::hint::black_box(Vec::<u8>::with_capacity(2 * total)));
+}
+
 /// What running page.js over `images` did, measured.
 struct PageRun {
     levels: Vec<u32>,
@@ -413,6 +440,7 @@ impl PageRun {
             list.push(&js_sys::Uint8Array::from(&image[..]));
         }
         let (page, exports, memory) = (MOST_COMMON_LEVELS.with(JsValue::clone), exports(), memory());
+        room_for(images);
         let (_, left, peak, private_pages) = measure(|| run_page(&page, &exports, &memory, &list));
         PageRun {
             levels: run_levels(),
@@ -455,6 +483,40 @@ fn the_page_finds_the_most_common_level_of_each_image() {
     assert_eq!(
         run.levels, expected,
         "mostCommonLevels must return, for each image, histogram.most_common() of its bytes"
+    );
+    // Then one image larger than all of memory: the other page tests leave
+    // lib.alloc room to spare (room_for), so this is where lib.alloc grows
+    // memory under the page, and a view made before it is detached.
+    let memory = memory();
+    let before = buffer_bytes(&memory);
+    let images = image_larger_than_memory(&memory, 77);
+    let len = before + 65_536;
+    let threw = run_page(&MOST_COMMON_LEVELS.with(JsValue::clone), &exports(), &memory, &images) != 0;
+    let after = buffer_bytes(&memory);
+    // Any lib.alloc with room for the image has to grow memory here.
+    let situation = if after > before {
+        format!(
+            "an image of {len} bytes is more than all of memory ({before} bytes), so lib.alloc had to grow memory, to \
+             {after} bytes. memory.grow detaches every view made before it (exercise 01): a Uint8Array over \
+             memory.buffer made before lib.alloc has length 0 afterwards"
+        )
+    } else {
+        format!("an image of {len} bytes, more than all of memory ({before} bytes)")
+    };
+    if threw {
+        panic!(
+            "page.js threw {}: {situation}, and using it throws. Make the view after lib.alloc returns: \
+             new Uint8Array(memory.buffer, ptr, image.length).set(image)",
+            run_error()
+        );
+    }
+    assert_eq!(
+        run_levels(),
+        vec![77],
+        "mostCommonLevels returned {:?} for one image whose most common level is 77: {situation}, and writing \
+         through it does nothing, so the image never reached the block the Histogram counted. Make the view after \
+         lib.alloc returns",
+        run_levels()
     );
 }
 
@@ -552,6 +614,7 @@ fn the_page_returns_what_each_histogram_answers() {
         list.push(&js_sys::Uint8Array::from(&image[..]));
     }
     let page = MOST_COMMON_LEVELS.with(JsValue::clone);
+    room_for(&images);
     let levels = sentinel_levels(&page, &exports(), &memory(), &list);
     let expected: Vec<u32> = (1000..).take(images.len()).collect();
     assert_eq!(
@@ -561,3 +624,4 @@ fn the_page_returns_what_each_histogram_answers() {
          the module counts the bytes; the page allocates, copies them in, asks most_common() and frees"
     );
 }
+

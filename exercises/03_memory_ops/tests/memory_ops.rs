@@ -230,6 +230,8 @@ fn store_byte_writes_one_byte_at_its_address() {
     expected[4] = 0xFF;
     let why = if seen[5..8] == [0x01, 0x00, 0x00] {
         "it wrote 4 bytes: i32.store writes the whole i32; i32.store8 writes only its low byte"
+    } else if seen[5] == 0x01 && seen[6..8] == [0xAA, 0xAA] {
+        "it wrote 2 bytes, FF 01: i32.store16 writes the low 16 bits; i32.store8 writes only the low byte"
     } else if seen[4] == 0xAA {
         "address 100 is unchanged: push the address first, then the value, then i32.store8"
     } else {

@@ -39,11 +39,15 @@ unsafe impl GlobalAlloc for CountingAllocator {
 static COUNTING: CountingAllocator = CountingAllocator;
 
 #[wasm_bindgen(inline_js = r#"
-const host = { calls: 0, results: [], ptr: 0 };
+const host = { calls: 0, results: [], ptr: 0, len: 0 };
 globalThis.BatchingHost = {
     receive_results(ptr, len) {
         host.calls++;
         host.ptr = ptr >>> 0;
+        host.len = len >>> 0;
+        // A length that runs past the end of memory is told by the tests,
+        // not thrown here (through the module, with its buffer borrowed).
+        if (host.ptr + host.len * 8 > globalThis.BatchingHost.memory.buffer.byteLength) return;
         // Read the results where the module left them: a view, no copy.
         const view = new Float64Array(globalThis.BatchingHost.memory.buffer, ptr >>> 0, len >>> 0);
         for (let i = 0; i < view.length; i++) host.results.push(view[i]);
@@ -59,6 +63,7 @@ export function reset_host(memory) {
     host.calls = 0;
     host.results = [];
     host.ptr = 0;
+    host.len = 0;
     exportCalls = 0;
 }
 // The exports object is frozen, so the page gets a copy whose functions
@@ -84,6 +89,7 @@ export function buffer_bytes(memory) { return memory.buffer.byteLength; }
 export function import_calls() { return host.calls; }
 export function host_results() { return Float64Array.from(host.results); }
 export function results_ptr() { return host.ptr; }
+export function results_len() { return host.len; }
 // The module's exports with the work taken out: process_batch hands the
 // batch back as it lies in memory and process_item its item, each through
 // the same BatchingHost call, so what arrives is what the page wrote.
@@ -105,18 +111,32 @@ extern "C" {
     fn import_calls() -> u32;
     fn host_results() -> Vec<f64>;
     fn results_ptr() -> usize;
+    fn results_len() -> usize;
     fn passing_through(exports: &JsValue) -> JsValue;
 }
 
 #[wasm_bindgen(module = "/page.js")]
 extern "C" {
-    /// The crate's own page code: how JavaScript hands a batch to the module.
-    #[wasm_bindgen(js_name = processAll)]
-    fn process_all(wasm: &JsValue, memory: &JsValue, items: &js_sys::Float64Array);
-
-    /// The same function, for a test that explains what it throws.
+    /// The crate's own page code: how JavaScript hands a batch to the
+    /// module. Caught, so that what it throws is explained.
     #[wasm_bindgen(js_name = processAll, catch)]
     fn try_process_all(wasm: &JsValue, memory: &JsValue, items: &js_sys::Float64Array) -> Result<(), JsValue>;
+}
+
+/// What to say when page.js threw `error`, with its likely cause when the
+/// error shows one.
+fn page_threw(error: &JsValue) -> String {
+    let text = error.as_string().unwrap_or_else(|| String::from(js_sys::Error::from(error.clone()).to_string()));
+    if text.contains("offset is out of bounds") {
+        format!(
+            "page.js threw {text}: input_buffer returns a byte address, but the offset of a Float64Array's \
+             set(items, offset) counts f64 elements, so set(items, ptr) on a view of all of memory writes 8 times \
+             further than the module's buffer, past the end of memory. Make the view at the address — new \
+             Float64Array(memory.buffer, ptr, items.length).set(items) — or pass ptr / 8"
+        )
+    } else {
+        format!("page.js threw {text}")
+    }
 }
 
 /// Runs `page.js` on `items` and returns (results, JS→WASM calls, WASM→JS calls).
@@ -130,7 +150,9 @@ fn run_page(items: &[f64]) -> (Vec<f64>, u32, u32) {
     // room without growing memory, so that only the test written for it
     // grows memory under the page.
     drop(std::hint::black_box(Vec::<f64>::with_capacity(2 * items.length() as usize)));
-    process_all(&exports, &wasm_bindgen::memory(), &items);
+    if let Err(error) = try_process_all(&exports, &wasm_bindgen::memory(), &items) {
+        panic!("{}", page_threw(&error));
+    }
     (host_results(), export_calls(), import_calls())
 }
 
@@ -233,6 +255,10 @@ fn a_batch_for_which_input_buffer_grows_memory_arrives_whole() {
         format!("a batch of {count} items ({} bytes), more than all of memory ({before} bytes)", count * 8)
     };
     if let Some(error) = thrown {
+        let told = page_threw(&error);
+        if told.contains("a byte address") {
+            panic!("{told}");
+        }
         let advice = if grew { ", and using it throws. Make the view after input_buffer returns" } else { "" };
         panic!(
             "page.js threw {}: {situation}{advice}",
@@ -264,7 +290,10 @@ fn the_results_are_the_modules_work_not_the_pages() {
     let items: Vec<f64> = (0..1000).map(|i| f64::from(i) * 0.5 - 100.0).collect();
     let memory = wasm_bindgen::memory();
     reset_host(&memory);
-    process_all(&passing_through(&wasm_bindgen::exports()), &memory, &js_sys::Float64Array::from(&items[..]));
+    let items_js = js_sys::Float64Array::from(&items[..]);
+    if let Err(error) = try_process_all(&passing_through(&wasm_bindgen::exports()), &memory, &items_js) {
+        panic!("{}", page_threw(&error));
+    }
     let results = host_results();
     assert_eq!(results.len(), items.len(), "every item must reach the module, and through it BatchingHost");
     if let Some(i) = (0..items.len()).find(|&i| results[i] != items[i]) {
@@ -305,10 +334,41 @@ fn process_batch_transforms_the_items_where_they_are() {
          address where they were written — not a new buffer of results",
         ptr as usize
     );
+    let len = results_len();
+    assert_eq!(
+        len,
+        items.len(),
+        "process_batch of 1,000 items called BatchingHost.receive_results(ptr, {len}): len is the number of f64 \
+         results, which JavaScript reads as new Float64Array(memory.buffer, ptr, len) — not the bytes they take"
+    );
     assert_eq!(
         allocations, 0,
         "process_batch of 1,000 items made {allocations} allocation(s): transforming the items in place needs \
          none — change each one where it is (iter_mut) instead of collecting the results into a new Vec"
     );
     assert_eq!(host_results(), expected(&items), "every result is transform of its item");
+}
+
+#[wasm_bindgen_test]
+fn input_buffer_keeps_one_buffer_for_every_batch() {
+    // The module's buffer, resized: once it has held 1,000 items, a batch of
+    // 1,000 or of 10 fits in it as it is.
+    let first = batching::input_buffer(1000);
+    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let again = batching::input_buffer(1000);
+    let smaller = batching::input_buffer(10);
+    let allocations = ALLOCATIONS.load(Ordering::SeqCst) - before;
+    assert_eq!(
+        allocations, 0,
+        "after input_buffer(1000), input_buffer(1000) and input_buffer(10) made {allocations} allocation(s): both \
+         batches fit in the room the module's buffer already has. input_buffer must resize the module's one buffer \
+         (BATCH.resize(len, ..)) and return its address — a new Vec per batch allocates on every batch, and one \
+         forgotten (mem::forget, Box::leak) is never freed, in a memory that never shrinks"
+    );
+    assert_eq!(
+        (again as usize, smaller as usize),
+        (first as usize, first as usize),
+        "input_buffer(1000), input_buffer(1000) again and input_buffer(10) returned three addresses: a batch that \
+         fits in the module's buffer is written where the last one was — resize the module's one buffer"
+    );
 }

@@ -108,7 +108,9 @@ const MILLION: usize = 1_000_000;
 
 #[wasm_bindgen_test]
 fn the_hot_call_allocates_nothing() {
-    let mut signal = Signal::new(MILLION);
+    // Room for the samples, and nothing else: a buffer kept to rescale into
+    // would let the hot call copy without allocating.
+    let (mut signal, made) = measure(|| Signal::new(MILLION));
     write_samples(&memory(), signal.ptr(), MILLION);
     let ((), Measured { allocations, bytes, private_pages, .. }) = measure(|| signal.normalize(MILLION));
     assert_eq!(
@@ -125,6 +127,14 @@ fn the_hot_call_allocates_nothing() {
          ({} KiB) around the allocator: memory taken with memory_grow is a new buffer all the same, and this \
          test expects none. Rescale each sample where it is, in the buffer JavaScript wrote",
         private_pages * 64
+    );
+    assert!(
+        made.bytes <= MILLION * 8,
+        "new Signal(1,000,000) allocated {} bytes in {} allocation(s); its samples take 8,000,000. A second buffer \
+         to rescale into, then copied back, allocates nothing in the hot call but still copies all 8 MB twice per \
+         call — the copy the lesson's pattern avoids. Keep only the samples, and rescale each one where it is",
+        made.bytes,
+        made.allocations
     );
 }
 

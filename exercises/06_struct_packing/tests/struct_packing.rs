@@ -140,6 +140,21 @@ fn assert_repr(name: &str, wanted: &[&str], why: &str) {
     );
 }
 
+/// Fails, before JavaScript reads or writes through `ptr()`, when it is the
+/// address of the table itself — where its Vec keeps its pointer, capacity
+/// and length — instead of the first record's.
+fn assert_ptr_is_the_first_record(table: &RecordTable) {
+    let ptr = table.ptr();
+    let header = table as *const RecordTable as usize;
+    let size = core::mem::size_of_val(table);
+    assert!(
+        !(header..header + size).contains(&ptr),
+        "ptr() returned {ptr}, an address inside the RecordTable itself ({size} bytes at {header}): that is where \
+         its Vec keeps its pointer, capacity and length, not the records. JavaScript reading there sees those \
+         numbers, and writing there overwrites them. Return the address of the first record: the Vec's as_ptr()"
+    );
+}
+
 #[wasm_bindgen_test]
 fn declaration_order_pays_for_padding() {
     assert_eq!(
@@ -242,6 +257,7 @@ fn javascript_reads_packed_records_with_a_data_view() {
         table.push((i % 256) as u8, f64::from(i) * 1.25 - 300.0, (i * 7 % 256) as u8);
     }
     assert_eq!(table.byte_len(), 10_000, "1000 packed records take 10,000 bytes (the Bad layout would take 24,000)");
+    assert_ptr_is_the_first_record(&table);
     let seen = read_records(&wasm_bindgen::memory(), table.ptr(), 1000);
     for i in 0..1000u32 {
         let at = i as usize * 3;
@@ -261,6 +277,7 @@ fn javascript_reads_packed_records_with_a_data_view() {
 fn records_written_by_javascript_are_read_by_rust() {
     let mut table = RecordTable::new();
     table.push_zeroed(5);
+    assert_ptr_is_the_first_record(&table);
     for i in 0..5u8 {
         write_record(&wasm_bindgen::memory(), table.ptr(), i.into(), i + 10, f64::from(i) / 4.0, 200 - i);
     }

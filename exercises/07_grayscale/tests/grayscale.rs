@@ -190,6 +190,33 @@ fn the_gray_level_is_the_documented_f32_arithmetic() {
 }
 
 #[wasm_bindgen_test]
+fn a_weighted_sum_of_exactly_one_half_rounds_up() {
+    // Pixels whose f32 weighted sum is exactly x.5 with x even: `+ 0.5` and
+    // `as u8` give x + 1, as every other arithmetic does here; rounding half
+    // to even (round_ties_even, banker's rounding) gives x, and agrees with
+    // README.md on every other pixel.
+    let cases: [([u8; 3], u8, &str); 3] = [([0, 0, 250], 29, "28.5"), ([1, 13, 5], 9, "8.5"), ([1, 205, 69], 129, "128.5")];
+    let why = |rgb: &[u8; 3], gray: u8, got: u8, sum: &str| {
+        format!(
+            "pixel {rgb:?}: gray expected {gray}, got {got}. Its weighted sum in f32 is exactly {sum}, and README.md \
+             rounds by adding 0.5 and converting with `as u8`, which takes a half up, to {gray}. Rounding half to even \
+             (round_ties_even) takes it down to the even {}: use `(sum + 0.5) as u8`",
+            gray - 1
+        )
+    };
+    for (rgb, gray, sum) in cases {
+        let got = luma(rgb[0], rgb[1], rgb[2]);
+        assert_eq!(got, gray, "luma: {}", why(&rgb, gray, got, sum));
+    }
+    let mut pixels: Vec<u8> = cases.iter().flat_map(|(rgb, _, _)| [rgb[0], rgb[1], rgb[2], 255]).collect();
+    grayscale(&mut pixels).expect("whole pixels");
+    for (i, (rgb, gray, sum)) in cases.iter().enumerate() {
+        let got = pixels[i * 4];
+        assert_eq!(got, *gray, "grayscale, pixel {i}: {}", why(rgb, *gray, got, sum));
+    }
+}
+
+#[wasm_bindgen_test]
 fn one_pixel_and_odd_sizes() {
     let mut one = vec![10, 20, 30, 40];
     grayscale(&mut one).unwrap();
@@ -250,6 +277,15 @@ fn a_canvas_frame_goes_gray_with_one_copy_in_and_none_out() {
     // 21 opaque colours, 7 per row.
     let colours: Vec<u8> = (0..63u32).map(|i| (i * 53 % 256) as u8).collect();
     let mut frame = Frame::new(7, 3);
+    // The address of the Frame instead of its pixels, told before JavaScript
+    // writes 84 bytes through it.
+    let (ptr, header, size) = (frame.ptr(), &frame as *const Frame as usize, core::mem::size_of::<Frame>());
+    assert!(
+        !(header..header + size).contains(&ptr),
+        "ptr() returned {ptr}, an address inside the Frame itself ({size} bytes at {header}): that is where its Vec \
+         keeps its pointer, capacity and length, not the pixels. JavaScript putting the canvas's pixels there would \
+         overwrite them. Return the address of the first pixel: the Vec's as_ptr()"
+    );
     let canvas = canvas_into_frame(&wasm_bindgen::memory(), frame.ptr(), &colours);
     frame.grayscale_in_place();
     let shown = frame_onto_canvas(&canvas, &wasm_bindgen::memory(), frame.ptr(), frame.len());

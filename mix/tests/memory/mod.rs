@@ -20,6 +20,18 @@ static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
 /// The address of the block `load` handed to `from_bytes` (0: none).
 static WATCHED: AtomicUsize = AtomicUsize::new(0);
 static WATCHED_FREED: AtomicBool = AtomicBool::new(false);
+/// The largest block handed out since `largest_block_during` started
+/// looking: its address and size (0: none).
+static LARGEST: AtomicUsize = AtomicUsize::new(0);
+static LARGEST_SIZE: AtomicUsize = AtomicUsize::new(0);
+
+fn handed_out(ptr: *mut u8, size: usize) -> *mut u8 {
+    if size > LARGEST_SIZE.load(SeqCst) {
+        LARGEST_SIZE.store(size, SeqCst);
+        LARGEST.store(ptr as usize, SeqCst);
+    }
+    ptr
+}
 
 fn release(ptr: *mut u8) {
     if ptr as usize == WATCHED.load(SeqCst) {
@@ -31,7 +43,7 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         ALLOCATIONS.fetch_add(1, SeqCst);
         ALLOCATED.fetch_add(layout.size(), SeqCst);
-        unsafe { System.alloc(layout) }
+        handed_out(unsafe { System.alloc(layout) }, layout.size())
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         release(ptr);
@@ -41,7 +53,7 @@ unsafe impl GlobalAlloc for Counting {
         ALLOCATIONS.fetch_add(1, SeqCst);
         ALLOCATED.fetch_add(new_size, SeqCst);
         release(ptr);
-        unsafe { System.realloc(ptr, layout, new_size) }
+        handed_out(unsafe { System.realloc(ptr, layout, new_size) }, new_size)
     }
 }
 
@@ -103,4 +115,13 @@ pub fn load(mut bytes: Vec<u8>) -> (Buffer, Loaded, usize) {
     let before = allocated();
     let buffer = Buffer::from_bytes(bytes).expect("the text is UTF-8");
     (buffer, loaded, allocated() - before)
+}
+
+/// Runs `f`, and gives the address and size of the largest block handed out
+/// while it ran (a null address when it allocated nothing).
+pub fn largest_block_during<T>(f: impl FnOnce() -> T) -> (T, *mut u8, usize) {
+    LARGEST.store(0, SeqCst);
+    LARGEST_SIZE.store(0, SeqCst);
+    let result = f();
+    (result, LARGEST.load(SeqCst) as *mut u8, LARGEST_SIZE.load(SeqCst))
 }
