@@ -258,10 +258,13 @@ impl Toolbox {
             (Some(browser), _) => browser.engine,
             (None, Some(_)) => {
                 if choice == EngineChoice::Auto {
-                    let tried = why_not.as_ref().map(|why| format!(" ({why})")).unwrap_or_default();
+                    let tried = why_not
+                        .as_ref()
+                        .map(|why| format!(" Getting Chrome for Testing failed: {why}."))
+                        .unwrap_or_default();
                     notices.push(format!(
-                        "No browser found{tried} (chromium + chromedriver, or firefox + geckodriver), so the tests \
-                         run in Node.js. Exercises that need a browser cannot be graded until you install one: {}.",
+                        "No browser found (chromium + chromedriver, or firefox + geckodriver), so the tests run in \
+                         Node.js. Exercises that need a browser cannot be graded until you install one: {}.{tried}",
                         browser_install_advice()
                     ));
                 }
