@@ -253,6 +253,13 @@ impl ExerciseReport {
     }
 
     /// The failure to show first: the one that says most about the cause.
+    /// The line of the student's source file where `test` failed, when its
+    /// panic points there (reporters annotate that line).
+    pub fn line_in_source(&self, test: &TestReport) -> Option<u32> {
+        let rest = test.location.as_deref()?.strip_prefix(self.source_file.as_str())?.strip_prefix(':')?;
+        rest.split(':').next()?.parse().ok()
+    }
+
     /// A test's own failure, in its own words, comes before a panic inside
     /// the allocator (whose records an earlier write broke), which comes
     /// before a test that never finished; within each, the file's order.

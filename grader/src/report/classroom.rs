@@ -2,6 +2,8 @@
 //! reporter (`classroom-resources/autograding-grading-reporter`) reads from
 //! `<RUNNER>_RESULTS`, base64-encoded: version 1, an overall status, the
 //! maximum score, and each test with its status, score, message and code.
+//! Every test carries `line_no`, 0 where the failure does not point into
+//! the student's file (the reporter prints "line undefined" without one).
 //! The reporter sums the tests' scores against `max_score` and writes the
 //! two notices Classroom reads — the same totals the grader's own notices
 //! carry (`report::github`), since both come from this one model.
@@ -31,6 +33,10 @@ struct ClassroomTest<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     test_code: Option<&'a str>,
     filename: &'a str,
+    /// The failing line in the student's file; 0 when the failure points
+    /// elsewhere (the reporter prints "line N" for any other value, and
+    /// "line undefined" when there is none).
+    line_no: u32,
     execution_time: String,
 }
 
@@ -49,6 +55,7 @@ pub fn render(report: &CourseReport) -> String {
                 message: why_not_passed(exercise, test),
                 test_code: test.code.as_deref(),
                 filename: &exercise.source_file,
+                line_no: exercise.line_in_source(test).unwrap_or(0),
                 execution_time: format!("{:.2}s", exercise.duration.as_secs_f64()),
             });
         }
@@ -98,5 +105,22 @@ mod tests {
         assert_eq!(reporter_totals(&result), (15.0, 40.0), "a locked capstone's points are still to earn");
         assert_eq!(result["status"], "fail");
         assert_eq!(result["tests"][2]["message"], "no");
+    }
+
+    #[test]
+    fn each_test_names_its_line_in_the_students_file_or_zero() {
+        let mut failing = test("t1", TestStatus::Fail, Some("no"));
+        failing.location = Some("exercises/b/src/lib.rs:12:5".into());
+        let mut elsewhere = test("t2", TestStatus::Fail, Some("no"));
+        elsewhere.location = Some("exercises/b/tests/b.rs:40:9".into());
+        let report = course(
+            vec![exercise("b", Status::Fail, vec![failing, elsewhere, test("t3", TestStatus::Pass, None)], None)],
+            None,
+        );
+        let result: serde_json::Value = serde_json::from_str(&render(&report)).unwrap();
+        let lines: Vec<&serde_json::Value> =
+            result["tests"].as_array().unwrap().iter().map(|t| &t["line_no"]).collect();
+        // The reporter prints "line undefined" for a test without one.
+        assert_eq!(lines, [12, 0, 0], "{result:#}");
     }
 }

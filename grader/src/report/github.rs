@@ -282,12 +282,7 @@ fn problem(exercise: &ExerciseReport) -> (Option<u32>, String) {
     }
     let Some(test) = exercise.first_failure() else { return (None, String::new()) };
     let message = format!("{}: {}", test.name, why_not_passed(exercise, test).unwrap_or_default());
-    let line = test
-        .location
-        .as_deref()
-        .and_then(|location| location.strip_prefix(exercise.source_file.as_str()))
-        .and_then(|rest| rest.strip_prefix(':')?.split(':').next()?.parse().ok());
-    (line, message)
+    (exercise.line_in_source(test), message)
 }
 
 /// Text as a command's data: plain and neutralised (the runner writes it

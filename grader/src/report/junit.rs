@@ -33,12 +33,7 @@ pub fn render(report: &CourseReport) -> String {
             case.set_classname(exercise.name.as_str());
             // Where the failure points into the student's file, reporters
             // (GitLab, the GitHub JUnit actions) annotate that line.
-            let line = test
-                .location
-                .as_deref()
-                .and_then(|location| location.strip_prefix(exercise.source_file.as_str())?.strip_prefix(':'))
-                .and_then(|rest| rest.split(':').next()?.parse::<u32>().ok());
-            if let Some(line) = line {
+            if let Some(line) = exercise.line_in_source(test) {
                 case.extra.insert("file".into(), exercise.source_file.as_str().into());
                 case.extra.insert("line".into(), line.to_string().into());
             }
