@@ -13,13 +13,14 @@ const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/ja
 // Serves `root`, with URL prefixes mapped elsewhere by `mounts`
 // ({ "/pkg/": "/some/dir" }). `isolated` sends the headers that make the page
 // cross-origin isolated, which gives performance.now() 5 µs resolution
-// instead of 100 µs.
-export async function serve(root, { mounts = {}, isolated = false } = {}) {
+// instead of 100 µs. `onRequest(path)` hears of every request.
+export async function serve(root, { mounts = {}, isolated = false, onRequest = () => {} } = {}) {
     const headers = isolated
         ? { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" }
         : {};
     const server = createServer(async (request, response) => {
         const url = decodeURIComponent(new URL(request.url, "http://x").pathname);
+        onRequest(url);
         const mount = Object.keys(mounts).find((prefix) => url.startsWith(prefix));
         const path = mount ? join(mounts[mount], normalize(url.slice(mount.length))) : join(root, normalize(url));
         try {
@@ -49,8 +50,8 @@ export async function until(what, check, seconds = 10) {
 
 // Starts chromedriver (CHROMEDRIVER, or the one on PATH) and a headless
 // Chromium session; downloads go to the directory `downloads` names, without
-// asking. Call close() in a finally block.
-export async function chromium({ width = 1000, height = 700, downloads } = {}) {
+// asking; `args` are more of Chromium's flags. Call close() in a finally block.
+export async function chromium({ width = 1000, height = 700, downloads, args = [] } = {}) {
     const port = 9500 + Math.floor(Math.random() * 400);
     // The driver's own TMPDIR, removed on close: chromedriver leaves the
     // browser's profile (about 10 MB) behind more often than not.
@@ -86,8 +87,10 @@ export async function chromium({ width = 1000, height = 700, downloads } = {}) {
             capabilities: {
                 alwaysMatch: {
                     "goog:chromeOptions": {
+                        // The browser the grader found (CHROME), else chromedriver's own choice.
+                        ...(process.env.CHROME ? { binary: process.env.CHROME } : {}),
                         args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                            "--disable-background-networking", "--no-first-run", `--window-size=${width},${height}`],
+                            "--disable-background-networking", "--no-first-run", `--window-size=${width},${height}`, ...args],
                         prefs: downloads ? { "download.default_directory": downloads, "download.prompt_for_download": false } : {},
                     },
                 },
@@ -113,6 +116,10 @@ export async function chromium({ width = 1000, height = 700, downloads } = {}) {
             await call("DELETE", `${s}/actions`);
         },
         resize: (width, height) => call("POST", `${s}/window/rect`, { width, height }),
+        // How long a script may run (ms): WebDriver's default is 30 s.
+        scriptTimeout: (ms) => call("POST", `${s}/timeouts`, { script: ms }),
+        // A DevTools protocol command (the Profiler's, say), through chromedriver.
+        cdp: (cmd, params = {}) => call("POST", `${s}/goog/cdp/execute`, { cmd, params }),
         screenshot: async () => Buffer.from(await call("GET", `${s}/screenshot`), "base64"),
         close,
     };

@@ -127,6 +127,11 @@ pub fn run(course_root: &Path, toolbox: &Toolbox, plan: &Plan, progress: &dyn Ob
     Ok(engines)
 }
 
+/// The chart the last `grader bench` drew into its default place, if any.
+pub fn saved_chart(course: &crate::discover::Course) -> Option<String> {
+    std::fs::read_to_string(course.target_dir().join("bench").join("bench.svg")).ok()
+}
+
 fn check(finished: crate::process::Finished, what: &str) -> Result<crate::process::Finished> {
     if finished.timed_out {
         bail!("{what} took too long and was stopped");

@@ -175,6 +175,29 @@ pub enum Command {
         #[arg(long, value_name = "KERNEL")]
         broken: Option<String>,
     },
+    /// Profile before optimizing: run an exercise's workload (course.toml's, e.g. a 4K frame) on a
+    /// release build of your crate in headless Chromium under its sampling profiler; print the
+    /// functions with the most self time and where they are, and write the profile (.cpuprofile, for
+    /// Chrome DevTools or speedscope) and a flame graph (SVG). Never graded. --format json prints the
+    /// report as JSON.
+    Profile {
+        /// The exercise, by name or directory (e.g. `grayscale`).
+        name: String,
+        /// Profile the reference solution instead of your crate.
+        #[arg(long)]
+        solution: bool,
+        /// Where to write the profile and the flame graph (default: target/profile/NAME).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// The course as one self-contained web page: every exercise with its tests, messages and the
+    /// hints you asked for, the capstone's milestones, and the last profiles' flame graphs and
+    /// pictures and the benchmark's chart. Grades first (unchanged exercises come from the cache).
+    Report {
+        /// Where to write index.html (created if missing).
+        #[arg(long, value_name = "DIR", required = true)]
+        html: PathBuf,
+    },
     /// For instructors: the manifest and crates agree, every solution passes, every stub fails.
     Verify,
     /// For instructors: write the student edition of the course to DIR — everything but the
@@ -227,10 +250,14 @@ impl Cli {
     /// for.
     pub fn refuse_ignored_flags(&self) -> anyhow::Result<()> {
         let writes_results = matches!(self.command, None | Some(Command::Check) | Some(Command::Grade { .. }));
-        if !writes_results && (self.format != Format::Human || !self.output.is_empty()) {
+        // A profile's report is printed as a table or as JSON, and written nowhere else.
+        let profile_as_json = matches!(self.command, Some(Command::Profile { .. }))
+            && self.format == Format::Json
+            && self.output.is_empty();
+        if !writes_results && !profile_as_json && (self.format != Format::Human || !self.output.is_empty()) {
             anyhow::bail!(
-                "--format and --output apply to `check` and `grade`, which write the course's results; this \
-                 command writes only its own report. For results in another format, grade with `check`: \
+                "--format and --output apply to `check` and `grade`, which write the course's results (and \
+                 `profile` prints its report with --format json); this command writes only its own report. For results in another format, grade with `check`: \
                  `cargo run -p grader -- check --format json` (unchanged exercises come from the cache)"
             );
         }
@@ -240,13 +267,14 @@ impl Cli {
         let grades_by_them = matches!(
             self.command,
             None | Some(Command::Check)
+                | Some(Command::Report { .. })
                 | Some(Command::Run { .. })
                 | Some(Command::Grade { .. })
                 | Some(Command::Class { .. })
         );
         if !grades_by_them && (self.no_cache || self.jobs != 1) {
             anyhow::bail!(
-                "-j and --no-cache apply to `check`, `run`, `grade` and `class`; this command would ignore them \
+                "-j and --no-cache apply to `check`, `report`, `run`, `grade` and `class`; this command would ignore them \
                  (watch and list grade one exercise at a time and keep the cache; verify grades everything afresh)"
             );
         }

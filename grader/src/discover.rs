@@ -17,14 +17,7 @@ pub struct Course {
     pub manifest: Manifest,
 }
 
-/// Which of an exercise's two crates to grade.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Variant {
-    /// The student's crate under `exercises/`.
-    Exercise,
-    /// The reference under `solutions/`, graded by the same tests.
-    Solution,
-}
+pub use crate::model::Variant;
 
 /// One manifest entry resolved against the file system.
 #[derive(Debug, Clone)]

@@ -24,6 +24,8 @@
 //! - [`edition`]: the course as students get it, without the solutions;
 //! - [`verify`]: the instructor's checks;
 //! - [`bench`]: the lesson's benchmark table, measured;
+//! - [`profile`]: where a workload's time goes, with [`cpuprofile`] to read the profile and
+//!   [`flame_graph`] to draw it;
 //! - [`hints`]: hints in tiers, revealed on request and remembered;
 //! - [`debug`]: an exercise's tests served to a real browser, for DevTools;
 //! - [`reset`]: back to the shipped stubs, with backups; [`watch`]: the student's loop,
@@ -34,10 +36,12 @@ pub mod cache;
 pub mod capability;
 pub mod chrome_for_testing;
 pub mod class;
+pub mod cpuprofile;
 pub mod debug;
 pub mod discover;
 pub mod download;
 pub mod edition;
+pub mod flame_graph;
 pub mod grade;
 pub mod hints;
 pub mod integrity;
@@ -51,6 +55,7 @@ pub mod parse;
 pub mod points;
 pub mod prebuilt;
 pub mod process;
+pub mod profile;
 pub mod progress;
 pub mod report;
 pub mod reset;

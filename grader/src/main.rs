@@ -12,7 +12,7 @@ use grader::outcome::Outcome;
 use grader::progress::Progress;
 use grader::report::{self, counted, human};
 use grader::tools::{EngineChoice, MissingTool, Toolbox};
-use grader::{bench, class, debug, edition, grade, hints, reset, submission, verify, watch};
+use grader::{bench, class, debug, edition, grade, hints, profile, reset, submission, verify, watch};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -64,6 +64,8 @@ fn run(mut cli: Cli) -> Result<Outcome> {
         Command::Restore { backup } => reset::restore_command(course, backup.as_deref()),
         Command::Setup { all_engines } => setup(course, cli.runner, all_engines),
         Command::Bench { quick, out, broken } => bench_command(&cli, course, quick, out, broken),
+        Command::Profile { name, solution, out } => profile_command(&cli, course, &name, solution, out),
+        Command::Report { html } => html_report(&cli, course, &html),
         Command::Verify => verify_command(&cli, course),
         Command::Grade { reference, work_dir, time_budget, pass_mark } => {
             grade_command(&cli, course, reference, work_dir, time_budget, pass_mark)
@@ -214,6 +216,64 @@ fn bench_command(
         eprintln!("refused to time {why}");
     }
     Ok(Outcome::judge(false, refused.is_empty()))
+}
+
+/// `grader profile NAME`: where one exercise's workload spends its time.
+fn profile_command(cli: &Cli, course: &Course, name: &str, solution: bool, out: Option<PathBuf>) -> Result<Outcome> {
+    let selected = course.select(name)?;
+    // The capstone is one crate: its milestones share it, and its workload.
+    let exercise = match selected.as_slice() {
+        [one] => one.clone(),
+        [first, rest @ ..] if rest.iter().all(|m| m.exercise_dir == first.exercise_dir) => {
+            let mut capstone = first.clone();
+            capstone.entry.name = name.to_string();
+            capstone
+        }
+        _ => anyhow::bail!("profile one exercise at a time: `{name}` names {}", counted(selected.len(), "exercise")),
+    };
+    let exercise = &exercise;
+    if solution && !course.has_solutions() {
+        anyhow::bail!("--solution profiles the reference, and this copy of the course has no solutions/");
+    }
+    let variant = if solution { Variant::Solution } else { Variant::Exercise };
+    let plan = profile::Plan { variant, out_dir: out.unwrap_or_else(|| profile::default_out_dir(course, exercise)) };
+    let settings = cli.prepare_tools(course, None)?;
+    let progress = Progress::new();
+    let profiled = profile::run(course, exercise, &settings.toolbox, &plan, &progress);
+    progress.clear();
+    let text = match cli.format {
+        report::Format::Json => report::profile::json(&profiled?),
+        _ => report::profile::human(&profiled?),
+    };
+    write!(anstream::stdout(), "{text}")?;
+    Ok(Outcome::Done)
+}
+
+/// `grader report --html DIR`: the course graded, as one page, with what
+/// the course's tools drew.
+fn html_report(cli: &Cli, course: &Course, dir: &Path) -> Result<Outcome> {
+    let settings = cli.prepare_tools(course, None)?;
+    let progress = Progress::new();
+    let report = grade::grade_course(course, &settings, &progress);
+    progress.clear();
+    let gallery = report::html::Gallery {
+        profiles: profile::drawings(course),
+        bench_chart: bench::saved_chart(course),
+        mix_page: profile::mix_page(course),
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let page = dir.join("index.html");
+    std::fs::write(&page, report::html::render(&report, &gallery))
+        .with_context(|| format!("cannot write {}", page.display()))?;
+    writeln!(
+        anstream::stdout(),
+        "Written: {} ({} of {} done; {} drawn). Open it in a browser.",
+        page.display(),
+        report.done_count(),
+        report.exercises.len(),
+        counted(gallery.profiles.len(), "profile")
+    )?;
+    Ok(Outcome::Done)
 }
 
 /// `grader verify`: the instructor's checks of the full course.

@@ -127,6 +127,22 @@ pub struct ExerciseEntry {
     /// so that no other test's corruption reaches it — and its own failure
     /// is the one shown first. `grader verify` checks that it is a test.
     pub corruption_test: Option<String>,
+    /// A realistic run of the crate for `grader profile`.
+    pub workload: Option<Workload>,
+}
+
+/// A realistic run of an exercise's crate, for `grader profile`: a
+/// JavaScript module beside the crate's Cargo.toml (the instructor's file,
+/// graded as shipped) whose default export is called with the crate built
+/// in release, as `{ lib, memory }` (wasm-bindgen's module and the linear
+/// memory).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workload {
+    /// What it does, for the profile's heading: "a 4K frame turned gray, 10 times".
+    pub about: String,
+    /// The module's file name, in the crate's directory.
+    pub script: String,
 }
 
 /// Names no page may be allowed, whatever course.toml says: they lead to
@@ -160,6 +176,22 @@ pub const NEVER_ON_A_PAGE: &[&str] = &[
 /// Whether an editable glob names JavaScript files, which the student then writes.
 pub fn is_javascript_glob(glob: &str) -> bool {
     glob.ends_with(".js") || glob.ends_with(".mjs")
+}
+
+impl Workload {
+    /// The script is a file beside the crate's Cargo.toml, served to the
+    /// profiling page from there: a plain name, JavaScript.
+    fn check(&self, whose: &str) -> Result<()> {
+        let plain = !self.script.contains(['/', '\\']) && !self.script.starts_with('.');
+        if !plain || !(self.script.ends_with(".js") || self.script.ends_with(".mjs")) {
+            bail!(
+                "{whose}: workload.script must be a .js or .mjs file in the crate's directory, named without a \
+                 path, not `{}`",
+                self.script
+            );
+        }
+        Ok(())
+    }
 }
 
 impl ExerciseEntry {
@@ -267,6 +299,8 @@ pub struct CapstoneEntry {
     /// In the order a student works through them.
     #[serde(rename = "milestone", default)]
     pub milestones: Vec<MilestoneEntry>,
+    /// As for an exercise: the capstone crate's realistic run, for `grader profile`.
+    pub workload: Option<Workload>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -307,6 +341,7 @@ impl CapstoneEntry {
             page_globals: Vec::new(),
             page_members: Vec::new(),
             corruption_test: None,
+            workload: self.workload.clone(),
         }
     }
 }
@@ -349,6 +384,12 @@ impl Manifest {
                 );
             }
             exercise.check_page_names()?;
+            if let Some(workload) = &exercise.workload {
+                workload.check(&exercise.name)?;
+            }
+        }
+        if let Some(workload) = self.capstone.as_ref().and_then(|c| c.workload.as_ref()) {
+            workload.check("the capstone")?;
         }
         for milestone in self.milestone_entries() {
             milestone.check_points()?;
@@ -442,6 +483,16 @@ pub mod tests {
         }
         let error = Manifest::parse(&format!("{MINIMAL}page_members = [\"length\"]\n")).unwrap_err();
         assert!(error.to_string().contains("whose `editable` lists a .js file"), "{error}");
+    }
+
+    #[test]
+    fn a_workload_script_is_a_javascript_file_beside_the_crate() {
+        let with = |script: &str| format!("{MINIMAL}\n[exercise.workload]\nabout = \"a run\"\nscript = \"{script}\"\n");
+        assert!(Manifest::parse(&with("profile.js")).is_ok());
+        for wrong in ["../../secret.js", "sub/profile.js", ".hidden.js", "profile.rs"] {
+            let error = Manifest::parse(&with(wrong)).unwrap_err();
+            assert!(format!("{error:#}").contains("workload.script"), "{wrong}: {error:#}");
+        }
     }
 
     #[test]

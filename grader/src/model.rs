@@ -437,6 +437,64 @@ pub fn total(values: impl Iterator<Item = f64>) -> f64 {
     values.fold(0.0, |sum, value| sum + value)
 }
 
+/// What `grader profile` found: where one run of an exercise's workload
+/// spent its time. Measured on this machine, today; never graded.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileReport {
+    pub exercise: String,
+    /// The workload, as course.toml describes it.
+    pub workload: String,
+    /// Whose crate ran: the student's, or (`--solution`) the reference.
+    pub crate_profiled: Variant,
+    /// The profiled run's wall time (after one warm-up run).
+    pub run_ms: f64,
+    /// The time the samples cover, idle time left out.
+    pub sampled_ms: f64,
+    pub samples: usize,
+    /// The functions with the most self time, the most first.
+    pub hottest: Vec<HotFunction>,
+    pub cpuprofile: std::path::PathBuf,
+    pub flame_graph: std::path::PathBuf,
+}
+
+/// Which of an exercise's two crates to grade (or profile).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Variant {
+    /// The student's crate under `exercises/`.
+    Exercise,
+    /// The reference under `solutions/`, graded by the same tests.
+    Solution,
+}
+
+/// One function's own time in a profile (its callees' not counted).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HotFunction {
+    /// Rust names demangled, without their hash.
+    pub name: String,
+    pub kind: FrameKind,
+    pub self_ms: f64,
+    /// Of the sampled time, 0 to 1.
+    pub share: f64,
+    /// Where it is: `src/lib.rs:42` in the crate, a line of the workload
+    /// or of wasm-bindgen's glue; none for the engine's own work.
+    pub source: Option<String>,
+}
+
+/// What ran in a frame of a profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FrameKind {
+    /// The crate's WebAssembly.
+    Wasm,
+    JavaScript,
+    /// V8's wrapper where a call crosses between JavaScript and
+    /// WebAssembly ("js-to-wasm"): its own time is the crossing's cost.
+    Boundary,
+    /// The engine's own work: "(program)", "(garbage collector)".
+    Engine,
+}
+
 /// Durations as whole milliseconds.
 mod millis {
     use serde::{Deserialize, Deserializer, Serializer};

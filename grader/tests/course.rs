@@ -19,7 +19,7 @@ fn a_fresh_course_reports_typed_views_not_done_with_its_first_failure_and_hint()
         ["✗", "typed_views", "0/9", "tests", "Typed", "views", "over", "linear", "memory"],
         "{out}"
     );
-    for later in ["batching", "avoiding_copies", "struct_packing", "grayscale"] {
+    for later in ["batching", "avoiding_copies", "struct_packing", "grayscale", "profile_first"] {
         assert!(out.contains(&format!("✗ {later:<15}  ")), "{later} is listed, in course order:\n{out}");
     }
     assert!(

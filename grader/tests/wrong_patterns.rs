@@ -340,6 +340,34 @@ fn a_page_that_grows_memory_for_its_images_fails_the_block_test() {
     });
 }
 
+#[test]
+fn a_fix_of_the_decoy_alone_fails_the_cost_test_and_says_the_profile_points_elsewhere() {
+    // What a student who guesses instead of profiling changes: the sort of
+    // every cell in hottest() becomes a selection of the k hottest — right
+    // answers, tidier code — while cell_at still builds the grid's edges
+    // for every point, the hot spot the profile shows.
+    grade_wrong_pattern(WrongPattern {
+        exercise: "08_profile_first",
+        patches: &[
+            (
+                "src/lib.rs",
+                "ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));",
+                "let by_heat = |a: &(u32, u32), b: &(u32, u32)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));\n        \
+                 if k < ranked.len() {\n            ranked.select_nth_unstable_by(k, by_heat);\n            \
+                 ranked.truncate(k);\n        }\n        ranked.sort_by(by_heat);",
+            ),
+            (
+                "src/lib.rs",
+                "let column = band(&self.column_edges, x)?;\n        let row = band(&self.row_edges, y)?;",
+                "let column = band(&edges(self.columns, self.cell), x)?;\n        \
+                 let row = band(&edges(self.rows, self.cell), y)?;",
+            ),
+        ],
+        fails: &["binning_a_batch_costs_nothing_per_point"],
+        says: &["This is not the sort in hottest()", "the profile points elsewhere"],
+    });
+}
+
 // README promises that had no test (docs/instructors.md, "What each README
 // promises"): each is held now, and each case here breaks one the way a
 // student would, with every other answer right.

@@ -4,9 +4,11 @@
 pub mod classroom;
 pub mod github;
 pub mod gradescope;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod profile;
 
 use crate::model::{CourseReport, ExerciseReport, TestReport, TestStatus};
 use anyhow::{Context, Result};

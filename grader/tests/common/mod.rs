@@ -336,6 +336,13 @@ impl TempCourse {
                 if let Some(edit) = &entry.edit {
                     text.push_str(&format!("edit = {edit:?}\n"));
                 }
+                // Its workload for `grader profile`: a table, so last.
+                if let Some(workload) = &entry.workload {
+                    text.push_str(&format!(
+                        "[exercise.workload]\nabout = {:?}\nscript = {:?}\n",
+                        workload.about, workload.script
+                    ));
+                }
             }
         }
         if self.path().join("mix").is_dir() {
