@@ -307,6 +307,8 @@ mod tests {
     fn format_and_output_are_refused_where_they_would_do_nothing() {
         for ok in
             [&["--format", "json"][..], &["check", "--output", "r.xml"], &["grade", "--format", "junit"], &["run", "x"]]
+                .into_iter()
+                .chain([&["profile", "x", "--format", "json"][..], &["report", "--html", "d", "-j", "2"]])
         {
             assert!(parse(ok).refuse_ignored_flags().is_ok(), "{ok:?}");
         }
@@ -315,6 +317,9 @@ mod tests {
             &["run", "x", "--output", "f.json"],
             &["verify", "--format", "junit"],
             &["list", "--format", "json"],
+            &["profile", "x", "--format", "junit"],
+            &["profile", "x", "--format", "json", "--output", "p.json"],
+            &["report", "--html", "d", "--format", "json"],
         ] {
             let error = parse(refused).refuse_ignored_flags().unwrap_err().to_string();
             assert!(error.contains("apply to `check` and `grade`"), "{refused:?}: {error}");

@@ -235,25 +235,44 @@ fn without_hash(name: &str) -> &str {
 }
 
 /// The functions with the most self time (summed over every call path), at
-/// most `limit`, the most first; `locate` says where each one is.
+/// most `limit`, the most first. `locate` says where a function is; one it
+/// cannot place (the standard library's, say) is shown as called from its
+/// nearest caller it can, on the path where it spent the most time.
 pub fn hottest(tree: &Frame, limit: usize, locate: impl Fn(&Frame) -> Option<String>) -> Vec<HotFunction> {
-    let mut by_function: BTreeMap<(FrameKind, String), (f64, Option<String>)> = BTreeMap::new();
-    let mut stack: Vec<&Frame> = tree.children.iter().collect();
-    while let Some(frame) = stack.pop() {
-        let entry = by_function.entry((frame.kind, frame.name.clone())).or_insert_with(|| (0.0, locate(frame)));
-        entry.0 += frame.self_us;
-        stack.extend(&frame.children);
+    struct Seen {
+        us: f64,
+        /// Where it is, and the self time of the path that said so.
+        source: Option<(String, f64)>,
+    }
+    let mut by_function: BTreeMap<(FrameKind, String), Seen> = BTreeMap::new();
+    // (frame, its nearest placed caller: name and place)
+    let mut stack: Vec<(&Frame, Option<(&str, String)>)> = tree.children.iter().map(|f| (f, None)).collect();
+    while let Some((frame, caller)) = stack.pop() {
+        let own = locate(frame);
+        let shown = own.clone().or_else(|| caller.as_ref().map(|(name, place)| format!("called from {name}, {place}")));
+        let seen = by_function.entry((frame.kind, frame.name.clone())).or_insert(Seen { us: 0.0, source: None });
+        seen.us += frame.self_us;
+        if let Some(shown) = shown {
+            if seen.source.as_ref().is_none_or(|(_, us)| frame.self_us > *us) {
+                seen.source = Some((shown, frame.self_us));
+            }
+        }
+        let inherited = match own {
+            Some(place) => Some((frame.name.as_str(), place)),
+            None => caller,
+        };
+        stack.extend(frame.children.iter().map(|child| (child, inherited.clone())));
     }
     let sampled = tree.total_us - tree.self_us;
     let mut hot: Vec<HotFunction> = by_function
         .into_iter()
-        .filter(|(_, (us, _))| *us > 0.0)
-        .map(|((kind, name), (us, source))| HotFunction {
+        .filter(|(_, seen)| seen.us > 0.0)
+        .map(|((kind, name), seen)| HotFunction {
             name,
             kind,
-            self_ms: us / 1000.0,
-            share: if sampled > 0.0 { us / sampled } else { 0.0 },
-            source,
+            self_ms: seen.us / 1000.0,
+            share: if sampled > 0.0 { seen.us / sampled } else { 0.0 },
+            source: seen.source.map(|(place, _)| place),
         })
         .collect();
     hot.sort_by(|a, b| b.self_ms.total_cmp(&a.self_ms).then_with(|| a.name.cmp(&b.name)));
@@ -333,13 +352,16 @@ pub mod tests {
     #[test]
     fn the_hottest_functions_come_first_with_their_share() {
         let tree = CpuProfile::parse(PROFILE).unwrap().call_tree();
-        let hot = hottest(&tree, 3, |frame| (frame.kind == FrameKind::Wasm).then(|| "src/lib.rs:1".into()));
+        // Only the export is placed: the functions it calls are shown as called from it.
+        let locate = |frame: &Frame| (frame.name == "frame_grayscale").then(|| "src/lib.rs:91".to_string());
+        let hot = hottest(&tree, 3, locate);
         let names: Vec<&str> = hot.iter().map(|h| h.name.as_str()).collect();
         assert_eq!(names, ["grayscale::slow_luma", "(garbage collector)", "frame_grayscale"]);
         assert!((hot[0].share - 0.6).abs() < 1e-9);
         assert!((hot[0].self_ms - 0.6).abs() < 1e-9);
-        assert_eq!(hot[0].source.as_deref(), Some("src/lib.rs:1"));
-        assert_eq!(hot[1].source, None);
+        assert_eq!(hot[0].source.as_deref(), Some("called from frame_grayscale, src/lib.rs:91"));
+        assert_eq!(hot[1].source, None, "the engine's work is called from nowhere of the student's");
+        assert_eq!(hot[2].source.as_deref(), Some("src/lib.rs:91"));
     }
 
     #[test]

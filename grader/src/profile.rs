@@ -301,6 +301,8 @@ impl Sources<'_> {
                 if let Some(beside) = path.strip_prefix("workload/") {
                     // The workload, or a module it imports from beside it.
                     Some(format!("{}:{line}", self.course.relative(&self.workload_dir.join(beside))))
+                } else if path == "page.mjs" {
+                    Some(format!("the grader's profiling page, page.mjs:{line}"))
                 } else if let Some(glue) = path.strip_prefix("pkg/") {
                     Some(format!("wasm-bindgen's glue, {glue}:{line}"))
                 } else {

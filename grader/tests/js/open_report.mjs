@@ -2,18 +2,18 @@
 // served from DIR on localhost, and prints what the page shows as JSON: its
 // rows, its pictures (with their decoded sizes), its flame graphs' bars, the
 // resources it fetched, and whether the page's policy forbids fetching.
-// Saves a screenshot to SCREENSHOT.
+// Saves a screenshot of the whole page to SCREENSHOT.
 //
-//   node open_report.mjs DIR SCREENSHOT
+//   node open_report.mjs DIR SCREENSHOT [SCALE]
 import { writeFileSync } from "node:fs";
 import { chromium, serve } from "../../js/browser.mjs";
 
-const [dir, screenshot] = process.argv.slice(2);
+const [dir, screenshot, scale = "1"] = process.argv.slice(2);
 const requests = [];
 const server = await serve(dir, { onRequest: (url) => requests.push(url) });
 let browser;
 try {
-    browser = await chromium({ width: 1200, height: 1600 });
+    browser = await chromium({ width: 1100, height: 900 });
     await browser.open(`${server.url}/index.html`);
     const seen = await browser.script(`
         const images = [...document.querySelectorAll("img")];
@@ -26,7 +26,11 @@ try {
             resources: performance.getEntriesByType("resource").map((entry) => entry.name),
         };
     `);
-    writeFileSync(screenshot, await browser.screenshot());
+    // The whole page, not only the window: DevTools captures beyond it.
+    const [width, height] = await browser.script("return [document.documentElement.scrollWidth, document.documentElement.scrollHeight]");
+    const { data } = await browser.cdp("Page.captureScreenshot",
+        { format: "png", captureBeyondViewport: true, clip: { x: 0, y: 0, width, height, scale: Number(scale) } });
+    writeFileSync(screenshot, Buffer.from(data, "base64"));
     console.log(JSON.stringify({ ...seen, server_requests: requests }));
 } catch (error) {
     console.error(error.message);
