@@ -9,7 +9,7 @@ use crate::model::Engine;
 use crate::process::run_limited;
 use crate::progress::Observer;
 use crate::tools::Toolbox;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -81,7 +81,7 @@ pub fn run(course_root: &Path, toolbox: &Toolbox, plan: &Plan, progress: &dyn Ob
             .env("CARGO_TARGET_DIR", &target_dir)
             .env("RUSTFLAGS", rustflags)
             .env("PATH", &toolbox.child_path);
-        check(run_limited(build, Duration::from_secs(900))?, "cargo build -p lesson_bench")?;
+        run_limited(build, Duration::from_secs(900))?.succeeded("cargo build -p lesson_bench")?;
         let package = target.join(format!("pkg-{flavor}"));
         let mut bindgen = Command::new("wasm-bindgen");
         bindgen
@@ -89,7 +89,7 @@ pub fn run(course_root: &Path, toolbox: &Toolbox, plan: &Plan, progress: &dyn Ob
             .arg(&package)
             .arg(target_dir.join("wasm32-unknown-unknown/release/lesson_bench.wasm"))
             .env("PATH", &toolbox.child_path);
-        check(run_limited(bindgen, Duration::from_secs(120))?, "wasm-bindgen")?;
+        run_limited(bindgen, Duration::from_secs(120))?.succeeded("wasm-bindgen")?;
         packages.push(package);
     }
 
@@ -115,7 +115,7 @@ pub fn run(course_root: &Path, toolbox: &Toolbox, plan: &Plan, progress: &dyn Ob
             node.env("CHROMEDRIVER", &browser.driver);
         }
         let finished = run_limited(node, Duration::from_secs(1800))?;
-        let finished = check(finished, &format!("the benchmark in {engine}"))?;
+        let finished = finished.succeeded(&format!("the benchmark in {engine}"))?;
         let run: EngineRun = serde_json::from_str(finished.stdout.trim())
             .with_context(|| format!("the benchmark in {engine} printed no results:\n{}", finished.stderr))?;
         engines.push(run);
@@ -130,16 +130,6 @@ pub fn run(course_root: &Path, toolbox: &Toolbox, plan: &Plan, progress: &dyn Ob
 /// The chart the last `grader bench` drew into its default place, if any.
 pub fn saved_chart(course: &crate::discover::Course) -> Option<String> {
     std::fs::read_to_string(course.target_dir().join("bench").join("bench.svg")).ok()
-}
-
-fn check(finished: crate::process::Finished, what: &str) -> Result<crate::process::Finished> {
-    if finished.timed_out {
-        bail!("{what} took too long and was stopped");
-    }
-    if !finished.success() {
-        bail!("{what} failed:\n{}{}", finished.stdout, finished.stderr);
-    }
-    Ok(finished)
 }
 
 /// Kernels the harness refused to time, with the reason.

@@ -47,6 +47,18 @@ impl Finished {
     pub fn success(&self) -> bool {
         self.status.is_some_and(|s| s.success())
     }
+
+    /// Itself when the run succeeded within its limit; else an error
+    /// naming `what` ran, with what it printed.
+    pub fn succeeded(self, what: &str) -> anyhow::Result<Finished> {
+        if self.timed_out {
+            anyhow::bail!("{what} took too long and was stopped");
+        }
+        if !self.success() {
+            anyhow::bail!("{what} failed:\n{}{}", self.stdout, self.stderr);
+        }
+        Ok(self)
+    }
 }
 
 /// Runs registered so that an interrupt can kill them: (pid, marker).

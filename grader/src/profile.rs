@@ -12,7 +12,7 @@ use crate::discover::{package_name, rust_files_in, Course, Exercise};
 use crate::flame_graph;
 use crate::manifest::Workload;
 use crate::model::{Engine, FrameKind, ProfileReport, Variant};
-use crate::process::{run_limited, Finished};
+use crate::process::run_limited;
 use crate::progress::Observer;
 use crate::report::html::ProfileDrawing;
 use crate::tools::{Browser, MissingTool, Toolbox};
@@ -108,7 +108,7 @@ pub fn run(
     let package = plan.out_dir.join("pkg");
     let mut bindgen = Command::new("wasm-bindgen");
     bindgen.args(["--target", "web", "--out-dir"]).arg(&package).arg(&wasm).env("PATH", &toolbox.child_path);
-    check(run_limited(bindgen, Duration::from_secs(120))?, "wasm-bindgen")?;
+    run_limited(bindgen, Duration::from_secs(120))?.succeeded("wasm-bindgen")?;
 
     progress.doing(&format!("running {} under the profiler in headless Chromium", workload.script));
     let cpuprofile = plan.out_dir.join(format!("{}.cpuprofile", name.replace('/', "-")));
@@ -268,16 +268,6 @@ fn write_driver(dir: &Path) -> Result<PathBuf> {
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(driver.join("profile/profile.mjs"))
-}
-
-fn check(finished: Finished, what: &str) -> Result<Finished> {
-    if finished.timed_out {
-        bail!("{what} took too long and was stopped");
-    }
-    if !finished.success() {
-        bail!("{what} failed:\n{}{}", finished.stdout, finished.stderr);
-    }
-    Ok(finished)
 }
 
 /// Where a profile's functions are, in files the student knows.

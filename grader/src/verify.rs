@@ -5,7 +5,7 @@
 
 use crate::capability::{self, Import};
 use crate::discover::{rust_files_in, Course, Exercise, Variant, EXERCISES_DIR, SOLUTIONS_DIR};
-use crate::manifest::ExerciseEntry;
+use crate::manifest::{ExerciseEntry, Workload};
 use crate::model::{ExerciseReport, Kind, Status, TestReport, TestStatus};
 use crate::progress::Observer;
 use crate::report::counted;
@@ -69,6 +69,9 @@ pub fn check_layout(course: &Course) -> Vec<Check> {
         }
         for milestone in course.milestones() {
             findings.extend(milestone_problems(course, &milestone));
+        }
+        if let Some(workload) = &capstone.workload {
+            findings.extend(workload_problem(course, &capstone.name, &course.root.join(&capstone.dir), workload));
         }
     }
     // The solutions' workspace has its own lockfile: both must pin the
@@ -227,6 +230,17 @@ fn layout_problems(course: &Course, exercise: &Exercise) -> Vec<Check> {
     problems
 }
 
+/// A workload course.toml declares for `grader profile` is a file of the crate's.
+fn workload_problem(course: &Course, name: &str, crate_dir: &Path, workload: &Workload) -> Option<Check> {
+    let script = crate_dir.join(&workload.script);
+    (!script.is_file()).then(|| {
+        Check::problem(
+            name,
+            format!("{} is missing: course.toml's workload names it for `grader profile`", course.relative(&script)),
+        )
+    })
+}
+
 /// What course.toml names in the crate must be there: the file a student
 /// edits, and each demonstration among the tests its test files declare.
 fn named_problems(course: &Course, exercise: &Exercise) -> Vec<Check> {
@@ -239,6 +253,10 @@ fn named_problems(course: &Course, exercise: &Exercise) -> Vec<Check> {
             &entry.name,
             format!("{} is missing: course.toml's `edit` names it as the file to edit", course.relative(&edit)),
         ));
+    }
+    // The capstone's workload is checked once, with the capstone.
+    if let Some(workload) = entry.workload.as_ref().filter(|_| exercise.kind == Kind::Exercise) {
+        problems.extend(workload_problem(course, &entry.name, &exercise.exercise_dir, workload));
     }
     let declared = exercise.declared_tests();
     if let Some(unknown) = entry.corruption_test.as_ref().filter(|name| !declared.contains(name)) {
@@ -528,6 +546,23 @@ mod tests {
         let solution = fake.read("solutions/mix/Cargo.toml").replace("mix/tests/motions.rs", "mix/tests/buffer.rs");
         fake.write("solutions/mix/Cargo.toml", &solution);
         only_problem(&fake, "mix/motions", "has no [[test]] pointing at mix/tests/motions.rs");
+    }
+
+    #[test]
+    fn a_workload_course_toml_names_must_be_in_the_crate() {
+        let fake = FakeCourse::new();
+        let manifest = fake.read("course.toml").replacen(
+            "hints = [\"the idea\", \"the code\"]\n",
+            "hints = [\"the idea\", \"the code\"]\n[exercise.workload]\nabout = \"a run\"\nscript = \"profile.js\"\n",
+            1,
+        );
+        fake.write("course.toml", &manifest);
+        only_problem(&fake, "alpha", "exercises/01_alpha/profile.js is missing: course.toml's workload names it");
+        fake.write("exercises/01_alpha/profile.js", "export default function () {}\n");
+        assert!(problems(&fake).is_empty(), "{:?}", problems(&fake));
+        let manifest = fake.read("course.toml") + "\n[capstone.workload]\nabout = \"a run\"\nscript = \"profile.js\"\n";
+        fake.write("course.toml", &manifest);
+        only_problem(&fake, "mix", "mix/profile.js is missing");
     }
 
     #[test]

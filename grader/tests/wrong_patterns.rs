@@ -368,6 +368,29 @@ fn a_fix_of_the_decoy_alone_fails_the_cost_test_and_says_the_profile_points_else
     });
 }
 
+#[test]
+fn no_exercise_test_reads_a_clock() {
+    // The course's promise: cost is counted (calls, allocations, bytes,
+    // pages), never timed, so a test's verdict does not depend on the
+    // machine. A clock named in a test file, from Rust or from its
+    // JavaScript, breaks it.
+    let clocks = ["performance.now", "Date.now", "new Date", "console.time", "Instant::", "SystemTime", "js_sys::Date"];
+    let exercises = common::course_root().join("exercises");
+    let mut checked = 0;
+    for exercise in std::fs::read_dir(&exercises).unwrap().map(|e| e.unwrap().path()) {
+        for test in std::fs::read_dir(exercise.join("tests")).into_iter().flatten().map(|e| e.unwrap().path()) {
+            let text = std::fs::read_to_string(&test).unwrap();
+            for clock in clocks {
+                assert!(!text.contains(clock), "{} reads a clock: {clock}", test.display());
+            }
+            // `performance` reached by a namespace, as a binding would.
+            assert!(!text.contains("js_namespace = performance"), "{} reads a clock", test.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "every exercise's tests were read ({checked} files)");
+}
+
 // README promises that had no test (docs/instructors.md, "What each README
 // promises"): each is held now, and each case here breaks one the way a
 // student would, with every other answer right.
