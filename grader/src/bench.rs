@@ -8,7 +8,7 @@
 use crate::model::Engine;
 use crate::process::run_limited;
 use crate::progress::Observer;
-use crate::tools::Toolbox;
+use crate::tools::{Toolbox, WASM_TARGET};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -77,7 +77,7 @@ pub fn run(course_root: &Path, toolbox: &Toolbox, plan: &Plan, progress: &dyn Ob
         let mut build = Command::new("cargo");
         build
             .current_dir(course_root)
-            .args(["build", "--release", "--quiet", "--target", "wasm32-unknown-unknown", "-p", "lesson_bench"])
+            .args(["build", "--release", "--quiet", "--target", WASM_TARGET, "-p", "lesson_bench"])
             .env("CARGO_TARGET_DIR", &target_dir)
             .env("RUSTFLAGS", rustflags)
             .env("PATH", &toolbox.child_path);
@@ -87,7 +87,7 @@ pub fn run(course_root: &Path, toolbox: &Toolbox, plan: &Plan, progress: &dyn Ob
         bindgen
             .args(["--target", "web", "--out-dir"])
             .arg(&package)
-            .arg(target_dir.join("wasm32-unknown-unknown/release/lesson_bench.wasm"))
+            .arg(target_dir.join(WASM_TARGET).join("release/lesson_bench.wasm"))
             .env("PATH", &toolbox.child_path);
         run_limited(bindgen, Duration::from_secs(120))?.succeeded("wasm-bindgen")?;
         packages.push(package);

@@ -146,7 +146,7 @@ fn prebuild<'a>(
     build
         .current_dir(workspace)
         .env("CARGO_TARGET_DIR", course.target_dir())
-        .args(["build", "--target", "wasm32-unknown-unknown", "--tests", "--keep-going", "--quiet"])
+        .args(["build", "--target", crate::tools::WASM_TARGET, "--tests", "--keep-going", "--quiet"])
         .args(packages.iter().flat_map(|p| ["-p", p.as_str()]))
         .env("PATH", &settings.toolbox.child_path)
         .env("CARGO_TERM_COLOR", "never");

@@ -15,7 +15,7 @@ use crate::model::{Engine, FrameKind, ProfileReport, Variant};
 use crate::process::run_limited;
 use crate::progress::Observer;
 use crate::report::html::ProfileDrawing;
-use crate::tools::{Browser, MissingTool, Toolbox};
+use crate::tools::{Browser, MissingTool, Toolbox, WASM_TARGET};
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -159,7 +159,7 @@ fn build_release(course: &Course, crate_dir: &Path, toolbox: &Toolbox, limit: Du
     let mut build = Command::new("cargo");
     build
         .current_dir(crate_dir)
-        .args(["rustc", "--release", "--lib", "--crate-type", "cdylib", "--target", "wasm32-unknown-unknown"])
+        .args(["rustc", "--release", "--lib", "--crate-type", "cdylib", "--target", WASM_TARGET])
         .args(["--message-format", "json-render-diagnostics", "--manifest-path"])
         .arg(crate_dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", target_dir)
