@@ -67,8 +67,8 @@ impl Cache {
 
     fn file(&self, exercise: &Exercise, variant: Variant) -> PathBuf {
         let variant = match variant {
-            Variant::Exercise => "exercise",
-            Variant::Solution => "solution",
+            Variant::Student => "exercise",
+            Variant::Reference => "solution",
         };
         self.dir.join(format!("{variant}-{}.json", exercise.slug()))
     }
@@ -187,7 +187,7 @@ mod tests {
 
     fn alpha_key(fake: &FakeCourse) -> Key {
         let course = fake.course();
-        key(&course, &alpha(&course), Variant::Exercise, &settings())
+        key(&course, &alpha(&course), Variant::Student, &settings())
     }
 
     #[test]
@@ -233,7 +233,7 @@ mod tests {
         let fake = FakeCourse::new();
         let course = fake.course();
         let exercise = alpha(&course);
-        let before = key(&course, &exercise, Variant::Exercise, &settings());
+        let before = key(&course, &exercise, Variant::Student, &settings());
         let changes: [fn(&mut ExerciseEntry); 5] = [
             |e: &mut ExerciseEntry| e.points = Some(99),
             |e: &mut ExerciseEntry| e.test_timeout_secs = Some(5),
@@ -246,7 +246,7 @@ mod tests {
         for change in changes {
             let mut other = exercise.clone();
             change(&mut other.entry);
-            let after = key(&course, &other, Variant::Exercise, &settings());
+            let after = key(&course, &other, Variant::Student, &settings());
             assert_ne!(after.inputs, before.inputs, "{:?}", other.entry);
         }
     }
@@ -256,7 +256,7 @@ mod tests {
         let fake = FakeCourse::new();
         let course = fake.course();
         let exercise = alpha(&course);
-        let before = key(&course, &exercise, Variant::Exercise, &settings());
+        let before = key(&course, &exercise, Variant::Student, &settings());
         let mut timeout = settings();
         timeout.test_timeout = Some(Duration::from_secs(5));
         let mut node = settings();
@@ -264,12 +264,12 @@ mod tests {
         let mut other_pack = settings();
         other_pack.toolbox.wasm_pack = PathBuf::from("/elsewhere/wasm-pack");
         for (what, settings) in [("the test timeout", timeout), ("the engine", node), ("wasm-pack", other_pack)] {
-            assert_ne!(key(&course, &exercise, Variant::Exercise, &settings), before, "{what}");
+            assert_ne!(key(&course, &exercise, Variant::Student, &settings), before, "{what}");
         }
         let mut quiet = settings();
         quiet.verbose = true;
         quiet.jobs = 4;
-        assert_eq!(key(&course, &exercise, Variant::Exercise, &quiet), before, "how a run is organised is no input");
+        assert_eq!(key(&course, &exercise, Variant::Student, &quiet), before, "how a run is organised is no input");
     }
 
     #[test]
@@ -291,9 +291,9 @@ mod tests {
         let fake = FakeCourse::new();
         let course = fake.course();
         let exercise = alpha(&course);
-        let solution_key = |course: &Course| key(course, &exercise, Variant::Solution, &settings());
+        let solution_key = |course: &Course| key(course, &exercise, Variant::Reference, &settings());
         let before = solution_key(&course);
-        assert_ne!(before, key(&course, &exercise, Variant::Exercise, &settings()));
+        assert_ne!(before, key(&course, &exercise, Variant::Student, &settings()));
         fake.write("exercises/01_alpha/src/lib.rs", "the student's\n");
         assert_eq!(solution_key(&course), before, "the student's sources are not the solution's input");
         fake.write("solutions/01_alpha/src/lib.rs", "changed\n");
@@ -315,17 +315,17 @@ mod tests {
         let exercise = alpha(&course);
         let cache = Cache::new(fake.root());
         let key = alpha_key(&fake);
-        assert!(cache.load(&exercise, Variant::Exercise, &key).is_none(), "nothing stored yet");
+        assert!(cache.load(&exercise, Variant::Student, &key).is_none(), "nothing stored yet");
         let stored = report(Status::Pass, None);
-        cache.store(&exercise, Variant::Exercise, &key, &stored);
-        let loaded = cache.load(&exercise, Variant::Exercise, &key).expect("stored");
+        cache.store(&exercise, Variant::Student, &key, &stored);
+        let loaded = cache.load(&exercise, Variant::Student, &key).expect("stored");
         assert!(loaded.cached);
         let mut expected = serde_json::to_value(&stored).unwrap();
         expected["cached"] = true.into();
         assert_eq!(serde_json::to_value(&loaded).unwrap(), expected);
-        assert!(cache.load(&exercise, Variant::Solution, &key).is_none(), "each variant has its own entry");
+        assert!(cache.load(&exercise, Variant::Reference, &key).is_none(), "each variant has its own entry");
         fake.write("exercises/01_alpha/src/lib.rs", "changed\n");
-        assert!(cache.load(&exercise, Variant::Exercise, &alpha_key(&fake)).is_none(), "a changed input is a miss");
+        assert!(cache.load(&exercise, Variant::Student, &alpha_key(&fake)).is_none(), "a changed input is a miss");
     }
 
     #[test]
@@ -335,8 +335,8 @@ mod tests {
         let exercise = alpha(&course);
         let cache = Cache::new(fake.root());
         let key = alpha_key(&fake);
-        cache.store(&exercise, Variant::Exercise, &key, &report(Status::Pass, None));
-        let file = cache.file(&exercise, Variant::Exercise);
+        cache.store(&exercise, Variant::Student, &key, &report(Status::Pass, None));
+        let file = cache.file(&exercise, Variant::Student);
         assert!(file.starts_with(fake.root().join("target/grader/cache")), "{}", file.display());
         let whole = std::fs::read_to_string(&file).unwrap();
         for broken in [
@@ -347,11 +347,11 @@ mod tests {
             whole.replacen("\"report\"", "\"rapport\"", 1),
         ] {
             std::fs::write(&file, &broken).unwrap();
-            assert!(cache.load(&exercise, Variant::Exercise, &key).is_none(), "{broken:.60}");
+            assert!(cache.load(&exercise, Variant::Student, &key).is_none(), "{broken:.60}");
         }
         std::fs::remove_file(&file).unwrap();
         std::fs::create_dir_all(&file).unwrap();
-        assert!(cache.load(&exercise, Variant::Exercise, &key).is_none(), "a directory where the file was");
+        assert!(cache.load(&exercise, Variant::Student, &key).is_none(), "a directory where the file was");
     }
 
     #[test]
@@ -363,12 +363,12 @@ mod tests {
         let key = alpha_key(&fake);
         let error = |kind| Some(GradeError { kind, message: "x".into() });
         for kind in [ErrorKind::Infrastructure, ErrorKind::NeedsBrowser] {
-            cache.store(&exercise, Variant::Exercise, &key, &report(Status::Error, error(kind)));
-            assert!(cache.load(&exercise, Variant::Exercise, &key).is_none(), "{kind:?} was stored");
+            cache.store(&exercise, Variant::Student, &key, &report(Status::Error, error(kind)));
+            assert!(cache.load(&exercise, Variant::Student, &key).is_none(), "{kind:?} was stored");
         }
         for kind in [ErrorKind::Compile, ErrorKind::Timeout] {
-            cache.store(&exercise, Variant::Exercise, &key, &report(Status::Error, error(kind)));
-            let loaded = cache.load(&exercise, Variant::Exercise, &key).expect("the student's code's result");
+            cache.store(&exercise, Variant::Student, &key, &report(Status::Error, error(kind)));
+            let loaded = cache.load(&exercise, Variant::Student, &key).expect("the student's code's result");
             assert_eq!(loaded.error.unwrap().kind, kind);
             assert!(loaded.cached, "and labelled as from the cache");
         }
@@ -383,7 +383,7 @@ mod tests {
         fake.write("target", "not a directory");
         let cache = Cache::new(fake.root());
         let key = alpha_key(&fake);
-        cache.store(&exercise, Variant::Exercise, &key, &report(Status::Pass, None));
-        assert!(cache.load(&exercise, Variant::Exercise, &key).is_none());
+        cache.store(&exercise, Variant::Student, &key, &report(Status::Pass, None));
+        assert!(cache.load(&exercise, Variant::Student, &key).is_none());
     }
 }

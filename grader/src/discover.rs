@@ -144,8 +144,8 @@ impl Exercise {
 
     pub fn crate_dir(&self, variant: Variant) -> &Path {
         match variant {
-            Variant::Exercise => &self.exercise_dir,
-            Variant::Solution => &self.solution_dir,
+            Variant::Student => &self.exercise_dir,
+            Variant::Reference => &self.solution_dir,
         }
     }
 

@@ -158,7 +158,7 @@ fn prebuild<'a>(
 /// Grades the student's copy of every exercise, then the capstone.
 pub fn grade_course(course: &Course, settings: &Settings, progress: &dyn Observer) -> CourseReport {
     let started = Instant::now();
-    let exercises = grade_exercises(course, &course.exercises(), Variant::Exercise, settings, progress);
+    let exercises = grade_exercises(course, &course.exercises(), Variant::Student, settings, progress);
     let capstone = capstone_status(course, &exercises, settings, progress);
     CourseReport {
         title: course.manifest.course.title.clone(),
@@ -242,9 +242,9 @@ pub fn grade_against_reference(
             .exercises()
             .into_iter()
             .chain(course.milestones())
-            .filter(|e| caught.contains(&course.relative(e.crate_dir(Variant::Exercise))))
+            .filter(|e| caught.contains(&course.relative(e.crate_dir(Variant::Student))))
             .collect();
-        for shipped in grade_exercises(&course, &again, Variant::Exercise, &settings, progress) {
+        for shipped in grade_exercises(&course, &again, Variant::Student, &settings, progress) {
             if let Some(graded) = report.graded_mut().find(|e| e.name == shipped.name) {
                 let error = graded.error.take();
                 *graded = ExerciseReport { status: Status::Error, error, ..shipped };
@@ -298,7 +298,7 @@ fn fail_forbidden(report: &mut CourseReport, findings: &[Finding]) {
 /// error with the reason, so a result file is still written.
 pub fn ungraded_course(course: &Course, engine: Engine, reason: &str) -> CourseReport {
     let error = GradeError { kind: ErrorKind::Infrastructure, message: format!("not graded: {reason}") };
-    let grade = |e: &Exercise| runner::not_graded(course, e, Variant::Exercise, engine, error.clone());
+    let grade = |e: &Exercise| runner::not_graded(course, e, Variant::Student, engine, error.clone());
     let capstone = course.manifest.capstone.as_ref().map(|c| CapstoneStatus::Graded {
         name: c.name.clone(),
         title: c.title.clone(),
@@ -338,7 +338,7 @@ fn capstone_status(
             course.manifest.milestone_entries().iter().map(|m| course.manifest.points(m).into()).collect();
         return Some(CapstoneStatus::Locked { name, title, remaining, milestones, milestone_points });
     }
-    let milestones = grade_exercises(course, &course.milestones(), Variant::Exercise, settings, progress);
+    let milestones = grade_exercises(course, &course.milestones(), Variant::Student, settings, progress);
     Some(CapstoneStatus::Graded { name, title, milestones })
 }
 
@@ -370,12 +370,12 @@ mod tests {
             Settings::new(crate::tools::Toolbox::absent(Engine::Node), std::time::Duration::from_secs(1));
         settings.deadline = Some(Instant::now());
         let exercises = course.select("alpha").unwrap();
-        let reports = grade_exercises(&course, &exercises, Variant::Exercise, &settings, &crate::progress::Quiet);
+        let reports = grade_exercises(&course, &exercises, Variant::Student, &settings, &crate::progress::Quiet);
         let error = reports[0].error.as_ref().expect("not graded");
         assert_eq!(error.kind, ErrorKind::Timeout);
         assert!(error.message.contains("time budget ran out"), "{}", error.message);
         // Graded again with time to spare, it is not that report.
-        let key = cache::key(&course, &exercises[0], Variant::Exercise, &settings);
-        assert!(Cache::new(&course.root).load(&exercises[0], Variant::Exercise, &key).is_none(), "it was cached");
+        let key = cache::key(&course, &exercises[0], Variant::Student, &settings);
+        assert!(Cache::new(&course.root).load(&exercises[0], Variant::Student, &key).is_none(), "it was cached");
     }
 }

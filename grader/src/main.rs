@@ -124,7 +124,7 @@ fn run_exercises(
     verbose: bool,
     debug: bool,
 ) -> Result<Outcome> {
-    let variant = if solution { Variant::Solution } else { Variant::Exercise };
+    let variant = if solution { Variant::Reference } else { Variant::Student };
     let selected = course.select(name)?;
     let settings = cli.prepare_tools(course, None)?;
     let mut stdout = anstream::stdout();
@@ -143,7 +143,7 @@ fn run_exercises(
     let progress = Progress::new();
     let reports = grade::grade_exercises(course, &selected, variant, &settings, &progress);
     progress.clear();
-    if variant == Variant::Exercise {
+    if variant == Variant::Student {
         let findings: Vec<_> = submission::check_seal(&course.root, &course.manifest)
             .into_iter()
             .filter(|finding| reports.iter().any(|report| finding.concerns(&report.crate_dir)))
@@ -235,7 +235,7 @@ fn profile_command(cli: &Cli, course: &Course, name: &str, solution: bool, out: 
     if solution && !course.has_solutions() {
         anyhow::bail!("--solution profiles the reference, and this copy of the course has no solutions/");
     }
-    let variant = if solution { Variant::Solution } else { Variant::Exercise };
+    let variant = if solution { Variant::Reference } else { Variant::Student };
     let plan = profile::Plan { variant, out_dir: out.unwrap_or_else(|| profile::default_out_dir(course, exercise)) };
     let settings = cli.prepare_tools(course, None)?;
     let progress = Progress::new();

@@ -461,10 +461,10 @@ pub struct ProfileReport {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Variant {
-    /// The student's crate under `exercises/`.
-    Exercise,
+    /// The crate the student edits, under `exercises/` (or the capstone's).
+    Student,
     /// The reference under `solutions/`, graded by the same tests.
-    Solution,
+    Reference,
 }
 
 /// One function's own time in a profile (its callees' not counted).

@@ -170,8 +170,8 @@ fn run_stages(
     let target_args: Vec<String> = targets.iter().flat_map(|t| ["--test".to_string(), t.clone()]).collect();
     // The student's crate may only be built from its editable files.
     let ownership = match variant {
-        Variant::Exercise => Ownership::of(&course.manifest).ok(),
-        Variant::Solution => None,
+        Variant::Student => Ownership::of(&course.manifest).ok(),
+        Variant::Reference => None,
     };
     let rules = ownership.as_ref().and_then(|ownership| ownership.crate_at(&course.relative(crate_dir)));
     // Text that does not tokenize is the compiler's to judge first: its
@@ -798,7 +798,7 @@ fn allowed_imports(
     reference: &Reference,
     settings: &Settings,
 ) -> Result<BTreeSet<Import>, StageError> {
-    let relative = course.relative(exercise.crate_dir(Variant::Exercise));
+    let relative = course.relative(exercise.crate_dir(Variant::Student));
     let mut allowed = measure_reference(reference, &relative, exercise, settings).map_err(|e| {
         error(
             ErrorKind::Infrastructure,

@@ -335,9 +335,9 @@ pub fn verify(course: &Course, settings: &Settings, progress: &dyn Observer) -> 
         if broken.contains(&name) {
             continue;
         }
-        let solution = runner::grade(course, &exercise, Variant::Solution, settings, progress);
+        let solution = runner::grade(course, &exercise, Variant::Reference, settings, progress);
         findings.push(judge_solution(&solution));
-        let stub = runner::grade(course, &exercise, Variant::Exercise, settings, progress);
+        let stub = runner::grade(course, &exercise, Variant::Student, settings, progress);
         findings.push(judge_stub(&stub, &exercise.entry));
         findings.push(judge_imports(course, &exercise, settings));
     }
@@ -351,7 +351,7 @@ fn judge_imports(course: &Course, exercise: &Exercise, settings: &Settings) -> C
     let name = &exercise.entry.name;
     let target_dir = course.target_dir();
     let measured = |variant| runner::module_imports(exercise.crate_dir(variant), &target_dir, exercise, settings);
-    let (solution, stub) = match (measured(Variant::Solution), measured(Variant::Exercise)) {
+    let (solution, stub) = match (measured(Variant::Reference), measured(Variant::Student)) {
         (Ok(solution), Ok(stub)) => (solution, stub),
         (Err(e), _) | (_, Err(e)) => {
             return Check::problem(name, format!("the test modules could not be built to read their imports: {e:#}"))

@@ -69,7 +69,7 @@ pub fn last_position(course: &Course) -> Exercise {
     let cache = crate::cache::Cache::new(&course.root);
     let mut all = course.exercises();
     all.extend(course.milestones());
-    let first = all.iter().position(|e| cache.last(e, Variant::Exercise).is_none_or(|r| r.status != Status::Pass));
+    let first = all.iter().position(|e| cache.last(e, Variant::Student).is_none_or(|r| r.status != Status::Pass));
     all.swap_remove(first.unwrap_or(0))
 }
 
@@ -106,7 +106,7 @@ impl<'a> Watch<'a> {
         exercises.extend(course.milestones());
         let graded_from = keys(course, &exercises, &settings);
         let reports =
-            grading.during(|| grade::grade_exercises(course, &exercises, Variant::Exercise, &settings, progress));
+            grading.during(|| grade::grade_exercises(course, &exercises, Variant::Student, &settings, progress));
         Watch::with_reports(course, settings, exercises, reports, graded_from, grading)
     }
 
@@ -167,7 +167,7 @@ impl<'a> Watch<'a> {
         let graded_from = keys(self.course, &exercises, &self.settings);
         let (course, settings) = (self.course, &self.settings);
         let reports =
-            self.grading.during(|| grade::grade_exercises(course, &exercises, Variant::Exercise, settings, progress));
+            self.grading.during(|| grade::grade_exercises(course, &exercises, Variant::Student, settings, progress));
         for ((&index, report), key) in indices.iter().zip(reports).zip(graded_from) {
             self.reports[index] = report;
             self.graded_from[index] = key;
@@ -304,7 +304,7 @@ impl<'a> Watch<'a> {
 
 /// What each of `exercises` would be graded from now.
 fn keys(course: &Course, exercises: &[Exercise], settings: &Settings) -> Vec<Key> {
-    exercises.iter().map(|exercise| cache::key(course, exercise, Variant::Exercise, settings)).collect()
+    exercises.iter().map(|exercise| cache::key(course, exercise, Variant::Student, settings)).collect()
 }
 
 const KEYS: &str = "keys: h hint · l list · n next · r run again · d debug in a browser · q quit";
@@ -382,7 +382,7 @@ pub fn list_course(course: &Course, settings: &Settings, out: &mut dyn Write, pr
     let mut marked = false;
     for exercise in &exercises {
         let report =
-            grade::grade_exercises(course, std::slice::from_ref(exercise), Variant::Exercise, settings, progress)
+            grade::grade_exercises(course, std::slice::from_ref(exercise), Variant::Student, settings, progress)
                 .remove(0);
         let current = !marked && report.status != Status::Pass;
         marked |= current;
@@ -543,15 +543,15 @@ mod loop_tests {
         let cache = crate::cache::Cache::new(&course.root);
         let settings = settings();
         let exercises = course.exercises();
-        let key = |i: usize| crate::cache::key(&course, &exercises[i], Variant::Exercise, &settings);
+        let key = |i: usize| crate::cache::key(&course, &exercises[i], Variant::Student, &settings);
         let passing = exercise("alpha", Status::Pass, vec![test("t", TestStatus::Pass, None)], None);
-        cache.store(&exercises[0], Variant::Exercise, &key(0), &passing);
+        cache.store(&exercises[0], Variant::Student, &key(0), &passing);
         assert_eq!(last_position(&course).entry.name, "beta", "alpha passed when last graded");
         // Edited since, it still passed when last graded: no tool, no grade.
         fake.write("exercises/01_alpha/src/lib.rs", "// edited\n");
         assert_eq!(last_position(&course).entry.name, "beta");
         let failing = exercise("beta", Status::Fail, vec![test("t", TestStatus::Fail, Some("no"))], None);
-        cache.store(&exercises[1], Variant::Exercise, &key(1), &failing);
+        cache.store(&exercises[1], Variant::Student, &key(1), &failing);
         assert_eq!(last_position(&course).entry.name, "beta");
     }
 

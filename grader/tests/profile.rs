@@ -107,7 +107,7 @@ fn profiles_of_the_reference_and_a_slow_variant_and_the_report_that_shows_them()
     // The reference, into the default place (where the report looks): its
     // kernel, inlined into the export, is the hot spot.
     let reference = profile(course.path(), None, &["--solution"]);
-    assert_eq!(reference["crate_profiled"], "solution");
+    assert_eq!(reference["crate_profiled"], "reference");
     let flame_graph = Path::new(reference["flame_graph"].as_str().unwrap()).to_path_buf();
     assert!(flame_graph.ends_with("profile/grayscale/flamegraph.svg"), "{}", flame_graph.display());
     assert_is_a_cpuprofile(Path::new(reference["cpuprofile"].as_str().unwrap()));
@@ -152,7 +152,7 @@ fn profiles_of_the_reference_and_a_slow_variant_and_the_report_that_shows_them()
     assert_eq!(solution.matches(SLOW_KERNEL.0).count(), 1, "the solution's kernel changed: update SLOW_KERNEL");
     course.write(lib, &(solution.replace(SLOW_KERNEL.0, SLOW_KERNEL.1) + SLOW_FUNCTION));
     let slow = profile(course.path(), Some(&out.path().join("slow")), &[]);
-    assert_eq!(slow["crate_profiled"], "exercise");
+    assert_eq!(slow["crate_profiled"], "student");
     assert_is_a_cpuprofile(Path::new(slow["cpuprofile"].as_str().unwrap()));
 
     // The table: the slow function first, demangled, with its line.

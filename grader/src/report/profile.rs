@@ -8,8 +8,8 @@ use std::fmt::Write;
 pub fn human(report: &ProfileReport) -> String {
     let mut out = String::new();
     let whose = match report.crate_profiled {
-        Variant::Exercise => "your crate",
-        Variant::Solution => "the reference solution",
+        Variant::Student => "your crate",
+        Variant::Reference => "the reference solution",
     };
     let _ = writeln!(out, "Profile of {} ({whose}, release build): {}.", report.exercise, report.workload);
     let _ = writeln!(
@@ -66,7 +66,7 @@ mod tests {
         ProfileReport {
             exercise: "grayscale".into(),
             workload: "a 4K frame turned gray".into(),
-            crate_profiled: Variant::Exercise,
+            crate_profiled: Variant::Student,
             run_ms: 182.4,
             sampled_ms: 180.0,
             samples: 1800,
@@ -106,7 +106,7 @@ mod tests {
     #[test]
     fn the_json_has_every_field() {
         let value: serde_json::Value = serde_json::from_str(&json(&report())).unwrap();
-        assert_eq!(value["crate_profiled"], "exercise");
+        assert_eq!(value["crate_profiled"], "student");
         assert_eq!(value["hottest"][0]["kind"], "wasm");
         assert_eq!(value["hottest"][0]["name"], "grayscale::slow_luma");
         assert_eq!(value["flame_graph"], "target/profile/grayscale/flamegraph.svg");
