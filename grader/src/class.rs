@@ -511,6 +511,9 @@ struct ExerciseResult {
     points: f64,
     status: Status,
     error: Option<GradeError>,
+    /// Hint tiers the student asked for (none in results written before it was kept).
+    #[serde(default)]
+    hints_revealed: usize,
 }
 
 /// The results at `file`, if there are any.
@@ -543,7 +546,8 @@ fn note(results: &Results) -> String {
 
 /// `gradebook.csv` from every student's results under `out`: a row per
 /// student — points per exercise and milestone (in the course's order),
-/// total, maximum, whether it reaches the pass mark, the flagged files, and
+/// total, maximum, whether it reaches the pass mark, the hint tiers asked
+/// for (in all; where the student's hint log came with the work), the flagged files, and
 /// a note: why a submission could not be graded, or what ran out of time.
 pub fn write_gradebook(out: &Path, students: &[String], reference: &CourseReport) -> Result<PathBuf> {
     let columns: Vec<String> = reference.graded().map(|e| e.name.clone()).collect();
@@ -551,7 +555,7 @@ pub fn write_gradebook(out: &Path, students: &[String], reference: &CourseReport
     let mut csv = csv::Writer::from_path(&path).with_context(|| format!("cannot write {}", path.display()))?;
     let mut header = vec!["student".to_string()];
     header.extend(columns.iter().cloned());
-    header.extend(["total", "max", "passed", "findings", "note"].map(String::from));
+    header.extend(["total", "max", "passed", "hints", "findings", "note"].map(String::from));
     csv.write_record(&header)?;
     for student in students {
         let Some(results) = read_results(&out.join(student).join(RESULTS))? else { continue };
@@ -563,6 +567,7 @@ pub fn write_gradebook(out: &Path, students: &[String], reference: &CourseReport
         row.push(report::points(results.score));
         row.push(report::points(results.max_score));
         row.push(if results.passed { "yes" } else { "no" }.to_string());
+        row.push(results.exercises.iter().map(|e| e.hints_revealed).sum::<usize>().to_string());
         row.push(results.findings.iter().map(|f| f.path.as_str()).collect::<Vec<_>>().join("; "));
         row.push(note(&results));
         csv.write_record(&row)?;
@@ -843,7 +848,7 @@ mod tests {
         assert_eq!(class.grade_in_child(nowhere, "mallory").unwrap(), StudentResult::AlreadyGraded);
         let columns = grade::ungraded_course(&course, Engine::Chrome, "");
         let rows = read_gradebook(&write_gradebook(out.path(), &["mallory".into()], &columns).unwrap());
-        assert!(rows[1][9].contains("crashed grading it"), "{:?}", rows[1]);
+        assert!(rows[1][10].contains("crashed grading it"), "{:?}", rows[1]);
     }
 
     /// Writes `report` as `<out>/<student>/results.json`.
@@ -882,6 +887,7 @@ mod tests {
             }),
         );
         alice.findings = vec![finding("exercises/01_alpha/tests/alpha.rs"), finding(".cargo/config.toml")];
+        alice.exercises[1].hints.revealed = vec!["the idea".into(), "the shape".into()];
         results(out.path(), "alice", &alice);
         let mut half = fixtures::course(
             vec![
@@ -903,7 +909,19 @@ mod tests {
         let rows = read_gradebook(&path);
         assert_eq!(
             rows[0],
-            ["student", "alpha", "beta", "mix/buffer", "mix/motions", "total", "max", "passed", "findings", "note"]
+            [
+                "student",
+                "alpha",
+                "beta",
+                "mix/buffer",
+                "mix/motions",
+                "total",
+                "max",
+                "passed",
+                "hints",
+                "findings",
+                "note"
+            ]
         );
         assert_eq!(
             rows[1],
@@ -916,13 +934,14 @@ mod tests {
                 "20",
                 "30",
                 "yes",
+                "2",
                 "exercises/01_alpha/tests/alpha.rs; .cargo/config.toml",
                 ""
             ]
         );
         assert_eq!(
             rows[2],
-            ["bob, \"the\" builder", "5", "0", "0", "0", "5", "20", "no", "", ""],
+            ["bob, \"the\" builder", "5", "0", "0", "0", "5", "20", "no", "0", "", ""],
             "quoted, fractional"
         );
         assert_eq!(rows.len(), 3);
@@ -937,8 +956,8 @@ mod tests {
         results(out.path(), "carol", &ungraded);
         let columns = grade::ungraded_course(&course, Engine::Chrome, "");
         let rows = read_gradebook(&write_gradebook(out.path(), &["carol".into()], &columns).unwrap());
-        assert_eq!(rows[1][..9], ["carol", "0", "0", "0", "0", "0", "50", "no", ""]);
-        assert!(rows[1][9].contains("not graded: /x/carol holds no course.toml"), "{}", rows[1][9]);
+        assert_eq!(rows[1][..10], ["carol", "0", "0", "0", "0", "0", "50", "no", "0", ""]);
+        assert!(rows[1][10].contains("not graded: /x/carol holds no course.toml"), "{}", rows[1][10]);
     }
 
     #[test]
@@ -973,7 +992,7 @@ mod tests {
         let columns = grade::ungraded_course(&course, Engine::Chrome, "");
         let rows = read_gradebook(&write_gradebook(out.path(), &["dan".into()], &columns).unwrap());
         assert_eq!(rows[1][1..3], ["10", "0"]);
-        assert_eq!(rows[1][9], "timed out: beta");
+        assert_eq!(rows[1][10], "timed out: beta");
     }
 
     #[test]

@@ -170,6 +170,7 @@ pub fn grade_course(course: &Course, settings: &Settings, progress: &dyn Observe
         pass_mark: course.manifest.defaults.pass_mark,
         duration: started.elapsed(),
         sandbox: settings.reference.as_ref().map_or(Sandbox::None, |r| r.confiner.sandbox()),
+        stdout_visibility: course.manifest.defaults.stdout_visibility,
     }
 }
 
@@ -314,6 +315,7 @@ pub fn ungraded_course(course: &Course, engine: Engine, reason: &str) -> CourseR
         pass_mark: course.manifest.defaults.pass_mark,
         duration: std::time::Duration::ZERO,
         sandbox: Sandbox::None,
+        stdout_visibility: course.manifest.defaults.stdout_visibility,
     }
 }
 

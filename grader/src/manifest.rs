@@ -6,6 +6,8 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
+pub use crate::model::Visibility;
+
 pub const MANIFEST_FILE: &str = "course.toml";
 
 #[derive(Debug, Clone, Deserialize)]
@@ -42,6 +44,11 @@ pub struct Defaults {
     pub build_timeout_secs: u64,
     /// The score that passes, in percent of the maximum (`grader grade`).
     pub pass_mark: f64,
+    /// Who sees each exercise's tests where a platform can hide them
+    /// (Gradescope): an exercise or milestone may say otherwise.
+    pub visibility: Visibility,
+    /// Who sees what grading printed there (Gradescope's `stdout_visibility`).
+    pub stdout_visibility: Visibility,
 }
 
 impl Default for Defaults {
@@ -52,6 +59,8 @@ impl Default for Defaults {
             startup_timeout_secs: 180,
             build_timeout_secs: 600,
             pass_mark: 100.0,
+            visibility: Visibility::Visible,
+            stdout_visibility: Visibility::Visible,
         }
     }
 }
@@ -129,6 +138,8 @@ pub struct ExerciseEntry {
     pub corruption_test: Option<String>,
     /// A realistic run of the crate for `grader profile`.
     pub workload: Option<Workload>,
+    /// Who sees its tests on a platform that can hide them (default: `[defaults]`'s).
+    pub visibility: Option<Visibility>,
 }
 
 /// A realistic run of an exercise's crate, for `grader profile`: a
@@ -319,6 +330,8 @@ pub struct MilestoneEntry {
     /// As for an exercise: tests that pass on the shipped stub, worth nothing.
     #[serde(default)]
     pub demonstrations: Vec<String>,
+    /// As for an exercise: who sees its tests on a platform that can hide them.
+    pub visibility: Option<Visibility>,
 }
 
 impl CapstoneEntry {
@@ -342,6 +355,7 @@ impl CapstoneEntry {
             page_members: Vec::new(),
             corruption_test: None,
             workload: self.workload.clone(),
+            visibility: milestone.visibility,
         }
     }
 }
@@ -416,6 +430,10 @@ impl Manifest {
         exercise.points.unwrap_or(self.defaults.points)
     }
 
+    pub fn visibility(&self, exercise: &ExerciseEntry) -> Visibility {
+        exercise.visibility.unwrap_or(self.defaults.visibility)
+    }
+
     pub fn test_timeout_secs(&self, exercise: &ExerciseEntry) -> u64 {
         exercise.test_timeout_secs.unwrap_or(self.defaults.test_timeout_secs)
     }
@@ -483,6 +501,18 @@ pub mod tests {
         }
         let error = Manifest::parse(&format!("{MINIMAL}page_members = [\"length\"]\n")).unwrap_err();
         assert!(error.to_string().contains("whose `editable` lists a .js file"), "{error}");
+    }
+
+    #[test]
+    fn visibility_is_the_exercises_else_the_courses_and_only_gradescopes_words() {
+        let manifest = Manifest::parse(&format!("{MINIMAL}visibility = \"hidden\"\n")).unwrap();
+        assert_eq!(manifest.visibility(&manifest.exercises[0]), Visibility::Hidden);
+        let text = MINIMAL.replace("[[exercise]]", "[defaults]\nvisibility = \"after_due_date\"\n[[exercise]]");
+        let manifest = Manifest::parse(&text).unwrap();
+        assert_eq!(manifest.visibility(&manifest.exercises[0]), Visibility::AfterDueDate);
+        assert_eq!(manifest.defaults.stdout_visibility, Visibility::Visible, "visible unless the course says");
+        let error = Manifest::parse(&format!("{MINIMAL}visibility = \"secret\"\n")).unwrap_err();
+        assert!(format!("{error:#}").contains("after_due_date"), "{error:#}");
     }
 
     #[test]

@@ -187,6 +187,34 @@ impl Hints {
     }
 }
 
+/// Who sees a graded unit's tests on a platform that can hide them
+/// (Gradescope's `visibility`, and its `stdout_visibility`): course.toml's
+/// choice, `visible` unless it says otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    #[default]
+    Visible,
+    /// Shown once the due date (or the late due date) has passed.
+    AfterDueDate,
+    /// Shown once the instructor publishes the grades.
+    AfterPublished,
+    /// Never shown to students.
+    Hidden,
+}
+
+impl Visibility {
+    /// As Gradescope spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Visible => "visible",
+            Visibility::AfterDueDate => "after_due_date",
+            Visibility::AfterPublished => "after_published",
+            Visibility::Hidden => "hidden",
+        }
+    }
+}
+
 /// Everything known about one graded crate.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExerciseReport {
@@ -198,6 +226,10 @@ pub struct ExerciseReport {
     /// as it was: see [`crate::hints`]).
     #[serde(default)]
     pub hints: Hints,
+    /// Who sees its tests where a platform can hide them (course.toml's
+    /// `visibility`; set after grading, like the hints).
+    #[serde(default)]
+    pub visibility: Visibility,
     /// The crate that was graded, relative to the course root.
     pub crate_dir: String,
     /// The file a student edits, relative to the course root.
@@ -365,6 +397,9 @@ pub struct CourseReport {
     /// What confined the submission's builds and tests (none for a
     /// student's own copy, graded locally).
     pub sandbox: Sandbox,
+    /// Who sees what the grading run printed, where a platform can hide
+    /// it (Gradescope's `stdout_visibility`): course.toml's choice.
+    pub stdout_visibility: Visibility,
 }
 
 impl CourseReport {
@@ -521,6 +556,7 @@ pub mod fixtures {
             title: format!("{name} title"),
             concept: "concept".into(),
             hints: Hints { revealed: vec![], total: 3 },
+            visibility: Visibility::Visible,
             crate_dir: format!("exercises/{name}"),
             source_file: format!("exercises/{name}/src/lib.rs"),
             max_points: 10.0,
@@ -569,6 +605,7 @@ pub mod fixtures {
             pass_mark: 50.0,
             duration: Duration::from_secs(3),
             sandbox: Sandbox::None,
+            stdout_visibility: Visibility::Visible,
         }
     }
 }

@@ -35,6 +35,7 @@ mod tests {
             title: String::new(),
             concept: String::new(),
             hints: Default::default(),
+            visibility: Default::default(),
             crate_dir: String::new(),
             source_file: String::new(),
             max_points: 12.0,

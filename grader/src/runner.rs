@@ -100,6 +100,7 @@ fn blank_report(course: &Course, exercise: &Exercise, variant: Variant, engine: 
         title: entry.title.clone(),
         concept: entry.concept.clone(),
         hints: Default::default(),
+        visibility: course.manifest.visibility(entry),
         crate_dir: course.relative(crate_dir),
         source_file: course.relative(&crate_dir.join(entry.edit_file())),
         max_points: course.manifest.points(entry).into(),

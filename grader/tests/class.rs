@@ -171,7 +171,7 @@ fn a_folder_of_submissions_becomes_a_gradebook_and_resumes_after_an_interruption
     let header = gradebook.headers().unwrap().clone();
     assert_eq!(
         header.iter().collect::<Vec<_>>(),
-        ["student", "typed_views", "struct_packing", "total", "max", "passed", "findings", "note"]
+        ["student", "typed_views", "struct_packing", "total", "max", "passed", "hints", "findings", "note"]
     );
     let rows: Vec<csv::StringRecord> = gradebook.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), expected.len(), "a row per student");
@@ -183,7 +183,7 @@ fn a_folder_of_submissions_becomes_a_gradebook_and_resumes_after_an_interruption
         assert!(grades.join(student).join("results.xml").is_file(), "{student} has its JUnit file too");
     }
     let stray = rows.iter().find(|row| &row[0] == "student05").unwrap();
-    assert!(stray[7].contains("not a copy of the course"), "{stray:?}");
+    assert!(stray[8].contains("not a copy of the course"), "{stray:?}");
 
     // The hostile three, graded with a short budget: the loop costs it, not
     // the 600 s build limit; everyone else keeps their grade.
@@ -224,9 +224,9 @@ fn a_folder_of_submissions_becomes_a_gradebook_and_resumes_after_an_interruption
         let total: f64 = row[3].parse().unwrap();
         assert!((total - expected[student]).abs() < 0.01, "{student}: {total} points, expected {}", expected[student]);
     }
-    assert!(rows["linked"][7].contains("symbolic link"), "{:?}", rows["linked"]);
-    assert_eq!(&rows["looping"][7], "timed out: struct_packing");
-    assert!(rows["aborted"][7].contains("SIGABRT"), "{:?}", rows["aborted"]);
+    assert!(rows["linked"][8].contains("symbolic link"), "{:?}", rows["linked"]);
+    assert_eq!(&rows["looping"][8], "timed out: struct_packing");
+    assert!(rows["aborted"][8].contains("SIGABRT"), "{:?}", rows["aborted"]);
 
     // Interrupted after all but one: only that one is graded again, and the
     // submission whose grader aborted stays as recorded — not graded (nor

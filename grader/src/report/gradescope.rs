@@ -1,8 +1,10 @@
 //! `--format gradescope`: the `results.json` a Gradescope autograder writes
 //! (<https://gradescope-autograders.readthedocs.io/en/latest/specs/>): the
 //! score out of the maximum, the run's time, and one entry per test with
-//! its number (exercise.test), score, status and output. Each tamper
-//! finding is an entry worth nothing, so staff see it beside the tests.
+//! its number (exercise.test), score, status, output, tags (the exercise,
+//! graded or demonstration) and the exercise's visibility from course.toml.
+//! Each tamper finding is an entry worth nothing, so staff see it beside
+//! the tests; `extra_data` keeps the findings and the hints asked for.
 
 use super::{points, why_not_passed};
 use crate::model::{CourseReport, TestStatus};
@@ -22,6 +24,29 @@ struct Results {
     visibility: &'static str,
     stdout_visibility: &'static str,
     tests: Vec<TestResult>,
+    /// Kept by Gradescope for staff: the findings and the hints each
+    /// exercise's student asked for.
+    extra_data: ExtraData,
+}
+
+#[derive(Serialize)]
+struct ExtraData {
+    /// Protected files the submission changed.
+    findings: Vec<FindingData>,
+    /// Exercise → hint tiers revealed, for exercises with any.
+    hints_revealed: std::collections::BTreeMap<String, HintsData>,
+}
+
+#[derive(Serialize)]
+struct FindingData {
+    path: String,
+    change: String,
+}
+
+#[derive(Serialize)]
+struct HintsData {
+    revealed: usize,
+    of: usize,
 }
 
 #[derive(Serialize)]
@@ -34,6 +59,8 @@ struct TestResult {
     max_score: f64,
     status: &'static str,
     output: String,
+    /// The exercise's title, and whether the test carries points.
+    tags: Vec<String>,
     visibility: &'static str,
 }
 
@@ -55,7 +82,11 @@ pub fn render(report: &CourseReport) -> String {
                 max_score: test.max_points,
                 status: if test.status == TestStatus::Pass { "passed" } else { "failed" },
                 output,
-                visibility: "visible",
+                tags: vec![
+                    exercise.title.clone(),
+                    if test.max_points > 0.0 { "graded" } else { "demonstration" }.to_string(),
+                ],
+                visibility: exercise.visibility.as_str(),
             });
         }
     }
@@ -67,6 +98,7 @@ pub fn render(report: &CourseReport) -> String {
             max_score: 0.0,
             status: "failed",
             output: finding.message.clone(),
+            tags: vec!["integrity".to_string()],
             visibility: "visible",
         });
     }
@@ -78,8 +110,20 @@ pub fn render(report: &CourseReport) -> String {
         output_format: "text",
         test_output_format: "text",
         visibility: "visible",
-        stdout_visibility: "visible",
+        stdout_visibility: report.stdout_visibility.as_str(),
         tests,
+        extra_data: ExtraData {
+            findings: report
+                .findings
+                .iter()
+                .map(|f| FindingData { path: f.path.clone(), change: format!("{:?}", f.change).to_lowercase() })
+                .collect(),
+            hints_revealed: report
+                .graded()
+                .filter(|e| !e.hints.revealed.is_empty())
+                .map(|e| (e.name.clone(), HintsData { revealed: e.hints.revealed.len(), of: e.hints.total }))
+                .collect(),
+        },
     };
     serde_json::to_string_pretty(&results).expect("the results serialize") + "\n"
 }

@@ -69,6 +69,9 @@ struct ExerciseSummary<'a> {
     /// What the failures together point to (memory corruption), when they do.
     #[serde(skip_serializing_if = "Option::is_none")]
     diagnosis: Option<&'a str>,
+    /// Hint tiers the student asked for, of how many.
+    hints_revealed: usize,
+    hints: usize,
 }
 
 pub fn render(report: &CourseReport) -> String {
@@ -111,6 +114,8 @@ pub fn render(report: &CourseReport) -> String {
             duration_ms: e.duration.as_millis() as u64,
             cached: e.cached,
             diagnosis: e.diagnosis.as_deref(),
+            hints_revealed: e.hints.revealed.len(),
+            hints: e.hints.total,
         })
         .collect();
     let (status, message) = overall(report);

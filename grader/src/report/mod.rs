@@ -205,7 +205,8 @@ mod tests {
 
     /// One report with every case a renderer must handle: a pass, a failure
     /// with its message, location, output and code, a compile error, a
-    /// milestone, a finding, fractional points.
+    /// milestone (hidden until the due date), a finding, a hint asked for,
+    /// fractional points.
     fn everything() -> CourseReport {
         use crate::model::fixtures::{course, exercise, milestone, test};
         use crate::model::{CapstoneStatus, Change, ErrorKind, Finding, GradeError, Status};
@@ -241,6 +242,12 @@ mod tests {
                 )],
             }),
         );
+        // A hint asked for, and a milestone shown only after the due date.
+        report.exercises[1].hints.revealed = vec!["the idea".into()];
+        if let Some(CapstoneStatus::Graded { milestones, .. }) = &mut report.capstone {
+            milestones[0].visibility = crate::model::Visibility::AfterDueDate;
+        }
+        report.stdout_visibility = crate::model::Visibility::Hidden;
         report.findings.push(Finding {
             path: "exercises/batching/tests/batching.rs".into(),
             change: Change::Modified,
