@@ -26,6 +26,13 @@ fn reference_and_submission() -> (TempCourse, TempCourse) {
         reference = reference.with_course_exercise(dir);
     }
     let reference = reference.manifest(&EXERCISES);
+    // The instructor shows struct_packing's tests only after the due date (Gradescope).
+    let manifest = reference.read("course.toml").replacen(
+        "dir = \"06_struct_packing\"\n",
+        "dir = \"06_struct_packing\"\nvisibility = \"after_due_date\"\n",
+        1,
+    );
+    reference.write("course.toml", &manifest);
 
     let submission = TempCourse::copy_of(reference.path());
     // Solved.
@@ -149,6 +156,14 @@ fn a_prepared_submission_is_graded_against_the_reference_in_every_format() {
         .iter()
         .any(|t| t["name"].as_str().unwrap().starts_with("integrity: exercises/06_struct_packing/tests/")));
     assert!(elapsed.as_secs() < 40, "cached exercises are not regraded ({elapsed:?})");
+    // By value: the visibility course.toml gives, and a demonstration's tag.
+    for entry in entries {
+        let name = entry["name"].as_str().unwrap();
+        let expected = if name.starts_with("struct_packing: ") { "after_due_date" } else { "visible" };
+        assert_eq!(entry["visibility"], expected, "{name}:\n{gradescope}");
+    }
+    let demonstration = entries.iter().find(|t| t["name"] == "struct_packing: declaration_order_pays_for_padding");
+    assert_eq!(demonstration.unwrap()["tags"], serde_json::json!(["struct_packing title", "demonstration"]));
 
     // JUnit, read back by a JUnit parser.
     let (_, junit, _) = grade("junit", "results.xml", &[]);
