@@ -87,7 +87,18 @@ fn a_prepared_submission_is_graded_against_the_reference_in_every_format() {
             command.env_remove("GITHUB_ACTIONS").env_remove("GITHUB_STEP_SUMMARY").stdin(std::process::Stdio::null());
         });
         assert!(run.survivors().is_empty(), "processes left behind: {:?}", run.survivors());
-        (run, std::fs::read_to_string(output).expect("the result file is always written"), started.elapsed())
+        let written = std::fs::read_to_string(output).expect("the result file is always written");
+        // The machine's own paths (where the submission was staged, where
+        // the reference is) mean nothing to a student and tell them about
+        // the grading machine: no format, and no line of the log, says them.
+        for (what, path) in [("work", work.path()), ("reference", reference.path())] {
+            let path = path.to_str().unwrap();
+            assert!(!written.contains(path), "{format} names the {what} directory {path}:\n{written}");
+            for (stream, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+                assert!(!text.contains(path), "the log's {stream} names the {what} directory {path}:\n{text}");
+            }
+        }
+        (run, written, started.elapsed())
     };
 
     // JSON (Exercism v3 with points), graded two at a time.
