@@ -254,17 +254,11 @@ fn profile_command(cli: &Cli, course: &Course, name: &str, solution: bool, out: 
 fn html_report(cli: &Cli, course: &Course, dir: &Path) -> Result<Outcome> {
     let settings = cli.prepare_tools(course, None)?;
     let progress = Progress::new();
-    let report = grade::grade_course(course, &settings, &progress);
+    let mut report = grade::grade_course(course, &settings, &progress);
     progress.clear();
-    let gallery = report::html::Gallery {
-        profiles: profile::drawings(course),
-        bench_chart: bench::saved_chart(course),
-        mix_page: profile::mix_page(course),
-    };
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let page = dir.join("index.html");
-    std::fs::write(&page, report::html::render(&report, &gallery))
-        .with_context(|| format!("cannot write {}", page.display()))?;
+    report.findings = submission::check_seal(&course.root, &course.manifest);
+    let gallery = profile::gallery(course);
+    let page = report::html::write(dir, &report, &gallery)?;
     writeln!(
         anstream::stdout(),
         "Written: {} ({} of {} done; {} drawn). Open it in a browser.",

@@ -14,7 +14,7 @@ use crate::manifest::Workload;
 use crate::model::{Engine, FrameKind, ProfileReport, Variant};
 use crate::process::run_limited;
 use crate::progress::Observer;
-use crate::report::html::ProfileDrawing;
+use crate::report::html::{Gallery, ProfileDrawing};
 use crate::tools::{Browser, MissingTool, Toolbox, WASM_TARGET};
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -35,9 +35,15 @@ pub fn default_out_dir(course: &Course, exercise: &Exercise) -> PathBuf {
     course.target_dir().join("profile").join(exercise.entry.name.replace('/', "-"))
 }
 
+/// What the course's tools last drew, for the HTML report: the profiles,
+/// the benchmark's chart, the mix page when it is built.
+pub fn gallery(course: &Course) -> Gallery {
+    Gallery { profiles: drawings(course), bench_chart: crate::bench::saved_chart(course), mix_page: mix_page(course) }
+}
+
 /// The last profile of each exercise (and of the capstone) in its default
 /// place, in course order, with the pictures its workload made.
-pub fn drawings(course: &Course) -> Vec<ProfileDrawing> {
+fn drawings(course: &Course) -> Vec<ProfileDrawing> {
     let mut names: Vec<String> = course.manifest.exercises.iter().map(|e| e.name.clone()).collect();
     names.extend(course.manifest.capstone.iter().map(|c| c.name.clone()));
     names
@@ -67,7 +73,7 @@ pub fn drawings(course: &Course) -> Vec<ProfileDrawing> {
 /// Where the mix page runs the student's own core, once it is built for it
 /// (`bash mix/www/build.sh mix`): the page loads modules, so it is opened
 /// from a local HTTP server in the course folder, not from a file.
-pub fn mix_page(course: &Course) -> Option<String> {
+fn mix_page(course: &Course) -> Option<String> {
     let capstone = course.manifest.capstone.as_ref()?;
     let built = course.root.join(&capstone.dir).join("www/pkg/mix.js").is_file();
     built.then(|| format!("http://localhost:8000/{}/www/", capstone.dir))

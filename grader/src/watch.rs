@@ -17,8 +17,9 @@ use crate::interrupt;
 use crate::keyboard;
 use crate::manifest::ExerciseEntry;
 use crate::model::{ExerciseReport, Finding, Status};
+use crate::profile;
 use crate::progress::Observer;
-use crate::report::human;
+use crate::report::{self, human};
 use crate::settings::Settings;
 use crate::submission::{self, Ownership};
 use anyhow::{Context, Result};
@@ -259,6 +260,16 @@ impl<'a> Watch<'a> {
                      cargo run -p grader -- run {name} --debug\nIt prints an address to open; nothing there is graded."
                 )?;
             }
+            Event::Key('p') => {
+                // The page shows the code on disk now: what was edited
+                // since it was graded is graded again, the rest is cached.
+                self.refresh(progress);
+                let (course, settings) = (self.course, &self.settings);
+                let mut report = self.grading.during(|| grade::grade_course(course, settings, progress));
+                report.findings = submission::check_seal(&course.root, &course.manifest);
+                let page = report::html::write(&report_dir(course), &report, &profile::gallery(course))?;
+                writeln!(out, "\nThe course as a page: {} — open it in a browser.", page.display())?;
+            }
             Event::Key('q') | Event::InputClosed => return Ok(false),
             Event::Key(_) => writeln!(out, "{}", KEYS)?,
         }
@@ -307,7 +318,13 @@ fn keys(course: &Course, exercises: &[Exercise], settings: &Settings) -> Vec<Key
     exercises.iter().map(|exercise| cache::key(course, exercise, Variant::Student, settings)).collect()
 }
 
-const KEYS: &str = "keys: h hint · l list · n next · r run again · d debug in a browser · q quit";
+const KEYS: &str =
+    "keys: h hint · l list · n next · r run again · d debug in a browser · p the course as a page · q quit";
+
+/// Where `p` writes the course's page (`grader report --html` writes anywhere).
+pub fn report_dir(course: &Course) -> PathBuf {
+    course.target_dir().join("report")
+}
 
 /// `[#######-------------] 3/12 done (exercises 3/5, mix 0/7)`.
 pub fn progress_bar(reports: &[ExerciseReport]) -> String {
@@ -613,6 +630,21 @@ mod loop_tests {
         assert!(!press(&mut watch, 'q').0);
         let mut out = Vec::new();
         assert!(!watch.handle(Event::InputClosed, &mut out, &crate::progress::Quiet).unwrap());
+    }
+
+    #[test]
+    fn p_writes_the_course_as_a_page_and_says_where() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        let mut watch = watch(&course);
+        let (going, said) = press(&mut watch, 'p');
+        assert!(going, "p goes on watching");
+        let page = report_dir(&course).join("index.html");
+        assert!(said.contains(&page.display().to_string()), "{said}");
+        let html = std::fs::read_to_string(&page).unwrap();
+        for name in ["alpha", "beta"] {
+            assert!(html.contains(&format!("<tr class=\"row\" data-name=\"{name}\"")), "{name}'s row:\n{html}");
+        }
     }
 
     #[test]

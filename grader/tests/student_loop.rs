@@ -217,7 +217,8 @@ fn watch_grades_a_saved_edit_again_and_shows_the_new_result() {
 }
 
 /// The line that ends every screen watch draws.
-const KEYS: &str = "keys: h hint · l list · n next · r run again · d debug in a browser · q quit";
+const KEYS: &str =
+    "keys: h hint · l list · n next · r run again · d debug in a browser · p the course as a page · q quit";
 
 /// A course of the capstone alone, with its first two milestones.
 fn capstone_course() -> TempCourse {

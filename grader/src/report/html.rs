@@ -52,6 +52,15 @@ figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; border: 1
 .pictures img { margin-right: 1rem; border: 1px solid #ddd; image-rendering: pixelated; }
 ";
 
+/// Writes the page as `dir/index.html`: that file.
+pub fn write(dir: &std::path::Path, report: &CourseReport, gallery: &Gallery) -> anyhow::Result<std::path::PathBuf> {
+    use anyhow::Context;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let page = dir.join("index.html");
+    std::fs::write(&page, render(report, gallery)).with_context(|| format!("cannot write {}", page.display()))?;
+    Ok(page)
+}
+
 pub fn render(report: &CourseReport, gallery: &Gallery) -> String {
     let mut out = String::new();
     let _ = write!(
