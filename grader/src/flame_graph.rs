@@ -159,8 +159,9 @@ fn color(kind: FrameKind, name: &str) -> String {
     format!("hsl({hue}, {saturation}%, {}%)", lightness + shade / 2)
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// Text made safe inside SVG or HTML, in content and in quoted attributes.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
 #[cfg(test)]

@@ -174,6 +174,14 @@ pub fn grade_course(course: &Course, settings: &Settings, progress: &dyn Observe
     }
 }
 
+/// The course as the student has it (`check`, the HTML page): graded,
+/// with the protected files changed since the instructor sealed them.
+pub fn grade_own_copy(course: &Course, settings: &Settings, progress: &dyn Observer) -> CourseReport {
+    let mut report = grade_course(course, settings, progress);
+    report.findings = submission::check_seal(&course.root, &course.manifest);
+    report
+}
+
 /// Grades a student's copy against the instructor's reference: staged from
 /// the reference plus the student's editable files (see
 /// [`crate::submission`]), every exercise and milestone graded for points,

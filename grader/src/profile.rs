@@ -32,7 +32,12 @@ pub struct Plan {
 
 /// `target/profile/NAME` (a milestone's `/` becomes `-`).
 pub fn default_out_dir(course: &Course, exercise: &Exercise) -> PathBuf {
-    course.target_dir().join("profile").join(exercise.entry.name.replace('/', "-"))
+    profile_dir(course, &exercise.entry.name)
+}
+
+/// Where the profile of `name` goes by default, and the report looks for it.
+fn profile_dir(course: &Course, name: &str) -> PathBuf {
+    course.target_dir().join("profile").join(name.replace('/', "-"))
 }
 
 /// What the course's tools last drew, for the HTML report: the profiles,
@@ -49,7 +54,7 @@ fn drawings(course: &Course) -> Vec<ProfileDrawing> {
     names
         .into_iter()
         .filter_map(|name| {
-            let dir = course.target_dir().join("profile").join(&name);
+            let dir = profile_dir(course, &name);
             let flame_graph = std::fs::read_to_string(dir.join("flamegraph.svg")).ok()?;
             let mut pictures: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
                 .into_iter()
@@ -127,7 +132,7 @@ pub fn run(
     let flame = plan.out_dir.join("flamegraph.svg");
     let title = format!("{name}: {}", workload.about);
     std::fs::write(&flame, flame_graph::svg(&tree, &title))?;
-    let sources = Sources { course, crate_dir, workload_dir: &exercise.exercise_dir, module: &module };
+    let sources = Sources::read(course, crate_dir, &exercise.exercise_dir, &module);
     Ok(ProfileReport {
         exercise: name.clone(),
         workload: workload.about.clone(),
@@ -279,13 +284,25 @@ fn write_driver(dir: &Path) -> Result<PathBuf> {
 /// Where a profile's functions are, in files the student knows.
 struct Sources<'a> {
     course: &'a Course,
-    crate_dir: &'a Path,
     workload_dir: &'a Path,
     /// The library's name, the first segment of its functions' paths.
     module: &'a str,
+    /// The crate's Rust files, read once: (path relative to the crate, text).
+    rust: Vec<(String, String)>,
 }
 
-impl Sources<'_> {
+impl<'a> Sources<'a> {
+    fn read(course: &'a Course, crate_dir: &Path, workload_dir: &'a Path, module: &'a str) -> Sources<'a> {
+        let rust = rust_files_in(&crate_dir.join("src"))
+            .into_iter()
+            .filter_map(|file| {
+                let text = std::fs::read_to_string(&file).ok()?;
+                Some((file.strip_prefix(crate_dir).unwrap_or(&file).display().to_string(), text))
+            })
+            .collect();
+        Sources { course, workload_dir, module, rust }
+    }
+
     fn locate(&self, frame: &Frame) -> Option<String> {
         match frame.kind {
             FrameKind::Wasm => self.rust_function(&frame.name),
@@ -335,11 +352,7 @@ impl Sources<'_> {
 
     /// `src/FILE:LINE` of the first of the crate's files where `line_of` finds it.
     fn find(&self, line_of: impl Fn(&str) -> Option<usize>) -> Option<String> {
-        rust_files_in(&self.crate_dir.join("src")).into_iter().find_map(|file| {
-            let line = line_of(&std::fs::read_to_string(&file).ok()?)?;
-            let relative = file.strip_prefix(self.crate_dir).unwrap_or(&file);
-            Some(format!("{}:{line}", relative.display()))
-        })
+        self.rust.iter().find_map(|(file, text)| Some(format!("{file}:{}", line_of(text)?)))
     }
 }
 

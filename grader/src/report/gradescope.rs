@@ -7,7 +7,7 @@
 //! the tests; `extra_data` keeps the findings and the hints asked for.
 
 use super::{points, why_not_passed};
-use crate::model::{CourseReport, TestStatus};
+use crate::model::{Change, CourseReport, TestStatus};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -40,7 +40,7 @@ struct ExtraData {
 #[derive(Serialize)]
 struct FindingData {
     path: String,
-    change: String,
+    change: Change,
 }
 
 #[derive(Serialize)]
@@ -113,11 +113,7 @@ pub fn render(report: &CourseReport) -> String {
         stdout_visibility: report.stdout_visibility.as_str(),
         tests,
         extra_data: ExtraData {
-            findings: report
-                .findings
-                .iter()
-                .map(|f| FindingData { path: f.path.clone(), change: format!("{:?}", f.change).to_lowercase() })
-                .collect(),
+            findings: report.findings.iter().map(|f| FindingData { path: f.path.clone(), change: f.change }).collect(),
             hints_revealed: report
                 .graded()
                 .filter(|e| !e.hints.revealed.is_empty())

@@ -10,6 +10,7 @@
 //! forbids every request, so the page shows the same from any folder and
 //! reaches nothing. Student text (test names, panic messages) is escaped.
 
+use crate::flame_graph::escape;
 use crate::model::{CapstoneStatus, CourseReport, ExerciseReport, Status, TestStatus};
 use std::fmt::Write;
 
@@ -267,10 +268,6 @@ fn svg_body(svg: &str) -> &str {
 
 fn slug(name: &str) -> String {
     name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
 fn base64(bytes: &[u8]) -> String {
