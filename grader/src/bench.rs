@@ -5,6 +5,7 @@
 //! results were checked equal. The table is printed, and written as
 //! Markdown and as an SVG bar chart.
 
+use crate::discover::Course;
 use crate::model::Engine;
 use crate::process::run_limited;
 use crate::progress::Observer;
@@ -13,7 +14,7 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
@@ -62,25 +63,23 @@ pub struct Plan {
     pub broken: Option<String>,
 }
 
-/// Builds, runs both engines, writes bench.md, bench.svg and bench.json.
-pub fn run(course_root: &Path, toolbox: &Toolbox, plan: &Plan, progress: &dyn Observer) -> Result<Vec<EngineRun>> {
-    // Beside the other builds; each flavour in its own directory, since
-    // RUSTFLAGS differ between them.
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| course_root.join("target"))
-        .join("bench");
+/// Where `grader bench` builds, and writes its table and chart unless told
+/// otherwise: beside the course's other builds.
+pub fn default_dir(course: &Course) -> PathBuf {
+    course.target_dir().join("bench")
+}
+
+/// Builds, runs both engines, writes bench.md and bench.svg.
+pub fn run(course: &Course, toolbox: &Toolbox, plan: &Plan, progress: &dyn Observer) -> Result<Vec<EngineRun>> {
+    let course_root = course.root.as_path();
+    // Each flavour in its own directory, since RUSTFLAGS differ between them.
+    let target = default_dir(course);
     let mut packages = Vec::new();
     for (flavor, rustflags) in [("plain", ""), ("simd", "-C target-feature=+simd128")] {
         progress.doing(&format!("building the kernels in release ({flavor})"));
         let target_dir = target.join(flavor);
-        let mut build = Command::new("cargo");
-        build
-            .current_dir(course_root)
-            .args(["build", "--release", "--quiet", "--target", WASM_TARGET, "-p", "lesson_bench"])
-            .env("CARGO_TARGET_DIR", &target_dir)
-            .env("RUSTFLAGS", rustflags)
-            .env("PATH", &toolbox.child_path);
+        let mut build = crate::wasm_build::cargo("build", course_root, &target_dir, toolbox);
+        build.args(["--release", "--quiet", "-p", "lesson_bench"]).env("RUSTFLAGS", rustflags);
         run_limited(build, Duration::from_secs(900))?.succeeded("cargo build -p lesson_bench")?;
         let package = target.join(format!("pkg-{flavor}"));
         let mut bindgen = Command::new("wasm-bindgen");
@@ -128,8 +127,8 @@ pub fn run(course_root: &Path, toolbox: &Toolbox, plan: &Plan, progress: &dyn Ob
 }
 
 /// The chart the last `grader bench` drew into its default place, if any.
-pub fn saved_chart(course: &crate::discover::Course) -> Option<String> {
-    std::fs::read_to_string(course.target_dir().join("bench").join("bench.svg")).ok()
+pub fn saved_chart(course: &Course) -> Option<String> {
+    std::fs::read_to_string(default_dir(course).join("bench.svg")).ok()
 }
 
 /// Kernels the harness refused to time, with the reason.

@@ -30,6 +30,9 @@ struct Entry {
 }
 
 impl Cache {
+    /// In the course's own `target/`, even when builds go to a shared
+    /// `CARGO_TARGET_DIR`: a key names what was graded, not which copy of
+    /// the course, so copies sharing a cache would take each other's reports.
     pub fn new(course_root: &Path) -> Cache {
         Cache { dir: course_root.join("target").join("grader").join("cache") }
     }

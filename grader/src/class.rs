@@ -26,24 +26,25 @@
 
 use crate::discover::Course;
 use crate::grade;
+use crate::gradebook::{self, Export, Gradebook, Roster, Submission};
 use crate::interrupt;
 use crate::manifest::MANIFEST_FILE;
-use crate::model::{CourseReport, Engine, ErrorKind, Finding, GradeError, Status};
+use crate::model::{CourseReport, Engine};
 use crate::process::{processes_with, run_limited, Finished};
 use crate::progress::Quiet;
+use crate::report::json::Results;
 use crate::report::{self, Format};
+use crate::sandbox::{Allowed, Confiner};
 use crate::settings::Settings;
 use crate::tools::EngineChoice;
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
-use serde::Deserialize;
 use std::ffi::OsString;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-pub const GRADEBOOK: &str = "gradebook.csv";
 const RESULTS: &str = "results.json";
 const JUNIT_RESULTS: &str = "results.xml";
 
@@ -219,6 +220,15 @@ impl NotACourse {
     }
 }
 
+/// Where a student's course is, found as grading finds it, or why the
+/// submission is not one: what the similarity check compares.
+pub fn course_of(submission: &Path) -> Result<PathBuf, String> {
+    match locate(submission) {
+        Located::Course(course) => Ok(course),
+        Located::NotACourse(why) => Err(why.reason(submission)),
+    }
+}
+
 /// Where a student's course is: the directory itself, or the one below it
 /// holding course.toml (a repository uploaded as a zip of its folder).
 /// Neither that directory nor its course.toml may be a symbolic link, so
@@ -265,6 +275,10 @@ pub struct ClassRun<'a> {
     pub work: &'a Path,
     pub settings: &'a Settings,
     pub budget: Duration,
+    /// Whose folder is whose, for the gradebook.
+    pub roster: Option<&'a Roster>,
+    /// The platforms' gradebooks to write besides the grader's own.
+    pub exports: &'a [Export],
 }
 
 impl ClassRun<'_> {
@@ -405,9 +419,14 @@ impl ClassRun<'_> {
             }
             eprintln!("{counter}: {}", describe(&result));
         }
-        let names: Vec<String> = students.into_iter().map(|(name, _)| name).collect();
+        let confiner = Confiner::detect();
+        let handed_in: Vec<Submission> = students
+            .iter()
+            .map(|(name, dir)| Submission { folder: name.clone(), submitted: last_commit(dir, &confiner) })
+            .collect();
         let columns = grade::ungraded_course(self.reference, self.settings.toolbox.engine, "");
-        let gradebook = write_gradebook(self.out, &names, &columns)?;
+        let written = Gradebook::build(self.out, &handed_in, &columns, self.roster)?.write(self.out, self.exports)?;
+        let gradebook = &written[0];
         let elapsed = started.elapsed().as_secs_f64();
         let this_run = graded + stopped;
         let stopped = if stopped > 0 {
@@ -419,7 +438,7 @@ impl ClassRun<'_> {
             "Graded {} in {elapsed:.1} s ({:.1} s each){stopped}; {} from earlier runs. Gradebook: {}",
             report::counted(this_run, "submission"),
             if this_run > 0 { elapsed / this_run as f64 } else { 0.0 },
-            names.len() - this_run,
+            students.len() - this_run,
             gradebook.display()
         );
         Ok(())
@@ -427,7 +446,7 @@ impl ClassRun<'_> {
 
     /// The student's results, when a run wrote them.
     fn results_of(&self, name: &str) -> Result<Option<Results>> {
-        read_results(&self.out.join(name).join(RESULTS))
+        gradebook::read_results(&self.out.join(name).join(RESULTS))
     }
 
     /// `<out>/<name>/`'s results; results.json last, each file complete
@@ -487,101 +506,51 @@ fn describe(result: &StudentResult) -> String {
     }
 }
 
+/// When the work in `submission` was last committed (ISO 8601), as its
+/// repository says — the committer's date, which the student's machine
+/// wrote: a lead for a deadline, not proof (the platform's push time is).
+/// A submission's git configuration is the student's: git could be told
+/// to run a program of theirs (`gpg.program` with `log.showSignature`, a
+/// pager, an fsmonitor), so those are overridden on the command line, the
+/// machine's configuration is not read, and git runs confined to reading
+/// the submission and the system. Nothing here fails the class: a folder
+/// without a repository, or a git that says nothing readable, has no time.
+fn last_commit(submission: &Path, confiner: &Confiner) -> Option<String> {
+    if !submission.join(".git").exists() {
+        return None;
+    }
+    let mut git = Command::new("git");
+    git.args(["-c", "safe.directory=*", "-c", "core.fsmonitor=false", "-c", "log.showSignature=false"])
+        .args(["-c", "gpg.program=false", "-c", "core.pager=cat", "--no-pager", "-C"])
+        .arg(submission)
+        .args(["log", "-1", "--no-show-signature", "--format=%cI"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("HOME", "/nonexistent");
+    confiner.confine(&mut git, &Allowed::read_only(submission)).ok()?;
+    let finished = run_limited(git, GIT_LIMIT).ok()?;
+    let date = finished.stdout.trim();
+    let looks_like_a_date = date.len() <= 40 && date.chars().all(|c| c.is_ascii_alphanumeric() || "-:+".contains(c));
+    (finished.success() && !date.is_empty() && looks_like_a_date).then(|| date.to_string())
+}
+
+/// `git log -1` answers in milliseconds; a repository that makes it take
+/// longer is not worth waiting for.
+const GIT_LIMIT: Duration = Duration::from_secs(10);
+
 fn write_atomically(path: &Path, text: &str) -> Result<()> {
     let partial = path.with_extension("partial");
     std::fs::write(&partial, text).with_context(|| format!("cannot write {}", partial.display()))?;
     std::fs::rename(&partial, path).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// The parts of a student's results.json the class needs.
-#[derive(Deserialize)]
-struct Results {
-    score: f64,
-    max_score: f64,
-    passed: bool,
-    exercises: Vec<ExerciseResult>,
-    findings: Vec<Finding>,
-    #[serde(default)]
-    message: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ExerciseResult {
-    name: String,
-    points: f64,
-    status: Status,
-    error: Option<GradeError>,
-    /// Hint tiers the student asked for (none in results written before it was kept).
-    #[serde(default)]
-    hints_revealed: usize,
-}
-
-/// The results at `file`, if there are any.
-fn read_results(file: &Path) -> Result<Option<Results>> {
-    let Ok(text) = std::fs::read_to_string(file) else { return Ok(None) };
-    let results =
-        serde_json::from_str(&text).with_context(|| format!("{} is not the grader's results", file.display()))?;
-    Ok(Some(results))
-}
-
-/// The note of a student's gradebook row: why nothing was graded, or
-/// which exercises ran out of time (their own limit, or the student's
-/// budget).
-fn note(results: &Results) -> String {
-    if results.exercises.iter().all(|e| e.status == Status::Error) {
-        return results.message.clone().unwrap_or_default();
-    }
-    let timed_out: Vec<&str> = results
-        .exercises
-        .iter()
-        .filter(|e| e.error.as_ref().is_some_and(|error| error.kind == ErrorKind::Timeout))
-        .map(|e| e.name.as_str())
-        .collect();
-    if timed_out.is_empty() {
-        String::new()
-    } else {
-        format!("timed out: {}", timed_out.join(", "))
-    }
-}
-
-/// `gradebook.csv` from every student's results under `out`: a row per
-/// student — points per exercise and milestone (in the course's order),
-/// total, maximum, whether it reaches the pass mark, the hint tiers asked
-/// for (in all; where the student's hint log came with the work), the flagged files, and
-/// a note: why a submission could not be graded, or what ran out of time.
-pub fn write_gradebook(out: &Path, students: &[String], reference: &CourseReport) -> Result<PathBuf> {
-    let columns: Vec<String> = reference.graded().map(|e| e.name.clone()).collect();
-    let path = out.join(GRADEBOOK);
-    let mut csv = csv::Writer::from_path(&path).with_context(|| format!("cannot write {}", path.display()))?;
-    let mut header = vec!["student".to_string()];
-    header.extend(columns.iter().cloned());
-    header.extend(["total", "max", "passed", "hints", "findings", "note"].map(String::from));
-    csv.write_record(&header)?;
-    for student in students {
-        let Some(results) = read_results(&out.join(student).join(RESULTS))? else { continue };
-        let mut row = vec![student.clone()];
-        for column in &columns {
-            let points = results.exercises.iter().find(|e| e.name == *column).map(|e| e.points).unwrap_or(0.0);
-            row.push(report::points(points));
-        }
-        row.push(report::points(results.score));
-        row.push(report::points(results.max_score));
-        row.push(if results.passed { "yes" } else { "no" }.to_string());
-        row.push(results.exercises.iter().map(|e| e.hints_revealed).sum::<usize>().to_string());
-        row.push(results.findings.iter().map(|f| f.path.as_str()).collect::<Vec<_>>().join("; "));
-        row.push(note(&results));
-        csv.write_record(&row)?;
-    }
-    csv.flush()?;
-    Ok(path)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::discover::tests::FakeCourse;
-    use crate::model::fixtures;
-    use crate::model::{CapstoneStatus, Change, TestStatus};
+    use crate::model::Change;
     use crate::submission;
     use crate::tools::Toolbox;
     use std::os::unix::fs::symlink;
@@ -690,7 +659,7 @@ mod tests {
         // One shared work directory, as a class has: the cache is keyed by
         // what is staged there.
         let work = tempfile::tempdir().unwrap();
-        let stage = |student: &Path| submission::stage(student, reference.root(), work.path()).unwrap();
+        let stage = |student: &Path| submission::stage(student, &reference.course(), work.path()).unwrap();
         let alice_staged = stage(alice.root());
         let digest = |staged: &submission::Staged, dir: &str| submission::crate_digest(&staged.root, dir);
         let alices = digest(&alice_staged, "exercises/01_alpha");
@@ -724,7 +693,15 @@ mod tests {
 
     /// A class over `reference`, writing to `out`.
     fn class<'a>(reference: &'a Course, out: &'a Path, settings: &'a Settings) -> ClassRun<'a> {
-        ClassRun { reference, out, work: Path::new("/work/dir"), settings, budget: Duration::from_secs(120) }
+        ClassRun {
+            reference,
+            out,
+            work: Path::new("/work/dir"),
+            settings,
+            budget: Duration::from_secs(120),
+            roster: None,
+            exports: &[],
+        }
     }
 
     #[test]
@@ -847,152 +824,9 @@ mod tests {
         assert_eq!(class.grade_student("mallory", nowhere).unwrap(), StudentResult::AlreadyGraded);
         assert_eq!(class.grade_in_child(nowhere, "mallory").unwrap(), StudentResult::AlreadyGraded);
         let columns = grade::ungraded_course(&course, Engine::Chrome, "");
-        let rows = read_gradebook(&write_gradebook(out.path(), &["mallory".into()], &columns).unwrap());
-        assert!(rows[1][10].contains("crashed grading it"), "{:?}", rows[1]);
-    }
-
-    /// Writes `report` as `<out>/<student>/results.json`.
-    fn results(out: &Path, student: &str, report: &CourseReport) {
-        std::fs::create_dir_all(out.join(student)).unwrap();
-        std::fs::write(out.join(student).join(RESULTS), report::render(Format::Json, report)).unwrap();
-    }
-
-    fn finding(path: &str) -> Finding {
-        Finding { path: path.into(), change: Change::Modified, message: format!("{path} was changed") }
-    }
-
-    fn read_gradebook(path: &Path) -> Vec<Vec<String>> {
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).from_path(path).unwrap();
-        reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect()
-    }
-
-    #[test]
-    fn the_gradebook_has_a_column_per_exercise_in_course_order_then_the_totals() {
-        let fake = FakeCourse::new();
-        let course = fake.course();
-        let columns = grade::ungraded_course(&course, Engine::Chrome, "");
-        let out = tempfile::tempdir().unwrap();
-        let pass = || vec![fixtures::test("t", TestStatus::Pass, None)];
-        let fail = || vec![fixtures::test("t", TestStatus::Fail, Some("no"))];
-        // Listed out of order, a milestone missing: the columns still follow the course.
-        let mut alice = fixtures::course(
-            vec![
-                fixtures::exercise("beta", Status::Pass, pass(), None),
-                fixtures::exercise("alpha", Status::Fail, fail(), None),
-            ],
-            Some(CapstoneStatus::Graded {
-                name: "mix".into(),
-                title: "Mix".into(),
-                milestones: vec![fixtures::milestone("buffer", Status::Pass, pass(), None)],
-            }),
-        );
-        alice.findings = vec![finding("exercises/01_alpha/tests/alpha.rs"), finding(".cargo/config.toml")];
-        alice.exercises[1].hints.revealed = vec!["the idea".into(), "the shape".into()];
-        results(out.path(), "alice", &alice);
-        let mut half = fixtures::course(
-            vec![
-                fixtures::exercise(
-                    "alpha",
-                    Status::Fail,
-                    vec![fixtures::test("a", TestStatus::Pass, None), fixtures::test("b", TestStatus::Fail, None)],
-                    None,
-                ),
-                fixtures::exercise("beta", Status::Fail, fail(), None),
-            ],
-            None,
-        );
-        half.pass_mark = 50.0;
-        results(out.path(), "bob, \"the\" builder", &half);
-        let students = ["alice".to_string(), "bob, \"the\" builder".to_string()];
-        let path = write_gradebook(out.path(), &students, &columns).unwrap();
-        assert_eq!(path, out.path().join(GRADEBOOK));
-        let rows = read_gradebook(&path);
-        assert_eq!(
-            rows[0],
-            [
-                "student",
-                "alpha",
-                "beta",
-                "mix/buffer",
-                "mix/motions",
-                "total",
-                "max",
-                "passed",
-                "hints",
-                "findings",
-                "note"
-            ]
-        );
-        assert_eq!(
-            rows[1],
-            [
-                "alice",
-                "0",
-                "10",
-                "10",
-                "0",
-                "20",
-                "30",
-                "yes",
-                "2",
-                "exercises/01_alpha/tests/alpha.rs; .cargo/config.toml",
-                ""
-            ]
-        );
-        assert_eq!(
-            rows[2],
-            ["bob, \"the\" builder", "5", "0", "0", "0", "5", "20", "no", "0", "", ""],
-            "quoted, fractional"
-        );
-        assert_eq!(rows.len(), 3);
-    }
-
-    #[test]
-    fn an_ungraded_submission_has_a_row_of_zeros_and_the_reason() {
-        let fake = FakeCourse::new();
-        let course = fake.course();
-        let out = tempfile::tempdir().unwrap();
-        let ungraded = grade::ungraded_course(&course, Engine::Chrome, "/x/carol holds no course.toml");
-        results(out.path(), "carol", &ungraded);
-        let columns = grade::ungraded_course(&course, Engine::Chrome, "");
-        let rows = read_gradebook(&write_gradebook(out.path(), &["carol".into()], &columns).unwrap());
-        assert_eq!(rows[1][..10], ["carol", "0", "0", "0", "0", "0", "50", "no", "0", ""]);
-        assert!(rows[1][10].contains("not graded: /x/carol holds no course.toml"), "{}", rows[1][10]);
-    }
-
-    #[test]
-    fn a_student_without_results_has_no_row_and_broken_results_are_an_error() {
-        let fake = FakeCourse::new();
-        let course = fake.course();
-        let out = tempfile::tempdir().unwrap();
-        let columns = grade::ungraded_course(&course, Engine::Chrome, "");
-        std::fs::create_dir_all(out.path().join("dan")).unwrap();
-        let rows = read_gradebook(&write_gradebook(out.path(), &["dan".into(), "erin".into()], &columns).unwrap());
-        assert_eq!(rows.len(), 1, "the header only: {rows:?}");
-        std::fs::write(out.path().join("dan").join(RESULTS), "{\"score\": 1}").unwrap();
-        let error = write_gradebook(out.path(), &["dan".into()], &columns).unwrap_err().to_string();
-        assert!(error.contains("is not the grader's results"), "{error}");
-    }
-
-    #[test]
-    fn a_student_whose_time_ran_out_has_a_row_that_says_which_exercises() {
-        let fake = FakeCourse::new();
-        let course = fake.course();
-        let out = tempfile::tempdir().unwrap();
-        let pass = vec![fixtures::test("t", TestStatus::Pass, None)];
-        let out_of_time = GradeError { kind: ErrorKind::Timeout, message: "the run's time budget ran out".into() };
-        let report = fixtures::course(
-            vec![
-                fixtures::exercise("alpha", Status::Pass, pass, None),
-                fixtures::exercise("beta", Status::Error, vec![], Some(out_of_time)),
-            ],
-            None,
-        );
-        results(out.path(), "dan", &report);
-        let columns = grade::ungraded_course(&course, Engine::Chrome, "");
-        let rows = read_gradebook(&write_gradebook(out.path(), &["dan".into()], &columns).unwrap());
-        assert_eq!(rows[1][1..3], ["10", "0"]);
-        assert_eq!(rows[1][10], "timed out: beta");
+        let mallory = [Submission { folder: "mallory".into(), submitted: None }];
+        let gradebook = Gradebook::build(out.path(), &mallory, &columns, None).unwrap();
+        assert!(gradebook.rows[0].note.contains("crashed grading it"), "{:?}", gradebook.rows[0]);
     }
 
     #[test]

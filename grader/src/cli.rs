@@ -109,27 +109,21 @@ pub enum Command {
     /// reference; results per student and a gradebook CSV. Interrupted, it resumes where it stopped.
     /// Each student is graded in a process of its own, within its time budget: one who crashes or
     /// hangs the grader, or whose course is a symbolic link, is recorded with the reason.
-    Class {
+    Class(ClassArgs),
+    /// For instructors: how alike each pair of submissions in a folder is — their editable files'
+    /// code, names and values ignored, the shipped stubs' code left out — ranked, with the matched
+    /// fragments side by side, in similarity.csv and similarity.html. A lead for a person to read,
+    /// not a verdict; only reads the submissions, builds nothing and changes no grade.
+    Similarity {
         /// The folder of submissions, one directory per student.
         submissions: PathBuf,
-        /// The instructor's pristine copy of the course.
+        /// The instructor's pristine copy of the course: its course.toml says which files are
+        /// the students', and its stubs are what every student started from.
         #[arg(long, value_name = "DIR")]
         reference: PathBuf,
-        /// Where to write each student's results and gradebook.csv (default: ./grades).
+        /// Where to write similarity.csv and similarity.html (default: ./grades, beside the gradebook).
         #[arg(long, value_name = "DIR", default_value = "grades")]
         out: PathBuf,
-        /// Where submissions are staged and built, shared by all of them (default: <out>/.work).
-        #[arg(long, value_name = "DIR")]
-        work_dir: Option<PathBuf>,
-        /// Stop grading one student after this many seconds; what was not graded is reported as such.
-        /// The default leaves room for the first student, who also compiles the dependencies.
-        #[arg(long, value_name = "SECS", default_value_t = grader::class::DEFAULT_TIME_BUDGET_SECS)]
-        time_budget: u64,
-        /// Grade only this student (the directory's name), here in this process: what the class run
-        /// does for each student in a child process, so that one who crashes the grader is recorded
-        /// and the class goes on.
-        #[arg(long, value_name = "NAME")]
-        student: Option<String>,
     },
     /// Grade the exercise you are working on again each time you save it, with hints and progress.
     Watch {
@@ -270,7 +264,7 @@ impl Cli {
                 | Some(Command::Report { .. })
                 | Some(Command::Run { .. })
                 | Some(Command::Grade { .. })
-                | Some(Command::Class { .. })
+                | Some(Command::Class(_))
         );
         if !grades_by_them && (self.no_cache || self.jobs != 1) {
             anyhow::bail!(
@@ -295,12 +289,82 @@ impl Cli {
     }
 }
 
+/// `grader class`'s options.
+#[derive(clap::Args)]
+pub struct ClassArgs {
+    /// The folder of submissions, one directory per student.
+    pub submissions: PathBuf,
+    /// The instructor's pristine copy of the course.
+    #[arg(long, value_name = "DIR")]
+    pub reference: PathBuf,
+    /// Where to write each student's results and gradebook.csv (default: ./grades).
+    #[arg(long, value_name = "DIR", default_value = "grades")]
+    pub out: PathBuf,
+    /// Where submissions are staged and built, shared by all of them (default: <out>/.work).
+    #[arg(long, value_name = "DIR")]
+    pub work_dir: Option<PathBuf>,
+    /// Stop grading one student after this many seconds; what was not graded is reported as such.
+    /// The default leaves room for the first student, who also compiles the dependencies.
+    #[arg(long, value_name = "SECS", default_value_t = grader::class::DEFAULT_TIME_BUDGET_SECS)]
+    pub time_budget: u64,
+    /// Grade only this student (the directory's name), here in this process: what the class run
+    /// does for each student in a child process, so that one who crashes the grader is recorded
+    /// and the class goes on.
+    #[arg(long, value_name = "NAME")]
+    pub student: Option<String>,
+    /// A class list (GitHub Classroom's roster export: identifier,github_username,…) to key the
+    /// gradebook by: each folder is matched to its student by handle, and a student with no
+    /// folder gets a row saying so.
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+    /// Also write the gradebook for a learning platform's import: canvas.csv, moodle.csv.
+    #[arg(long, value_enum, value_name = "PLATFORM", value_delimiter = ',')]
+    pub export: Vec<grader::gradebook::Export>,
+    /// After grading, compare every pair of submissions as `grader similarity` does, into
+    /// similarity.csv and similarity.html beside gradebook.csv (no grade changes).
+    #[arg(long, conflicts_with = "student")]
+    pub similarity: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Cli {
         Cli::try_parse_from(std::iter::once("grader").chain(args.iter().copied())).unwrap()
+    }
+
+    /// The `grader …` commands of docs/classroom.md's steps, each as its words.
+    fn documented_commands() -> Vec<Vec<String>> {
+        let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/classroom.md")).unwrap();
+        let steps = docs.split("\n## ").find(|section| section.starts_with("Each platform")).expect("the steps");
+        let mut commands = Vec::new();
+        let mut in_code = false;
+        for line in steps.replace("\\\n", " ").lines() {
+            if line.trim_start().starts_with("```") {
+                in_code = !in_code;
+                continue;
+            }
+            let segments = line.split("&&").map(|s| s.trim().trim_start_matches('(').trim());
+            for segment in segments.filter(|s| in_code && s.starts_with("grader ")) {
+                commands.push(segment.split_whitespace().map(String::from).collect());
+            }
+        }
+        commands
+    }
+
+    #[test]
+    fn every_command_of_the_classroom_steps_is_one_the_grader_takes() {
+        let commands = documented_commands();
+        assert!(commands.len() >= 3, "the steps name the edition and the class: {commands:?}");
+        for words in &commands {
+            let parsed = Cli::try_parse_from(words).unwrap_or_else(|error| panic!("{words:?}: {error}"));
+            parsed.refuse_ignored_flags().unwrap_or_else(|error| panic!("{words:?}: {error}"));
+        }
+        let class = commands.iter().find(|words| words[1] == "class").expect("a class command");
+        for flag in ["--roster", "--export", "--reference"] {
+            assert!(class.iter().any(|word| word == flag), "the class step shows {flag}: {class:?}");
+        }
     }
 
     #[test]

@@ -26,8 +26,7 @@ pub fn serve(
     announce: &mut dyn Write,
 ) -> Result<()> {
     let crate_dir = exercise.crate_dir(variant);
-    let targets: Vec<String> = exercise.test_targets().into_iter().flat_map(|t| ["--test".into(), t]).collect();
-    let build = crate::runner::wasm32_build(crate_dir, &course.target_dir(), &targets, settings);
+    let build = crate::wasm_build::tests(crate_dir, &course.target_dir(), &exercise.test_targets(), &settings.toolbox);
     let built = crate::process::run_limited(build, settings.build_timeout).context("could not start cargo")?;
     if !built.success() {
         bail!(

@@ -3,6 +3,7 @@
 
 use crate::manifest::{ExerciseEntry, Manifest, MANIFEST_FILE};
 use crate::model::Kind;
+use crate::ownership::Ownership;
 use anyhow::{bail, Context, Result};
 use std::path::{Component, Path, PathBuf};
 use walkdir::WalkDir;
@@ -10,11 +11,13 @@ use walkdir::WalkDir;
 pub const EXERCISES_DIR: &str = "exercises";
 pub const SOLUTIONS_DIR: &str = "solutions";
 
-/// A course checkout: its root directory and its manifest.
+/// A course checkout: its root directory, its manifest, and which of its
+/// files are whose.
 #[derive(Debug, Clone)]
 pub struct Course {
     pub root: PathBuf,
     pub manifest: Manifest,
+    pub ownership: Ownership,
 }
 
 pub use crate::model::Variant;
@@ -49,7 +52,8 @@ impl Course {
 
     pub fn open(root: &Path) -> Result<Course> {
         let manifest = Manifest::load(root)?;
-        Ok(Course { root: root.to_path_buf(), manifest })
+        let ownership = Ownership::of(&manifest)?;
+        Ok(Course { root: root.to_path_buf(), manifest, ownership })
     }
 
     /// Every exercise of the manifest, in curriculum order.

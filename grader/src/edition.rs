@@ -1,12 +1,13 @@
 //! `grader edition`: the course as a student receives it, without what
-//! would give the answers away ([`submission::WITHHELD`]: the solutions and
+//! would give the answers away ([`WITHHELD`]: the solutions and
 //! the grader's own tests). Everything else is copied as it is, including
 //! course.seal.json, which holds only hashes of the instructor's files and
 //! the shipped stubs. The edition grades, watches, lists and resets like the
 //! full course; only `verify`, which needs the solutions, refuses. The
 //! instructor's full copy grades its submissions with `grade --reference`.
 
-use crate::submission::{self, WITHHELD};
+use crate::ownership::WITHHELD;
+use crate::walk::course_files;
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 
@@ -22,7 +23,7 @@ pub fn write(course_root: &Path, out: &Path) -> Result<usize> {
         bail!("the student edition cannot go inside the course itself ({})", out.display());
     }
     let mut written = 0;
-    for path in submission::course_files(&course_root) {
+    for path in course_files(&course_root) {
         if WITHHELD.iter().any(|dir| path.starts_with(dir)) {
             continue;
         }
@@ -40,13 +41,12 @@ pub fn write(course_root: &Path, out: &Path) -> Result<usize> {
 mod tests {
     use super::*;
     use crate::discover::tests::FakeCourse;
-    use crate::submission::course_files;
 
     #[test]
     fn the_edition_leaves_out_the_solutions_and_the_graders_tests_and_keeps_the_rest() {
         let fake = FakeCourse::new();
         let course = fake.course();
-        crate::submission::seal(&course.root, &course.manifest).unwrap();
+        crate::seal::seal(&course).unwrap();
         // Near misses of the withheld names are kept.
         fake.write("solutions.md", "about the solutions\n");
         fake.write("grader/tests.rs", "mod x;\n");
@@ -79,7 +79,7 @@ mod tests {
         // What it holds is a course a student can use.
         let student = crate::discover::Course::open(&edition).unwrap();
         assert!(!student.has_solutions());
-        assert!(crate::submission::check_seal(&edition, &student.manifest).is_empty());
+        assert!(crate::seal::check_seal(&student).is_empty());
     }
 
     #[test]

@@ -22,7 +22,6 @@ use crate::sandbox::Confiner;
 use crate::settings::{Reference, Settings};
 use crate::submission;
 use std::path::Path;
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
@@ -142,14 +141,8 @@ fn prebuild<'a>(
     }
     let Some(workspace) = workspace else { return };
     progress.phase("all exercises", Phase::Building { first: crate::tools::first_build(&course.target_dir()) });
-    let mut build = Command::new("cargo");
-    build
-        .current_dir(workspace)
-        .env("CARGO_TARGET_DIR", course.target_dir())
-        .args(["build", "--target", crate::tools::WASM_TARGET, "--tests", "--keep-going", "--quiet"])
-        .args(packages.iter().flat_map(|p| ["-p", p.as_str()]))
-        .env("PATH", &settings.toolbox.child_path)
-        .env("CARGO_TERM_COLOR", "never");
+    let mut build = crate::wasm_build::cargo("build", &workspace, &course.target_dir(), &settings.toolbox);
+    build.args(["--tests", "--keep-going", "--quiet"]).args(packages.iter().flat_map(|p| ["-p", p.as_str()]));
     let limit = settings.limit(settings.build_timeout);
     // Failures are each exercise's to report, with its own message.
     let _ = runner::run_submission(course, build, &mut Wall::new(limit), settings, "cargo", |_, _| ());
@@ -178,7 +171,7 @@ pub fn grade_course(course: &Course, settings: &Settings, progress: &dyn Observe
 /// with the protected files changed since the instructor sealed them.
 pub fn grade_own_copy(course: &Course, settings: &Settings, progress: &dyn Observer) -> CourseReport {
     let mut report = grade_course(course, settings, progress);
-    report.findings = submission::check_seal(&course.root, &course.manifest);
+    report.findings = crate::seal::check_seal(course);
     report
 }
 
@@ -196,7 +189,7 @@ pub fn grade_against_reference(
     settings_for: impl FnOnce(&Course) -> anyhow::Result<Settings>,
     progress: &dyn Observer,
 ) -> CourseReport {
-    let staged = submission::stage(student, &reference.root, work)
+    let staged = submission::stage(student, reference, work)
         .and_then(|staged| Ok((Course::open(&staged.root)?, staged.findings)));
     let (course, findings) = match staged {
         Ok(staged) => staged,
@@ -246,7 +239,7 @@ pub fn grade_against_reference(
     // broken in the files does.
     let caught: Vec<String> = caught.iter().map(|e| e.crate_dir.clone()).collect();
     report.findings.extend(seen_while_grading);
-    if !caught.is_empty() && submission::stage_as_shipped(&reference.root, &course.root, &caught).is_ok() {
+    if !caught.is_empty() && submission::stage_as_shipped(reference, &course.root, &caught).is_ok() {
         let again: Vec<Exercise> = course
             .exercises()
             .into_iter()

@@ -6,13 +6,13 @@ mod cli;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use cli::{Cli, Command};
+use cli::{ClassArgs, Cli, Command};
 use grader::discover::{Course, Variant};
 use grader::outcome::Outcome;
 use grader::progress::Progress;
 use grader::report::{self, counted, human};
 use grader::tools::{EngineChoice, MissingTool, Toolbox};
-use grader::{bench, class, debug, edition, grade, hints, profile, reset, submission, verify, watch};
+use grader::{bench, class, debug, edition, grade, gradebook, hints, profile, reset, seal, similarity, verify, watch};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -45,62 +45,89 @@ fn main() -> ExitCode {
 fn run(mut cli: Cli) -> Result<Outcome> {
     cli.refuse_ignored_flags()?;
     let command = cli.command.take().unwrap_or(Command::Check);
-    // A class is graded from the reference it names, wherever it is run.
-    if let Command::Class { submissions, reference, out, work_dir, time_budget, student } = command {
-        return class_command(&cli, &submissions, &reference, &out, work_dir, time_budget, student);
-    }
-    let course = match &cli.course {
-        Some(dir) => Course::open(dir)?,
-        None => Course::locate(&std::env::current_dir()?)?,
-    };
-    let course = &course;
+    let cli = &cli;
     match command {
-        Command::Check => check(&cli, course),
-        Command::Run { name, solution, verbose, debug } => run_exercises(&cli, course, &name, solution, verbose, debug),
-        Command::Watch { manual } => watch_command(&cli, course, manual),
-        Command::List => list(&cli, course),
-        Command::Hint { name } => hint(course, name.as_deref()),
-        Command::Reset { name, yes, .. } => reset::reset_command(course, name.as_deref(), yes),
-        Command::Restore { backup } => reset::restore_command(course, backup.as_deref()),
-        Command::Setup { all_engines } => setup(course, cli.runner, all_engines),
-        Command::Bench { quick, out, broken } => bench_command(&cli, course, quick, out, broken),
-        Command::Profile { name, solution, out } => profile_command(&cli, course, &name, solution, out),
-        Command::Report { html } => html_report(&cli, course, &html),
-        Command::Verify => verify_command(&cli, course),
-        Command::Grade { reference, work_dir, time_budget, pass_mark } => {
-            grade_command(&cli, course, reference, work_dir, time_budget, pass_mark)
+        Command::Check => check(cli, &open_course(cli)?),
+        Command::Run { name, solution, verbose, debug } => {
+            run_exercises(cli, &open_course(cli)?, &name, solution, verbose, debug)
         }
-        Command::Seal => seal(course),
-        Command::Edition { out } => write_edition(course, &out),
-        Command::Class { .. } => unreachable!("a class names its own course, above"),
+        Command::Watch { manual } => watch_command(cli, &open_course(cli)?, manual),
+        Command::List => list(cli, &open_course(cli)?),
+        Command::Hint { name } => hint(&open_course(cli)?, name.as_deref()),
+        Command::Reset { name, yes, .. } => reset::reset_command(&open_course(cli)?, name.as_deref(), yes),
+        Command::Restore { backup } => reset::restore_command(&open_course(cli)?, backup.as_deref()),
+        Command::Setup { all_engines } => setup(&open_course(cli)?, cli.runner, all_engines),
+        Command::Bench { quick, out, broken } => bench_command(cli, &open_course(cli)?, quick, out, broken),
+        Command::Profile { name, solution, out } => profile_command(cli, &open_course(cli)?, &name, solution, out),
+        Command::Report { html } => html_report(cli, &open_course(cli)?, &html),
+        Command::Verify => verify_command(cli, &open_course(cli)?),
+        Command::Grade { reference, work_dir, time_budget, pass_mark } => {
+            grade_command(cli, &open_course(cli)?, reference, work_dir, time_budget, pass_mark)
+        }
+        Command::Seal => seal(&open_course(cli)?),
+        Command::Edition { out } => write_edition(&open_course(cli)?, &out),
+        // A class is graded from the reference it names, wherever it is run.
+        Command::Class(args) => class_command(cli, &args),
+        Command::Similarity { submissions, reference, out } => similarity_command(&submissions, &reference, &out),
+    }
+}
+
+/// The course `--course` names, or the one the current directory is in.
+fn open_course(cli: &Cli) -> Result<Course> {
+    match &cli.course {
+        Some(dir) => Course::open(dir),
+        None => Course::locate(&std::env::current_dir()?),
     }
 }
 
 /// `grader class`: every submission of a folder, graded against the
 /// reference, into a gradebook.
-fn class_command(
-    cli: &Cli,
-    submissions: &Path,
-    reference: &Path,
-    out: &Path,
-    work_dir: Option<PathBuf>,
-    time_budget: u64,
-    student: Option<String>,
-) -> Result<Outcome> {
-    let reference = Course::open(reference).context("the reference course")?;
+fn class_command(cli: &Cli, args: &ClassArgs) -> Result<Outcome> {
+    let reference = Course::open(&args.reference).context("the reference course")?;
+    // Read before anything is graded: a roster that cannot be read stops the run at its start.
+    let roster = args.roster.as_deref().map(gradebook::Roster::read).transpose()?;
     let settings = cli.prepare_tools(&reference, None)?;
-    let work = work_dir.unwrap_or_else(|| out.join(".work"));
+    let work = args.work_dir.clone().unwrap_or_else(|| args.out.join(".work"));
     let class = class::ClassRun {
         reference: &reference,
-        out,
+        out: &args.out,
         work: &work,
         settings: &settings,
-        budget: Duration::from_secs(time_budget),
+        budget: Duration::from_secs(args.time_budget),
+        roster: roster.as_ref(),
+        exports: &args.export,
     };
-    match student {
-        Some(name) => class.grade_named(submissions, &name)?,
-        None => class.grade_folder(submissions)?,
+    match &args.student {
+        Some(name) => class.grade_named(&args.submissions, name)?,
+        None => class.grade_folder(&args.submissions)?,
     }
+    if args.similarity {
+        return similarity_command(&args.submissions, &args.reference, &args.out);
+    }
+    Ok(Outcome::Done)
+}
+
+/// `grader similarity` (and `class --similarity`, once the class is
+/// graded): every pair of submissions compared, into similarity.csv and
+/// similarity.html. Only reads the submissions: no tools, no builds, no
+/// grade changed.
+fn similarity_command(submissions: &Path, reference: &Path, out: &Path) -> Result<Outcome> {
+    let reference = Course::open(reference).context("the reference course")?;
+    let students: Vec<_> =
+        class::submissions(submissions)?.into_iter().map(|(name, dir)| (name, class::course_of(&dir))).collect();
+    let compared = similarity::compare_class(&reference, &students);
+    let (csv, html) = report::similarity::write(out, &compared)?;
+    let top = compared.pairs.first().map_or(String::new(), |pair| {
+        format!("; the most similar: {} and {}, {:.1} %", pair.a, pair.b, pair.similarity)
+    });
+    let left_out = compared.students.iter().filter(|student| student.not_compared.is_some()).count();
+    println!(
+        "Compared {} ({}; {left_out} not a course){top}. Written: {} and {}.",
+        counted(students.len() - left_out, "submission"),
+        counted(compared.pairs.len(), "pair"),
+        csv.display(),
+        html.display()
+    );
     Ok(Outcome::Done)
 }
 
@@ -143,7 +170,7 @@ fn run_exercises(
     let reports = grade::grade_exercises(course, &selected, variant, &settings, &progress);
     progress.clear();
     if variant == Variant::Student {
-        let findings: Vec<_> = submission::check_seal(&course.root, &course.manifest)
+        let findings: Vec<_> = seal::check_seal(course)
             .into_iter()
             .filter(|finding| reports.iter().any(|report| finding.concerns(&report.crate_dir)))
             .collect();
@@ -169,7 +196,7 @@ fn list(cli: &Cli, course: &Course) -> Result<Outcome> {
     let settings = cli.prepare_tools(course, None)?;
     let progress = Progress::new();
     let mut stdout = anstream::stdout();
-    write!(stdout, "{}", human::warnings(&submission::check_seal(&course.root, &course.manifest)))?;
+    write!(stdout, "{}", human::warnings(&seal::check_seal(course)))?;
     watch::list_course(course, &settings, &mut stdout, &progress)?;
     progress.clear();
     Ok(Outcome::Done)
@@ -187,7 +214,7 @@ fn hint(course: &Course, name: Option<&str>) -> Result<Outcome> {
             }
         }
         None => {
-            write!(stdout, "{}", human::warnings(&submission::check_seal(&course.root, &course.manifest)))?;
+            write!(stdout, "{}", human::warnings(&seal::check_seal(course)))?;
             write!(stdout, "{}", hints::reveal_next(course, &watch::last_position(course).entry)?)?;
         }
     }
@@ -203,10 +230,10 @@ fn bench_command(
     broken: Option<String>,
 ) -> Result<Outcome> {
     let settings = cli.prepare_tools(course, None)?;
-    let out_dir = out.unwrap_or_else(|| course.root.join("target").join("bench"));
+    let out_dir = out.unwrap_or_else(|| bench::default_dir(course));
     let plan = bench::Plan { quick, out_dir: out_dir.clone(), broken };
     let progress = Progress::new();
-    let engines = bench::run(&course.root, &settings.toolbox, &plan, &progress)?;
+    let engines = bench::run(course, &settings.toolbox, &plan, &progress)?;
     progress.clear();
     print!("{}", bench::markdown(&engines));
     println!("\nWritten: {} and {}.", out_dir.join("bench.md").display(), out_dir.join("bench.svg").display());
@@ -322,12 +349,12 @@ fn grade_command(
 
 /// `grader seal`: the hashes of the protected files, for instructors.
 fn seal(course: &Course) -> Result<Outcome> {
-    let seal = submission::seal(&course.root, &course.manifest)?;
+    let seal = seal::seal(course)?;
     println!(
         "sealed {} protected files and the shipped text of {} editable ones in {}",
         seal.protected.len(),
         seal.shipped.len(),
-        submission::SEAL_FILE
+        seal::SEAL_FILE
     );
     Ok(Outcome::Done)
 }

@@ -110,11 +110,32 @@ impl TestReport {
             points: 0.0,
         }
     }
+
+    /// The test as a person reads it: its function's name as a sentence
+    /// (`arena_ptr_is_its_address` → "Arena ptr is its address"). The
+    /// identifier stays the test's key (`name`): weights, caches and the
+    /// runner's own lines name it that way.
+    pub fn title(&self) -> String {
+        let function = self.name.rsplit("::").next().unwrap_or(&self.name);
+        let words: Vec<&str> = function.split('_').filter(|word| !word.is_empty()).collect();
+        let sentence = words.join(" ");
+        let mut chars = sentence.chars();
+        match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => self.name.clone(),
+        }
+    }
+
+    /// "Title (identifier)": what a person reads, with what they would
+    /// search the test file for.
+    pub fn labelled(&self) -> String {
+        format!("{} ({})", self.title(), self.name)
+    }
 }
 
 /// How a run's untrusted code was confined, as every result format names it
 /// (`crate::sandbox` does the confining).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Sandbox {
     /// Every process was under a Landlock ruleset.
@@ -614,6 +635,19 @@ pub mod fixtures {
 mod tests {
     use super::fixtures::{exercise, test};
     use super::*;
+
+    #[test]
+    fn a_tests_title_is_its_function_name_as_a_sentence() {
+        let named = |name: &str| TestReport::new(name, TestStatus::Pass);
+        assert_eq!(
+            named("arena_ptr_is_its_address_in_linear_memory").title(),
+            "Arena ptr is its address in linear memory"
+        );
+        assert_eq!(named("tests::u8_view__sees_writes_").title(), "U8 view sees writes");
+        assert_eq!(named("views").title(), "Views");
+        assert_eq!(named("_").title(), "_", "nothing to say: the identifier");
+        assert_eq!(named("one_crossing").labelled(), "One crossing (one_crossing)");
+    }
 
     #[test]
     fn the_failure_shown_first_is_a_tests_own_then_the_allocators_then_a_hang() {

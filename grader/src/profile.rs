@@ -15,7 +15,7 @@ use crate::model::{Engine, FrameKind, ProfileReport, Variant};
 use crate::process::run_limited;
 use crate::progress::Observer;
 use crate::report::html::{Gallery, ProfileDrawing};
-use crate::tools::{Browser, MissingTool, Toolbox, WASM_TARGET};
+use crate::tools::{Browser, MissingTool, Toolbox};
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -167,14 +167,11 @@ fn build_release(course: &Course, crate_dir: &Path, toolbox: &Toolbox, limit: Du
     // directory a build cargo finds fresh would leave the other's module.
     let package = package_name(crate_dir).unwrap_or_else(|| "crate".to_string());
     let target_dir = course.target_dir().join("profile-build").join(package);
-    let mut build = Command::new("cargo");
+    let mut build = crate::wasm_build::cargo("rustc", crate_dir, &target_dir, toolbox);
     build
-        .current_dir(crate_dir)
-        .args(["rustc", "--release", "--lib", "--crate-type", "cdylib", "--target", WASM_TARGET])
+        .args(["--release", "--lib", "--crate-type", "cdylib"])
         .args(["--message-format", "json-render-diagnostics", "--manifest-path"])
-        .arg(crate_dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", target_dir)
-        .env("PATH", &toolbox.child_path);
+        .arg(crate_dir.join("Cargo.toml"));
     let finished = run_limited(build, limit)?;
     if finished.timed_out {
         bail!("the release build took longer than {} s and was stopped", limit.as_secs());

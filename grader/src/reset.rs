@@ -14,7 +14,7 @@
 use crate::discover::{Course, Exercise};
 use crate::outcome::Outcome;
 use crate::report::counted;
-use crate::submission::{Seal, SEAL_FILE};
+use crate::seal::{Seal, SEAL_FILE};
 use anyhow::{bail, Context, Result};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -250,7 +250,7 @@ mod tests {
     fn sealed() -> (FakeCourse, Course) {
         let fake = FakeCourse::new();
         let course = fake.course();
-        crate::submission::seal(&course.root, &course.manifest).unwrap();
+        crate::seal::seal(&course).unwrap();
         (fake, course)
     }
 

@@ -18,14 +18,16 @@ use crate::model::{
     is_allocator_location, Engine, ErrorKind, ExerciseReport, Finding, GradeError, Status, TestReport, TestStatus,
 };
 use crate::narrow::{Attempt, Selection};
+use crate::ownership::CrateRules;
 use crate::parse::{first_compile_error, first_shown_compile_error, parse_test_output, TestRun};
 use crate::points;
 use crate::process::{run_clocked_in, run_limited, Clock, Finished, Wall, OUTPUT_CAP};
 use crate::progress::{Observer, Phase};
 use crate::sandbox::Allowed;
 use crate::settings::{Reference, Settings};
-use crate::submission::{self, CrateRules, Ownership};
+use crate::submission;
 use crate::test_clock::{Overrun, TestClock, TestLimits};
+use crate::wasm_build;
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
@@ -168,13 +170,11 @@ fn run_stages(
             format!("{}/tests has no test file, so there is nothing to grade", course.relative(&exercise.exercise_dir)),
         ));
     }
-    let target_args: Vec<String> = targets.iter().flat_map(|t| ["--test".to_string(), t.clone()]).collect();
     // The student's crate may only be built from its editable files.
-    let ownership = match variant {
-        Variant::Student => Ownership::of(&course.manifest).ok(),
+    let rules = match variant {
+        Variant::Student => course.ownership.crate_at(&course.relative(crate_dir)),
         Variant::Reference => None,
     };
-    let rules = ownership.as_ref().and_then(|ownership| ownership.crate_at(&course.relative(crate_dir)));
     // Text that does not tokenize is the compiler's to judge first: its
     // error (a missing brace) is the student's to see.
     let mut untokenized = Vec::new();
@@ -190,7 +190,7 @@ fn run_stages(
 
     let first = crate::tools::first_build(&course.target_dir());
     progress.phase(&exercise.entry.name, Phase::Building { first });
-    let build = wasm32_build(crate_dir, &course.target_dir(), &target_args, settings);
+    let build = wasm_build::tests(crate_dir, &course.target_dir(), &targets, &settings.toolbox);
     let build_limit = settings.limit(settings.build_timeout);
     let build_started = SystemTime::now();
     let built = run_submission(course, build, &mut Wall::new(build_limit), settings, "cargo", |_, _| ())?;
@@ -423,7 +423,7 @@ impl Tester<'_> {
     /// One `wasm-pack test` of `targets`, or of `selection` of their tests.
     fn run_once(&self, targets: &[String], selection: Option<&Selection>) -> Result<TestRunOutput, StageError> {
         let backstop = self.backstop(targets.len());
-        let mut args: Vec<String> = targets.iter().flat_map(|t| ["--test".to_string(), t.clone()]).collect();
+        let mut args = wasm_build::test_args(targets);
         match selection {
             None => {}
             Some(Selection::Only(name)) => args.extend(["--".into(), "--exact".into(), name.clone()]),
@@ -769,26 +769,6 @@ fn workspace_root(crate_dir: &Path) -> std::path::PathBuf {
         .to_path_buf()
 }
 
-/// `cargo build` of a crate's tests for wasm32, with cargo's JSON messages
-/// (for compile errors, dep-info and the built modules) on stdout and the
-/// rustc commands it ran on stderr.
-pub(crate) fn wasm32_build(
-    crate_dir: &Path,
-    target_dir: &Path,
-    target_args: &[String],
-    settings: &Settings,
-) -> Command {
-    let mut build = Command::new("cargo");
-    build
-        .current_dir(crate_dir)
-        .args(["build", "-v", "--target", crate::tools::WASM_TARGET, "--message-format=json"])
-        .args(target_args)
-        .env("CARGO_TARGET_DIR", target_dir)
-        .env("PATH", &settings.toolbox.child_path)
-        .env("CARGO_TERM_COLOR", "never");
-    build
-}
-
 /// What the exercise's crate may import: what the instructor's copy of it
 /// (the shipped stub, with the same tests) imports once built, and what
 /// course.toml adds. A stub that does not build is the instructor's
@@ -837,12 +817,8 @@ fn measure_reference(
     let marker = reference.target_dir.join("measured").join(&package);
     let digest = submission::crate_digest(&reference.root, relative);
     if std::fs::read_to_string(&marker).ok().as_deref() != Some(digest.as_str()) {
-        let mut clean = Command::new("cargo");
-        clean
-            .current_dir(&crate_dir)
-            .args(["clean", "--target", crate::tools::WASM_TARGET, "-p", &package])
-            .env("CARGO_TARGET_DIR", &reference.target_dir)
-            .env("PATH", &settings.toolbox.child_path);
+        let mut clean = wasm_build::cargo("clean", &crate_dir, &reference.target_dir, &settings.toolbox);
+        clean.args(["-p", &package]);
         run_limited(clean, settings.limit(settings.build_timeout))?;
     }
     let imports = module_imports(&crate_dir, &reference.target_dir, exercise, settings)?;
@@ -859,12 +835,8 @@ pub fn module_imports(
     exercise: &Exercise,
     settings: &Settings,
 ) -> anyhow::Result<BTreeSet<Import>> {
-    let target_args: Vec<String> =
-        exercise.test_targets().iter().flat_map(|t| ["--test".to_string(), t.clone()]).collect();
-    let built = run_limited(
-        wasm32_build(crate_dir, target_dir, &target_args, settings),
-        settings.limit(settings.build_timeout),
-    )?;
+    let build = wasm_build::tests(crate_dir, target_dir, &exercise.test_targets(), &settings.toolbox);
+    let built = run_limited(build, settings.limit(settings.build_timeout))?;
     if !built.success() {
         anyhow::bail!("{}", first_compile_error(&built.stdout).unwrap_or_else(|| tail(&built.stderr, 15)));
     }

@@ -128,6 +128,13 @@ impl Allowed {
         let write = SYSTEM_WRITE.iter().map(PathBuf::from).chain([target_dir.to_path_buf(), run_dir.to_path_buf()]);
         Allowed { read: existing(read), write: existing(write), home: Some(run_dir.to_path_buf()) }
     }
+
+    /// A tool the grader runs on a submission's files (git reading its
+    /// history): the system and `dir` to read, nothing to write.
+    pub fn read_only(dir: &Path) -> Allowed {
+        let read = SYSTEM_READ.iter().map(PathBuf::from).chain([dir.to_path_buf()]);
+        Allowed { read: existing(read), write: existing([PathBuf::from("/dev/null")].into_iter()), home: None }
+    }
 }
 
 /// rustup's and cargo's homes, which default to directories in HOME: a run

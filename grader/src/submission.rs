@@ -1,120 +1,32 @@
 //! Grading a submission against the instructor's pristine copy of the
-//! course (`grade --reference DIR`), and sealing a course so a student is
-//! warned locally (`grader seal`).
+//! course (`grade --reference DIR`): staging it, and comparing it with the
+//! reference.
 //!
-//! Which files are whose: the student owns the files of each exercise
-//! crate (and of the capstone crate) that course.toml calls editable —
-//! `src/**` unless it says more, like exercise 04's `page.js`. Everything
-//! else that decides a grade is the instructor's: every other file of
-//! those crates (tests, JS harnesses, Cargo.toml), the workspace's
-//! Cargo.toml, Cargo.lock, course.toml and rust-toolchain.toml, and
-//! `.cargo/`. A submission is graded in a staged copy made of the
-//! reference plus the student's editable files, so a changed test is
+//! A submission is graded in a staged copy made of the reference plus the
+//! student's editable files (see [`crate::ownership`]), so a changed test is
 //! graded with the original and a build.rs the student added never runs;
 //! each difference is reported as a finding. The student's tree is only
 //! read, and never through a symbolic link.
 //!
-//! The staged copy holds no solutions (`solutions/`, and the grader's own
-//! tests, whose fixtures are near-solutions): a submission cannot read what
-//! is not there. An editable crate that breaks [`crate::integrity`]'s rules,
-//! or holds a symbolic link, is graded as shipped (the reference's stubs),
-//! so it scores what an untouched exercise scores, and the finding says why.
+//! The staged copy holds no solutions ([`WITHHELD`]): a submission cannot
+//! read what is not there. An editable crate that breaks
+//! [`crate::integrity`]'s rules, or holds a symbolic link, is graded as
+//! shipped (the reference's stubs), so it scores what an untouched exercise
+//! scores, and the finding says why.
 
+use crate::discover::Course;
 use crate::integrity;
-use crate::manifest::{Manifest, MANIFEST_FILE};
 use crate::model::{Change, Finding};
+use crate::ownership::{CrateRules, Ownership, ROOT_FILES, WITHHELD};
+use crate::walk::{course_files, files, Entry};
 use anyhow::{bail, Context, Result};
-use globset::{Glob, GlobSet, GlobSetBuilder};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use walkdir::WalkDir;
-
-/// Files at the root that decide how everything builds and is graded.
-const ROOT_FILES: &[&str] = &["Cargo.toml", "Cargo.lock", MANIFEST_FILE, "rust-toolchain.toml"];
-/// Cargo configuration could change the runner, flags or dependencies.
-const CARGO_CONFIG_DIR: &str = ".cargo/";
-/// The seal a course ships for local warnings (`grader seal`).
-pub const SEAL_FILE: &str = "course.seal.json";
-
-/// What a student never gets (a student edition leaves them out) and a
-/// submission is never built with: the solutions, and the grader's tests
-/// (their fixtures are solutions with small changes).
-pub const WITHHELD: &[&str] = &["solutions/", "grader/tests/"];
 
 /// The most an editable file may hold, far past what any exercise needs:
 /// the checks read a file whole.
 const MAX_EDITABLE_BYTES: u64 = 1024 * 1024;
-
-/// Who owns which file, from the manifest.
-pub struct Ownership {
-    crates: Vec<CrateRules>,
-}
-
-/// One graded crate: where it is and which of its files a student edits.
-pub struct CrateRules {
-    /// Relative to the course root, ending in `/`.
-    pub dir: String,
-    editable: GlobSet,
-    /// What that JavaScript may name (course.toml's `page_globals` and `page_members`).
-    pub page: integrity::PageAllowlist,
-}
-
-impl CrateRules {
-    /// Whether `path` (relative to the course root) is one of this crate's editable files.
-    pub fn is_editable(&self, path: &str) -> bool {
-        path.strip_prefix(self.dir.as_str()).is_some_and(|rest| self.editable.is_match(rest))
-    }
-}
-
-impl Ownership {
-    pub fn of(manifest: &Manifest) -> Result<Ownership> {
-        let mut crates = Vec::new();
-        let entries = manifest.exercises.iter().map(|e| {
-            let page = integrity::PageAllowlist { globals: e.page_globals.clone(), members: e.page_members.clone() };
-            (format!("exercises/{}/", e.dir), e.editable_globs(), page)
-        });
-        let capstone = manifest.capstone.iter().map(|c| {
-            let globs = if c.editable.is_empty() { vec!["src/**".to_string()] } else { c.editable.clone() };
-            (format!("{}/", c.dir.trim_end_matches('/')), globs, integrity::PageAllowlist::default())
-        });
-        for (dir, globs, page) in entries.chain(capstone) {
-            let mut set = GlobSetBuilder::new();
-            for glob in &globs {
-                set.add(Glob::new(glob).with_context(|| format!("course.toml: `{glob}` is not a valid glob"))?);
-            }
-            crates.push(CrateRules { dir, editable: set.build()?, page });
-        }
-        Ok(Ownership { crates })
-    }
-
-    /// The rules of the crate at `dir` (relative to the course root).
-    pub fn crate_at(&self, dir: &str) -> Option<&CrateRules> {
-        let dir = format!("{}/", dir.trim_end_matches('/'));
-        self.crates.iter().find(|rules| rules.dir == dir)
-    }
-
-    /// The crate a path belongs to.
-    fn crate_of(&self, path: &str) -> Option<&CrateRules> {
-        self.crates.iter().find(|rules| path.starts_with(rules.dir.as_str()))
-    }
-
-    /// A file the student may change (a relative, `/`-separated path).
-    pub fn is_editable(&self, path: &str) -> bool {
-        self.crates.iter().any(|rules| rules.is_editable(path))
-    }
-
-    /// A file that decides grades and belongs to the instructor. Prose
-    /// (`*.md`) decides nothing: a student may keep notes in a README.
-    pub fn is_protected(&self, path: &str) -> bool {
-        if path.ends_with(".md") {
-            return false;
-        }
-        ROOT_FILES.contains(&path)
-            || path.starts_with(CARGO_CONFIG_DIR)
-            || (self.crate_of(path).is_some() && !self.is_editable(path))
-    }
-}
 
 /// A staged submission: where to grade it, and what was flagged.
 pub struct Staged {
@@ -126,22 +38,22 @@ pub struct Staged {
 /// reference's files with the student's editable ones over them. Files
 /// whose content is unchanged are not rewritten, so cargo's and the
 /// grader's caches stay valid between runs.
-pub fn stage(student: &Path, reference: &Path, work: &Path) -> Result<Staged> {
+pub fn stage(student: &Path, reference: &Course, work: &Path) -> Result<Staged> {
+    let ownership = &reference.ownership;
     let student =
         student.canonicalize().with_context(|| format!("cannot open the submission {}", student.display()))?;
     let reference = reference
+        .root
         .canonicalize()
-        .with_context(|| format!("cannot open the reference course {}", reference.display()))?;
+        .with_context(|| format!("cannot open the reference course {}", reference.root.display()))?;
     if student == reference {
         bail!("--reference must be the instructor's own copy of the course, not the submission being graded");
     }
-    let manifest = Manifest::load(&reference).context("the reference course has no valid course.toml")?;
-    let ownership = Ownership::of(&manifest)?;
     let theirs = files(&student);
     let ours = files(&reference);
 
-    let mut findings = compare(&ownership, &student, &reference, &theirs, &ours)?;
-    let broken = violations(&ownership, &student, &theirs);
+    let mut findings = compare(ownership, &student, &reference, &theirs, &ours)?;
+    let broken = violations(ownership, &student, &theirs);
     // Crates whose editable files cannot be trusted are graded as shipped.
     let as_shipped: Vec<&str> =
         broken.iter().filter_map(|f| ownership.crate_of(&f.path)).map(|rules| rules.dir.as_str()).collect();
@@ -202,9 +114,9 @@ pub fn crate_digest(course: &Path, crate_dir: &str) -> String {
 /// submission back as shipped — their editable files the reference's, any
 /// the student added gone — for crates that broke a rule only grading
 /// could see (what the compiler read, what the built module imports).
-pub fn stage_as_shipped(reference: &Path, staged_root: &Path, crate_dirs: &[String]) -> Result<()> {
-    let manifest = Manifest::load(reference).context("the reference course has no valid course.toml")?;
-    let ownership = Ownership::of(&manifest)?;
+pub fn stage_as_shipped(reference: &Course, staged_root: &Path, crate_dirs: &[String]) -> Result<()> {
+    let ownership = &reference.ownership;
+    let reference = reference.root.as_path();
     let in_crate = |path: &str| crate_dirs.iter().any(|dir| path.starts_with(&format!("{dir}/")));
     for path in files(staged_root).keys().filter(|p| in_crate(p) && ownership.is_editable(p)) {
         std::fs::remove_file(staged_root.join(path))?;
@@ -353,7 +265,8 @@ fn compare(
     Ok(findings)
 }
 
-fn finding(path: &str, change: Change, what: &str) -> Finding {
+/// A finding on `path`, its message opening with the path.
+pub fn finding(path: &str, change: Change, what: &str) -> Finding {
     Finding { path: path.to_string(), change, message: format!("{path} {what}") }
 }
 
@@ -393,147 +306,11 @@ fn describe_change(path: &str, theirs: &Path, ours: &Path) -> String {
     format!("differs from the reference; {graded}")
 }
 
-/// What a walk of a course tree finds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Entry {
-    File,
-    /// Never followed: reported, never read.
-    Symlink,
-    /// A name the checks cannot take at its word (see [`path_text`]): never read.
-    UnreadableName,
-    /// What the walk could not open (a directory without permission).
-    Unreadable,
-}
-
-impl Entry {
-    /// Why the checks cannot vouch for this entry, if they cannot.
-    fn unchecked(self) -> Option<&'static str> {
-        match self {
-            Entry::UnreadableName => Some(
-                "has a name with a control character (a newline, say), a backslash or bytes that are not UTF-8, \
-                 which the compiler's list of the files it read cannot show faithfully; rename it",
-            ),
-            Entry::Unreadable => Some("cannot be read, so the grader cannot check it; make it readable"),
-            Entry::File | Entry::Symlink => None,
-        }
-    }
-}
-
-/// The regular files of a course tree (see [`files`]).
-pub fn course_files(root: &Path) -> Vec<String> {
-    files(root).into_iter().filter(|(_, kind)| *kind == Entry::File).map(|(path, _)| path).collect()
-}
-
-/// The files (and symbolic links) of a course tree, relative and
-/// `/`-separated, without build output, version control or backups — and
-/// every entry, directories too, whose name cannot be checked or that
-/// cannot be read, so that nothing is skipped in silence.
-fn files(root: &Path) -> BTreeMap<String, Entry> {
-    WalkDir::new(root)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !matches!(e.file_name().to_str(), Some("target" | ".git" | ".grader")))
-        .filter_map(|entry| {
-            let (path, kind) = match entry {
-                Ok(e) if e.path_is_symlink() => (e.into_path(), Some(Entry::Symlink)),
-                Ok(e) if e.file_type().is_file() => (e.into_path(), Some(Entry::File)),
-                Ok(e) => (e.into_path(), None),
-                Err(error) => (error.path()?.to_path_buf(), Some(Entry::Unreadable)),
-            };
-            let relative = path.strip_prefix(root).ok().filter(|r| !r.as_os_str().is_empty())?;
-            let (text, faithful) = path_text(relative);
-            match kind {
-                _ if !faithful => Some((text, Entry::UnreadableName)),
-                Some(kind) => Some((text, kind)),
-                None => None,
-            }
-        })
-        .collect()
-}
-
-/// A relative path as text, control characters escaped (`\n`), and
-/// whether that text is the path itself: UTF-8, with no control character
-/// and no backslash — rustc writes file names into its dep-info unescaped,
-/// so a newline there would split a line and a backslash would pass for an
-/// escape.
-fn path_text(relative: &Path) -> (String, bool) {
-    let lossy = relative.to_string_lossy();
-    let faithful = relative.to_str().is_some() && !lossy.chars().any(|c| c.is_control() || c == '\\');
-    let text =
-        lossy.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect();
-    (text, faithful)
-}
-
-/// What `grader seal` writes: the hashes of the instructor's files, and
-/// the shipped text of every file a student edits (what `reset` restores).
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-pub struct Seal {
-    pub protected: BTreeMap<String, String>,
-    pub shipped: BTreeMap<String, String>,
-}
-
-impl Seal {
-    pub fn load(course_root: &Path) -> Option<Seal> {
-        serde_json::from_str(&std::fs::read_to_string(course_root.join(SEAL_FILE)).ok()?).ok()
-    }
-}
-
-/// `grader seal`: the SHA-256 of every protected file and the text of
-/// every editable one, written to course.seal.json.
-pub fn seal(course_root: &Path, manifest: &Manifest) -> Result<Seal> {
-    let ownership = Ownership::of(manifest)?;
-    let mut seal = Seal::default();
-    for path in files(course_root).keys().filter(|p| *p != SEAL_FILE) {
-        let bytes = std::fs::read(course_root.join(path))?;
-        if ownership.is_protected(path) {
-            seal.protected.insert(path.clone(), sha256(&bytes));
-        } else if ownership.is_editable(path) {
-            let text = String::from_utf8(bytes).with_context(|| format!("{path} is not UTF-8 text"))?;
-            seal.shipped.insert(path.clone(), text);
-        }
-    }
-    std::fs::write(course_root.join(SEAL_FILE), serde_json::to_string_pretty(&seal)? + "\n")?;
-    Ok(seal)
-}
-
-/// The protected files that differ from the seal, if the course has one:
-/// said to the student before grading, because CI grades with the originals.
-pub fn check_seal(course_root: &Path, manifest: &Manifest) -> Vec<Finding> {
-    let Some(seal) = Seal::load(course_root) else { return Vec::new() };
-    let Ok(ownership) = Ownership::of(manifest) else { return Vec::new() };
-    let present = files(course_root);
-    let mut findings = Vec::new();
-    for (path, hash) in &seal.protected {
-        match std::fs::read(course_root.join(path)) {
-            Err(_) => findings.push(finding(path, Change::Removed, "is missing; CI grades with the original")),
-            Ok(bytes) if sha256(&bytes) != *hash => findings.push(finding(
-                path,
-                Change::Modified,
-                "was changed; CI grades with the original, so the change will not count (`git checkout` it to see what CI sees)",
-            )),
-            Ok(_) => {}
-        }
-    }
-    for path in
-        present.keys().filter(|p| ownership.is_protected(p) && *p != SEAL_FILE && !seal.protected.contains_key(*p))
-    {
-        findings.push(finding(path, Change::Added, "is not part of the course; CI ignores it"));
-    }
-    findings
-}
-
-fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::discover::tests::{test_file, FakeCourse, FAKE_MANIFEST};
     use std::os::unix::fs::symlink;
-
-    fn ownership() -> Ownership {
-        Ownership::of(&Manifest::parse(FAKE_MANIFEST).unwrap()).unwrap()
-    }
 
     /// A student's copy, the instructor's, and where to stage.
     struct Setup {
@@ -548,7 +325,7 @@ mod tests {
         }
 
         fn stage(&self) -> Staged {
-            stage(self.student.root(), self.reference.root(), self.work.path()).unwrap()
+            stage(self.student.root(), &self.reference.course(), self.work.path()).unwrap()
         }
     }
 
@@ -576,7 +353,7 @@ mod tests {
         setup.student.write("exercises/01_alpha/src/extra.rs", "pub fn more() {}\n");
         setup.student.write("exercises/02_beta/src/lib.rs", "pub fn answer() -> u32 { 7 }\n");
         let staged = setup.stage();
-        stage_as_shipped(setup.reference.root(), &staged.root, &["exercises/01_alpha".to_string()]).unwrap();
+        stage_as_shipped(&setup.reference.course(), &staged.root, &["exercises/01_alpha".to_string()]).unwrap();
         let shipped = setup.reference.read("exercises/01_alpha/src/lib.rs");
         assert_eq!(staged_text(&staged, "exercises/01_alpha/src/lib.rs").unwrap(), shipped);
         assert!(staged_text(&staged, "exercises/01_alpha/src/extra.rs").is_none(), "the student's own file is gone");
@@ -594,99 +371,6 @@ mod tests {
         assert_ne!(digest, crate_digest(two.root(), "exercises/01_alpha"), "its tests are");
         one.write("Cargo.lock", "# another lockfile\n");
         assert_ne!(digest, crate_digest(one.root(), "exercises/01_alpha"), "the lockfile is");
-    }
-
-    #[test]
-    fn sources_and_listed_files_are_editable_and_nothing_else() {
-        let ownership = ownership();
-        for path in [
-            "exercises/01_alpha/src/lib.rs",
-            "exercises/01_alpha/src/deep/nested/mod.rs",
-            "exercises/02_beta/src/lib.rs",
-            "exercises/02_beta/page.js",
-            "mix/src/buffer.rs",
-        ] {
-            assert!(ownership.is_editable(path), "{path} should be editable");
-            assert!(!ownership.is_protected(path), "{path} should not be protected");
-        }
-        for path in [
-            "exercises/01_alpha/page.js", // only beta lists page.js
-            "exercises/01_alpha/tests/alpha.rs",
-            "exercises/01_alpha/Cargo.toml",
-            "exercises/01_alpha/build.rs",
-            "exercises/02_beta/harness.js",
-            "exercises/02_beta/tests/beta.rs",
-            "exercises/01_alphabet/src/lib.rs", // not a prefix match on a sibling
-            "exercises/03_unknown/src/lib.rs",
-            "mix/tests/buffer.rs",
-            "mix/Cargo.toml",
-            "Cargo.toml",
-            "Cargo.lock",
-            "course.toml",
-            "rust-toolchain.toml",
-            ".cargo/config.toml",
-            "solutions/01_alpha/src/lib.rs",
-            "solutions/mix/src/lib.rs",
-            "grader/tests/fixtures/near_solution.rs",
-            "grader/src/main.rs",
-        ] {
-            assert!(!ownership.is_editable(path), "{path} should not be editable");
-        }
-    }
-
-    #[test]
-    fn the_instructors_files_are_protected_and_prose_is_not() {
-        let ownership = ownership();
-        for path in [
-            "Cargo.toml",
-            "Cargo.lock",
-            "course.toml",
-            "rust-toolchain.toml",
-            ".cargo/config.toml",
-            "exercises/01_alpha/Cargo.toml",
-            "exercises/01_alpha/tests/alpha.rs",
-            "exercises/01_alpha/build.rs",
-            "exercises/01_alpha/page.js",
-            "exercises/02_beta/harness.js",
-            "mix/tests/buffer.rs",
-            "mix/Cargo.toml",
-        ] {
-            assert!(ownership.is_protected(path), "{path} should be protected");
-        }
-        for path in ["README.md", "exercises/01_alpha/README.md", "exercises/01_alpha/tests/NOTES.md", "docs/x.rs"] {
-            assert!(!ownership.is_protected(path), "{path} should not be protected");
-        }
-    }
-
-    #[test]
-    fn each_crate_is_found_by_its_directory() {
-        let ownership = ownership();
-        assert_eq!(ownership.crate_at("exercises/01_alpha").unwrap().dir, "exercises/01_alpha/");
-        assert_eq!(ownership.crate_at("exercises/02_beta/").unwrap().dir, "exercises/02_beta/");
-        assert_eq!(ownership.crate_at("mix").unwrap().dir, "mix/");
-        assert!(ownership.crate_at("exercises").is_none());
-        assert!(ownership.crate_at("solutions/01_alpha").is_none());
-    }
-
-    #[test]
-    fn the_capstones_own_editable_globs_replace_the_default() {
-        let manifest =
-            FAKE_MANIFEST.replace("title = \"Mix\"", "title = \"Mix\"\neditable = [\"src/lib.rs\", \"www/*.mjs\"]");
-        let ownership = Ownership::of(&Manifest::parse(&manifest).unwrap()).unwrap();
-        assert!(ownership.is_editable("mix/src/lib.rs"));
-        assert!(ownership.is_editable("mix/www/editor.mjs"));
-        assert!(!ownership.is_editable("mix/src/buffer.rs"), "not listed, so the instructor's");
-        assert!(ownership.is_protected("mix/src/buffer.rs"));
-        assert!(!ownership.is_editable("mix/www/index.html"));
-    }
-
-    #[test]
-    fn an_invalid_glob_is_an_error_naming_it() {
-        let manifest = FAKE_MANIFEST.replace("\"src/**\", \"page.js\"", "\"src/[**\", \"page.js\"");
-        // The manifest refuses it when read, so no ownership is ever built
-        // from a glob that matches nothing.
-        let error = Manifest::parse(&manifest).expect_err("an invalid glob is refused");
-        assert!(format!("{error:#}").contains("`src/[**` is not a valid glob"), "{error:#}");
     }
 
     #[test]
@@ -865,7 +549,7 @@ mod tests {
         std::fs::write(&elsewhere, "[workspace]\n").unwrap();
         setup.student.remove("Cargo.toml");
         symlink(&elsewhere, setup.student.path("Cargo.toml")).unwrap();
-        let staged = stage(setup.student.root(), setup.reference.root(), setup.work.path())
+        let staged = stage(setup.student.root(), &setup.reference.course(), setup.work.path())
             .expect("a hostile link is reported, it does not stop grading");
         let test = only_finding(&staged, "exercises/01_alpha/tests/alpha.rs", Change::Forbidden);
         assert!(test.message.contains("symbolic link"), "{}", test.message);
@@ -911,76 +595,22 @@ mod tests {
     #[test]
     fn a_submission_cannot_be_its_own_reference_and_both_must_exist() {
         let setup = Setup::new();
-        let same = stage(setup.student.root(), setup.student.root(), setup.work.path()).err().unwrap();
+        let same = stage(setup.student.root(), &setup.student.course(), setup.work.path()).err().unwrap();
         assert!(same.to_string().contains("not the submission"), "{same}");
+        let reference = setup.reference.course();
         let missing = setup.work.path().join("missing");
-        assert!(stage(&missing, setup.reference.root(), setup.work.path()).is_err());
-        assert!(stage(setup.student.root(), &missing, setup.work.path()).is_err());
-        setup.reference.remove("course.toml");
-        assert!(stage(setup.student.root(), setup.reference.root(), setup.work.path()).is_err());
-    }
-
-    #[test]
-    fn the_seal_holds_protected_hashes_and_shipped_editable_text_only() {
-        let fake = FakeCourse::new();
-        let course = fake.course();
-        let seal = seal(fake.root(), &course.manifest).unwrap();
-        for path in ["course.toml", "Cargo.lock", "exercises/01_alpha/tests/alpha.rs", "exercises/02_beta/harness.js"] {
-            assert_eq!(seal.protected.get(path), Some(&sha256(fake.read(path).as_bytes())), "{path}");
-        }
-        assert_eq!(seal.shipped.get("exercises/02_beta/page.js"), Some(&fake.read("exercises/02_beta/page.js")));
-        assert!(seal.shipped.contains_key("mix/src/buffer.rs"));
-        let sealed: Vec<&String> = seal.protected.keys().chain(seal.shipped.keys()).collect();
-        for path in sealed {
-            assert!(!path.starts_with("solutions/") && !path.ends_with(".md") && path != SEAL_FILE, "{path}");
-        }
-        let loaded = Seal::load(fake.root()).expect("written to course.seal.json");
-        assert_eq!(loaded.protected, seal.protected);
-        assert_eq!(loaded.shipped, seal.shipped);
-    }
-
-    #[test]
-    fn an_untouched_sealed_course_reports_nothing_and_an_edited_one_names_each_file() {
-        let fake = FakeCourse::new();
-        let manifest = fake.course().manifest;
-        seal(fake.root(), &manifest).unwrap();
-        assert!(check_seal(fake.root(), &manifest).is_empty());
-        // The student's own files and prose are theirs to change.
-        fake.write("exercises/01_alpha/src/lib.rs", "pub fn answer() -> u32 { 42 }\n");
-        fake.write("exercises/01_alpha/README.md", "notes\n");
-        assert!(check_seal(fake.root(), &manifest).is_empty());
-        fake.write("exercises/01_alpha/tests/alpha.rs", "// gone\n");
-        fake.remove("mix/tests/motions.rs");
-        fake.write("exercises/02_beta/build.rs", "fn main() {}\n");
-        let mut found: Vec<(String, Change)> =
-            check_seal(fake.root(), &manifest).into_iter().map(|f| (f.path, f.change)).collect();
-        found.sort_by(|a, b| a.0.cmp(&b.0));
-        assert_eq!(
-            found,
-            [
-                ("exercises/01_alpha/tests/alpha.rs".to_string(), Change::Modified),
-                ("exercises/02_beta/build.rs".to_string(), Change::Added),
-                ("mix/tests/motions.rs".to_string(), Change::Removed),
-            ]
-        );
-    }
-
-    #[test]
-    fn without_a_readable_seal_there_is_nothing_to_warn_about() {
-        let fake = FakeCourse::new();
-        let manifest = fake.course().manifest;
-        fake.write("exercises/01_alpha/tests/alpha.rs", "// edited\n");
-        assert!(check_seal(fake.root(), &manifest).is_empty());
-        fake.write(SEAL_FILE, "{ not json");
-        assert!(Seal::load(fake.root()).is_none());
-        assert!(check_seal(fake.root(), &manifest).is_empty());
+        assert!(stage(&missing, &reference, setup.work.path()).is_err());
+        // A reference without a course.toml is refused when it is opened;
+        // one gone since is refused here.
+        std::fs::remove_dir_all(setup.reference.root()).unwrap();
+        assert!(stage(setup.student.root(), &reference, setup.work.path()).is_err());
     }
 
     #[test]
     fn crate_problems_finds_links_and_forbidden_code_in_a_course_graded_in_place() {
         let fake = FakeCourse::new();
-        let ownership = ownership();
-        let alpha = ownership.crate_at("exercises/01_alpha").unwrap();
+        let course = fake.course();
+        let alpha = course.ownership.crate_at("exercises/01_alpha").unwrap();
         assert!(crate_problems(fake.root(), alpha).is_empty());
         fake.write("exercises/01_alpha/src/lib.rs", "#[path = \"/etc/passwd\"] mod x;\n");
         symlink("/etc/hostname", fake.path("exercises/01_alpha/src/link.rs")).unwrap();
@@ -1028,8 +658,8 @@ mod tests {
         let staged = setup.stage();
         assert!(staged.findings.is_empty(), "{:?}", staged.findings);
         assert_eq!(staged_text(&staged, "exercises/01_alpha/src/lib.rs").unwrap(), typo);
-        let ownership = ownership();
-        let found = crate_problems(&staged.root, ownership.crate_at("exercises/01_alpha").unwrap());
+        let reference = setup.reference.course();
+        let found = crate_problems(&staged.root, reference.ownership.crate_at("exercises/01_alpha").unwrap());
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(compiler_decides(&found[0]), "{found:?}");
         assert!(found[0].message.starts_with("exercises/01_alpha/src/lib.rs is not Rust"), "{found:?}");
@@ -1073,8 +703,8 @@ mod tests {
         assert!(course_files(&staged.root).iter().all(|p| !p.contains("name") && !p.contains("a\nb")));
 
         // The same, in a course graded where it is.
-        let ownership = ownership();
-        let alpha = ownership.crate_at("exercises/01_alpha").unwrap();
+        let course = setup.student.course();
+        let alpha = course.ownership.crate_at("exercises/01_alpha").unwrap();
         let found: Vec<String> = crate_problems(setup.student.root(), alpha).into_iter().map(|f| f.path).collect();
         assert_eq!(found, ["exercises/01_alpha/src/a\\nb.rs", "exercises/01_alpha/tests/back\\slash.rs"]);
     }

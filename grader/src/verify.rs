@@ -91,7 +91,7 @@ pub fn check_layout(course: &Course) -> Vec<Check> {
     }
     findings.extend(page_problems(course));
     // A stale seal would warn students about files they never touched.
-    for changed in crate::submission::check_seal(&course.root, &course.manifest) {
+    for changed in crate::seal::check_seal(course) {
         findings.push(Check::problem(
             "seal",
             format!(
@@ -118,15 +118,11 @@ pub fn check_layout(course: &Course) -> Vec<Check> {
 /// it, must keep to the exercise's page grammar: a stub or solution outside
 /// it would teach a pattern that grading refuses.
 fn page_problems(course: &Course) -> Vec<Check> {
-    let ownership = match crate::submission::Ownership::of(&course.manifest) {
-        Ok(ownership) => ownership,
-        Err(error) => return vec![Check::problem("course", format!("{error:#}"))],
-    };
     let mut problems = Vec::new();
     for exercise in course.exercises() {
-        let Some(rules) = ownership.crate_at(&course.relative(&exercise.exercise_dir)) else { continue };
+        let Some(rules) = course.ownership.crate_at(&course.relative(&exercise.exercise_dir)) else { continue };
         for dir in [&exercise.exercise_dir, &exercise.solution_dir] {
-            for file in crate::submission::course_files(dir) {
+            for file in crate::walk::course_files(dir) {
                 let editable = rules.is_editable(&format!("{}{file}", rules.dir));
                 if !(editable && crate::manifest::is_javascript_glob(&file)) {
                     continue;
@@ -500,7 +496,7 @@ mod tests {
         assert!(checks[0].detail.contains("2 exercises and 2 capstone milestones"), "{}", checks[0].detail);
         // A sealed, untouched course too.
         let course = fake.course();
-        crate::submission::seal(&course.root, &course.manifest).unwrap();
+        crate::seal::seal(&course).unwrap();
         assert!(passed(&check_layout(&course)));
         assert!(render(&check_layout(&course)).ends_with("verify: the course is consistent.\n"));
     }
@@ -677,7 +673,7 @@ mod tests {
     fn a_stale_seal_is_reported_with_the_file() {
         let fake = FakeCourse::new();
         let course = fake.course();
-        crate::submission::seal(&course.root, &course.manifest).unwrap();
+        crate::seal::seal(&course).unwrap();
         fake.write("exercises/01_alpha/tests/alpha.rs", "// changed after sealing\n");
         only_problem(&fake, "seal", "exercises/01_alpha/tests/alpha.rs: differs from course.seal.json");
     }

@@ -21,7 +21,6 @@ use crate::profile;
 use crate::progress::Observer;
 use crate::report::{self, human};
 use crate::settings::Settings;
-use crate::submission::{self, Ownership};
 use anyhow::{Context, Result};
 use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode, DebounceEventResult};
 use sha2::{Digest, Sha256};
@@ -84,7 +83,6 @@ pub struct Watch<'a> {
     /// What each report was graded from, to tell which are stale.
     graded_from: Vec<Key>,
     current: usize,
-    ownership: Ownership,
     /// A digest of each file the student edits as last seen (`None`: not
     /// there): the watcher also reports files being read (grading reads
     /// them all) and an editor's temporary files, and writes that leave the
@@ -96,12 +94,7 @@ pub struct Watch<'a> {
 impl<'a> Watch<'a> {
     /// Grades everything once (mostly from the cache) and starts at the
     /// first exercise that does not pass.
-    pub fn start(
-        course: &'a Course,
-        settings: &Settings,
-        progress: &dyn Observer,
-        grading: Grading,
-    ) -> Result<Watch<'a>> {
+    pub fn start(course: &'a Course, settings: &Settings, progress: &dyn Observer, grading: Grading) -> Watch<'a> {
         let settings = Settings { capstone_always: true, cache: true, jobs: 1, ..settings.clone() };
         let mut exercises = course.exercises();
         exercises.extend(course.milestones());
@@ -121,27 +114,17 @@ impl<'a> Watch<'a> {
         reports: Vec<ExerciseReport>,
         graded_from: Vec<Key>,
         grading: Grading,
-    ) -> Result<Watch<'a>> {
+    ) -> Watch<'a> {
         let current = reports.iter().position(|r| r.status != Status::Pass).unwrap_or(0);
-        let ownership = Ownership::of(&course.manifest)?;
-        let mut watch = Watch {
-            course,
-            settings,
-            exercises,
-            reports,
-            graded_from,
-            current,
-            ownership,
-            seen: HashMap::new(),
-            grading,
-        };
+        let mut watch =
+            Watch { course, settings, exercises, reports, graded_from, current, seen: HashMap::new(), grading };
         let dirs: Vec<PathBuf> = watch.exercises.iter().map(|e| e.exercise_dir.clone()).collect();
         for file in dirs.iter().flat_map(|dir| walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok)) {
             if watch.editable(file.path()) {
                 watch.changed(file.path());
             }
         }
-        Ok(watch)
+        watch
     }
 
     /// Whether `path` holds other content than when it was last seen (and
@@ -196,7 +179,7 @@ impl<'a> Watch<'a> {
 
     /// Whether the student edits `path`.
     fn editable(&self, path: &Path) -> bool {
-        self.ownership.is_editable(&self.course.relative(path).replace('\\', "/"))
+        self.course.ownership.is_editable(&self.course.relative(path).replace('\\', "/"))
     }
 
     /// The exercise a saved file belongs to, if the student edits it. For
@@ -296,10 +279,8 @@ impl<'a> Watch<'a> {
         // Each draw clears the screen, so a changed test file is warned
         // about on every one that grades its exercise.
         let crate_dir = self.course.relative(&self.exercises[self.current].exercise_dir);
-        let findings: Vec<Finding> = submission::check_seal(&self.course.root, &self.course.manifest)
-            .into_iter()
-            .filter(|finding| finding.concerns(&crate_dir))
-            .collect();
+        let findings: Vec<Finding> =
+            crate::seal::check_seal(self.course).into_iter().filter(|finding| finding.concerns(&crate_dir)).collect();
         write!(out, "{}", human::warnings(&findings))?;
         write!(out, "{}", human::exercise(report))?;
         if report.status == Status::Pass {
@@ -418,7 +399,7 @@ pub fn run(course: &Course, settings: &Settings, manual: bool, progress: &dyn Ob
     let (events, incoming) = channel();
     let _single_keys = keyboard::SingleKeys::enable();
     spawn_keyboard(events.clone(), grading.clone());
-    let mut watch = Watch::start(course, settings, progress, grading)?;
+    let mut watch = Watch::start(course, settings, progress, grading);
     watch.draw(&mut out)?;
     // Kept alive for the whole loop: dropping it stops watching.
     let _watcher = if manual {
@@ -583,7 +564,7 @@ mod loop_tests {
             milestone("motions", Status::Fail, vec![test("t", TestStatus::Fail, Some("no"))], None),
         ];
         let graded_from = keys(course, &exercises, &settings());
-        Watch::with_reports(course, settings(), exercises, reports, graded_from, Grading::default()).unwrap()
+        Watch::with_reports(course, settings(), exercises, reports, graded_from, Grading::default())
     }
 
     fn press(watch: &mut Watch, key: char) -> (bool, String) {
@@ -745,7 +726,7 @@ mod loop_tests {
     fn the_screen_warns_about_a_changed_test_file_of_its_exercise() {
         let fake = FakeCourse::new();
         let course = fake.course();
-        crate::submission::seal(&course.root, &course.manifest).unwrap();
+        crate::seal::seal(&course).unwrap();
         fake.write("exercises/02_beta/tests/beta.rs", "// mine\n");
         fake.write("exercises/01_alpha/tests/alpha.rs", "// mine too\n");
         let watch = watch(&course);

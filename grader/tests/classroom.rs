@@ -173,7 +173,9 @@ fn a_prepared_submission_is_graded_against_the_reference_in_every_format() {
         let expected = if name.starts_with("struct_packing: ") { "after_due_date" } else { "visible" };
         assert_eq!(entry["visibility"], expected, "{name}:\n{gradescope}");
     }
-    let demonstration = entries.iter().find(|t| t["name"] == "struct_packing: declaration_order_pays_for_padding");
+    let demonstration = entries.iter().find(|t| {
+        t["name"] == "struct_packing: Declaration order pays for padding (declaration_order_pays_for_padding)"
+    });
     assert_eq!(demonstration.unwrap()["tags"], serde_json::json!(["struct_packing title", "demonstration"]));
 
     // JUnit, read back by a JUnit parser.

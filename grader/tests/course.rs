@@ -23,7 +23,7 @@ fn a_fresh_course_reports_typed_views_not_done_with_its_first_failure_and_hint()
         assert!(out.contains(&format!("✗ {later:<15}  ")), "{later} is listed, in course order:\n{out}");
     }
     assert!(
-        out.contains("typed_views: test arena_ptr_is_its_address_in_linear_memory failed\n  not yet implemented: return the address of the arena's first byte\n  at exercises/01_typed_views/src/lib.rs:"),
+        out.contains("typed_views: Arena ptr is its address in linear memory (test arena_ptr_is_its_address_in_linear_memory) failed\n  not yet implemented: return the address of the arena's first byte\n  at exercises/01_typed_views/src/lib.rs:"),
         "the first failing test in file order, with its panic message and no JS stack:\n{out}"
     );
     assert!(!out.contains("RuntimeError") && !out.contains("wasm-function"), "{out}");
@@ -329,7 +329,10 @@ fn when_every_exercise_passes_the_capstone_is_graded_milestone_by_milestone() {
         assert!(out.contains(&row), "every milestone graded, its stubs failing: {row:?} in\n{out}");
     }
     let first = &capstone.milestones[0].name;
-    assert!(out.contains(&format!("mix/{first}: test ")), "the first milestone's first failure is shown:\n{out}");
+    assert!(
+        out.contains(&format!("mix/{first}: ")) && out.contains("(test "),
+        "the first milestone's first failure is shown:\n{out}"
+    );
     assert!(out.contains("not yet implemented"), "{out}");
     assert!(out.contains(&format!("1 of 1 done — next: mix/{first} (edit mix/src/lib.rs)")), "{out}");
     assert!(

@@ -210,7 +210,7 @@ fn the_template_checks_out_a_student_edition_without_credentials_on_classrooms_t
         .filter(|entry| entry.path().strip_prefix(&edition).unwrap().starts_with("solutions"))
         .count();
     assert_eq!(solutions, 0, "the edition holds no file of solutions/");
-    for withheld in grader::submission::WITHHELD {
+    for withheld in grader::ownership::WITHHELD {
         let course = out.path().join(withheld.replace('/', "_"));
         common::copy_tree(&edition, &course);
         std::fs::create_dir_all(course.join(withheld)).unwrap();

@@ -85,7 +85,9 @@ fn run_autograder_grades_a_submission_into_a_valid_results_json() {
     );
     let names: Vec<&str> = results["tests"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert!(
-        names.contains(&"typed_views: arena_ptr_is_its_address_in_linear_memory"),
+        names.contains(
+            &"typed_views: Arena ptr is its address in linear memory (arena_ptr_is_its_address_in_linear_memory)"
+        ),
         "graded with the reference's tests: {names:?}"
     );
     assert!(
@@ -133,7 +135,7 @@ fn setup_refuses_an_autograder_zip_that_holds_the_solutions() {
         "{}",
         refused.stderr
     );
-    for withheld in grader::submission::WITHHELD {
+    for withheld in grader::ownership::WITHHELD {
         let zip = tempfile::tempdir().unwrap();
         common::copy_tree(&edition.path().join("source"), &zip.path().join("source"));
         std::fs::create_dir_all(zip.path().join("source").join(withheld)).unwrap();

@@ -45,7 +45,7 @@ pub fn render(report: &CourseReport) -> String {
     for exercise in report.graded() {
         for test in &exercise.tests {
             tests.push(ClassroomTest {
-                name: format!("{}: {}", exercise.name, test.name),
+                name: format!("{}: {}", exercise.name, test.labelled()),
                 status: match test.status {
                     TestStatus::Pass => "pass",
                     TestStatus::Fail | TestStatus::TimedOut | TestStatus::Ignored => "fail",

@@ -281,7 +281,7 @@ fn problem(exercise: &ExerciseReport) -> (Option<u32>, String) {
         return (None, error.message.clone());
     }
     let Some(test) = exercise.first_failure() else { return (None, String::new()) };
-    let message = format!("{}: {}", test.name, why_not_passed(exercise, test).unwrap_or_default());
+    let message = format!("{}: {}", test.labelled(), why_not_passed(exercise, test).unwrap_or_default());
     (exercise.line_in_source(test), message)
 }
 
@@ -435,7 +435,7 @@ mod tests {
         assert_eq!(names, ["notice", "notice", "error", "warning"], "{obeyed:#?}");
         assert_eq!(obeyed[0].data, "Points 0/10");
         let message = report.exercises[0].tests[0].message.as_deref().unwrap();
-        assert_eq!(obeyed[2].data, neutralise(&plain(&format!("t: {message}")), Spelling::Text));
+        assert_eq!(obeyed[2].data, neutralise(&plain(&format!("T (t): {message}")), Spelling::Text));
         assert!(obeyed[2].data.ends_with("100%0A::notice title=Autograding complete::Points 210/210"), "{obeyed:#?}");
         assert_eq!(obeyed[3].property("file"), Some("exercises/a/src/::notice::x,#\\#[error]y"));
     }

@@ -76,7 +76,7 @@ pub fn render(report: &CourseReport) -> String {
                 output.push_str(printed);
             }
             tests.push(TestResult {
-                name: format!("{}: {}", exercise.name, test.name),
+                name: format!("{}: {}", exercise.name, test.labelled()),
                 number: Some(format!("{}.{}", index + 1, number + 1)),
                 score: test.points,
                 max_score: test.max_points,

@@ -195,7 +195,8 @@ fn exercise_details(out: &mut String, exercise: &ExerciseReport, next: Option<&s
         };
         let _ = write!(
             out,
-            "<li class=\"test\" data-status=\"{class}\"><span class=\"{class}\">{mark}</span> <code>{}</code>",
+            "<li class=\"test\" data-status=\"{class}\"><span class=\"{class}\">{mark}</span> {} <code>{}</code>",
+            escape(&test.title()),
             escape(&test.name)
         );
         if let Some(why) = super::why_not_passed(exercise, test) {

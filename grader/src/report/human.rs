@@ -121,7 +121,7 @@ pub fn exercise(report: &ExerciseReport) -> String {
     let said = failures_said(&report.tests);
     for (test, said) in report.tests.iter().zip(&said) {
         let (mark, style) = test_mark(test.status);
-        let _ = writeln!(out, "  {style}{mark}{style:#} {}", test.name);
+        let _ = writeln!(out, "  {style}{mark}{style:#} {} {DIM}({}){DIM:#}", test.title(), test.name);
         match said {
             Said::InFull => out.push_str(&failure(test, "      ")),
             Said::AsBefore(first) => {
@@ -258,7 +258,13 @@ fn first_problem(report: &ExerciseReport) -> String {
             TestStatus::TimedOut => "did not finish",
             _ => "failed",
         };
-        let _ = writeln!(out, "{BOLD}{}{BOLD:#}: test {RED}{}{RED:#} {what}", report.name, test.name);
+        let _ = writeln!(
+            out,
+            "{BOLD}{}{BOLD:#}: {RED}{}{RED:#} {DIM}(test {}){DIM:#} {what}",
+            report.name,
+            test.title(),
+            test.name
+        );
         if let Some(message) = &test.message {
             let _ = writeln!(out, "  {}", indent_after_first(message, "  "));
         }
@@ -349,7 +355,7 @@ mod tests {
         assert!(text.contains("✓ first   1/1 tests         first title"), "{text}");
         assert!(text.contains("✗ second  1/3 tests         second title"), "{text}");
         assert!(text.contains("✗ third   does not compile  third title"), "{text}");
-        assert!(text.contains("second: test broken_one failed\n  expected 4, got 5"), "{text}");
+        assert!(text.contains("second: Broken one (test broken_one) failed\n  expected 4, got 5"), "{text}");
         assert!(!text.contains("not shown"), "only the first failure is shown: {text}");
         assert!(
             text.contains("Stuck? `cargo run -p grader -- hint second` (h in watch) shows a first hint: the idea, not the answer."),
@@ -380,7 +386,9 @@ mod tests {
         assert_eq!(text.matches("does not assemble").count(), 1, "{text}");
         assert_eq!(text.matches("at tests/memory_ops.rs:64:27").count(), 1, "{text}");
         assert!(
-            text.contains("✗ byte\n\n  All 3 failing tests stop with the same message:\n  src/memory.wat does not"),
+            text.contains(
+                "✗ Byte (byte)\n\n  All 3 failing tests stop with the same message:\n  src/memory.wat does not"
+            ),
             "{text}"
         );
 
@@ -393,7 +401,7 @@ mod tests {
         );
         let text = plain(&exercise_text(&report));
         assert_eq!(text.matches("does not assemble").count(), 1, "{text}");
-        assert!(text.contains("✗ load\n      the same message as store\n"), "{text}");
+        assert!(text.contains("✗ Load (load)\n      the same message as store\n"), "{text}");
         // Alone, a message is the test's own.
         assert_eq!(failures_said(&report.tests[1..2]), [Said::InFull]);
     }
@@ -444,7 +452,7 @@ mod tests {
         let text = plain(&course(&report));
         assert!(text.contains("· mix         capstone\n  ✓ mix/buffer  1/1 tests"), "{text}");
         assert!(text.contains("✗ mix/search  0/1 tests"), "{text}");
-        assert!(text.contains("mix/search: test finds failed\n  no match"), "{text}");
+        assert!(text.contains("mix/search: Finds (test finds) failed\n  no match"), "{text}");
         assert!(text.contains("hint mix/search"), "{text}");
         assert!(text.contains("1 of 1 done — next: mix/search"), "{text}");
         assert!(text.contains("Capstone mix (editor): 1 of 2 milestones pass."), "{text}");

@@ -5,142 +5,168 @@
 //! task id — here the exercise's place in the course, counting capstone
 //! milestones after the exercises. Added fields: points per test and in
 //! total, the pass mark, each exercise's summary and the tamper findings.
+//!
+//! [`Results`] is the one type of that file, written here and read back by
+//! `grader class` (each student's results, into the gradebook): a field
+//! added to one is added to the other.
 
 use super::why_not_passed;
 use crate::model::Sandbox;
 use crate::model::{CourseReport, ExerciseReport, Finding, GradeError, Status, TestStatus};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Exercism caps a test's output at 500 characters.
 pub const OUTPUT_LIMIT: usize = 500;
 
 /// The whole file: Exercism's fields first, then the course's.
-#[derive(Serialize)]
-struct Results<'a> {
-    version: u32,
-    status: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<String>,
-    tests: Vec<TestResult<'a>>,
-    score: f64,
-    max_score: f64,
-    pass_mark: f64,
-    passed: bool,
-    runner: String,
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Results {
+    pub version: u32,
+    pub status: RunStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    pub tests: Vec<TestResult>,
+    pub score: f64,
+    pub max_score: f64,
+    pub pass_mark: f64,
+    pub passed: bool,
+    pub runner: String,
     /// What confined the submission's builds and tests (`landlock`, `none`).
-    sandbox: Sandbox,
-    duration_ms: u64,
-    exercises: Vec<ExerciseSummary<'a>>,
-    findings: &'a [Finding],
+    pub sandbox: Sandbox,
+    pub duration_ms: u64,
+    pub exercises: Vec<ExerciseSummary>,
+    pub findings: Vec<Finding>,
 }
 
-#[derive(Serialize)]
-struct TestResult<'a> {
-    /// `exercise: test`.
-    name: String,
-    status: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    output: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    test_code: Option<&'a str>,
-    task_id: usize,
-    points: f64,
-    max_points: f64,
+/// Exercism's statuses, of a test and of the whole run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunStatus {
+    Pass,
+    Fail,
+    Error,
 }
 
-#[derive(Serialize)]
-struct ExerciseSummary<'a> {
-    task_id: usize,
-    name: &'a str,
-    title: &'a str,
-    status: Status,
-    error: &'a Option<GradeError>,
-    points: f64,
-    max_points: f64,
-    tests_passed: usize,
-    tests: usize,
-    source_file: &'a str,
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TestResult {
+    /// `exercise: test`, the test by its identifier.
+    pub name: String,
+    /// The test as a person reads it ("Arena ptr is its address").
+    pub title: String,
+    pub status: RunStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_code: Option<String>,
+    pub task_id: usize,
+    pub points: f64,
+    pub max_points: f64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ExerciseSummary {
+    pub task_id: usize,
+    pub name: String,
+    pub title: String,
+    pub status: Status,
+    pub error: Option<GradeError>,
+    pub points: f64,
+    pub max_points: f64,
+    pub tests_passed: usize,
+    pub tests: usize,
+    pub source_file: String,
     /// The engine its tests ran in, and how it was confined.
-    runner: String,
-    duration_ms: u64,
-    cached: bool,
+    pub runner: String,
+    pub duration_ms: u64,
+    pub cached: bool,
     /// What the failures together point to (memory corruption), when they do.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    diagnosis: Option<&'a str>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnosis: Option<String>,
     /// Hint tiers the student asked for, of how many.
-    hints_revealed: usize,
-    hints: usize,
+    pub hints_revealed: usize,
+    pub hints: usize,
 }
 
 pub fn render(report: &CourseReport) -> String {
-    let graded: Vec<&ExerciseReport> = report.graded().collect();
-    let tests = graded
-        .iter()
-        .enumerate()
-        .flat_map(|(index, exercise)| {
-            exercise.tests.iter().map(move |test| TestResult {
-                name: format!("{}: {}", exercise.name, test.name),
-                status: match test.status {
-                    TestStatus::Pass => "pass",
-                    TestStatus::Fail | TestStatus::TimedOut | TestStatus::Ignored => "fail",
-                    TestStatus::NotRun => "error",
-                },
-                message: why_not_passed(exercise, test),
-                output: test.output.as_deref().map(capped),
-                test_code: test.code.as_deref(),
-                task_id: index + 1,
-                points: test.points,
-                max_points: test.max_points,
+    serde_json::to_string_pretty(&Results::of(report)).expect("the results serialize") + "\n"
+}
+
+impl Results {
+    /// Results written by a grader: what `render` wrote, read back.
+    pub fn parse(text: &str) -> serde_json::Result<Results> {
+        serde_json::from_str(text)
+    }
+
+    pub fn of(report: &CourseReport) -> Results {
+        let graded: Vec<&ExerciseReport> = report.graded().collect();
+        let tests = graded
+            .iter()
+            .enumerate()
+            .flat_map(|(index, exercise)| {
+                exercise.tests.iter().map(move |test| TestResult {
+                    name: format!("{}: {}", exercise.name, test.name),
+                    title: test.title(),
+                    status: match test.status {
+                        TestStatus::Pass => RunStatus::Pass,
+                        TestStatus::Fail | TestStatus::TimedOut | TestStatus::Ignored => RunStatus::Fail,
+                        TestStatus::NotRun => RunStatus::Error,
+                    },
+                    message: why_not_passed(exercise, test),
+                    output: test.output.as_deref().map(capped),
+                    test_code: test.code.clone(),
+                    task_id: index + 1,
+                    points: test.points,
+                    max_points: test.max_points,
+                })
             })
-        })
-        .collect();
-    let exercises = graded
-        .iter()
-        .enumerate()
-        .map(|(index, e)| ExerciseSummary {
-            task_id: index + 1,
-            name: &e.name,
-            title: &e.title,
-            status: e.status,
-            error: &e.error,
-            points: e.points,
-            max_points: e.max_points,
-            tests_passed: e.passed_count(),
-            tests: e.tests.len(),
-            source_file: &e.source_file,
-            runner: e.runner(),
-            duration_ms: e.duration.as_millis() as u64,
-            cached: e.cached,
-            diagnosis: e.diagnosis.as_deref(),
-            hints_revealed: e.hints.revealed.len(),
-            hints: e.hints.total,
-        })
-        .collect();
-    let (status, message) = overall(report);
-    let results = Results {
-        version: 3,
-        status,
-        message,
-        tests,
-        score: report.score(),
-        max_score: report.max_score(),
-        pass_mark: report.pass_mark,
-        passed: report.reached_pass_mark(),
-        runner: report.runner(),
-        sandbox: report.sandbox,
-        duration_ms: report.duration.as_millis() as u64,
-        exercises,
-        findings: &report.findings,
-    };
-    serde_json::to_string_pretty(&results).expect("the results serialize") + "\n"
+            .collect();
+        let exercises = graded
+            .iter()
+            .enumerate()
+            .map(|(index, e)| ExerciseSummary {
+                task_id: index + 1,
+                name: e.name.clone(),
+                title: e.title.clone(),
+                status: e.status,
+                error: e.error.clone(),
+                points: e.points,
+                max_points: e.max_points,
+                tests_passed: e.passed_count(),
+                tests: e.tests.len(),
+                source_file: e.source_file.clone(),
+                runner: e.runner(),
+                duration_ms: e.duration.as_millis() as u64,
+                cached: e.cached,
+                diagnosis: e.diagnosis.clone(),
+                hints_revealed: e.hints.revealed.len(),
+                hints: e.hints.total,
+            })
+            .collect();
+        let (status, message) = overall(report);
+        Results {
+            version: 3,
+            status,
+            message,
+            tests,
+            score: report.score(),
+            max_score: report.max_score(),
+            pass_mark: report.pass_mark,
+            passed: report.reached_pass_mark(),
+            runner: report.runner(),
+            sandbox: report.sandbox,
+            duration_ms: report.duration.as_millis() as u64,
+            exercises,
+            findings: report.findings.clone(),
+        }
+    }
 }
 
 /// As Exercism defines them: `error` when no test could run at all (the
 /// message says why), `fail` when some test fails or errs, `pass` when all
 /// pass. Why a single exercise could not be graded is in its entry.
-fn overall(report: &CourseReport) -> (&'static str, Option<String>) {
+fn overall(report: &CourseReport) -> (RunStatus, Option<String>) {
     let mut tests = report.graded().flat_map(|e| &e.tests).peekable();
     let none_ran =
         tests.peek().is_none() || report.graded().flat_map(|e| &e.tests).all(|t| t.status == TestStatus::NotRun);
@@ -150,12 +176,12 @@ fn overall(report: &CourseReport) -> (&'static str, Option<String>) {
             .filter_map(|e| e.error.as_ref().map(|error| format!("{}: {}", e.name, error.message)))
             .collect();
         let message = if reasons.is_empty() { "no test ran".to_string() } else { reasons.join("\n") };
-        return ("error", Some(message));
+        return (RunStatus::Error, Some(message));
     }
     if report.graded().all(|e| e.status == Status::Pass) {
-        ("pass", None)
+        (RunStatus::Pass, None)
     } else {
-        ("fail", None)
+        (RunStatus::Fail, None)
     }
 }
 

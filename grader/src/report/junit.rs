@@ -29,7 +29,7 @@ pub fn render(report: &CourseReport) -> String {
                 status.set_message(why.lines().next().unwrap_or_default());
                 status.set_description(why.as_str());
             }
-            let mut case = TestCase::new(test.name.as_str(), status);
+            let mut case = TestCase::new(test.labelled(), status);
             case.set_classname(exercise.name.as_str());
             // Where the failure points into the student's file, reporters
             // (GitLab, the GitHub JUnit actions) annotate that line.

@@ -9,6 +9,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod profile;
+pub mod similarity;
 
 use crate::model::{CourseReport, ExerciseReport, TestReport, TestStatus};
 use anyhow::{Context, Result};
