@@ -830,6 +830,71 @@ mod tests {
     }
 
     #[test]
+    fn a_submissions_time_is_its_last_commit_and_its_git_configuration_runs_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("hw1-bob");
+        std::fs::create_dir_all(&repo).unwrap();
+        let git = |args: &[&str]| {
+            let status = Command::new("git")
+                .args(args)
+                .current_dir(&repo)
+                .env("GIT_AUTHOR_NAME", "Bob")
+                .env("GIT_AUTHOR_EMAIL", "bob@example.com")
+                .env("GIT_COMMITTER_NAME", "Bob")
+                .env("GIT_COMMITTER_EMAIL", "bob@example.com")
+                .env("GIT_COMMITTER_DATE", "2026-12-01T17:59:58+01:00")
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .status()
+                .unwrap();
+            assert!(status.success(), "git {args:?}");
+        };
+        let confiner = Confiner::detect();
+        assert_eq!(last_commit(&repo, &confiner), None, "not a repository yet");
+        git(&["init", "-q"]);
+        std::fs::write(repo.join("lib.rs"), "pub fn f() {}\n").unwrap();
+        git(&["add", "lib.rs"]);
+        git(&["commit", "-q", "-m", "my work"]);
+        assert_eq!(last_commit(&repo, &confiner).as_deref(), Some("2026-12-01T17:59:58+01:00"));
+        // Signed (a signature git cannot check, but a signed commit is what
+        // `log.showSignature` hands to `gpg.program`).
+        let output = |args: &[&str], input: &[u8]| {
+            let mut child = Command::new("git")
+                .args(args)
+                .current_dir(&repo)
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            std::io::Write::write_all(&mut child.stdin.take().unwrap(), input).unwrap();
+            String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap().trim().to_string()
+        };
+        let commit = output(&["cat-file", "commit", "HEAD"], b"");
+        let (head, message) = commit.split_once("\n\n").unwrap();
+        let signed = format!(
+            "{head}\ngpgsig -----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEE\n -----END PGP SIGNATURE-----\n\n{message}\n"
+        );
+        let signed = output(&["hash-object", "-t", "commit", "-w", "--stdin"], signed.as_bytes());
+        git(&["update-ref", "HEAD", &signed]);
+        // The student's configuration names programs of theirs for git to run.
+        let ran = dir.path().join("ran");
+        let program = dir.path().join("program.sh");
+        std::fs::write(&program, format!("#!/bin/sh\ntouch {}\ncat >/dev/null\n", ran.display())).unwrap();
+        std::fs::set_permissions(&program, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        let program = program.to_str().unwrap();
+        for (key, value) in [
+            ("log.showSignature", "true"),
+            ("gpg.program", program),
+            ("core.pager", program),
+            ("core.fsmonitor", program),
+        ] {
+            git(&["config", key, value]);
+        }
+        assert_eq!(last_commit(&repo, &confiner).as_deref(), Some("2026-12-01T17:59:58+01:00"));
+        assert!(!ran.exists(), "git ran the submission's program");
+    }
+
+    #[test]
     fn results_are_written_whole_or_not_at_all() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(RESULTS);
