@@ -104,6 +104,11 @@ pub enum Command {
         /// The score that passes, in percent (default: course.toml's defaults.pass_mark).
         #[arg(long, value_name = "PERCENT")]
         pass_mark: Option<f64>,
+        /// With --reference, once every capstone milestone passes: measure what the capstone costs
+        /// (its release .wasm size, its linear memory and time after the capstone's workload) for a
+        /// leaderboard, in the results (Gradescope's `leaderboard`). Never part of the score.
+        #[arg(long)]
+        costs: bool,
     },
     /// For instructors: grade every submission in a folder (one directory per student) against the
     /// reference; results per student and a gradebook CSV. Interrupted, it resumes where it stopped.

@@ -1,5 +1,6 @@
 //! Finding the course on disk: its root, and for each exercise in the
-//! manifest the crates and test files that belong to it.
+//! manifest the crates and test files that belong to it; and naming a path
+//! inside the course ([`CoursePath`]).
 
 use crate::manifest::{ExerciseEntry, Manifest, MANIFEST_FILE};
 use crate::model::Kind;
@@ -21,6 +22,37 @@ pub struct Course {
 }
 
 pub use crate::model::Variant;
+
+/// A path inside the course, relative to its root and `/`-separated, the
+/// way findings, the seal and the walk of a course name files. Only the course
+/// makes one, so a path is spelled one way, and whether it is inside a
+/// directory is one rule ([`CoursePath::within`]) instead of a prefix each
+/// caller builds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoursePath(String);
+
+impl CoursePath {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether this path is inside the directory `dir`: below it, not `dir`
+    /// itself, nor a sibling whose name it starts with (`01_alphabet` is not
+    /// inside `01_alpha`).
+    pub fn within(&self, dir: &CoursePath) -> bool {
+        self.0.strip_prefix(dir.0.as_str()).is_some_and(|rest| rest.starts_with('/'))
+    }
+}
+
+/// A test an exercise's test files declare.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclaredTest {
+    pub name: String,
+    /// Its body as written (for the results' `test_code`).
+    pub code: String,
+    /// The test target that declares it: its file's name without `.rs`.
+    pub target: String,
+}
 
 /// One manifest entry resolved against the file system.
 #[derive(Debug, Clone)]
@@ -135,6 +167,17 @@ impl Course {
     pub fn relative(&self, path: &Path) -> String {
         path.strip_prefix(&self.root).unwrap_or(path).display().to_string()
     }
+
+    /// `relative`, a path relative to the root as a finding or the seal
+    /// names it, as a course path.
+    pub fn path(&self, relative: &str) -> CoursePath {
+        CoursePath(relative.replace('\\', "/").trim_end_matches('/').to_string())
+    }
+
+    /// `path`, on disk under the root, as a course path.
+    pub fn path_of(&self, path: &Path) -> CoursePath {
+        self.path(&self.relative(path))
+    }
 }
 
 impl Exercise {
@@ -163,16 +206,22 @@ impl Exercise {
 
     /// Test function names in the order the files declare them.
     pub fn declared_tests(&self) -> Vec<String> {
-        self.declared_test_code().into_iter().map(|(name, _)| name).collect()
+        self.declared().into_iter().map(|test| test.name).collect()
     }
 
-    /// Each declared test with its body, in the order the files declare them.
-    pub fn declared_test_code(&self) -> Vec<(String, String)> {
-        self.test_files
-            .iter()
-            .filter_map(|file| std::fs::read_to_string(file).ok())
-            .flat_map(|source| declared_tests(&source))
-            .collect()
+    /// Each declared test, in the order the files declare them.
+    pub fn declared(&self) -> Vec<DeclaredTest> {
+        let mut declared = Vec::new();
+        for file in &self.test_files {
+            let Ok(source) = std::fs::read_to_string(file) else { continue };
+            let target = file.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default();
+            declared.extend(declared_tests(&source).into_iter().map(|(name, code)| DeclaredTest {
+                name,
+                code,
+                target: target.clone(),
+            }));
+        }
+        declared
     }
 }
 
@@ -403,6 +452,21 @@ pub(crate) mod tests {
         fake.write("exercises/01_alpha/tests/common/mod.rs", "");
         let alpha = &fake.course().select("alpha").unwrap()[0];
         assert_eq!(alpha.test_targets(), ["a_first", "alpha"]);
+    }
+
+    #[test]
+    fn a_course_path_is_within_the_directories_above_it_and_no_sibling() {
+        let fake = FakeCourse::new();
+        let course = fake.course();
+        let alpha = course.path_of(&fake.path("exercises/01_alpha"));
+        assert_eq!(alpha, course.path("exercises/01_alpha/"), "one spelling");
+        for inside in ["exercises/01_alpha/src/lib.rs", "exercises\\01_alpha\\tests\\alpha.rs"] {
+            assert!(course.path(inside).within(&alpha), "{inside}");
+        }
+        for outside in ["exercises/01_alpha", "exercises/01_alphabet/src/lib.rs", "exercises/01_alph", "Cargo.toml"] {
+            assert!(!course.path(outside).within(&alpha), "{outside}");
+        }
+        assert!(alpha.within(&course.path("exercises")));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! change since their last graded run come from the cache.
 
 use crate::cache::{self, Cache};
+use crate::costs;
 use crate::discover::{package_name, Course, Exercise, Variant};
 use crate::hints;
 use crate::model::Sandbox;
@@ -164,6 +165,7 @@ pub fn grade_course(course: &Course, settings: &Settings, progress: &dyn Observe
         duration: started.elapsed(),
         sandbox: settings.reference.as_ref().map_or(Sandbox::None, |r| r.confiner.sandbox()),
         stdout_visibility: course.manifest.defaults.stdout_visibility,
+        costs: None,
     }
 }
 
@@ -213,14 +215,14 @@ pub fn grade_against_reference(
         }
     };
     let mut report = grade_course(&course, &settings, progress);
-    fail_forbidden(&mut report, &findings);
+    fail_forbidden(&course, &mut report, &findings);
     report.findings = findings;
     // What only grading could see (a report that contradicts itself, files
     // the compiler read outside the editable ones) is a finding too.
     let caught: Vec<&ExerciseReport> = report
         .graded()
         .filter(|e| e.error.as_ref().is_some_and(|error| error.kind == ErrorKind::Integrity))
-        .filter(|e| !report.findings.iter().any(|f| f.path.starts_with(&format!("{}/", e.crate_dir))))
+        .filter(|e| !report.findings.iter().any(|f| course.path(&f.path).within(&course.path(&e.crate_dir))))
         .collect();
     let seen_while_grading: Vec<Finding> = caught
         .iter()
@@ -253,6 +255,10 @@ pub fn grade_against_reference(
             }
         }
     }
+    if settings.costs {
+        progress.doing("measuring what the capstone costs");
+        report.costs = Some(costs::measure(&course, &report, &settings));
+    }
     report
 }
 
@@ -280,12 +286,12 @@ pub fn grade_submission(
 
 /// An exercise whose editable files broke the rules was graded as shipped;
 /// it also fails, with the findings as its reason.
-fn fail_forbidden(report: &mut CourseReport, findings: &[Finding]) {
+fn fail_forbidden(course: &Course, report: &mut CourseReport, findings: &[Finding]) {
     for exercise in report.graded_mut() {
-        let prefix = format!("{}/", exercise.crate_dir);
+        let crate_dir = course.path(&exercise.crate_dir);
         let reasons: Vec<&str> = findings
             .iter()
-            .filter(|f| f.change == Change::Forbidden && f.path.starts_with(&prefix))
+            .filter(|f| f.change == Change::Forbidden && course.path(&f.path).within(&crate_dir))
             .map(|f| f.message.as_str())
             .collect();
         if !reasons.is_empty() {
@@ -317,6 +323,7 @@ pub fn ungraded_course(course: &Course, engine: Engine, reason: &str) -> CourseR
         duration: std::time::Duration::ZERO,
         sandbox: Sandbox::None,
         stdout_visibility: course.manifest.defaults.stdout_visibility,
+        costs: None,
     }
 }
 

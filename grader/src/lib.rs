@@ -18,7 +18,8 @@
 //! - [`outcome`]: the exit status, decided once;
 //! - [`points`]: how an exercise's points are shared among its tests;
 //! - [`report`]: the output formats;
-//! - [`grade`]: the whole course, in parallel, with [`cache`] for unchanged exercises;
+//! - [`grade`]: the whole course, in parallel, with [`cache`] for unchanged exercises and
+//!   [`costs`] for a leaderboard;
 //! - [`class`]: a folder of submissions, one [`gradebook`];
 //! - [`similarity`]: how alike each pair of a class's submissions is, a lead for a person to read;
 //! - [`ownership`]: which files are the student's, which the instructor's, with [`walk`] to list them;
@@ -39,6 +40,7 @@ pub mod cache;
 pub mod capability;
 pub mod chrome_for_testing;
 pub mod class;
+pub mod costs;
 pub mod cpuprofile;
 pub mod debug;
 pub mod discover;

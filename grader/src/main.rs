@@ -61,8 +61,13 @@ fn run(mut cli: Cli) -> Result<Outcome> {
         Command::Profile { name, solution, out } => profile_command(cli, &open_course(cli)?, &name, solution, out),
         Command::Report { html } => html_report(cli, &open_course(cli)?, &html),
         Command::Verify => verify_command(cli, &open_course(cli)?),
-        Command::Grade { reference, work_dir, time_budget, pass_mark } => {
-            grade_command(cli, &open_course(cli)?, reference, work_dir, time_budget, pass_mark)
+        Command::Grade { reference, work_dir, time_budget, pass_mark, costs } => {
+            if costs && reference.is_none() {
+                anyhow::bail!(
+                    "--costs measures a submission graded against the instructor's reference: add --reference DIR"
+                );
+            }
+            grade_command(cli, &open_course(cli)?, reference, work_dir, time_budget, pass_mark, costs)
         }
         Command::Seal => seal(&open_course(cli)?),
         Command::Edition { out } => write_edition(&open_course(cli)?, &out),
@@ -325,6 +330,7 @@ fn grade_command(
     work_dir: Option<PathBuf>,
     time_budget: Option<u64>,
     pass_mark: Option<f64>,
+    costs: bool,
 ) -> Result<Outcome> {
     let started = Instant::now();
     let deadline = time_budget.map(|secs| started + Duration::from_secs(secs));
@@ -335,7 +341,7 @@ fn grade_command(
         course,
         reference.as_ref().zip(work.as_deref()),
         cli.runner.engine(),
-        |course| cli.prepare_tools(course, deadline),
+        |course| Ok(cli.prepare_tools(course, deadline)?.measuring_costs(costs)),
         &progress,
     );
     progress.clear();

@@ -421,6 +421,34 @@ pub struct CourseReport {
     /// Who sees what the grading run printed, where a platform can hide
     /// it (Gradescope's `stdout_visibility`): course.toml's choice.
     pub stdout_visibility: Visibility,
+    /// What the capstone costs, when the run was asked to measure it (`grade --costs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub costs: Option<Costs>,
+}
+
+/// The capstone's costs for a leaderboard, measured by the grader from
+/// outside the student's module: the size of its release build, and its
+/// linear memory and wall time after the capstone's workload, run by the
+/// grader's own page. Never a grade, and never a number the submission
+/// printed (anything it prints could be forged; what these measure cannot
+/// be, short of being small and fast).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Costs {
+    Measured {
+        /// The module as the page loads it (after wasm-bindgen), in bytes.
+        wasm_bytes: u64,
+        /// Linear memory after the workload: WebAssembly memory only
+        /// grows, so this is its peak.
+        memory_bytes: u64,
+        /// The workload's wall time, after one warm-up run.
+        workload_ms: f64,
+        /// What the workload does, as course.toml says.
+        workload: String,
+    },
+    /// Why there are no numbers (a milestone fails, the build imports
+    /// JavaScript the course does not allow, the browser failed).
+    NotMeasured { reason: String },
 }
 
 impl CourseReport {
@@ -627,6 +655,7 @@ pub mod fixtures {
             duration: Duration::from_secs(3),
             sandbox: Sandbox::None,
             stdout_visibility: Visibility::Visible,
+            costs: None,
         }
     }
 }

@@ -362,10 +362,13 @@ pub fn processes_with(needle: &[u8]) -> Vec<i32> {
 }
 
 /// Reaps zombies that were re-parented to the grader (it is a subreaper).
-/// Only processes that are zombies already are waited for, so the exit status
-/// of a child some other code still waits on is never taken.
+/// Only processes that are zombies already, outside the grader's own
+/// process group, are waited for, so the exit status of a child some other
+/// code still waits on is never taken.
 fn reap_orphans() {
     let me = std::process::id().to_string();
+    // SAFETY: getpgrp has no memory effects.
+    let own_group = unsafe { libc::getpgrp() };
     // Children that run_limited is still waiting for (other exercises, with
     // -j) are not orphans: their status is theirs to collect.
     let active = ACTIVE.lock().unwrap();
@@ -377,8 +380,13 @@ fn reap_orphans() {
         let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
         // Fields after the parenthesised command: state, ppid, ...
         let Some(after_comm) = stat.rsplit_once(')').map(|(_, rest)| rest) else { continue };
-        let mut fields = after_comm.split_whitespace();
-        if fields.next() == Some("Z") && fields.next() == Some(me.as_str()) {
+        let fields: Vec<&str> = after_comm.split_whitespace().take(3).collect();
+        // An orphan a run left was in the run's process group (or a session
+        // of its own). A zombie in the grader's own group is a child some
+        // other code started with std::process and will wait for itself.
+        let orphan = matches!(fields[..], ["Z", parent, group]
+            if parent == me && group.parse::<i32>().is_ok_and(|group| group != own_group));
+        if orphan {
             // SAFETY: waiting on a zombie child of ours, without blocking.
             unsafe { libc::waitpid(pid, std::ptr::null_mut(), libc::WNOHANG) };
         }

@@ -12,11 +12,12 @@ use crate::discover::{package_name, rust_files_in, Course, Exercise};
 use crate::flame_graph;
 use crate::manifest::Workload;
 use crate::model::{Engine, FrameKind, ProfileReport, Variant};
-use crate::process::run_limited;
+use crate::process::{run_limited, Finished};
 use crate::progress::Observer;
 use crate::report::html::{Gallery, ProfileDrawing};
 use crate::tools::{Browser, MissingTool, Toolbox};
 use anyhow::{bail, Context, Result};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -113,18 +114,16 @@ pub fn run(
         .with_context(|| format!("cannot create {} for the profile", plan.out_dir.display()))?;
 
     progress.doing(&format!("building {name} in release"));
-    let build_limit = Duration::from_secs(course.manifest.defaults.build_timeout_secs);
-    let wasm = build_release(course, crate_dir, toolbox, build_limit)?;
-    let module = wasm.file_stem().and_then(|s| s.to_str()).context("the built module has no name")?.to_string();
-    let package = plan.out_dir.join("pkg");
-    let mut bindgen = Command::new("wasm-bindgen");
-    bindgen.args(["--target", "web", "--out-dir"]).arg(&package).arg(&wasm).env("PATH", &toolbox.child_path);
-    run_limited(bindgen, Duration::from_secs(120))?.succeeded("wasm-bindgen")?;
+    // The student's own copy, or the reference: code the student trusts.
+    let run = |command: Command, limit: Duration| Ok(run_limited(command, limit)?);
+    let wasm = build_release(course, crate_dir, toolbox, &run)?;
+    let built = bindgen(&wasm, &plan.out_dir.join("pkg"), toolbox, &run)?;
 
     progress.doing(&format!("running {} under the profiler in headless Chromium", workload.script));
     let cpuprofile = plan.out_dir.join(format!("{}.cpuprofile", name.replace('/', "-")));
     // The workload is the instructor's, beside the exercise's tests, for either crate.
-    let runs = profile_in_chromium(&exercise.exercise_dir, workload, &package, &module, &cpuprofile, toolbox, browser)?;
+    let runs = in_chromium(&exercise.exercise_dir, workload, &built, cpuprofile.as_os_str(), toolbox, browser, &run)?;
+    let module = built.module;
 
     let text = std::fs::read_to_string(&cpuprofile).with_context(|| format!("cannot read {}", cpuprofile.display()))?;
     let profile = CpuProfile::parse(&text).context("Chromium's profile is not a .cpuprofile the grader can read")?;
@@ -146,8 +145,12 @@ pub fn run(
     })
 }
 
+/// How a tool is run on the crate: as it is, or (a submission's, for its
+/// costs) confined. Given the command and its time limit.
+pub type Run<'a> = dyn Fn(Command, Duration) -> Result<Finished> + 'a;
+
 /// Profiling needs Chromium and chromedriver: the DevTools protocol is Chrome's.
-fn chromium(toolbox: &Toolbox) -> Result<&Browser> {
+pub fn chromium(toolbox: &Toolbox) -> Result<&Browser> {
     match toolbox.browser.as_ref().filter(|b| b.engine == Engine::Chrome) {
         Some(browser) => Ok(browser),
         None => Err(MissingTool(
@@ -161,7 +164,8 @@ fn chromium(toolbox: &Toolbox) -> Result<&Browser> {
 
 /// `cargo rustc --release` of the crate as a cdylib (its Cargo.toml asks
 /// for an rlib only): the `.wasm` file it wrote.
-fn build_release(course: &Course, crate_dir: &Path, toolbox: &Toolbox, limit: Duration) -> Result<PathBuf> {
+pub fn build_release(course: &Course, crate_dir: &Path, toolbox: &Toolbox, run: &Run) -> Result<PathBuf> {
+    let limit = Duration::from_secs(course.manifest.defaults.build_timeout_secs);
     // A target directory per package: an exercise and its solution have
     // one library name, and a cdylib's file carries no hash, so in a shared
     // directory a build cargo finds fresh would leave the other's module.
@@ -172,7 +176,7 @@ fn build_release(course: &Course, crate_dir: &Path, toolbox: &Toolbox, limit: Du
         .args(["--release", "--lib", "--crate-type", "cdylib"])
         .args(["--message-format", "json-render-diagnostics", "--manifest-path"])
         .arg(crate_dir.join("Cargo.toml"));
-    let finished = run_limited(build, limit)?;
+    let finished = run(build, limit)?;
     if finished.timed_out {
         bail!("the release build took longer than {} s and was stopped", limit.as_secs());
     }
@@ -184,6 +188,29 @@ fn build_release(course: &Course, crate_dir: &Path, toolbox: &Toolbox, limit: Du
         );
     }
     wasm_artifact(&finished.stdout).context("cargo built no .wasm file")
+}
+
+/// A release module as wasm-bindgen made it for a page (`--target web`).
+pub struct Built {
+    /// Its directory: `MODULE.js` and `MODULE_bg.wasm`.
+    pub package: PathBuf,
+    pub module: String,
+}
+
+impl Built {
+    /// The module the page loads.
+    pub fn wasm(&self) -> PathBuf {
+        self.package.join(format!("{}_bg.wasm", self.module))
+    }
+}
+
+/// wasm-bindgen `--target web` of the built `wasm` into `package`.
+pub fn bindgen(wasm: &Path, package: &Path, toolbox: &Toolbox, run: &Run) -> Result<Built> {
+    let module = wasm.file_stem().and_then(|s| s.to_str()).context("the built module has no name")?.to_string();
+    let mut bindgen = Command::new("wasm-bindgen");
+    bindgen.args(["--target", "web", "--out-dir"]).arg(package).arg(wasm).env("PATH", &toolbox.child_path);
+    run(bindgen, Duration::from_secs(120))?.succeeded("wasm-bindgen")?;
+    Ok(Built { package: package.to_path_buf(), module })
 }
 
 /// The `.wasm` file among cargo's `compiler-artifact` messages.
@@ -203,35 +230,41 @@ fn wasm_artifact(cargo_json: &str) -> Option<PathBuf> {
         .last()
 }
 
-/// The two runs' times, as the browser half prints them.
+/// What the browser half prints: the second run's time (the first warms
+/// up), and the linear memory's size after both.
 #[derive(serde::Deserialize)]
-struct Runs {
-    ms: f64,
+pub struct Runs {
+    pub ms: f64,
+    pub memory_bytes: u64,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn profile_in_chromium(
+/// Runs the workload in headless Chromium through the browser half, which
+/// writes the profile to `out` — or, when `out` is `measure`, only times it.
+pub fn in_chromium(
     workload_dir: &Path,
     workload: &Workload,
-    package: &Path,
-    module: &str,
-    cpuprofile: &Path,
+    built: &Built,
+    out: &OsStr,
     toolbox: &Toolbox,
     browser: &Browser,
+    run: &Run,
 ) -> Result<Runs> {
+    let package = &built.package;
     let driver = write_driver(package.parent().unwrap_or(package))?;
     let mut node = Command::new("node");
     node.arg(driver)
         .arg(package)
-        .arg(module)
+        .arg(&built.module)
         .arg(workload_dir)
         .arg(&workload.script)
-        .arg(cpuprofile)
+        .arg(out)
         .env("PATH", &toolbox.child_path)
         .env("CHROMEDRIVER", &browser.driver)
         .env("CHROME", &browser.binary);
-    let finished = match run_limited(node, Duration::from_secs(900)) {
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+    let finished = match run(node, Duration::from_secs(900)) {
+        Err(error)
+            if error.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound) =>
+        {
             return Err(MissingTool(
                 "profiling drives Chromium from Node.js, and `node` is not on PATH. Install Node.js 18 or newer \
                  (https://nodejs.org, or your system's packages), then profile again."

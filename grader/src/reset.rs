@@ -11,7 +11,7 @@
 //! brings back the newest backup a *reset* made, never the one a restore
 //! made of what it replaced: a second plain restore does not undo the first.
 
-use crate::discover::{Course, Exercise};
+use crate::discover::{Course, CoursePath, Exercise};
 use crate::outcome::Outcome;
 use crate::report::counted;
 use crate::seal::{Seal, SEAL_FILE};
@@ -36,12 +36,14 @@ fn shipped_files(course: &Course, exercises: &[Exercise]) -> Result<Vec<(String,
             "{SEAL_FILE} is missing or unreadable, so the shipped stubs are unknown (instructors: run `grader seal`)"
         )
     })?;
-    let prefixes: Vec<String> =
-        exercises.iter().map(|e| format!("{}/", course.relative(&e.exercise_dir).replace('\\', "/"))).collect();
+    let dirs: Vec<CoursePath> = exercises.iter().map(|e| course.path_of(&e.exercise_dir)).collect();
     let files: Vec<(String, String)> = seal
         .shipped
         .into_iter()
-        .filter(|(path, _)| prefixes.iter().any(|prefix| path.starts_with(prefix.as_str())))
+        .filter(|(path, _)| {
+            let path = course.path(path);
+            dirs.iter().any(|dir| path.within(dir))
+        })
         .collect();
     if files.is_empty() {
         bail!(

@@ -11,7 +11,7 @@
 //! files (see `compile_error_to_show`).
 
 use crate::capability::{self, Import};
-use crate::discover::{Course, Exercise, Variant};
+use crate::discover::{Course, DeclaredTest, Exercise, Variant};
 use crate::integrity;
 use crate::manifest::TestEnv;
 use crate::model::{
@@ -31,6 +31,7 @@ use crate::wasm_build;
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Grades one crate of `exercise` and reports every outcome as data: this
@@ -43,14 +44,25 @@ pub fn grade(
     progress: &dyn Observer,
 ) -> ExerciseReport {
     let started = Instant::now();
+    // Read once: what the runner reports is checked against them, put in
+    // their order and shown with their code.
+    let declared = exercise.declared();
     let mut report = blank_report(course, exercise, variant, settings.toolbox.engine);
     report.node_permission = matches!(node_permission(settings), Ok(Some(_)));
-    let mut tool_output = String::new();
-    let mut remarks = Remarks::default();
-    let outcome = run_stages(course, exercise, variant, settings, progress, &mut remarks, &mut tool_output);
-    (report.notes, report.diagnosis) = (remarks.notes, remarks.diagnosis);
+    let stages = Stages {
+        course,
+        exercise,
+        declared: &declared,
+        variant,
+        crate_dir: exercise.crate_dir(variant),
+        settings,
+        progress,
+        log: Mutex::default(),
+    };
+    let Graded { outcome, log } = stages.run();
+    (report.notes, report.diagnosis) = (log.notes, log.diagnosis);
     if settings.verbose {
-        report.tool_output = Some(tool_output);
+        report.tool_output = Some(log.printed);
     }
     match outcome {
         Ok(tests) => {
@@ -58,22 +70,21 @@ pub fn grade(
             report.status = if all_pass { Status::Pass } else { Status::Fail };
             report.tests = tests;
         }
-        Err((error, tests)) => {
+        Err(Stopped { error, tests }) => {
             report.error = Some(error);
-            report.tests = by_declaration(tests, &exercise.declared_tests());
+            report.tests = by_declaration(tests, &declared);
         }
     }
-    with_code(&mut report, exercise);
+    with_code(&mut report, &declared);
     points::award(&mut report, &exercise.entry);
     report.duration = started.elapsed();
     report
 }
 
 /// Each test's body from its test file, for formats that show it.
-fn with_code(report: &mut ExerciseReport, exercise: &Exercise) {
-    let code = exercise.declared_test_code();
+fn with_code(report: &mut ExerciseReport, declared: &[DeclaredTest]) {
     for test in &mut report.tests {
-        test.code = code.iter().find(|(name, _)| *name == test.name).map(|(_, body)| body.clone());
+        test.code = declared.iter().find(|d| d.name == test.name).map(|d| d.code.clone());
     }
 }
 
@@ -85,10 +96,11 @@ pub fn not_graded(
     engine: Engine,
     error: GradeError,
 ) -> ExerciseReport {
+    let declared = exercise.declared();
     let mut report = blank_report(course, exercise, variant, engine);
     report.error = Some(error);
-    report.tests = by_declaration(Vec::new(), &exercise.declared_tests());
-    with_code(&mut report, exercise);
+    report.tests = by_declaration(Vec::new(), &declared);
+    with_code(&mut report, &declared);
     points::award(&mut report, &exercise.entry);
     report
 }
@@ -120,141 +132,236 @@ fn blank_report(course: &Course, exercise: &Exercise, variant: Variant, engine: 
     }
 }
 
-type StageError = (GradeError, Vec<TestReport>);
+/// Why grading a crate stopped, with the results of the tests that had
+/// run by then.
+#[derive(Debug)]
+struct Stopped {
+    error: GradeError,
+    tests: Vec<TestReport>,
+}
 
-/// What grading says about an exercise besides its tests' results.
+impl From<GradeError> for Stopped {
+    fn from(error: GradeError) -> Stopped {
+        Stopped { error, tests: Vec::new() }
+    }
+}
+
+fn error(kind: ErrorKind, message: impl Into<String>) -> GradeError {
+    GradeError { kind, message: message.into() }
+}
+
+/// What grading said besides the tests' results, kept whichever stage it
+/// stopped at.
 #[derive(Default)]
-struct Remarks {
+struct Log {
+    /// What the tools printed (for `--verbose`).
+    printed: String,
     /// See [`ExerciseReport::notes`].
     notes: Vec<String>,
     /// See [`ExerciseReport::diagnosis`].
     diagnosis: Option<String>,
 }
 
-fn error(kind: ErrorKind, message: impl Into<String>) -> StageError {
-    (GradeError { kind, message: message.into() }, Vec::new())
+/// What grading one crate came to.
+struct Graded {
+    /// Every declared test's result, or why grading stopped.
+    outcome: Result<Vec<TestReport>, Stopped>,
+    log: Log,
 }
 
-fn run_stages(
-    course: &Course,
-    exercise: &Exercise,
+/// Grading one crate, stage by stage: what every stage reads, and the log
+/// they write to. Each stage returns what it found, or the error that
+/// stops grading.
+struct Stages<'a> {
+    course: &'a Course,
+    exercise: &'a Exercise,
+    /// The tests the exercise's test files declare, read once.
+    declared: &'a [DeclaredTest],
     variant: Variant,
-    settings: &Settings,
-    progress: &dyn Observer,
-    remarks: &mut Remarks,
-    tool_output: &mut String,
-) -> Result<Vec<TestReport>, StageError> {
-    let engine = settings.toolbox.engine;
-    let crate_dir = exercise.crate_dir(variant);
-    if exercise.entry.env == TestEnv::Browser && engine == Engine::Node {
-        return Err(error(
-            ErrorKind::NeedsBrowser,
-            format!(
-                "needs a browser: its tests use the DOM, so Node.js cannot run them. Install a headless browser \
-                 and its driver — {} — and grade again.",
-                crate::tools::browser_install_advice()
-            ),
-        ));
+    crate_dir: &'a Path,
+    settings: &'a Settings,
+    progress: &'a dyn Observer,
+    /// Behind a lock: the runs that narrow a hang write to it from their
+    /// own threads.
+    log: Mutex<Log>,
+}
+
+/// What the integrity scan of the student's files found.
+struct Scanned<'a> {
+    /// The crate's ownership rules: none for a reference crate, which is
+    /// trusted.
+    rules: Option<&'a CrateRules>,
+    /// Files whose text does not tokenize: the compiler's to judge first,
+    /// since its error (a missing brace) is the student's to see.
+    untokenized: Vec<Finding>,
+}
+
+impl Stages<'_> {
+    fn run(self) -> Graded {
+        let outcome = self.stages();
+        Graded { outcome, log: self.log.into_inner().unwrap() }
     }
-    let permission = node_permission(settings)?;
-    if !crate_dir.join("Cargo.toml").is_file() {
-        return Err(error(
-            ErrorKind::Infrastructure,
-            format!("{} is missing (restore it with `git checkout {0}`)", course.relative(crate_dir)),
-        ));
+
+    /// Each stage in turn; the first that stops grading says why.
+    fn stages(&self) -> Result<Vec<TestReport>, Stopped> {
+        let permission = self.engine()?;
+        let targets = self.test_targets()?;
+        let scanned = self.scan()?;
+        let built = self.build(&targets, &scanned)?;
+        self.check_imports(&built, &scanned)?;
+        let tested = self.test(&targets, permission)?;
+        self.classify(tested)
     }
-    let targets = exercise.test_targets();
-    if targets.is_empty() {
-        return Err(error(
-            ErrorKind::NoTests,
-            format!("{}/tests has no test file, so there is nothing to grade", course.relative(&exercise.exercise_dir)),
-        ));
+
+    /// Whether the chosen engine can run the tests, and the flag that
+    /// confines untrusted code in Node.js.
+    fn engine(&self) -> Result<Option<&'static str>, GradeError> {
+        if self.exercise.entry.env == TestEnv::Browser && self.settings.toolbox.engine == Engine::Node {
+            return Err(error(
+                ErrorKind::NeedsBrowser,
+                format!(
+                    "needs a browser: its tests use the DOM, so Node.js cannot run them. Install a headless \
+                     browser and its driver — {} — and grade again.",
+                    crate::tools::browser_install_advice()
+                ),
+            ));
+        }
+        node_permission(self.settings)
     }
-    // The student's crate may only be built from its editable files.
-    let rules = match variant {
-        Variant::Student => course.ownership.crate_at(&course.relative(crate_dir)),
-        Variant::Reference => None,
-    };
-    // Text that does not tokenize is the compiler's to judge first: its
-    // error (a missing brace) is the student's to see.
-    let mut untokenized = Vec::new();
-    if let Some(rules) = rules {
-        let (deferred, problems): (Vec<_>, Vec<_>) =
+
+    /// The crate's test targets, one per test file.
+    fn test_targets(&self) -> Result<Vec<String>, GradeError> {
+        let course = self.course;
+        if !self.crate_dir.join("Cargo.toml").is_file() {
+            return Err(error(
+                ErrorKind::Infrastructure,
+                format!("{} is missing (restore it with `git checkout {0}`)", course.relative(self.crate_dir)),
+            ));
+        }
+        let targets = self.exercise.test_targets();
+        if targets.is_empty() {
+            return Err(error(
+                ErrorKind::NoTests,
+                format!(
+                    "{}/tests has no test file, so there is nothing to grade",
+                    course.relative(&self.exercise.exercise_dir)
+                ),
+            ));
+        }
+        Ok(targets)
+    }
+
+    /// The student's crate may only be built from its editable files: they
+    /// are scanned before anything is built.
+    fn scan(&self) -> Result<Scanned<'_>, GradeError> {
+        let course = self.course;
+        let rules = match self.variant {
+            Variant::Student => course.ownership.crate_at(&course.relative(self.crate_dir)),
+            Variant::Reference => None,
+        };
+        let Some(rules) = rules else { return Ok(Scanned { rules, untokenized: Vec::new() }) };
+        let (untokenized, problems): (Vec<_>, Vec<_>) =
             submission::crate_problems(&course.root, rules).into_iter().partition(submission::compiler_decides);
-        untokenized = deferred;
         if !problems.is_empty() {
             let list: Vec<String> = problems.iter().map(|f| f.message.clone()).collect();
             return Err(error(ErrorKind::Integrity, format!("not graded: {}", list.join("\n"))));
         }
+        Ok(Scanned { rules: Some(rules), untokenized })
     }
 
-    let first = crate::tools::first_build(&course.target_dir());
-    progress.phase(&exercise.entry.name, Phase::Building { first });
-    let build = wasm_build::tests(crate_dir, &course.target_dir(), &targets, &settings.toolbox);
-    let build_limit = settings.limit(settings.build_timeout);
-    let build_started = SystemTime::now();
-    let built = run_submission(course, build, &mut Wall::new(build_limit), settings, "cargo", |_, _| ())?;
-    tool_output.push_str(&built.stderr);
-    if built.cut {
-        remarks.notes.push(cut_note("the build"));
-    }
-    if built.timed_out {
-        return Err(error(
-            ErrorKind::Timeout,
-            format!("compiling took longer than {} s and was stopped", build_limit.as_secs()),
-        ));
-    }
-    if !built.success() {
-        let message = compile_error_to_show(course, crate_dir, rules, &untokenized, &built, build_started, settings)?;
-        // The machine's fault, not the code's: no standard library for wasm32.
-        if message.contains("can't find crate for `core`") || message.contains("target may not be installed") {
+    /// The crate's tests built for wasm32 (cargo's report of it), once
+    /// what the compiler read for the student's library is known to be the
+    /// crate's editable files only.
+    fn build(&self, targets: &[String], scanned: &Scanned) -> Result<Finished, GradeError> {
+        let (course, crate_dir, settings) = (self.course, self.crate_dir, self.settings);
+        let first = crate::tools::first_build(&course.target_dir());
+        self.progress.phase(&self.exercise.entry.name, Phase::Building { first });
+        let build = wasm_build::tests(crate_dir, &course.target_dir(), targets, &settings.toolbox);
+        let build_limit = settings.limit(settings.build_timeout);
+        let build_started = SystemTime::now();
+        let built = run_submission(course, build, &mut Wall::new(build_limit), settings, "cargo", |_, _| ())?;
+        {
+            let mut log = self.log.lock().unwrap();
+            log.printed.push_str(&built.stderr);
+            if built.cut {
+                log.notes.push(cut_note("the build"));
+            }
+        }
+        if built.timed_out {
             return Err(error(
-                ErrorKind::Infrastructure,
+                ErrorKind::Timeout,
+                format!("compiling took longer than {} s and was stopped", build_limit.as_secs()),
+            ));
+        }
+        let Scanned { rules, untokenized } = scanned;
+        if !built.success() {
+            let message =
+                compile_error_to_show(course, crate_dir, *rules, untokenized, &built, build_started, settings)?;
+            // The machine's fault, not the code's: no standard library for wasm32.
+            if message.contains("can't find crate for `core`") || message.contains("target may not be installed") {
+                return Err(error(
+                    ErrorKind::Infrastructure,
+                    format!(
+                        "not graded: the {} target is not installed for this Rust. Install it with \
+                         `rustup target add {0}` and grade again.",
+                        crate::tools::WASM_TARGET
+                    ),
+                ));
+            }
+            return Err(error(ErrorKind::Compile, format!("does not compile:\n{message}")));
+        }
+        if let Some(rules) = rules {
+            let read = read_outside(course, crate_dir, rules, &library_dep_info(course, crate_dir, &built, None));
+            if !read.is_empty() {
+                return Err(read_outside_error(&read));
+            }
+        }
+        if !untokenized.is_empty() {
+            return Err(error(
+                ErrorKind::Integrity,
                 format!(
-                    "not graded: the {} target is not installed for this Rust. Install it with \
-                     `rustup target add {0}` and grade again.",
-                    crate::tools::WASM_TARGET
+                    "not graded: {}; the compiler built it all the same, so the grader cannot check what it does \
+                     — write it as Rust that both read alike",
+                    untokenized.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("; ")
                 ),
             ));
         }
-        return Err(error(ErrorKind::Compile, format!("does not compile:\n{message}")));
-    }
-    if let Some(rules) = rules {
-        let read = read_outside(course, crate_dir, rules, &library_dep_info(course, crate_dir, &built, None));
-        if !read.is_empty() {
-            return Err(read_outside_error(&read));
-        }
-    }
-    if !untokenized.is_empty() {
-        return Err(error(
-            ErrorKind::Integrity,
-            format!(
-                "not graded: {}; the compiler built it all the same, so the grader cannot check what it does — \
-                 write it as Rust that both read alike",
-                untokenized.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("; ")
-            ),
-        ));
+        Ok(built)
     }
 
-    // A submission graded against the instructor's copy may call only the
-    // JavaScript the shipped stub calls, and what course.toml adds.
-    if let (Some(reference), Some(_)) = (&settings.reference, rules) {
-        let found = capability::of_build(&built.stdout, &crate_dir.join("Cargo.toml")).map_err(|e| {
+    /// A submission graded against the instructor's copy may call only the
+    /// JavaScript the shipped stub calls, and what course.toml adds.
+    fn check_imports(&self, built: &Finished, scanned: &Scanned) -> Result<(), GradeError> {
+        let (Some(reference), Some(_)) = (&self.settings.reference, scanned.rules) else { return Ok(()) };
+        let found = capability::of_build(&built.stdout, &self.crate_dir.join("Cargo.toml")).map_err(|e| {
             error(ErrorKind::Integrity, format!("not graded: the built module cannot be checked ({e:#})"))
         })?;
-        let allowed = allowed_imports(course, exercise, reference, settings)?;
+        let allowed = allowed_imports(self.course, self.exercise, reference, self.settings)?;
         let extra = capability::beyond(&found, &allowed);
         if !extra.is_empty() {
             return Err(error(ErrorKind::Integrity, format!("not graded: {}", capability::describe(&extra))));
         }
+        Ok(())
     }
 
-    progress.phase(&exercise.entry.name, Phase::Testing);
-    let limits = test_limits(course, exercise, settings);
-    let tester = Tester { course, crate_dir, settings, permission, limits };
-    let mut tested = tester.run_all(&targets, tool_output, &mut remarks.notes)?;
-    tester.rerun_corruption_test(exercise, &mut tested, tool_output)?;
-    classify(exercise, engine, limits.tests, tested, remarks)
+    /// Every test binary run, a hang narrowed to its test, and the
+    /// exercise's test for its most common memory bug run again alone when
+    /// the runs show memory corruption.
+    fn test(&self, targets: &[String], permission: Option<&'static str>) -> Result<Tested, GradeError> {
+        self.progress.phase(&self.exercise.entry.name, Phase::Testing);
+        let limits = test_limits(self.course, self.exercise, self.settings);
+        let tester = Tester {
+            course: self.course,
+            crate_dir: self.crate_dir,
+            settings: self.settings,
+            permission,
+            limits,
+            log: &self.log,
+        };
+        let mut tested = tester.run_all(targets)?;
+        tester.rerun_corruption_test(self.exercise, self.declared, &mut tested)?;
+        Ok(tested)
+    }
 }
 
 /// What the test runs of one crate reported, a hang narrowed to its test.
@@ -267,6 +374,8 @@ struct Tested {
     unresolved: bool,
     hung_alone: Vec<String>,
     finished_alone: Vec<String>,
+    /// The limit of the tests of one binary.
+    limit: Duration,
 }
 
 /// Runs a crate's test binaries, with everything each run needs.
@@ -276,6 +385,7 @@ struct Tester<'a> {
     settings: &'a Settings,
     permission: Option<&'static str>,
     limits: TestLimits,
+    log: &'a Mutex<Log>,
 }
 
 /// What one `wasm-pack test` run left.
@@ -292,32 +402,30 @@ struct TestRunOutput {
 }
 
 impl Tester<'_> {
+    /// Keeps what a run printed, and the note that one was cut, once.
+    fn keep(&self, output: &TestRunOutput) {
+        let mut log = self.log.lock().unwrap();
+        log.printed.push_str(&output.printed);
+        if output.cut && !log.notes.iter().any(|n| n.starts_with("the test run printed")) {
+            log.notes.push(cut_note("the test run"));
+        }
+    }
+
     /// Runs `targets`; when a binary stops answering, narrows it to its
     /// tests (see [`crate::narrow`]) and goes on with the binaries after it.
-    fn run_all(
-        &self,
-        targets: &[String],
-        tool_output: &mut String,
-        notes: &mut Vec<String>,
-    ) -> Result<Tested, StageError> {
+    fn run_all(&self, targets: &[String]) -> Result<Tested, GradeError> {
         let mut tested = Tested {
             run: TestRun::default(),
             failure: None,
             unresolved: false,
             hung_alone: vec![],
             finished_alone: vec![],
-        };
-        // What every run printed, and the note that one was cut, kept once.
-        let keep = |output: &TestRunOutput, tool_output: &mut String, notes: &mut Vec<String>| {
-            tool_output.push_str(&output.printed);
-            if output.cut && !notes.iter().any(|n| n.starts_with("the test run printed")) {
-                notes.push(cut_note("the test run"));
-            }
+            limit: self.limits.tests,
         };
         let mut remaining = targets.to_vec();
         while !remaining.is_empty() {
             let output = self.run_once(&remaining, None)?;
-            keep(&output, tool_output, notes);
+            self.keep(&output);
             tested.failure = output.failure;
             let binary = match output.overrun {
                 None => {
@@ -345,18 +453,17 @@ impl Tester<'_> {
             merge(&mut tested.run, run);
             // Narrowing is bounded too: a few rounds of the tests' limit.
             let budget = Instant::now() + (self.limits.startup.min(Duration::from_secs(30)) + self.limits.tests) * 4;
-            let kept = std::sync::Mutex::new((std::mem::take(tool_output), std::mem::take(notes), None));
+            let failure = Mutex::new(None);
             let narrowed = crate::narrow::narrow(
                 &order,
                 &reported,
                 |selection| {
-                    let output = self.run_module(&module, selection).map_err(|(e, _)| anyhow::anyhow!(e.message))?;
-                    let mut kept = kept.lock().unwrap();
-                    let (tool_output, notes, failure) = &mut *kept;
-                    keep(&output, tool_output, notes);
+                    let output = self.run_module(&module, selection).map_err(|e| anyhow::anyhow!(e.message))?;
+                    self.keep(&output);
                     if let Some(Overrun::StartUp { limit }) = output.overrun {
-                        return Err(anyhow::anyhow!(startup_error(limit).0.message));
+                        return Err(anyhow::anyhow!(startup_error(limit).message));
                     }
+                    let mut failure = failure.lock().unwrap();
                     *failure = output.failure.or(failure.take());
                     let mut run = output.run;
                     if output.overrun.is_some() {
@@ -366,10 +473,8 @@ impl Tester<'_> {
                 },
                 || Instant::now() < budget && self.settings.limit(Duration::from_secs(1)) > Duration::ZERO,
             );
-            let failure;
-            (*tool_output, *notes, failure) = kept.into_inner().unwrap();
             let narrowed = narrowed.map_err(|e| error(ErrorKind::Infrastructure, format!("{e:#}")))?;
-            tested.failure = tested.failure.or(failure);
+            tested.failure = tested.failure.or(failure.into_inner().unwrap());
             for run in narrowed.runs {
                 merge(&mut tested.run, run);
             }
@@ -392,9 +497,9 @@ impl Tester<'_> {
     fn rerun_corruption_test(
         &self,
         exercise: &Exercise,
+        declared: &[DeclaredTest],
         tested: &mut Tested,
-        tool_output: &mut String,
-    ) -> Result<(), StageError> {
+    ) -> Result<(), GradeError> {
         let Some(name) = &exercise.entry.corruption_test else { return Ok(()) };
         let result = tested.run.tests.iter().find(|t| t.name == *name);
         let own_words = result
@@ -402,16 +507,10 @@ impl Tester<'_> {
         let corrupted = corruption_diagnosis(&tested.run.tests, &tested.finished_alone, None).is_some()
             || !tested.hung_alone.is_empty();
         // The binary that declares it.
-        let target = exercise.test_files.iter().find_map(|file| {
-            let source = std::fs::read_to_string(file).ok()?;
-            crate::discover::declared_tests(&source)
-                .iter()
-                .any(|(test, _)| test == name)
-                .then(|| file.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default())
-        });
+        let target = declared.iter().find(|test| test.name == *name).map(|test| test.target.clone());
         let Some(target) = target.filter(|_| corrupted && !own_words) else { return Ok(()) };
         let output = self.run_once(&[target], Some(&Selection::Only(name.clone())))?;
-        tool_output.push_str(&output.printed);
+        self.log.lock().unwrap().printed.push_str(&output.printed);
         if let Some(alone) = output.run.tests.into_iter().find(|t| t.name == *name) {
             tested.run.tests.retain(|t| t.name != *name);
             tested.hung_alone.retain(|t| t != name);
@@ -421,7 +520,7 @@ impl Tester<'_> {
     }
 
     /// One `wasm-pack test` of `targets`, or of `selection` of their tests.
-    fn run_once(&self, targets: &[String], selection: Option<&Selection>) -> Result<TestRunOutput, StageError> {
+    fn run_once(&self, targets: &[String], selection: Option<&Selection>) -> Result<TestRunOutput, GradeError> {
         let backstop = self.backstop(targets.len());
         let mut args = wasm_build::test_args(targets);
         match selection {
@@ -438,7 +537,7 @@ impl Tester<'_> {
     }
 
     /// `selection` of the tests in `module`, built already.
-    fn run_module(&self, module: &Path, selection: &Selection) -> Result<TestRunOutput, StageError> {
+    fn run_module(&self, module: &Path, selection: &Selection) -> Result<TestRunOutput, GradeError> {
         let backstop = self.backstop(1);
         let mut test = test_runner(module, selection, self.settings, backstop);
         test.current_dir(self.crate_dir);
@@ -453,7 +552,7 @@ impl Tester<'_> {
     }
 
     /// Runs `test`, a test run, under the test clock, and reads its report.
-    fn run_tests(&self, test: Command, backstop: Duration) -> Result<TestRunOutput, StageError> {
+    fn run_tests(&self, test: Command, backstop: Duration) -> Result<TestRunOutput, GradeError> {
         let settings = self.settings;
         let mut clock = TestClock::new(self.limits, backstop);
         let permission = self.permission;
@@ -473,7 +572,7 @@ impl Tester<'_> {
 }
 
 /// The tools never got a binary's tests going: the machine's fault.
-fn startup_error(limit: Duration) -> StageError {
+fn startup_error(limit: Duration) -> GradeError {
     error(
         ErrorKind::Infrastructure,
         format!(
@@ -546,7 +645,7 @@ fn compile_error_to_show(
     built: &Finished,
     since: SystemTime,
     settings: &Settings,
-) -> Result<String, StageError> {
+) -> Result<String, GradeError> {
     let shown = match rules {
         None => first_compile_error(&built.stdout),
         Some(rules) => {
@@ -605,7 +704,7 @@ fn edition(crate_dir: &Path) -> String {
     own.or_else(shared).unwrap_or_else(|| "2021".to_string())
 }
 
-fn read_outside_error(read: &[String]) -> StageError {
+fn read_outside_error(read: &[String]) -> GradeError {
     error(
         ErrorKind::Integrity,
         format!(
@@ -773,12 +872,12 @@ fn workspace_root(crate_dir: &Path) -> std::path::PathBuf {
 /// (the shipped stub, with the same tests) imports once built, and what
 /// course.toml adds. A stub that does not build is the instructor's
 /// problem, reported as such.
-fn allowed_imports(
+pub fn allowed_imports(
     course: &Course,
     exercise: &Exercise,
     reference: &Reference,
     settings: &Settings,
-) -> Result<BTreeSet<Import>, StageError> {
+) -> Result<BTreeSet<Import>, GradeError> {
     let relative = course.relative(exercise.crate_dir(Variant::Student));
     let mut allowed = measure_reference(reference, &relative, exercise, settings).map_err(|e| {
         error(
@@ -847,7 +946,7 @@ pub fn module_imports(
 /// graded against the reference) is to run in Node.js; none when the code
 /// is trusted or runs in a browser. Without a permission model, untrusted
 /// code is not run in Node.js at all.
-fn node_permission(settings: &Settings) -> Result<Option<&'static str>, StageError> {
+fn node_permission(settings: &Settings) -> Result<Option<&'static str>, GradeError> {
     if settings.reference.is_none() || settings.toolbox.engine != Engine::Node {
         return Ok(None);
     }
@@ -973,7 +1072,7 @@ pub fn run_submission(
     settings: &Settings,
     name: &str,
     prepare: impl FnOnce(&mut Command, &Path),
-) -> Result<Finished, StageError> {
+) -> Result<Finished, GradeError> {
     run_clocked_in(command, clock, |command, run_dir| {
         prepare(command, run_dir);
         match &settings.reference {
@@ -988,65 +1087,66 @@ pub fn run_submission(
     .map_err(|e| error(ErrorKind::Infrastructure, format!("could not start {name}: {e}")))
 }
 
-/// Decides pass, fail or error from what the test runs printed.
-fn classify(
-    exercise: &Exercise,
-    engine: Engine,
-    limit: Duration,
-    tested: Tested,
-    remarks: &mut Remarks,
-) -> Result<Vec<TestReport>, StageError> {
-    let Tested { run, failure, unresolved, hung_alone, finished_alone } = tested;
-    let declared = exercise.declared_tests();
-    if let Some(why) = untrustworthy(&run, &declared) {
-        return Err(error(
-            ErrorKind::Integrity,
-            format!("the test report cannot be trusted, so nothing is awarded: {why}"),
-        ));
-    }
-    let mut tests = by_declaration(run.tests, &declared);
-    for test in tests.iter_mut().filter(|t| hung_alone.contains(&t.name)) {
-        test.status = TestStatus::TimedOut;
-        test.message = Some(format!(
-            "did not finish within {} s, even run alone: it never ends (a loop, or code spinning in memory it \
-             broke), or it is far too slow",
-            limit.as_secs()
-        ));
-    }
-    remarks.notes.extend(run.notes);
-    remarks.diagnosis = corruption_diagnosis(&tests, &finished_alone, exercise.entry.corruption_test.as_deref());
-    let ran = tests.iter().filter(|t| t.status != TestStatus::NotRun).count();
-    let fail = |kind, message: String| Err((GradeError { kind, message }, tests.clone()));
-
-    if unresolved || run.runner_timed_out {
-        return fail(
-            ErrorKind::Timeout,
-            format!(
-                "timed out: the tests did not finish within {} s and were stopped ({ran} have a result). A test \
-                 that stops answering here is most often memory corruption — see the first failure — or a loop \
-                 that never ends.",
-                limit.as_secs()
-            ),
-        );
-    }
-    if let Some(skipped) = run.skipped_suite {
-        let kind = if engine == Engine::Node { ErrorKind::NeedsBrowser } else { ErrorKind::Infrastructure };
-        return fail(kind, format!("a test suite was skipped, which never counts as a pass: {skipped}"));
-    }
-    if ran == 0 {
-        if let Some(failure) = failure {
-            return fail(ErrorKind::Infrastructure, format!("wasm-pack test failed:\n{failure}"));
+impl Stages<'_> {
+    /// Decides pass, fail or error from what the test runs printed.
+    fn classify(&self, tested: Tested) -> Result<Vec<TestReport>, Stopped> {
+        let Tested { run, failure, unresolved, hung_alone, finished_alone, limit } = tested;
+        if let Some(why) = untrustworthy(&run, self.declared) {
+            return Err(error(
+                ErrorKind::Integrity,
+                format!("the test report cannot be trusted, so nothing is awarded: {why}"),
+            )
+            .into());
         }
-        return fail(ErrorKind::NoTests, "the test suite ran no tests, which never counts as a pass".into());
+        let mut tests = by_declaration(run.tests, self.declared);
+        for test in tests.iter_mut().filter(|t| hung_alone.contains(&t.name)) {
+            test.status = TestStatus::TimedOut;
+            test.message = Some(format!(
+                "did not finish within {} s, even run alone: it never ends (a loop, or code spinning in memory it \
+                 broke), or it is far too slow",
+                limit.as_secs()
+            ));
+        }
+        {
+            let mut log = self.log.lock().unwrap();
+            log.notes.extend(run.notes);
+            let corruption_test = self.exercise.entry.corruption_test.as_deref();
+            log.diagnosis = corruption_diagnosis(&tests, &finished_alone, corruption_test);
+        }
+        let ran = tests.iter().filter(|t| t.status != TestStatus::NotRun).count();
+        let fail = |kind, message: String| Err(Stopped { error: GradeError { kind, message }, tests: tests.clone() });
+
+        if unresolved || run.runner_timed_out {
+            return fail(
+                ErrorKind::Timeout,
+                format!(
+                    "timed out: the tests did not finish within {} s and were stopped ({ran} have a result). A \
+                     test that stops answering here is most often memory corruption — see the first failure — or \
+                     a loop that never ends.",
+                    limit.as_secs()
+                ),
+            );
+        }
+        if let Some(skipped) = run.skipped_suite {
+            let engine = self.settings.toolbox.engine;
+            let kind = if engine == Engine::Node { ErrorKind::NeedsBrowser } else { ErrorKind::Infrastructure };
+            return fail(kind, format!("a test suite was skipped, which never counts as a pass: {skipped}"));
+        }
+        if ran == 0 {
+            if let Some(failure) = failure {
+                return fail(ErrorKind::Infrastructure, format!("wasm-pack test failed:\n{failure}"));
+            }
+            return fail(ErrorKind::NoTests, "the test suite ran no tests, which never counts as a pass".into());
+        }
+        let all_pass = tests.iter().all(|t| t.status == TestStatus::Pass);
+        if let (true, Some(failure)) = (all_pass, failure) {
+            return fail(
+                ErrorKind::Infrastructure,
+                format!("every test passed but wasm-pack reported a failure:\n{failure}"),
+            );
+        }
+        Ok(tests)
     }
-    let all_pass = tests.iter().all(|t| t.status == TestStatus::Pass);
-    if let (true, Some(failure)) = (all_pass, failure) {
-        return fail(
-            ErrorKind::Infrastructure,
-            format!("every test passed but wasm-pack reported a failure:\n{failure}"),
-        );
-    }
-    Ok(tests)
 }
 
 /// The diagnosis that names memory corruption as the likely cause, when the
@@ -1099,11 +1199,11 @@ fn corruption_diagnosis(
 /// Why the runner's report cannot be graded: every declared test is
 /// reported at most once, no other name is reported, and each suite's
 /// summary agrees with its result lines.
-fn untrustworthy(run: &TestRun, declared: &[String]) -> Option<String> {
+fn untrustworthy(run: &TestRun, declared: &[DeclaredTest]) -> Option<String> {
     let mut problems = run.inconsistencies.clone();
     let mut seen: Vec<&str> = Vec::new();
     for test in &run.tests {
-        if !declared.contains(&test.name) {
+        if !declared.iter().any(|d| d.name == test.name) {
             problems.push(format!("`{}` was reported, but no test file declares it", test.name));
         } else if seen.contains(&test.name.as_str()) {
             problems.push(format!("`{}` was reported more than once", test.name));
@@ -1116,12 +1216,12 @@ fn untrustworthy(run: &TestRun, declared: &[String]) -> Option<String> {
 
 /// One report per declared test, in the order the files declare them: the
 /// runner's result where it printed one, not run where it did not.
-fn by_declaration(mut reported: Vec<TestReport>, declared: &[String]) -> Vec<TestReport> {
+fn by_declaration(mut reported: Vec<TestReport>, declared: &[DeclaredTest]) -> Vec<TestReport> {
     declared
         .iter()
-        .map(|name| match reported.iter().position(|t| t.name == *name) {
+        .map(|test| match reported.iter().position(|t| t.name == test.name) {
             Some(at) => reported.swap_remove(at),
-            None => TestReport::new(name.clone(), TestStatus::NotRun),
+            None => TestReport::new(test.name.clone(), TestStatus::NotRun),
         })
         .collect()
 }
@@ -1151,8 +1251,9 @@ mod tests {
     use super::*;
     use crate::parse::parse_test_output;
 
-    fn declared() -> Vec<String> {
-        vec!["a".to_string(), "b".to_string()]
+    fn declared() -> Vec<DeclaredTest> {
+        let test = |name: &str| DeclaredTest { name: name.into(), code: String::new(), target: "t".into() };
+        vec![test("a"), test("b")]
     }
 
     fn settings(engine: Engine, untrusted: bool, node_permission: Option<&'static str>) -> Settings {
@@ -1172,7 +1273,7 @@ mod tests {
         // Trusted code (the student's own run), or a browser: Node's flags do not apply.
         assert_eq!(node_permission(&settings(Engine::Node, false, None)).unwrap(), None);
         assert_eq!(node_permission(&settings(Engine::Chrome, true, None)).unwrap(), None);
-        let (refused, _) = node_permission(&settings(Engine::Node, true, None)).unwrap_err();
+        let refused = node_permission(&settings(Engine::Node, true, None)).unwrap_err();
         assert_eq!(refused.kind, ErrorKind::NeedsBrowser);
         assert!(refused.message.contains("no permission model") && refused.message.contains("Node.js 20"));
     }

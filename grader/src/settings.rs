@@ -27,6 +27,8 @@ pub struct Settings {
     /// against it (`grade --reference`, `class`): the submission's code is
     /// untrusted, and what it may do is measured on this copy.
     pub reference: Option<Reference>,
+    /// Measure the capstone's costs for a leaderboard (`grade --costs`).
+    pub costs: bool,
 }
 
 /// The instructor's copy a submission is graded against.
@@ -56,6 +58,7 @@ impl Settings {
             cache: true,
             capstone_always: false,
             reference: None,
+            costs: false,
         }
     }
 
@@ -64,6 +67,12 @@ impl Settings {
     /// none of it).
     pub fn verbose(self, verbose: bool) -> Settings {
         Settings { verbose, cache: self.cache && !verbose, ..self }
+    }
+
+    /// For `grade --costs`: the capstone's costs measured once it is
+    /// graded (see [`crate::costs`]).
+    pub fn measuring_costs(self, costs: bool) -> Settings {
+        Settings { costs, ..self }
     }
 
     /// `limit`, or less if the run's time budget ends sooner.

@@ -21,11 +21,13 @@
 //! one kind of token and every literal one of three (number, string,
 //! character), so renaming a variable or changing a constant changes
 //! nothing; keywords, punctuation and brackets, the shape of the code, are
-//! kept; comments, doc comments included, are dropped. Each run of [`K`]
-//! tokens is hashed, and of each [`WINDOW`] consecutive hashes the smallest
-//! is kept: a fingerprint, which remembers the lines it spans. Two files
-//! that share a run of `WINDOW + K - 1` tokens or more share a fingerprint
-//! wherever the run sits, so moving functions around keeps them; runs
+//! kept; comments, doc comments included, are dropped. The tokens are cut
+//! into items (functions, methods, consts…); each run of [`K`] tokens of an
+//! item is hashed, and of each [`WINDOW`] consecutive hashes the smallest is
+//! kept: a fingerprint, which remembers the lines it spans. Each item is
+//! fingerprinted on its own, so its fingerprints are the same wherever it
+//! sits and moving functions around changes nothing; two items that share a
+//! run of `WINDOW + K - 1` tokens or more share a fingerprint, and runs
 //! shorter than `K` never count, so the idioms everyone writes do not.
 //!
 //! The score of a pair is the fingerprints they share over the fingerprints

@@ -14,7 +14,7 @@
 //! shipped (the reference's stubs), so it scores what an untouched exercise
 //! scores, and the finding says why.
 
-use crate::discover::Course;
+use crate::discover::{Course, CoursePath};
 use crate::integrity;
 use crate::model::{Change, Finding};
 use crate::ownership::{CrateRules, Ownership, ROOT_FILES, WITHHELD};
@@ -100,8 +100,9 @@ pub fn stage(student: &Path, reference: &Course, work: &Path) -> Result<Staged> 
 /// same digest build the same module.
 pub fn crate_digest(course: &Path, crate_dir: &str) -> String {
     let mut hasher = Sha256::new();
-    let prefix = format!("{crate_dir}/");
-    for path in course_files(course).iter().filter(|p| p.starts_with(&prefix) || ROOT_FILES.contains(&p.as_str())) {
+    // Path's own starts_with compares whole names: `01_alphabet` is not in `01_alpha`.
+    let depends = |p: &&String| Path::new(p.as_str()).starts_with(crate_dir) || ROOT_FILES.contains(&p.as_str());
+    for path in course_files(course).iter().filter(depends) {
         hasher.update(path.as_bytes());
         hasher.update([0]);
         hasher.update(std::fs::read(course.join(path)).unwrap_or_default());
@@ -115,19 +116,21 @@ pub fn crate_digest(course: &Path, crate_dir: &str) -> String {
 /// the student added gone — for crates that broke a rule only grading
 /// could see (what the compiler read, what the built module imports).
 pub fn stage_as_shipped(reference: &Course, staged_root: &Path, crate_dirs: &[String]) -> Result<()> {
-    let ownership = &reference.ownership;
-    let reference = reference.root.as_path();
-    let in_crate = |path: &str| crate_dirs.iter().any(|dir| path.starts_with(&format!("{dir}/")));
-    for path in files(staged_root).keys().filter(|p| in_crate(p) && ownership.is_editable(p)) {
+    let crate_dirs: Vec<CoursePath> = crate_dirs.iter().map(|dir| reference.path(dir)).collect();
+    let editable_in_crate = |path: &str| {
+        let in_crate = crate_dirs.iter().any(|dir| reference.path(path).within(dir));
+        in_crate && reference.ownership.is_editable(path)
+    };
+    for path in files(staged_root).keys().filter(|p| editable_in_crate(p)) {
         std::fs::remove_file(staged_root.join(path))?;
     }
-    for (path, kind) in files(reference).iter().filter(|(p, _)| in_crate(p) && ownership.is_editable(p)) {
+    for (path, kind) in files(&reference.root).iter().filter(|(p, _)| editable_in_crate(p)) {
         if *kind == Entry::File {
             let target = staged_root.join(path);
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent)?;
             }
-            std::fs::copy(reference.join(path), &target)
+            std::fs::copy(reference.root.join(path), &target)
                 .with_context(|| format!("cannot write {}", target.display()))?;
         }
     }

@@ -179,7 +179,7 @@ impl<'a> Watch<'a> {
 
     /// Whether the student edits `path`.
     fn editable(&self, path: &Path) -> bool {
-        self.course.ownership.is_editable(&self.course.relative(path).replace('\\', "/"))
+        self.course.ownership.is_editable(self.course.path_of(path).as_str())
     }
 
     /// The exercise a saved file belongs to, if the student edits it. For
@@ -190,9 +190,9 @@ impl<'a> Watch<'a> {
         if !self.editable(path) {
             return None;
         }
-        let relative = self.course.relative(path).replace('\\', "/");
+        let path = self.course.path_of(path);
         let owners: Vec<usize> = (0..self.exercises.len())
-            .filter(|&i| relative.starts_with(&format!("{}/", self.course.relative(&self.exercises[i].exercise_dir))))
+            .filter(|&i| path.within(&self.course.path_of(&self.exercises[i].exercise_dir)))
             .collect();
         if owners.contains(&self.current) {
             return Some(self.current);

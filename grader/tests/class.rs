@@ -1,7 +1,8 @@
 //! `grader class`: a folder of 20 generated submissions — untouched, solved,
 //! partly solved, broken, not UTF-8, not a course at all, uploaded one
 //! level down — graded against the reference into per-student results and
-//! a gradebook that is read back; then three hostile ones — a course that
+//! a gradebook that is read back, with the similarity of every pair of
+//! them beside it (`--similarity`); then three hostile ones — a course that
 //! is a link to a classmate's, a const-evaluation loop, one whose grader
 //! aborts — each recorded with its reason under a short budget while the
 //! others keep their grades; then resumed after one student's results are
@@ -161,6 +162,7 @@ fn a_folder_of_submissions_becomes_a_gradebook_and_resumes_after_an_interruption
         reference.path().to_str().unwrap(),
         "--out",
         grades.to_str().unwrap(),
+        "--similarity",
     ];
     let run = grader(reference.path(), &args);
     assert_eq!(run.code(), Some(0), "{}\n{}", run.stdout, run.stderr);
@@ -184,6 +186,13 @@ fn a_folder_of_submissions_becomes_a_gradebook_and_resumes_after_an_interruption
     }
     let stray = rows.iter().find(|row| &row[0] == "student05").unwrap();
     assert!(stray[8].contains("not a copy of the course"), "{stray:?}");
+    // Compared once graded, beside the gradebook: a row per pair of the
+    // submissions that are a course.
+    let courses = rows.iter().filter(|row| !row[8].contains("not a copy of the course")).count();
+    assert_eq!(courses, 18, "{rows:?}");
+    let pairs = csv::Reader::from_path(grades.join("similarity.csv")).unwrap().records().count();
+    assert_eq!(pairs, courses * (courses - 1) / 2, "{}", run.stdout);
+    assert!(grades.join("similarity.html").is_file());
 
     // The hostile three, graded with a short budget: the loop costs it, not
     // the 600 s build limit; everyone else keeps their grade.

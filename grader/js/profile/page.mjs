@@ -23,7 +23,9 @@ try {
         const started = performance.now();
         try {
             await workload({ lib, exports: wasm, memory: wasm.memory, input });
-            return { ms: performance.now() - started };
+            const ms = performance.now() - started;
+            // Linear memory only grows: its size now is its peak so far.
+            return { ms, memory_bytes: wasm.memory.buffer.byteLength };
         } catch (error) {
             return { error: `${error}\n${error?.stack ?? ""}` };
         }

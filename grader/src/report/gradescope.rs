@@ -4,10 +4,11 @@
 //! its number (exercise.test), score, status, output, tags (the exercise,
 //! graded or demonstration) and the exercise's visibility from course.toml.
 //! Each tamper finding is an entry worth nothing, so staff see it beside
-//! the tests; `extra_data` keeps the findings and the hints asked for.
+//! the tests; `extra_data` keeps the findings and the hints asked for;
+//! `leaderboard` has the capstone's measured costs, when they were measured.
 
 use super::{points, why_not_passed};
-use crate::model::{Change, CourseReport, TestStatus};
+use crate::model::{Change, Costs, CourseReport, TestStatus};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -24,9 +25,33 @@ struct Results {
     visibility: &'static str,
     stdout_visibility: &'static str,
     tests: Vec<TestResult>,
+    /// The capstone's measured costs, when they were measured: Gradescope
+    /// ranks the class by them (smallest first) when the assignment's
+    /// leaderboard is on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    leaderboard: Vec<LeaderboardEntry>,
     /// Kept by Gradescope for staff: the findings and the hints each
     /// exercise's student asked for.
     extra_data: ExtraData,
+}
+
+#[derive(Serialize)]
+struct LeaderboardEntry {
+    name: &'static str,
+    value: f64,
+    order: &'static str,
+}
+
+/// The leaderboard's columns; Gradescope shows a value as it is given, so
+/// each is rounded to what its unit can tell.
+fn leaderboard(costs: Option<&Costs>) -> Vec<LeaderboardEntry> {
+    let Some(Costs::Measured { wasm_bytes, memory_bytes, workload_ms, .. }) = costs else { return Vec::new() };
+    let entry = |name, value: f64| LeaderboardEntry { name, value, order: "asc" };
+    vec![
+        entry(".wasm size (KiB)", (*wasm_bytes as f64 / 1024.0 * 10.0).round() / 10.0),
+        entry("linear memory after the workload (MiB)", (*memory_bytes as f64 / 1048576.0 * 10.0).round() / 10.0),
+        entry("workload time (ms)", workload_ms.round()),
+    ]
 }
 
 #[derive(Serialize)]
@@ -112,6 +137,7 @@ pub fn render(report: &CourseReport) -> String {
         visibility: "visible",
         stdout_visibility: report.stdout_visibility.as_str(),
         tests,
+        leaderboard: leaderboard(report.costs.as_ref()),
         extra_data: ExtraData {
             findings: report.findings.iter().map(|f| FindingData { path: f.path.clone(), change: f.change }).collect(),
             hints_revealed: report
@@ -148,6 +174,9 @@ fn summary(report: &CourseReport) -> String {
     }
     for finding in &report.findings {
         let _ = writeln!(out, "flagged: {}", finding.message);
+    }
+    if let Some(costs) = &report.costs {
+        let _ = writeln!(out, "{}", super::costs_line(costs));
     }
     out
 }

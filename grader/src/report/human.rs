@@ -62,6 +62,9 @@ pub fn course(report: &CourseReport) -> String {
     if let Some(capstone) = &report.capstone {
         let _ = writeln!(out, "{}", capstone_line(capstone));
     }
+    if let Some(costs) = &report.costs {
+        let _ = writeln!(out, "{}", super::costs_line(costs));
+    }
     out
 }
 

@@ -12,7 +12,7 @@
 
 use super::why_not_passed;
 use crate::model::Sandbox;
-use crate::model::{CourseReport, ExerciseReport, Finding, GradeError, Status, TestStatus};
+use crate::model::{Costs, CourseReport, ExerciseReport, Finding, GradeError, Status, TestStatus};
 use serde::{Deserialize, Serialize};
 
 /// Exercism caps a test's output at 500 characters.
@@ -36,6 +36,9 @@ pub struct Results {
     pub duration_ms: u64,
     pub exercises: Vec<ExerciseSummary>,
     pub findings: Vec<Finding>,
+    /// The capstone's measured costs, when the run measured them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub costs: Option<Costs>,
 }
 
 /// Exercism's statuses, of a test and of the whole run.
@@ -159,6 +162,7 @@ impl Results {
             duration_ms: report.duration.as_millis() as u64,
             exercises,
             findings: report.findings.clone(),
+            costs: report.costs.clone(),
         }
     }
 }

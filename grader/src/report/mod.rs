@@ -11,7 +11,7 @@ pub mod junit;
 pub mod profile;
 pub mod similarity;
 
-use crate::model::{CourseReport, ExerciseReport, TestReport, TestStatus};
+use crate::model::{Costs, CourseReport, ExerciseReport, TestReport, TestStatus};
 use anyhow::{Context, Result};
 use std::fmt::Write as _;
 use std::io::Write;
@@ -91,6 +91,19 @@ pub fn why_not_passed(exercise: &ExerciseReport, test: &TestReport) -> Option<St
             (Some(message), None) => message.clone(),
             (None, _) => "failed (no message)".into(),
         }),
+    }
+}
+
+/// The capstone's measured costs in one line, for people.
+pub fn costs_line(costs: &Costs) -> String {
+    match costs {
+        Costs::Measured { wasm_bytes, memory_bytes, workload_ms, workload } => format!(
+            "Capstone costs, measured: .wasm {:.1} KiB; linear memory {:.1} MiB and {workload_ms:.0} ms after the \
+             workload ({workload}).",
+            *wasm_bytes as f64 / 1024.0,
+            *memory_bytes as f64 / 1048576.0,
+        ),
+        Costs::NotMeasured { reason } => format!("Capstone costs not measured: {reason}"),
     }
 }
 
@@ -249,6 +262,12 @@ mod tests {
             milestones[0].visibility = crate::model::Visibility::AfterDueDate;
         }
         report.stdout_visibility = crate::model::Visibility::Hidden;
+        report.costs = Some(Costs::Measured {
+            wasm_bytes: 97_105,
+            memory_bytes: 34_734_080,
+            workload_ms: 219.3,
+            workload: "a 10 MB file loaded, then 200 jumps".into(),
+        });
         report.findings.push(Finding {
             path: "exercises/batching/tests/batching.rs".into(),
             change: Change::Modified,

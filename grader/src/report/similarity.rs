@@ -28,12 +28,12 @@ h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { margin-top: 2.2rem; font-si
 .summary { color: #555; max-width: 60rem; }
 table.pairs { border-collapse: collapse; width: 100%; }
 table.pairs td, table.pairs th { text-align: left; padding: .3rem .6rem; border-bottom: 1px solid #eee; vertical-align: top; }
-td.score { white-space: nowrap; min-width: 9rem; }
+td.students, td.score { white-space: nowrap; }
 .bar { display: inline-block; height: .6rem; background: #cf222e; margin-right: .4rem; vertical-align: middle; }
 td.files { color: #555; font-size: .85rem; overflow-wrap: anywhere; }
-.fragment { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; margin: .8rem 0; }
+.fragment { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1rem; margin: .8rem 0; }
 .where { font-size: .85rem; color: #555; margin-bottom: .2rem; overflow-wrap: anywhere; }
-pre { background: #f6f8fa; padding: .5rem .7rem; border-radius: 4px; margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; font-size: .8rem; }
+pre { background: #f6f8fa; padding: .5rem .7rem; border-radius: 4px; margin: 0; overflow-x: auto; font-size: .8rem; }
 .ln { display: inline-block; min-width: 3.5em; color: #888; user-select: none; }
 .cut { color: #888; font-style: italic; }
 ";
@@ -107,6 +107,7 @@ pub fn html(report: &SimilarityReport) -> String {
         pair_details(&mut out, rank + 1, pair);
     }
     not_compared(&mut out, report);
+    submissions(&mut out, report);
     out.push_str("</body>\n</html>\n");
     out
 }
@@ -128,7 +129,7 @@ fn pairs_table(out: &mut String, report: &SimilarityReport) {
         let _ = writeln!(
             out,
             "<tr class=\"pair\" data-rank=\"{rank}\" data-a=\"{a}\" data-b=\"{b}\" data-similarity=\"{similarity}\" \
-             data-shared=\"{shared}\"><td>{rank}</td><td>{names}</td><td class=\"score\"><span class=\"bar\" \
+             data-shared=\"{shared}\"><td>{rank}</td><td class=\"students\">{names}</td><td class=\"score\"><span class=\"bar\" \
              style=\"width:{width:.0}px\"></span>{similarity} %</td><td>{shared}</td><td class=\"files\">{files}</td></tr>",
             similarity = percent(pair.similarity),
             shared = pair.shared,
@@ -199,6 +200,26 @@ fn not_compared(out: &mut String, report: &SimilarityReport) {
     if !items.is_empty() {
         let _ = writeln!(out, "<h2>Not compared</h2>\n<ul>\n{}\n</ul>", items.join("\n"));
     }
+}
+
+/// What each submission brought: a student with no fingerprints kept the
+/// stubs, and one with few can score high on little.
+fn submissions(out: &mut String, report: &SimilarityReport) {
+    let _ = writeln!(
+        out,
+        "<details class=\"submissions\">\n<summary>Each submission: files compared, fingerprints once the stubs' \
+         are left out</summary>\n<table class=\"pairs\">\n<tr><th>student</th><th>files</th><th>fingerprints</th></tr>"
+    );
+    for student in report.students.iter().filter(|student| student.not_compared.is_none()) {
+        let _ = writeln!(
+            out,
+            "<tr class=\"submission\" data-name=\"{0}\"><td>{0}</td><td>{1}</td><td>{2}</td></tr>",
+            escape(&student.name),
+            student.files,
+            student.fingerprints
+        );
+    }
+    out.push_str("</table>\n</details>\n");
 }
 
 #[cfg(test)]
@@ -292,6 +313,8 @@ mod tests {
         assert!(!page.contains("<script") && !page.contains("<b>mallory"), "no student text as markup");
         assert!(page.contains("<b>erin</b>: not compared, holds no course.toml"));
         assert!(page.contains("<code>exercises/07_grayscale/src/lib.rs</code> is not UTF-8 text"));
+        assert!(page.contains("<tr class=\"submission\" data-name=\"carol\"><td>carol</td><td>1</td><td>10</td></tr>"));
+        assert!(!page.contains("data-name=\"erin\""), "not a course: listed above, not here");
         assert!(!page.contains("src=\"") && !page.contains("href=\"http"), "nothing to fetch");
     }
 }
