@@ -227,7 +227,7 @@ impl Exercise {
 
 /// The name of the package whose manifest is in `crate_dir`.
 pub fn package_name(crate_dir: &Path) -> Option<String> {
-    let manifest: toml::Value = std::fs::read_to_string(crate_dir.join("Cargo.toml")).ok()?.parse().ok()?;
+    let manifest: toml::Table = std::fs::read_to_string(crate_dir.join("Cargo.toml")).ok()?.parse().ok()?;
     Some(manifest.get("package")?.get("name")?.as_str()?.to_string())
 }
 
@@ -349,6 +349,16 @@ pub(crate) mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_crates_package_name_is_read_from_its_manifest_as_a_document() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(package_name(dir.path()), None, "no manifest");
+        let manifest =
+            "[package]\nname = \"typed_views\"\nedition = \"2021\"\n\n[dependencies]\nwasm-bindgen = \"0.2\"\n";
+        std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
+        assert_eq!(package_name(dir.path()).as_deref(), Some("typed_views"));
+    }
 
     #[test]
     fn declared_tests_keep_source_order_and_skip_helpers() {

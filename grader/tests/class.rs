@@ -141,10 +141,61 @@ fn exercise<'a>(results: &'a serde_json::Value, name: &str) -> &'a serde_json::V
     results["exercises"].as_array().unwrap().iter().find(|e| e["name"] == name).unwrap()
 }
 
-/// The gradebook's rows, by student.
-fn gradebook_rows(grades: &Path) -> BTreeMap<String, csv::StringRecord> {
+/// A gradebook row: column → value.
+type Row = BTreeMap<String, String>;
+
+/// The gradebook's rows, by student (by identifier for a roster's student
+/// who handed in nothing).
+fn gradebook_rows(grades: &Path) -> BTreeMap<String, Row> {
     let mut reader = csv::Reader::from_path(grades.join("gradebook.csv")).unwrap();
-    reader.records().map(Result::unwrap).map(|row| (row[0].to_string(), row)).collect()
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    reader
+        .records()
+        .map(Result::unwrap)
+        .map(|record| {
+            let row: Row = header.iter().cloned().zip(record.iter().map(String::from)).collect();
+            let key = if row["student"].is_empty() { row["identifier"].clone() } else { row["student"].clone() };
+            (key, row)
+        })
+        .collect()
+}
+
+fn total(row: &Row) -> f64 {
+    row["total"].parse().unwrap()
+}
+
+/// GitHub Classroom's roster export for the class: every folder's
+/// student, and one who handed in nothing.
+fn roster(folder: &Path, out: &Path) -> std::path::PathBuf {
+    let mut text = String::from("\"identifier\",\"github_username\",\"github_id\",\"name\"\n");
+    let mut names: Vec<String> = (0..21).map(|index| format!("student{index:02}")).collect();
+    names.extend(["linked", "looping", "aborted", "absent"].map(String::from));
+    for (id, name) in names.iter().enumerate() {
+        text.push_str(&format!("\"{name}@uni.example\",\"{name}\",\"{id}\",\"{name} Surname\"\n"));
+    }
+    assert!(!folder.join("absent").exists());
+    let path = out.join("classroom_roster.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Makes `dir` a repository whose last commit is at `date`.
+fn committed_at(dir: &Path, date: &str) {
+    for args in [&["init", "-q"][..], &["add", "-A"], &["commit", "-q", "-m", "my work"]] {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_AUTHOR_NAME", "A Student")
+            .env("GIT_AUTHOR_EMAIL", "student@uni.example")
+            .env("GIT_COMMITTER_NAME", "A Student")
+            .env("GIT_COMMITTER_EMAIL", "student@uni.example")
+            .env("GIT_COMMITTER_DATE", date)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    }
 }
 
 #[test]
@@ -153,8 +204,10 @@ fn a_folder_of_submissions_becomes_a_gradebook_and_resumes_after_an_interruption
     let reference = common::two_exercise_reference();
     let folder = tempfile::tempdir().unwrap();
     let mut expected = generate(&reference, folder.path());
+    committed_at(&folder.path().join("student01"), "2026-12-01T17:59:58+01:00");
     let out = tempfile::tempdir().unwrap();
     let grades = out.path().join("grades");
+    let roster = roster(folder.path(), out.path());
     let args = [
         "class",
         folder.path().to_str().unwrap(),
@@ -163,32 +216,74 @@ fn a_folder_of_submissions_becomes_a_gradebook_and_resumes_after_an_interruption
         "--out",
         grades.to_str().unwrap(),
         "--similarity",
+        "--roster",
+        roster.to_str().unwrap(),
+        "--export",
+        "canvas,moodle",
     ];
     let run = grader(reference.path(), &args);
     assert_eq!(run.code(), Some(0), "{}\n{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("[21/21] student20"), "a progress line per student:\n{}", run.stderr);
     assert!(run.stdout.contains("Graded 21 submissions"), "{}", run.stdout);
 
-    let mut gradebook = csv::Reader::from_path(grades.join("gradebook.csv")).unwrap();
-    let header = gradebook.headers().unwrap().clone();
+    let header = csv::Reader::from_path(grades.join("gradebook.csv")).unwrap().headers().unwrap().clone();
     assert_eq!(
         header.iter().collect::<Vec<_>>(),
-        ["student", "typed_views", "struct_packing", "total", "max", "passed", "hints", "findings", "note"]
+        [
+            "student",
+            "identifier",
+            "handle",
+            "submitted",
+            "typed_views",
+            "struct_packing",
+            "total",
+            "max",
+            "passed",
+            "hints",
+            "findings",
+            "note"
+        ]
     );
-    let rows: Vec<csv::StringRecord> = gradebook.records().map(Result::unwrap).collect();
+    let mut rows = gradebook_rows(&grades);
+    // The roster's students with no folder (yet: the hostile three come below).
+    let absent: Vec<String> = rows.keys().filter(|key| rows[*key]["student"].is_empty()).cloned().collect();
+    assert_eq!(absent, ["aborted@uni.example", "absent@uni.example", "linked@uni.example", "looping@uni.example"]);
+    for key in &absent {
+        let row = rows.remove(key).unwrap();
+        assert_eq!((total(&row), row["note"].as_str()), (0.0, "no submission"), "{row:?}");
+    }
     assert_eq!(rows.len(), expected.len(), "a row per student");
-    for row in &rows {
-        let student = &row[0];
-        let total: f64 = row[3].parse().unwrap();
-        assert!((total - expected[student]).abs() < 0.01, "{student}: {total} points, expected {}", expected[student]);
-        assert_eq!(&row[4], "20");
+    for (student, row) in &rows {
+        let points = total(row);
+        assert!(
+            (points - expected[student]).abs() < 0.01,
+            "{student}: {points} points, expected {}: {}",
+            expected[student],
+            results(&grades, student)
+        );
+        assert_eq!(row["max"], "20");
+        assert_eq!(row["identifier"], format!("{student}@uni.example"), "keyed to the roster");
         assert!(grades.join(student).join("results.xml").is_file(), "{student} has its JUnit file too");
     }
-    let stray = rows.iter().find(|row| &row[0] == "student05").unwrap();
-    assert!(stray[8].contains("not a copy of the course"), "{stray:?}");
+    assert_eq!(rows["student01"]["submitted"], "2026-12-01T17:59:58+01:00", "the repository's last commit");
+    assert_eq!(rows["student00"]["submitted"], "", "no repository, no time");
+    assert!(rows["student05"]["note"].contains("not a copy of the course"), "{:?}", rows["student05"]);
+    // The platforms' imports: Canvas's five columns, then the course, with its points possible.
+    let canvas: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(grades.join("canvas.csv"))
+        .unwrap()
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(&canvas[0].iter().collect::<Vec<_>>()[..5], ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]);
+    assert_eq!((&canvas[1][0], &canvas[1][5]), ("Points Possible", "20"));
+    assert_eq!(canvas.len(), 2 + rows.len() + absent.len(), "every student, and those who handed in nothing");
+    let moodle = csv::Reader::from_path(grades.join("moodle.csv")).unwrap().records().count();
+    assert_eq!(moodle, rows.len() + absent.len());
     // Compared once graded, beside the gradebook: a row per pair of the
     // submissions that are a course.
-    let courses = rows.iter().filter(|row| !row[8].contains("not a copy of the course")).count();
+    let courses = rows.values().filter(|row| !row["note"].contains("not a copy of the course")).count();
     assert_eq!(courses, 18, "{rows:?}");
     let pairs = csv::Reader::from_path(grades.join("similarity.csv")).unwrap().records().count();
     assert_eq!(pairs, courses * (courses - 1) / 2, "{}", run.stdout);
@@ -227,15 +322,20 @@ fn a_folder_of_submissions_becomes_a_gradebook_and_resumes_after_an_interruption
     assert_eq!(aborted["score"], 0.0);
     assert!(aborted["message"].as_str().unwrap().contains("(signal 6, SIGABRT"), "{aborted}");
 
-    let rows = gradebook_rows(&grades);
+    let mut rows = gradebook_rows(&grades);
+    rows.remove("absent@uni.example");
     assert_eq!(rows.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>(), "a row per student");
     for (student, row) in &rows {
-        let total: f64 = row[3].parse().unwrap();
-        assert!((total - expected[student]).abs() < 0.01, "{student}: {total} points, expected {}", expected[student]);
+        let points = total(row);
+        assert!(
+            (points - expected[student]).abs() < 0.01,
+            "{student}: {points} points, expected {}",
+            expected[student]
+        );
     }
-    assert!(rows["linked"][8].contains("symbolic link"), "{:?}", rows["linked"]);
-    assert_eq!(&rows["looping"][8], "timed out: struct_packing");
-    assert!(rows["aborted"][8].contains("SIGABRT"), "{:?}", rows["aborted"]);
+    assert!(rows["linked"]["note"].contains("symbolic link"), "{:?}", rows["linked"]);
+    assert_eq!(rows["looping"]["note"], "timed out: struct_packing");
+    assert!(rows["aborted"]["note"].contains("SIGABRT"), "{:?}", rows["aborted"]);
 
     // Interrupted after all but one: only that one is graded again, and the
     // submission whose grader aborted stays as recorded — not graded (nor
@@ -248,7 +348,7 @@ fn a_folder_of_submissions_becomes_a_gradebook_and_resumes_after_an_interruption
     assert!(again.stdout.contains("23 from earlier runs"), "{}", again.stdout);
     assert_eq!(std::fs::read(grades.join("aborted/results.json")).unwrap(), recorded);
     let rows = gradebook_rows(&grades);
-    assert_eq!(rows.len(), expected.len());
-    let total: f64 = rows["student07"][3].parse().unwrap();
-    assert!((total - expected["student07"]).abs() < 0.01, "student07: {total}");
+    assert_eq!(rows.len(), expected.len() + 1, "and the roster's student who handed in nothing");
+    let points = total(&rows["student07"]);
+    assert!((points - expected["student07"]).abs() < 0.01, "student07: {points}");
 }
