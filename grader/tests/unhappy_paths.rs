@@ -64,8 +64,12 @@ fn a_looping_test_in_a_browser_is_stopped(runner: &str, engine: &str) {
     let run = grader(course.path(), &["run", "spins", "--runner", runner, "--timeout", "5"]);
     let elapsed = started.elapsed();
     assert_eq!(run.code(), Some(1), "{}\n{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("never_finishes\n      did not finish within 5 s, even run alone"), "{}", run.stdout);
-    assert!(run.stdout.contains("✓ finishes_quickly"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Never finishes (never_finishes)\n      did not finish within 5 s, even run alone"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("✓ Finishes quickly (finishes_quickly)"), "{}", run.stdout);
     assert!(run.stdout.contains(&format!("Graded in {engine}")), "{}", run.stdout);
     // The limit twice (with the other test, then alone) and two browsers'
     // start-up: nowhere near the old whole-binary minute.
@@ -83,7 +87,7 @@ fn a_looping_test_in_node_is_stopped_too() {
     let run = grader(course.path(), &["run", "spins", "--runner", "node", "--timeout", "5"]);
     assert_eq!(run.code(), Some(1), "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("did not finish within 5 s, even run alone"), "{}", run.stdout);
-    assert!(run.stdout.contains("✓ finishes_quickly"), "{}", run.stdout);
+    assert!(run.stdout.contains("✓ Finishes quickly (finishes_quickly)"), "{}", run.stdout);
     assert!(run.stdout.contains("Graded in Node.js"), "{}", run.stdout);
     assert_eq!(run.survivors(), Vec::<String>::new(), "node survived");
 }
