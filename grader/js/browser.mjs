@@ -102,10 +102,13 @@ export async function chromium({ width = 1000, height = 700, downloads, args = [
     }
     const s = `/session/${session}`;
     const element = async (selector) => Object.values(await call("POST", `${s}/element`, { using: "css selector", value: selector }))[0];
+    // Runs `source` as a function body in the page and returns its result.
+    const script = (source) => call("POST", `${s}/execute/sync`, { script: source, args: [] });
+    // A DevTools protocol command (the Profiler's, say), through chromedriver.
+    const cdp = (cmd, params = {}) => call("POST", `${s}/goog/cdp/execute`, { cmd, params });
     return {
         open: (url) => call("POST", `${s}/url`, { url }),
-        // Runs `source` as a function body in the page and returns its result.
-        script: (source) => call("POST", `${s}/execute/sync`, { script: source, args: [] }),
+        script,
         // Types into an element; WebDriver's \uE00C is Escape.
         type: async (selector, text) => call("POST", `${s}/element/${await element(selector)}/value`, { text }),
         click: async (selector) => call("POST", `${s}/element/${await element(selector)}/click`, {}),
@@ -118,9 +121,16 @@ export async function chromium({ width = 1000, height = 700, downloads, args = [
         resize: (width, height) => call("POST", `${s}/window/rect`, { width, height }),
         // How long a script may run (ms): WebDriver's default is 30 s.
         scriptTimeout: (ms) => call("POST", `${s}/timeouts`, { script: ms }),
-        // A DevTools protocol command (the Profiler's, say), through chromedriver.
-        cdp: (cmd, params = {}) => call("POST", `${s}/goog/cdp/execute`, { cmd, params }),
+        cdp,
         screenshot: async () => Buffer.from(await call("GET", `${s}/screenshot`), "base64"),
+        // The whole page as PNG, not only the window (DevTools captures
+        // beyond it), at `scale`, at most `maxHeight` pixels of it from the top.
+        pageScreenshot: async ({ scale = 1, maxHeight = Infinity } = {}) => {
+            const [width, height] = await script("return [document.documentElement.scrollWidth, document.documentElement.scrollHeight]");
+            const clip = { x: 0, y: 0, width, height: Math.min(height, maxHeight), scale };
+            const { data } = await cdp("Page.captureScreenshot", { format: "png", captureBeyondViewport: true, clip });
+            return Buffer.from(data, "base64");
+        },
         close,
     };
 }

@@ -26,7 +26,7 @@
 
 use crate::discover::Course;
 use crate::grade;
-use crate::gradebook::{self, Export, Gradebook, Roster, Submission};
+use crate::gradebook::{self, Export, Gradebook, Roster, Submission, RESULTS};
 use crate::interrupt;
 use crate::manifest::MANIFEST_FILE;
 use crate::model::{CourseReport, Engine};
@@ -45,7 +45,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const RESULTS: &str = "results.json";
 const JUNIT_RESULTS: &str = "results.xml";
 
 /// Each student's time budget in seconds, unless `--time-budget` says
@@ -446,7 +445,7 @@ impl ClassRun<'_> {
 
     /// The student's results, when a run wrote them.
     fn results_of(&self, name: &str) -> Result<Option<Results>> {
-        gradebook::read_results(&self.out.join(name).join(RESULTS))
+        gradebook::results_of(self.out, name)
     }
 
     /// `<out>/<name>/`'s results; results.json last, each file complete

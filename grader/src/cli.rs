@@ -107,7 +107,7 @@ pub enum Command {
         /// With --reference, once every capstone milestone passes: measure what the capstone costs
         /// (its release .wasm size, its linear memory and time after the capstone's workload) for a
         /// leaderboard, in the results (Gradescope's `leaderboard`). Never part of the score.
-        #[arg(long)]
+        #[arg(long, requires = "reference")]
         costs: bool,
     },
     /// For instructors: grade every submission in a folder (one directory per student) against the
@@ -370,6 +370,13 @@ mod tests {
         for flag in ["--roster", "--export", "--reference"] {
             assert!(class.iter().any(|word| word == flag), "the class step shows {flag}: {class:?}");
         }
+    }
+
+    #[test]
+    fn costs_are_measured_only_against_a_reference() {
+        let refused = Cli::try_parse_from(["grader", "grade", "--costs"]).err().expect("refused");
+        assert!(refused.to_string().contains("--reference"), "{refused}");
+        assert!(Cli::try_parse_from(["grader", "grade", "--costs", "--reference", "ref"]).is_ok());
     }
 
     #[test]

@@ -159,7 +159,7 @@ impl Gradebook {
         let mut rows = Vec::new();
         let mut handed_in = Vec::new();
         for student in students {
-            let Some(results) = read_results(&out.join(&student.folder).join(RESULTS))? else { continue };
+            let Some(results) = results_of(out, &student.folder)? else { continue };
             let on_roster = roster.and_then(|roster| roster.find(&student.folder));
             handed_in.extend(on_roster.cloned());
             let mut row = row_of(&student.folder, &results, &columns);
@@ -270,11 +270,13 @@ impl Gradebook {
     }
 }
 
-const RESULTS: &str = "results.json";
+/// Each student's results in a class's output: `<out>/<student>/results.json`.
+pub const RESULTS: &str = "results.json";
 
-/// The results at `file`, if there are any.
-pub fn read_results(file: &Path) -> Result<Option<Results>> {
-    let Ok(text) = std::fs::read_to_string(file) else { return Ok(None) };
+/// The results `student` has in `out`, if there are any.
+pub fn results_of(out: &Path, student: &str) -> Result<Option<Results>> {
+    let file = out.join(student).join(RESULTS);
+    let Ok(text) = std::fs::read_to_string(&file) else { return Ok(None) };
     let results = Results::parse(&text).with_context(|| format!("{} is not the grader's results", file.display()))?;
     Ok(Some(results))
 }

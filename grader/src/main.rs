@@ -62,18 +62,16 @@ fn run(mut cli: Cli) -> Result<Outcome> {
         Command::Report { html } => html_report(cli, &open_course(cli)?, &html),
         Command::Verify => verify_command(cli, &open_course(cli)?),
         Command::Grade { reference, work_dir, time_budget, pass_mark, costs } => {
-            if costs && reference.is_none() {
-                anyhow::bail!(
-                    "--costs measures a submission graded against the instructor's reference: add --reference DIR"
-                );
-            }
             grade_command(cli, &open_course(cli)?, reference, work_dir, time_budget, pass_mark, costs)
         }
         Command::Seal => seal(&open_course(cli)?),
         Command::Edition { out } => write_edition(&open_course(cli)?, &out),
         // A class is graded from the reference it names, wherever it is run.
         Command::Class(args) => class_command(cli, &args),
-        Command::Similarity { submissions, reference, out } => similarity_command(&submissions, &reference, &out),
+        Command::Similarity { submissions, reference, out } => {
+            let reference = Course::open(&reference).context("the reference course")?;
+            similarity_command(&submissions, &reference, &out)
+        }
     }
 }
 
@@ -107,7 +105,7 @@ fn class_command(cli: &Cli, args: &ClassArgs) -> Result<Outcome> {
         None => class.grade_folder(&args.submissions)?,
     }
     if args.similarity {
-        return similarity_command(&args.submissions, &args.reference, &args.out);
+        return similarity_command(&args.submissions, &reference, &args.out);
     }
     Ok(Outcome::Done)
 }
@@ -116,11 +114,10 @@ fn class_command(cli: &Cli, args: &ClassArgs) -> Result<Outcome> {
 /// graded): every pair of submissions compared, into similarity.csv and
 /// similarity.html. Only reads the submissions: no tools, no builds, no
 /// grade changed.
-fn similarity_command(submissions: &Path, reference: &Path, out: &Path) -> Result<Outcome> {
-    let reference = Course::open(reference).context("the reference course")?;
+fn similarity_command(submissions: &Path, reference: &Course, out: &Path) -> Result<Outcome> {
     let students: Vec<_> =
         class::submissions(submissions)?.into_iter().map(|(name, dir)| (name, class::course_of(&dir))).collect();
-    let compared = similarity::compare_class(&reference, &students);
+    let compared = similarity::compare_class(reference, &students);
     let (csv, html) = report::similarity::write(out, &compared)?;
     let top = compared.pairs.first().map_or(String::new(), |pair| {
         format!("; the most similar: {} and {}, {:.1} %", pair.a, pair.b, pair.similarity)

@@ -74,18 +74,6 @@ fn bars(svg: &str) -> Vec<(String, String, f64, f64)> {
         .collect()
 }
 
-/// What headless Chromium shows of an HTML report (grader/tests/js/open_report.mjs).
-fn open_report(dir: &Path) -> serde_json::Value {
-    let screenshot = common::test_target_dir().join("artifacts/report.png");
-    std::fs::create_dir_all(screenshot.parent().unwrap()).unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js/open_report.mjs");
-    let run = std::process::Command::new("node").arg(script).arg(dir).arg(&screenshot).output().unwrap();
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(run.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&run.stderr));
-    assert!(std::fs::metadata(&screenshot).unwrap().len() > 10_000, "a screenshot, kept as an artifact");
-    serde_json::from_str(&stdout).unwrap()
-}
-
 /// One course, its builds shared by every step: the reference profiled
 /// (with the pictures its workload makes), the HTML report of the course
 /// half solved, the shipped stub refused, a slow variant profiled, and the
@@ -122,7 +110,7 @@ fn profiles_of_the_reference_and_a_slow_variant_and_the_report_that_shows_them()
     let html = out.path().join("report");
     let run = grader(course.path(), &["report", "--html", html.to_str().unwrap()]);
     assert_eq!(run.code(), Some(0), "{}\n{}", run.stdout, run.stderr);
-    let page = open_report(&html);
+    let page = common::open_in_chromium("open_report.mjs", &html, "report.png");
     assert_eq!(page["rows"], serde_json::json!([["struct_packing", "pass"], ["grayscale", "fail"]]), "{page:#}");
     let pictures: Vec<(&str, u64, bool)> = page["pictures"]
         .as_array()

@@ -452,18 +452,6 @@ fn generate(folder: &Path) {
     .unwrap();
 }
 
-/// What headless Chromium shows of similarity.html (tests/js/open_similarity.mjs).
-fn open_page(dir: &Path) -> serde_json::Value {
-    let screenshot = common::test_target_dir().join("artifacts/similarity.png");
-    std::fs::create_dir_all(screenshot.parent().unwrap()).unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js/open_similarity.mjs");
-    let run = std::process::Command::new("node").arg(script).arg(dir).arg(&screenshot).output().unwrap();
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(run.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&run.stderr));
-    assert!(std::fs::metadata(&screenshot).unwrap().len() > 10_000, "a screenshot, kept as an artifact");
-    serde_json::from_str(&stdout).unwrap()
-}
-
 #[test]
 fn a_copy_with_new_names_and_moved_functions_ranks_above_every_independent_pair() {
     require(&[Need::Chromium, Need::Node]);
@@ -509,7 +497,7 @@ fn a_copy_with_new_names_and_moved_functions_ranks_above_every_independent_pair(
     let independent_pairs = rows.iter().filter(|(a, ..)| a.starts_with("student")).count();
     assert!(independent_pairs > 200, "the ranking was tried on many independent pairs");
 
-    let page = open_page(out.path());
+    let page = common::open_in_chromium("open_similarity.mjs", out.path(), "similarity.png");
     let shown: Vec<(String, String, f64)> = page["rows"]
         .as_array()
         .unwrap()

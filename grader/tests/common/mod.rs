@@ -537,3 +537,17 @@ pub fn lay_over_solution(case: &WrongPattern) -> (TempCourse, &'static str) {
     }
     (course, name)
 }
+
+/// What headless Chromium shows of a page the grader wrote into `dir`, as
+/// `script` (in grader/tests/js) prints it as JSON; the whole page's
+/// screenshot is kept as target/grader-tests/artifacts/`screenshot`.
+pub fn open_in_chromium(script: &str, dir: &Path, screenshot: &str) -> serde_json::Value {
+    let screenshot = test_target_dir().join("artifacts").join(screenshot);
+    std::fs::create_dir_all(screenshot.parent().unwrap()).unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js").join(script);
+    let run = Command::new("node").arg(script).arg(dir).arg(&screenshot).output().unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&run.stderr));
+    assert!(std::fs::metadata(&screenshot).unwrap().len() > 10_000, "a screenshot, kept as an artifact");
+    serde_json::from_str(&stdout).unwrap()
+}

@@ -26,11 +26,7 @@ try {
             resources: performance.getEntriesByType("resource").map((entry) => entry.name),
         };
     `);
-    // The whole page, not only the window: DevTools captures beyond it.
-    const [width, height] = await browser.script("return [document.documentElement.scrollWidth, document.documentElement.scrollHeight]");
-    const { data } = await browser.cdp("Page.captureScreenshot",
-        { format: "png", captureBeyondViewport: true, clip: { x: 0, y: 0, width, height, scale: Number(scale) } });
-    writeFileSync(screenshot, Buffer.from(data, "base64"));
+    writeFileSync(screenshot, await browser.pageScreenshot({ scale: Number(scale) }));
     console.log(JSON.stringify({ ...seen, server_requests: requests }));
 } catch (error) {
     console.error(error.message);

@@ -35,10 +35,7 @@ try {
             resources: performance.getEntriesByType("resource").map((entry) => entry.name),
         };
     `);
-    const [width, height] = await browser.script("return [document.documentElement.scrollWidth, document.documentElement.scrollHeight]");
-    const { data } = await browser.cdp("Page.captureScreenshot",
-        { format: "png", captureBeyondViewport: true, clip: { x: 0, y: 0, width, height: Math.min(height, MAX_HEIGHT), scale: 1 } });
-    writeFileSync(screenshot, Buffer.from(data, "base64"));
+    writeFileSync(screenshot, await browser.pageScreenshot({ maxHeight: MAX_HEIGHT }));
     console.log(JSON.stringify({ ...seen, server_requests: requests }));
 } catch (error) {
     console.error(error.message);
