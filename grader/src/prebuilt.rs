@@ -64,7 +64,8 @@ pub fn wasm_bindgen_release(version: &str, bin: &Path) -> Result<PathBuf> {
     }
     let base = std::env::var(RELEASES_VAR).unwrap_or_else(|_| RELEASES.to_string());
     let name = format!("wasm-bindgen-{version}-{target}");
-    let url = format!("{}/rustwasm/wasm-bindgen/releases/download/{version}/{name}.tar.gz", base.trim_end_matches('/'));
+    let url =
+        format!("{}/wasm-bindgen/wasm-bindgen/releases/download/{version}/{name}.tar.gz", base.trim_end_matches('/'));
     // A scratch directory of this run's own, gone afterwards whatever happens.
     let scratch = std::env::temp_dir().join(format!("grader-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).with_context(|| format!("cannot create {}", scratch.display()))?;

@@ -290,7 +290,9 @@ fn a_wasm_bindgen_of_another_version_is_named_with_the_pinned_one() {
     });
     assert_eq!(run.code(), Some(3), "{}", run.stderr);
     assert!(
-        run.stderr.contains(&format!("cargo install wasm-bindgen-cli --version ={pinned} --force --locked")),
+        run.stderr.contains(&format!(
+            "cargo install wasm-bindgen-cli --version ={pinned} --force --no-default-features --locked"
+        )),
         "{}",
         run.stderr
     );

@@ -245,7 +245,7 @@ fn wasm_bindgen_comes_prebuilt_when_it_matches_its_published_checksum_and_never_
     assert!(packed.success());
     let bytes = std::fs::read(&archive).unwrap();
     let host = Host::serve();
-    let path = format!("/rustwasm/wasm-bindgen/releases/download/{version}/{name}.tar.gz");
+    let path = format!("/wasm-bindgen/wasm-bindgen/releases/download/{version}/{name}.tar.gz");
     host.put(&path, bytes.clone());
 
     let install_root = tempfile::tempdir().unwrap();

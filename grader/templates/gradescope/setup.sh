@@ -46,7 +46,8 @@ rustup target add wasm32-unknown-unknown
 
 pinned=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3 }' Cargo.lock)
 cargo install --locked wasm-pack || cargo install wasm-pack
-cargo install --locked wasm-bindgen-cli --version "=$pinned" || cargo install wasm-bindgen-cli --version "=$pinned"
+# No default features: they are TLS for a WebDriver reached over https, and the drivers here listen on localhost.
+cargo install --locked --no-default-features wasm-bindgen-cli --version "=$pinned" || cargo install --no-default-features wasm-bindgen-cli --version "=$pinned"
 
 cargo build --release -p grader
 # Compile everything where submissions are built (see warm).
