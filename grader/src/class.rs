@@ -29,7 +29,7 @@ use crate::grade;
 use crate::gradebook::{self, Export, Gradebook, Roster, Submission, RESULTS};
 use crate::interrupt;
 use crate::manifest::MANIFEST_FILE;
-use crate::model::{CourseReport, Engine};
+use crate::model::{ClassSummary, CourseReport, Engine};
 use crate::process::{processes_with, run_limited, Finished};
 use crate::progress::Quiet;
 use crate::report::json::Results;
@@ -398,9 +398,9 @@ impl ClassRun<'_> {
     }
 
     /// `grader class`: every submission of `folder`, each in its own grader
-    /// process, then the gradebook. Says on stderr how each student went,
-    /// and on stdout where the gradebook is.
-    pub fn grade_folder(&self, folder: &Path) -> Result<()> {
+    /// process, then the gradebook. Says on stderr how each student went, as
+    /// it goes; what the run did is returned, for `report` to tell.
+    pub fn grade_folder(&self, folder: &Path) -> Result<ClassSummary> {
         let students = submissions(folder)?;
         std::fs::create_dir_all(self.out).with_context(|| format!("cannot create {}", self.out.display()))?;
         // Interrupted, the class leaves nothing a student's grader started.
@@ -425,22 +425,13 @@ impl ClassRun<'_> {
             .collect();
         let columns = grade::ungraded_course(self.reference, self.settings.toolbox.engine, "");
         let written = Gradebook::build(self.out, &handed_in, &columns, self.roster)?.write(self.out, self.exports)?;
-        let gradebook = &written[0];
-        let elapsed = started.elapsed().as_secs_f64();
-        let this_run = graded + stopped;
-        let stopped = if stopped > 0 {
-            format!(", {stopped} of them crashed or hung the grader (see their notes)")
-        } else {
-            String::new()
-        };
-        println!(
-            "Graded {} in {elapsed:.1} s ({:.1} s each){stopped}; {} from earlier runs. Gradebook: {}",
-            report::counted(this_run, "submission"),
-            if this_run > 0 { elapsed / this_run as f64 } else { 0.0 },
-            students.len() - this_run,
-            gradebook.display()
-        );
-        Ok(())
+        Ok(ClassSummary {
+            graded: graded + stopped,
+            stopped,
+            earlier: students.len() - graded - stopped,
+            elapsed: started.elapsed(),
+            written,
+        })
     }
 
     /// The student's results, when a run wrote them.

@@ -102,7 +102,7 @@ fn class_command(cli: &Cli, args: &ClassArgs) -> Result<Outcome> {
     };
     match &args.student {
         Some(name) => class.grade_named(&args.submissions, name)?,
-        None => class.grade_folder(&args.submissions)?,
+        None => println!("{}", report::class::summary(&class.grade_folder(&args.submissions)?)),
     }
     if args.similarity {
         return similarity_command(&args.submissions, &reference, &args.out);
@@ -119,17 +119,7 @@ fn similarity_command(submissions: &Path, reference: &Course, out: &Path) -> Res
         class::submissions(submissions)?.into_iter().map(|(name, dir)| (name, class::course_of(&dir))).collect();
     let compared = similarity::compare_class(reference, &students);
     let (csv, html) = report::similarity::write(out, &compared)?;
-    let top = compared.pairs.first().map_or(String::new(), |pair| {
-        format!("; the most similar: {} and {}, {:.1} %", pair.a, pair.b, pair.similarity)
-    });
-    let left_out = compared.students.iter().filter(|student| student.not_compared.is_some()).count();
-    println!(
-        "Compared {} ({}; {left_out} not a course){top}. Written: {} and {}.",
-        counted(students.len() - left_out, "submission"),
-        counted(compared.pairs.len(), "pair"),
-        csv.display(),
-        html.display()
-    );
+    println!("{}", report::similarity::summary(&compared, &csv, &html));
     Ok(Outcome::Done)
 }
 

@@ -63,7 +63,9 @@ impl Progress {
 impl Observer for Progress {
     fn phase(&self, name: &str, phase: Phase) {
         let doing = match phase {
-            Phase::Building { first: true } => "compiling for wasm32 (the first build compiles the shared libraries too, once)",
+            Phase::Building { first: true } => {
+                "compiling for wasm32 (the first build compiles the shared libraries too, once)"
+            }
             Phase::Building { first: false } => "compiling for wasm32",
             Phase::Testing => "starting the browser and running the tests",
             Phase::Graded(status) => {

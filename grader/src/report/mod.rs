@@ -1,6 +1,7 @@
 //! Output formats. Each renders from the result model in `crate::model`
 //! and nothing else, so they always agree.
 
+pub mod class;
 pub mod classroom;
 pub mod github;
 pub mod gradescope;

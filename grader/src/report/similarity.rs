@@ -38,6 +38,22 @@ pre { background: #f6f8fa; padding: .5rem .7rem; border-radius: 4px; margin: 0; 
 .cut { color: #888; font-style: italic; }
 ";
 
+/// The line `grader similarity` ends with: how many were compared, the
+/// most similar pair, and where the two files are.
+pub fn summary(report: &SimilarityReport, csv: &Path, html: &Path) -> String {
+    let top = report.pairs.first().map_or(String::new(), |pair| {
+        format!("; the most similar: {} and {}, {:.1} %", pair.a, pair.b, pair.similarity)
+    });
+    let left_out = report.students.iter().filter(|student| student.not_compared.is_some()).count();
+    format!(
+        "Compared {} ({}; {left_out} not a course){top}. Written: {} and {}.",
+        super::counted(report.students.len() - left_out, "submission"),
+        super::counted(report.pairs.len(), "pair"),
+        csv.display(),
+        html.display()
+    )
+}
+
 /// Writes both files into `dir` (created if missing): their paths.
 pub fn write(dir: &Path, report: &SimilarityReport) -> Result<(PathBuf, PathBuf)> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
