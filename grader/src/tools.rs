@@ -194,6 +194,20 @@ impl Toolbox {
         let mut extra_dirs = Vec::new();
 
         let pinned = pinned_wasm_bindgen(course_root)?;
+        // What only asks the machine runs while the tools are looked for:
+        // each answer costs a process (Debian's `chromium --version` is a
+        // shell script: about 0.2 s, on every grade).
+        let chrome_probe =
+            matches!(choice, EngineChoice::Auto | EngineChoice::Chrome).then(|| std::thread::spawn(find_chrome));
+        let sysroot_probe = {
+            let course_root = course_root.to_path_buf();
+            std::thread::spawn(move || rustc_sysroot(&course_root))
+        };
+        let node_probe = std::thread::spawn(|| {
+            let node = find_on_path("node");
+            let version = node.as_deref().and_then(node_version);
+            (node, version)
+        });
         let tools = [
             Tool {
                 binary: "wasm-pack",
@@ -218,28 +232,31 @@ impl Toolbox {
         extra_dirs.push(parent(&wasm_pack));
         extra_dirs.insert(0, parent(&wasm_bindgen));
 
-        let node = find_on_path("node");
-        let node_permission = node.as_deref().and_then(node_version).as_deref().and_then(node_permission_flag);
+        let (node, node_version) = node_probe.join().unwrap_or_default();
+        let node_permission = node_version.as_deref().and_then(node_permission_flag);
+        let mut found_chrome = chrome_probe.and_then(|probe| probe.join().ok().flatten());
         // No usable Chromium: the one downloaded before, else install one —
         // Debian's packages (as root, or with sudo when someone at the
         // terminal agrees), else Chrome for Testing into the cache.
         let mut why_not = None;
         let mut chrome = || {
-            find_chrome().or_else(|| crate::chrome_for_testing::installed().map(Browser::for_testing)).or_else(|| {
-                if !install {
-                    return None;
-                }
-                if install_chromium(&mut notices) {
-                    return find_chrome();
-                }
-                match crate::chrome_for_testing::install(&mut notices) {
-                    Ok(installed) => Some(Browser::for_testing(installed)),
-                    Err(error) => {
-                        why_not = Some(format!("{error:#}"));
-                        None
+            found_chrome.take().or_else(|| crate::chrome_for_testing::installed().map(Browser::for_testing)).or_else(
+                || {
+                    if !install {
+                        return None;
                     }
-                }
-            })
+                    if install_chromium(&mut notices) {
+                        return find_chrome();
+                    }
+                    match crate::chrome_for_testing::install(&mut notices) {
+                        Ok(installed) => Some(Browser::for_testing(installed)),
+                        Err(error) => {
+                            why_not = Some(format!("{error:#}"));
+                            None
+                        }
+                    }
+                },
+            )
         };
         let browser = match choice {
             EngineChoice::Auto => chrome().or_else(find_firefox),
@@ -290,7 +307,8 @@ impl Toolbox {
             }
         };
 
-        let sysroot = ensure_wasm32_target(course_root, install, &mut notices)?;
+        let sysroot = sysroot_probe.join().ok().flatten();
+        let sysroot = ensure_wasm32_target(sysroot, course_root, install, &mut notices)?;
         let tools = [Some(&wasm_pack), Some(&wasm_bindgen), node.as_ref()]
             .into_iter()
             .flatten()
@@ -328,12 +346,12 @@ pub fn node_permission_flag(version: &str) -> Option<&'static str> {
 /// The target the exercises compile for.
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
-/// The libraries whose first build for wasm32 takes about a minute.
+/// The libraries every exercise shares: most of a first build for wasm32.
 const SLOW_TO_BUILD: &[&str] = &["wasm_bindgen", "js_sys", "wasm_bindgen_test"];
 
 /// Whether building in `target_dir` is the slow first build: the libraries
 /// every exercise shares are not yet built for wasm32 there. Only then is a
-/// student told to expect a minute; a warm rebuild takes seconds.
+/// student told that the first build compiles them; a warm rebuild takes seconds.
 pub fn first_build(target_dir: &Path) -> bool {
     let deps = target_dir.join(WASM_TARGET).join("debug").join("deps");
     let built: Vec<String> = std::fs::read_dir(deps)
@@ -351,16 +369,17 @@ pub fn first_build(target_dir: &Path) -> bool {
 /// already had the toolchain lacks it; without it every exercise would
 /// "not compile", which is the machine's fault, not the student's.
 /// Returns rustc's sysroot.
-fn ensure_wasm32_target(course_root: &Path, install: bool, notices: &mut Vec<String>) -> Result<PathBuf> {
-    let sysroot = Command::new("rustc").args(["--print", "sysroot"]).current_dir(course_root).output();
-    let sysroot = match sysroot {
-        Ok(out) if out.status.success() => PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()),
-        _ => {
-            return Err(MissingTool(
-                "rustc does not run here; install Rust with rustup (https://rustup.rs), then grade again".into(),
-            )
-            .into())
-        }
+fn ensure_wasm32_target(
+    sysroot: Option<PathBuf>,
+    course_root: &Path,
+    install: bool,
+    notices: &mut Vec<String>,
+) -> Result<PathBuf> {
+    let Some(sysroot) = sysroot else {
+        return Err(MissingTool(
+            "rustc does not run here; install Rust with rustup (https://rustup.rs), then grade again".into(),
+        )
+        .into());
     };
     if sysroot.join("lib/rustlib").join(WASM_TARGET).join("lib").is_dir() {
         return Ok(sysroot);
@@ -388,6 +407,13 @@ fn ensure_wasm32_target(course_root: &Path, install: bool, notices: &mut Vec<Str
         ))
         .into())
     }
+}
+
+/// The sysroot of the Rust the course builds with (rust-toolchain.toml's,
+/// through rustup), when rustc runs.
+fn rustc_sysroot(course_root: &Path) -> Option<PathBuf> {
+    let out = Command::new("rustc").args(["--print", "sysroot"]).current_dir(course_root).output().ok()?;
+    out.status.success().then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
 }
 
 fn parent(path: &Path) -> PathBuf {
