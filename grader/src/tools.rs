@@ -614,23 +614,27 @@ fn ensure_tools(tools: &[Tool], install: bool, notices: &mut Vec<String>) -> Res
                 tools[several[several.len() - 1]].how_long,
                 logs.iter().map(|l| l.display().to_string()).collect::<Vec<_>>().join(", ")
             );
-            std::thread::scope(|scope| {
+            let watch = InstallWatch::start(several.iter().map(|&i| tools[i].binary).zip(&logs).collect());
+            let compiled = std::thread::scope(|scope| {
                 let runs: Vec<_> = several
                     .iter()
                     .zip(&logs)
                     .map(|(&i, log)| {
+                        let watch = &watch;
                         scope.spawn(move || {
                             let started = std::time::Instant::now();
                             let done = tools[i].compile(Some(log));
                             let took = started.elapsed().as_secs();
                             let how = if done { "installed" } else { "failed" };
-                            eprintln!("{} {how} after {} min {} s.", tools[i].binary, took / 60, took % 60);
+                            watch.say(&format!("{} {how} after {} min {} s.", tools[i].binary, took / 60, took % 60));
                             (i, done, Some(log.clone()))
                         })
                     })
                     .collect();
                 runs.into_iter().map(|run| run.join().expect("an install thread does not panic")).collect()
-            })
+            });
+            watch.stop();
+            compiled
         }
     };
     for (i, done, log) in compiled {
@@ -652,6 +656,69 @@ fn ensure_tools(tools: &[Tool], install: bool, notices: &mut Vec<String>) -> Res
         }
     }
     Ok(found.into_iter().flatten().collect())
+}
+
+/// What a terminal sees while tools compile side by side into their logs:
+/// how long it has been, and the crate each is compiling now (the last
+/// `Compiling` line of its log), so minutes of waiting show progress.
+/// Elsewhere (a CI log), only the lines said.
+struct InstallWatch {
+    spinner: Option<indicatif::ProgressBar>,
+    ticker: Option<(std::sync::mpsc::Sender<()>, std::thread::JoinHandle<()>)>,
+}
+
+impl InstallWatch {
+    fn start(logs: Vec<(&'static str, &PathBuf)>) -> InstallWatch {
+        use std::io::IsTerminal;
+        if !std::io::stderr().is_terminal() {
+            return InstallWatch { spinner: None, ticker: None };
+        }
+        let spinner = indicatif::ProgressBar::new_spinner();
+        spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+        let logs: Vec<(&'static str, PathBuf)> = logs.into_iter().map(|(tool, log)| (tool, log.clone())).collect();
+        let (stop, stopped) = std::sync::mpsc::channel();
+        let shown = spinner.clone();
+        let started = std::time::Instant::now();
+        let ticker = std::thread::spawn(move || loop {
+            let doing: Vec<String> = logs
+                .iter()
+                .map(|(tool, log)| {
+                    let text = std::fs::read_to_string(log).unwrap_or_default();
+                    format!("{tool}: {}", last_compiling(&text).unwrap_or("starting"))
+                })
+                .collect();
+            let took = started.elapsed().as_secs();
+            shown.set_message(format!("compiling {}:{:02} — {}", took / 60, took % 60, doing.join(" · ")));
+            if stopped.recv_timeout(std::time::Duration::from_millis(500)).is_ok() {
+                break;
+            }
+        });
+        InstallWatch { spinner: Some(spinner), ticker: Some((stop, ticker)) }
+    }
+
+    /// A line of its own, above the spinner.
+    fn say(&self, line: &str) {
+        match &self.spinner {
+            Some(spinner) => spinner.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    fn stop(self) {
+        if let Some((stop, ticker)) = self.ticker {
+            let _ = stop.send(());
+            let _ = ticker.join();
+        }
+        if let Some(spinner) = self.spinner {
+            spinner.finish_and_clear();
+        }
+    }
+}
+
+/// The crate cargo is compiling now, by the last `Compiling NAME vX` line
+/// of its output: its name, when there is one (short, for one line).
+fn last_compiling(cargo_output: &str) -> Option<&str> {
+    cargo_output.lines().rev().find_map(|line| line.trim_start().strip_prefix("Compiling ")?.split(' ').next())
 }
 
 /// `grader setup --all-engines`: Firefox (Debian's firefox-esr, as root) and
@@ -739,6 +806,14 @@ fn driver_from_env(variable: &str) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_install_shows_the_crate_cargo_compiles_last() {
+        let log = "    Updating crates.io index\n   Compiling serde v1.0.228\n   Compiling walrus v0.23.3\n\
+                   warning: unused import\n   Compiling wasm-bindgen-cli v0.2.130 (/root/.cargo/registry/x)\n";
+        assert_eq!(last_compiling(log), Some("wasm-bindgen-cli"));
+        assert_eq!(last_compiling("    Updating crates.io index\n  Downloaded walrus v0.23.3\n"), None);
+    }
 
     #[test]
     fn the_pinned_version_comes_from_the_lockfile() {
