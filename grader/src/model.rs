@@ -593,6 +593,20 @@ mod millis {
     }
 }
 
+/// What one `grader class` run over a folder did, for its last line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassSummary {
+    /// Students graded by this run.
+    pub graded: usize,
+    /// Of those, the ones whose grader crashed or hung (recorded with the reason).
+    pub stopped: usize,
+    /// Students whose results an earlier run wrote, kept.
+    pub earlier: usize,
+    pub elapsed: Duration,
+    /// The gradebook written, then each export.
+    pub written: Vec<std::path::PathBuf>,
+}
+
 /// Builders for the unit tests of the modules that render or score reports.
 #[cfg(test)]
 pub mod fixtures {
@@ -693,18 +707,4 @@ mod tests {
         assert_eq!(order(vec![hung.clone(), allocator.clone()]), "allocator");
         assert_eq!(order(vec![test("p", TestStatus::Pass, None), hung]), "hung");
     }
-}
-
-/// What one `grader class` run over a folder did, for its last line.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClassSummary {
-    /// Students graded by this run.
-    pub graded: usize,
-    /// Of those, the ones whose grader crashed or hung (recorded with the reason).
-    pub stopped: usize,
-    /// Students whose results an earlier run wrote, kept.
-    pub earlier: usize,
-    pub elapsed: Duration,
-    /// The gradebook written, then each export.
-    pub written: Vec<std::path::PathBuf>,
 }

@@ -614,7 +614,8 @@ fn ensure_tools(tools: &[Tool], install: bool, notices: &mut Vec<String>) -> Res
                 tools[several[several.len() - 1]].how_long,
                 logs.iter().map(|l| l.display().to_string()).collect::<Vec<_>>().join(", ")
             );
-            let watch = InstallWatch::start(several.iter().map(|&i| tools[i].binary).zip(&logs).collect());
+            let watch =
+                InstallWatch::start(several.iter().map(|&i| tools[i].binary).zip(logs.iter().cloned()).collect());
             let compiled = std::thread::scope(|scope| {
                 let runs: Vec<_> = several
                     .iter()
@@ -668,14 +669,13 @@ struct InstallWatch {
 }
 
 impl InstallWatch {
-    fn start(logs: Vec<(&'static str, &PathBuf)>) -> InstallWatch {
+    fn start(logs: Vec<(&'static str, PathBuf)>) -> InstallWatch {
         use std::io::IsTerminal;
         if !std::io::stderr().is_terminal() {
             return InstallWatch { spinner: None, ticker: None };
         }
         let spinner = indicatif::ProgressBar::new_spinner();
         spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-        let logs: Vec<(&'static str, PathBuf)> = logs.into_iter().map(|(tool, log)| (tool, log.clone())).collect();
         let (stop, stopped) = std::sync::mpsc::channel();
         let shown = spinner.clone();
         let started = std::time::Instant::now();
