@@ -205,7 +205,7 @@ pub fn grade_against_reference(
             if let Confiner::Unavailable(why) = &confiner {
                 settings.toolbox.notices.push(why.clone());
             }
-            let reference = Reference { root: reference.root.clone(), target_dir, confiner };
+            let reference = Reference::new(reference.root.clone(), target_dir, confiner);
             Settings { capstone_always: true, reference: Some(reference), ..settings }
         }
         Err(error) => {

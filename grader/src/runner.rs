@@ -898,7 +898,8 @@ pub fn allowed_imports(
 /// modification times, and another copy of the course (same package names,
 /// other content) may have built there last: a crate whose content is not
 /// what was last measured there is cleaned first, so the module read is
-/// always built from this reference.
+/// always built from this reference. Measured once an exercise a run
+/// (`Reference::measured`).
 fn measure_reference(
     reference: &Reference,
     relative: &str,
@@ -910,6 +911,10 @@ fn measure_reference(
     // cleaning never removes what another is reading.
     static MEASURING: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _turn = MEASURING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let measured = || reference.measured.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(imports) = measured().get(&exercise.slug()) {
+        return Ok(imports.clone());
+    }
     let crate_dir = reference.root.join(relative);
     let package = crate::discover::package_name(&crate_dir)
         .ok_or_else(|| anyhow::anyhow!("{} has no package name", crate_dir.join("Cargo.toml").display()))?;
@@ -923,6 +928,7 @@ fn measure_reference(
     let imports = module_imports(&crate_dir, &reference.target_dir, exercise, settings)?;
     std::fs::create_dir_all(marker.parent().expect("a file in a directory"))?;
     std::fs::write(&marker, digest)?;
+    measured().insert(exercise.slug(), imports.clone());
     Ok(imports)
 }
 
@@ -1258,10 +1264,12 @@ mod tests {
 
     fn settings(engine: Engine, untrusted: bool, node_permission: Option<&'static str>) -> Settings {
         let toolbox = crate::tools::Toolbox { node_permission, ..crate::tools::Toolbox::absent(engine) };
-        let reference = untrusted.then(|| crate::settings::Reference {
-            root: "/the/reference".into(),
-            target_dir: "/the/target".into(),
-            confiner: crate::sandbox::Confiner::Unavailable("a test".into()),
+        let reference = untrusted.then(|| {
+            crate::settings::Reference::new(
+                "/the/reference".into(),
+                "/the/target".into(),
+                crate::sandbox::Confiner::Unavailable("a test".into()),
+            )
         });
         Settings { reference, ..Settings::new(toolbox, Duration::from_secs(1)) }
     }

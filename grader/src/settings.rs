@@ -1,9 +1,12 @@
 //! How to grade, decided once from the command line and passed down to
 //! every step: the tools, the time limits, and how a run is organised.
 
+use crate::capability::Import;
 use crate::sandbox::Confiner;
 use crate::tools::Toolbox;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
@@ -43,6 +46,16 @@ pub struct Reference {
     pub target_dir: PathBuf,
     /// What confines the submission's builds and test runs on this machine.
     pub confiner: Confiner,
+    /// The imports of each exercise's reference crate (by slug) once measured
+    /// in this run: grading measures them, and `--costs` asks again for every
+    /// milestone. Shared by the clones of these settings.
+    pub measured: Arc<Mutex<BTreeMap<String, BTreeSet<Import>>>>,
+}
+
+impl Reference {
+    pub fn new(root: PathBuf, target_dir: PathBuf, confiner: Confiner) -> Reference {
+        Reference { root, target_dir, confiner, measured: Arc::default() }
+    }
 }
 
 impl Settings {
