@@ -1,6 +1,6 @@
 //! Running a tool under a limit, and leaving nothing behind.
 //!
-//! wasm-pack starts cargo, wasm-bindgen-test-runner, chromedriver and
+//! A test run starts wasm-bindgen-test-runner, which starts chromedriver and
 //! Chromium. When a test loops forever the runner gives up but Chromium keeps
 //! running, and Node.js never gives up at all. So every child runs in its own
 //! process group, carries a marker in its environment that its descendants
@@ -144,11 +144,6 @@ pub fn run_clocked_in(
     install_cleanup();
     let marker = format!("{}-{}", std::process::id(), NEXT_RUN.fetch_add(1, Ordering::SeqCst));
     let temp = run_temp_dir(&marker);
-    std::fs::create_dir_all(&temp)?;
-    if let Err(error) = prepare(&mut command, &temp) {
-        let _ = std::fs::remove_dir_all(&temp);
-        return Err(error);
-    }
     command
         .env(MARKER_VAR, &marker)
         .env("TMPDIR", &temp)
@@ -158,8 +153,10 @@ pub fn run_clocked_in(
         .stderr(Stdio::piped());
 
     let started = Instant::now();
-    // Spawned and registered under the lock, so another thread's
-    // reap_orphans can never take this child's exit status.
+    // The run's directory made, the child spawned and registered under the
+    // lock: another thread's reap_orphans can never take this child's exit
+    // status, and the Ctrl-C handler, which ends what is registered under
+    // the same lock, finds either no trace of this run or all of it.
     let mut active = ACTIVE.lock().unwrap();
     if INTERRUPTED.load(Ordering::SeqCst) {
         // The grader is stopping (Ctrl-C, watch's q) and has killed what
@@ -169,7 +166,16 @@ pub fn run_clocked_in(
             thread::park();
         }
     }
-    let mut child = command.spawn()?;
+    let spawned =
+        std::fs::create_dir_all(&temp).and_then(|()| prepare(&mut command, &temp)).and_then(|()| command.spawn());
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(error) => {
+            drop(active);
+            let _ = std::fs::remove_dir_all(&temp);
+            return Err(error);
+        }
+    };
     let pid = child.id() as i32;
     active.push((pid, marker.clone()));
     drop(active);
@@ -422,6 +428,24 @@ mod tests {
         assert_eq!(finished.stdout.trim(), "started");
         let needle = format!("GRADER_PROCESS_TEST_TAG={tag}\0");
         assert_eq!(processes_with(needle.as_bytes()), Vec::<i32>::new(), "a descendant survived");
+    }
+
+    #[test]
+    fn a_run_that_never_starts_leaves_no_directory_behind() {
+        let made = |command: Command, prepared: io::Result<()>| {
+            let mut temp = std::path::PathBuf::new();
+            let result = run_clocked_in(command, &mut Wall::new(Duration::from_secs(5)), |_, dir| {
+                temp = dir.to_path_buf();
+                assert!(dir.is_dir(), "the run's directory exists for prepare");
+                prepared
+            });
+            assert!(result.is_err());
+            temp
+        };
+        let missing = made(Command::new("/nonexistent/wasm-bindgen-test-runner"), Ok(()));
+        assert!(!missing.as_os_str().is_empty() && !missing.exists(), "a program that is not there: {missing:?}");
+        let refused = made(Command::new("sh"), Err(io::Error::other("no sandbox")));
+        assert!(!refused.exists(), "a prepare that failed: {refused:?}");
     }
 
     #[test]
