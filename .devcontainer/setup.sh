@@ -17,8 +17,8 @@ if ! command -v chromedriver > /dev/null || ! { command -v chromium || command -
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium chromium-driver
 fi
 
-# The wasm32 target, wasm-pack and the wasm-bindgen-cli pinned in
-# Cargo.lock: the grader installs what is missing and says so.
+# The wasm32 target and the wasm-bindgen-cli pinned in Cargo.lock (its
+# test runner): the grader installs what is missing and says so.
 step "the grader's tools (grader setup)"
 cargo run -q -p grader -- setup
 

@@ -123,7 +123,7 @@ fn inputs_digest(course: &Course, exercise: &Exercise, variant: Variant, setting
     if settings.reference.is_some() {
         add("node permission", settings.toolbox.node_permission.unwrap_or_default().as_bytes());
     }
-    add("wasm-pack", identity(Some(&settings.toolbox.wasm_pack)).as_bytes());
+    add("test runner", identity(Some(&settings.toolbox.test_runner)).as_bytes());
     if let Some(browser) = &settings.toolbox.browser {
         add("webdriver", identity(Some(&browser.driver)).as_bytes());
         add("browser", identity(Some(&browser.binary)).as_bytes());
@@ -264,9 +264,10 @@ mod tests {
         timeout.test_timeout = Some(Duration::from_secs(5));
         let mut node = settings();
         node.toolbox.engine = Engine::Node;
-        let mut other_pack = settings();
-        other_pack.toolbox.wasm_pack = PathBuf::from("/elsewhere/wasm-pack");
-        for (what, settings) in [("the test timeout", timeout), ("the engine", node), ("wasm-pack", other_pack)] {
+        let mut other_runner = settings();
+        other_runner.toolbox.test_runner = PathBuf::from("/elsewhere/wasm-bindgen-test-runner");
+        for (what, settings) in [("the test timeout", timeout), ("the engine", node), ("the test runner", other_runner)]
+        {
             assert_ne!(key(&course, &exercise, Variant::Student, &settings), before, "{what}");
         }
         let mut quiet = settings();

@@ -88,11 +88,30 @@ pub fn imports_of(wasm: &[u8]) -> Result<BTreeSet<Import>> {
     Ok(imports)
 }
 
+/// A test module cargo built: one test file's tests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestModule {
+    /// The test target, its file's stem (`typed_views` for
+    /// `tests/typed_views.rs`).
+    pub target: String,
+    pub path: PathBuf,
+}
+
 /// The test modules cargo built for the crate whose manifest is
 /// `manifest`, from `cargo build --message-format=json`'s output.
-pub fn test_modules(cargo_json: &str, manifest: &Path) -> Vec<PathBuf> {
+pub fn test_modules(cargo_json: &str, manifest: &Path) -> Vec<TestModule> {
     let artifacts = crate::parse::cargo_artifacts(cargo_json, manifest, &["test"]);
-    artifacts.into_iter().flatten().filter(|file| file.extension().is_some_and(|e| e == "wasm")).collect()
+    artifacts
+        .into_iter()
+        .flat_map(|artifact| {
+            let target = artifact.target;
+            artifact
+                .files
+                .into_iter()
+                .filter(|file| file.extension().is_some_and(|e| e == "wasm"))
+                .map(move |path| TestModule { target: target.clone(), path })
+        })
+        .collect()
 }
 
 /// Every import of the test modules a build made for one crate; a build
@@ -103,9 +122,9 @@ pub fn of_build(cargo_json: &str, manifest: &Path) -> Result<BTreeSet<Import>> {
         bail!("the build reported no test module for {}", manifest.display());
     }
     let mut imports = BTreeSet::new();
-    for module in modules {
-        let bytes = std::fs::read(&module).with_context(|| format!("cannot read {}", module.display()))?;
-        imports.extend(imports_of(&bytes).with_context(|| format!("cannot read {}", module.display()))?);
+    for TestModule { path, .. } in modules {
+        let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        imports.extend(imports_of(&bytes).with_context(|| format!("cannot read {}", path.display()))?);
     }
     Ok(imports)
 }
@@ -220,12 +239,13 @@ mod tests {
         let manifest = Path::new("/c/exercises/07/Cargo.toml");
         let json = [
             r#"{"reason":"compiler-artifact","manifest_path":"/c/exercises/07/Cargo.toml","target":{"kind":["lib"]},"filenames":["/t/libg.rlib"]}"#,
-            r#"{"reason":"compiler-artifact","manifest_path":"/c/exercises/07/Cargo.toml","target":{"kind":["test"]},"filenames":["/t/grayscale-1.wasm"]}"#,
+            r#"{"reason":"compiler-artifact","manifest_path":"/c/exercises/07/Cargo.toml","target":{"kind":["test"],"name":"grayscale"},"filenames":["/t/grayscale-1.wasm"]}"#,
             r#"{"reason":"compiler-artifact","manifest_path":"/c/other/Cargo.toml","target":{"kind":["test"]},"filenames":["/t/other-1.wasm"]}"#,
             "not json",
         ]
         .join("\n");
-        assert_eq!(test_modules(&json, manifest), [PathBuf::from("/t/grayscale-1.wasm")]);
+        let module = TestModule { target: "grayscale".into(), path: PathBuf::from("/t/grayscale-1.wasm") };
+        assert_eq!(test_modules(&json, manifest), [module]);
         assert!(of_build("", manifest).is_err(), "no module is an error");
     }
 }

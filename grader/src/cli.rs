@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
     long_about = "Grades the WebAssembly memory & performance course in a real headless browser.\n\n\
         With no command, grades every exercise in course order and shows your progress: \
         what passes, the first failing test of the next exercise with its message, and a hint.\n\n\
-        Each exercise is compiled for wasm32 and its tests are run with `wasm-pack test` in \
+        Each exercise is compiled for wasm32 and its tests are run with wasm-bindgen-test-runner in \
         headless Chromium or Firefox (or Node.js when no browser is installed and the exercise allows it).",
     after_help = "Exit status: 0 every exercise passes (grade: the pass mark is reached); 1 not yet; \
         2 the command line was wrong; 3 a tool or browser is missing; 4 the grader could not do what was asked \
@@ -81,7 +81,7 @@ pub enum Command {
         /// Grade the reference solution instead (for instructors).
         #[arg(long)]
         solution: bool,
-        /// Also show what cargo and wasm-pack printed.
+        /// Also show what cargo and the test runner printed.
         #[arg(long, short)]
         verbose: bool,
         /// Grade nothing: serve the exercise's tests to a browser you open, to watch them with
@@ -206,8 +206,8 @@ pub enum Command {
         /// A new (or empty) directory.
         out: PathBuf,
     },
-    /// Install what grading needs on this machine — the wasm32 target, wasm-pack, the wasm-bindgen-cli
-    /// pinned in Cargo.lock and a headless Chromium (Debian: as root, or with sudo when you agree) — and
+    /// Install what grading needs on this machine — the wasm32 target, the wasm-bindgen-cli
+    /// pinned in Cargo.lock (its test runner) and a headless Chromium (Debian: as root, or with sudo when you agree) — and
     /// say what is missing where it cannot. Grading does the same by itself; this does it ahead of time.
     Setup {
         /// Chromium and Firefox with geckodriver, to grade in every engine (else the --runner's).

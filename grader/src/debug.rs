@@ -38,7 +38,7 @@ pub fn serve(
     let modules = crate::capability::test_modules(&built.stdout, &crate_dir.join("Cargo.toml"));
     let Some(module) = modules.first() else { bail!("the build made no test module for {}", exercise.entry.name) };
     let mut clock = Serving { announce, address: None, far: Instant::now() };
-    let finished = run_clocked_in(interactive_runner(module, settings), &mut clock, |_, _| Ok(()))
+    let finished = run_clocked_in(interactive_runner(&module.path, settings), &mut clock, |_, _| Ok(()))
         .context("could not start wasm-bindgen-test-runner")?;
     if clock.address.is_none() {
         bail!("the test server did not start:\n{}{}", finished.stdout, finished.stderr);
@@ -48,7 +48,7 @@ pub fn serve(
 
 /// wasm-bindgen-test-runner serving `module` to whichever browser opens it.
 fn interactive_runner(module: &Path, settings: &Settings) -> Command {
-    let mut command = Command::new("wasm-bindgen-test-runner");
+    let mut command = Command::new(&settings.toolbox.test_runner);
     command
         .arg(module)
         .env("PATH", &settings.toolbox.child_path)

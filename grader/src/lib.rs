@@ -1,11 +1,11 @@
 //! The course grader: finds the exercises in `course.toml`, runs each
-//! crate's wasm-bindgen tests with `wasm-pack test` in headless Chromium (or
-//! Node.js), and reports what passes, what fails and why.
+//! crate's wasm-bindgen tests with wasm-bindgen-test-runner in headless
+//! Chromium (or Node.js), and reports what passes, what fails and why.
 //!
 //! One module per concern:
 //! - [`manifest`]: the course manifest, `course.toml`;
 //! - [`discover`]: the course on disk, each exercise's crates and tests;
-//! - [`tools`]: wasm-pack, wasm-bindgen-cli, the browser or Node.js;
+//! - [`tools`]: wasm-bindgen-cli (the test runner), the browser or Node.js;
 //! - [`process`]: running a tool under a time limit, leaving nothing behind;
 //! - [`interrupt`]: Ctrl-C, running what other modules registered;
 //! - [`progress`]: what is being done, while it is done;

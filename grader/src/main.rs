@@ -382,7 +382,7 @@ fn setup(course: &Course, runner: EngineChoice, all_engines: bool) -> Result<Out
         for notice in &toolbox.notices {
             println!("{notice}");
         }
-        println!("Ready to grade in {} with {}.", toolbox.engine.describe(), toolbox.wasm_pack.display());
+        println!("Ready to grade in {} with {}.", toolbox.engine.describe(), toolbox.test_runner.display());
     }
     Ok(Outcome::Done)
 }

@@ -280,7 +280,7 @@ pub struct ExerciseReport {
     /// Taken from the cache: nothing it depends on changed since it was graded.
     #[serde(default)]
     pub cached: bool,
-    /// What cargo and wasm-pack printed, kept for `run --verbose` only.
+    /// What cargo and the test runner printed, kept for `run --verbose` only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_output: Option<String>,
 }

@@ -14,7 +14,7 @@
 use crate::model::{TestReport, TestStatus};
 use std::path::{Path, PathBuf};
 
-/// What one `wasm-pack test` run reported, across all its suites.
+/// What one test run reported, across all its suites.
 #[derive(Debug, Default, PartialEq)]
 pub struct TestRun {
     /// Result lines, in the order the runner printed them.
@@ -47,7 +47,7 @@ enum Place {
     Failures { announced: usize, first: usize },
 }
 
-/// Parses the combined output of `wasm-pack test`.
+/// Parses the combined output of a run of wasm-bindgen-test-runner.
 pub fn parse_test_output(output: &str) -> TestRun {
     let mut run = TestRun::default();
     let lines: Vec<&str> = output.lines().collect();
@@ -246,10 +246,18 @@ fn panic_message(section: &[&str]) -> (Option<String>, Option<String>) {
     (None, thrown)
 }
 
-/// The files of each artifact cargo reported (`--message-format=json`) for
-/// a target of one of `kinds` ("lib", "test", ...) of the crate whose
-/// manifest is `manifest`, one list per artifact.
-pub fn cargo_artifacts(cargo_json: &str, manifest: &Path, kinds: &[&str]) -> Vec<Vec<PathBuf>> {
+/// One artifact cargo reported: a target's name and the files built for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Artifact {
+    /// The target's name: a test target's is its file's stem.
+    pub target: String,
+    pub files: Vec<PathBuf>,
+}
+
+/// Each artifact cargo reported (`--message-format=json`) for a target of
+/// one of `kinds` ("lib", "test", ...) of the crate whose manifest is
+/// `manifest`.
+pub fn cargo_artifacts(cargo_json: &str, manifest: &Path, kinds: &[&str]) -> Vec<Artifact> {
     // cargo reports absolute paths.
     let manifest = manifest.canonicalize().unwrap_or_else(|_| manifest.to_path_buf());
     let mut artifacts = Vec::new();
@@ -264,7 +272,8 @@ pub fn cargo_artifacts(cargo_json: &str, manifest: &Path, kinds: &[&str]) -> Vec
             continue;
         }
         let files = message["filenames"].as_array().into_iter().flatten().filter_map(|f| f.as_str());
-        artifacts.push(files.map(PathBuf::from).collect());
+        let target = message["target"]["name"].as_str().unwrap_or_default().to_string();
+        artifacts.push(Artifact { target, files: files.map(PathBuf::from).collect() });
     }
     artifacts
 }

@@ -1,13 +1,12 @@
-//! Prebuilt tools before compiling them: `cargo install` of wasm-pack and
-//! wasm-bindgen-cli costs minutes of a student's first run, and both
-//! projects publish builds. Tried in order:
+//! Prebuilt tools before compiling them: `cargo install` of
+//! wasm-bindgen-cli costs minutes of a student's first run, and the project
+//! publishes builds. Tried in order:
 //!
-//! 1. `cargo binstall`, when the student has cargo-binstall: it finds each
+//! 1. `cargo binstall`, when the student has cargo-binstall: it finds the
 //!    crate's published build (and is told never to compile instead).
 //! 2. wasm-bindgen's own release archive for this machine, with the
 //!    `.sha256sum` published beside it; an archive whose checksum differs
-//!    is refused. (wasm-pack publishes no checksums: only step 1 gets it
-//!    prebuilt.) `GRADER_RELEASES_URL` names another host laid out as
+//!    is refused. `GRADER_RELEASES_URL` names another host laid out as
 //!    GitHub's releases are (a mirror, or a test's local server).
 //!
 //! Whatever fails here falls through to `cargo install`, and says why.

@@ -6,7 +6,7 @@
 //! the code *may* read from what was built and parsed; this module makes
 //! the machine itself refuse the rest, so that whatever a check misses
 //! still finds nothing to read. On Linux every process started for an
-//! untrusted submission (cargo and everything it starts, wasm-pack, the
+//! untrusted submission (cargo and everything it starts, the
 //! runner, the driver, the browser, Node.js) runs under a Landlock ruleset
 //! (the kernel's unprivileged filesystem sandbox, inherited by every
 //! descendant) that allows:

@@ -17,7 +17,7 @@ pub struct Settings {
     pub build_timeout: Duration,
     /// When the whole run's time budget ends: no step runs past it.
     pub deadline: Option<Instant>,
-    /// Keep what cargo and wasm-pack printed in the report (`run --verbose`).
+    /// Keep what cargo and the test runner printed in the report (`run --verbose`).
     pub verbose: bool,
     /// Exercises graded at the same time.
     pub jobs: usize,
@@ -75,7 +75,7 @@ impl Settings {
         }
     }
 
-    /// For `run --verbose`: what cargo and wasm-pack printed is kept in the
+    /// For `run --verbose`: what cargo and the test runner printed is kept in the
     /// report, and so the exercise is graded afresh (a cached report has
     /// none of it).
     pub fn verbose(self, verbose: bool) -> Settings {

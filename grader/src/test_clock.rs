@@ -1,22 +1,21 @@
 //! What a test run's time limit measures: the tests, not the machine.
 //!
-//! `wasm-pack test` spends most of a run on things that are not the
-//! student's code — cargo's check that nothing needs rebuilding,
-//! wasm-bindgen preparing the test module, the driver and the browser
-//! starting — and on a loaded machine those take many times longer. A
-//! single wall-clock limit over all of it timed out correct solutions
-//! under load, and made a hang cost the whole of it. So the run is read as
-//! it prints, one test binary at a time:
+//! A run of one test module spends much of its time on things that are
+//! not the student's code — wasm-bindgen preparing the module, the driver
+//! and the browser starting — and on a loaded machine those take many
+//! times longer. A single wall-clock limit over all of it timed out correct
+//! solutions under load, and made a hang cost the whole of it. So the run
+//! is read as it prints:
 //!
-//! - from cargo's `Running <file> (<module>)` the binary is *starting*:
-//!   generous time, the machine's (a run that never gets its tests going is
-//!   the machine's fault, never the student's);
-//! - from the runner's `Running headless tests in …` the browser is
-//!   *launching*: a few seconds of the machine's, then the tests' own time
-//!   (a page whose first test never yields shows nothing before it ends);
+//! - until the runner's `Running headless tests in …` the module is
+//!   *starting*: generous time, the machine's (a run that never gets its
+//!   tests going is the machine's fault, never the student's);
+//! - from that line the browser is *launching*: a few seconds of the
+//!   machine's, then the tests' own time (a page whose first test never
+//!   yields shows nothing before it ends);
 //! - from the page's first line (`Loading Wasm module...`, written while
 //!   the module compiles, just before the tests run) or `running N tests`,
-//!   the tests are *running*: the exercise's test limit, until the binary's
+//!   the tests are *running*: the exercise's test limit, until the
 //!   `test result:` line.
 //!
 //! Only the runner's own lines, at column 0, move the clock. A test's
@@ -25,17 +24,16 @@
 //! overall limit.
 
 use crate::process::Clock;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// The limits of one test run.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TestLimits {
-    /// The machine's share of each binary: cargo, wasm-bindgen, the driver.
+    /// The machine's share of a run: wasm-bindgen, the driver.
     pub startup: Duration,
     /// The browser's launch, before it shows the page's first line.
     pub launch: Duration,
-    /// The tests of one binary, from `running N tests` to its summary.
+    /// The tests of one module, from `running N tests` to its summary.
     pub tests: Duration,
 }
 
@@ -44,18 +42,8 @@ pub struct TestLimits {
 pub enum Overrun {
     /// The tools never got the tests going: the machine's fault.
     StartUp { limit: Duration },
-    /// The tests of `binary` did not finish: the code's.
-    Tests { binary: Option<Binary>, limit: Duration },
-}
-
-/// A test binary, as cargo announces it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Binary {
-    /// The test file, as cargo prints it (`tests/typed_views.rs`, or a
-    /// path through `../`).
-    pub source: String,
-    /// The compiled test module.
-    pub module: PathBuf,
+    /// The tests did not finish: the code's.
+    Tests { limit: Duration },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,7 +53,7 @@ enum Phase {
     Running,
 }
 
-/// The [`Clock`] of one `wasm-pack test` run.
+/// The [`Clock`] of one run of a test module.
 pub struct TestClock {
     limits: TestLimits,
     phase: Phase,
@@ -73,15 +61,13 @@ pub struct TestClock {
     since: Instant,
     /// When the whole run must end, whatever it printed.
     backstop: Instant,
-    /// The binary being run, once cargo named one.
-    binary: Option<Binary>,
 }
 
 impl TestClock {
     /// `backstop` bounds the whole run, whatever it prints.
     pub fn new(limits: TestLimits, backstop: Duration) -> TestClock {
         let now = Instant::now();
-        TestClock { limits, phase: Phase::Starting, since: now, backstop: now + backstop, binary: None }
+        TestClock { limits, phase: Phase::Starting, since: now, backstop: now + backstop }
     }
 
     /// What the run overran, when it was stopped at [`Clock::deadline`]:
@@ -89,7 +75,7 @@ impl TestClock {
     pub fn overrun(&self) -> Overrun {
         match self.phase {
             Phase::Starting if Instant::now() < self.backstop => Overrun::StartUp { limit: self.limits.startup },
-            _ => Overrun::Tests { binary: self.binary.clone(), limit: self.limits.tests },
+            _ => Overrun::Tests { limit: self.limits.tests },
         }
     }
 }
@@ -102,17 +88,14 @@ impl Clock for TestClock {
 
     fn line(&mut self, line: &str, at: Instant) {
         let line = line.trim_end_matches('\r');
-        if let Some(binary) = cargo_running(line) {
-            self.binary = Some(binary);
-            (self.phase, self.since) = (Phase::Starting, at);
-        } else if line.starts_with("Running headless tests in ") && self.phase == Phase::Starting {
+        if line.starts_with("Running headless tests in ") && self.phase == Phase::Starting {
             (self.phase, self.since) = (Phase::Launching, at);
         } else if (is_running_line(line) || (line.starts_with("Loading ") && self.phase == Phase::Launching))
             && self.phase != Phase::Running
         {
             (self.phase, self.since) = (Phase::Running, at);
         } else if line.starts_with("test result: ") && self.phase == Phase::Running {
-            // The next binary, or the doc-tests, start with the machine's time.
+            // What the runner does after its tests is the machine's.
             (self.phase, self.since) = (Phase::Starting, at);
         }
     }
@@ -126,13 +109,6 @@ impl Clock for TestClock {
         };
         phase.min(self.backstop)
     }
-}
-
-/// cargo's `     Running tests/x.rs (target/…/x-0123.wasm)`.
-fn cargo_running(line: &str) -> Option<Binary> {
-    let rest = line.trim_start().strip_prefix("Running ")?;
-    let (source, module) = rest.strip_suffix(')')?.rsplit_once(" (")?;
-    Some(Binary { source: source.to_string(), module: PathBuf::from(module) })
 }
 
 /// `running 3 tests` / `running 1 test`, as the test harness writes it.
@@ -162,10 +138,8 @@ mod tests {
     fn the_tests_limit_runs_from_the_tests_start_not_the_tools() {
         let t0 = Instant::now();
         let mut clock = clock(t0);
-        assert_eq!(clock.deadline(), t0 + LIMITS.startup, "cargo and wasm-bindgen have the machine's time");
-        let at = t0 + Duration::from_secs(60);
-        clock.line("     Running tests/typed_views.rs (/t/wasm32-unknown-unknown/debug/deps/typed_views-01.wasm)", at);
-        assert_eq!(clock.deadline(), at + LIMITS.startup, "each binary starts afresh");
+        assert_eq!(clock.deadline(), t0 + LIMITS.startup, "wasm-bindgen and the driver have the machine's time");
+        let at = t0;
         assert_eq!(clock.overrun(), Overrun::StartUp { limit: LIMITS.startup });
         let launched = at + Duration::from_secs(30);
         clock.line("Loading scripts...", launched);
@@ -178,10 +152,7 @@ mod tests {
         let running = page;
         clock.line("running 9 tests", running + Duration::from_secs(1));
         assert_eq!(clock.deadline(), running + LIMITS.tests, "the tests' own limit, from their start");
-        let Overrun::Tests { binary: Some(binary), limit } = clock.overrun() else { panic!("{:?}", clock.overrun()) };
-        assert_eq!(limit, LIMITS.tests);
-        assert_eq!(binary.source, "tests/typed_views.rs");
-        assert_eq!(binary.module, PathBuf::from("/t/wasm32-unknown-unknown/debug/deps/typed_views-01.wasm"));
+        assert_eq!(clock.overrun(), Overrun::Tests { limit: LIMITS.tests });
 
         // Result lines do not extend it; the summary hands back to the machine.
         clock.line("test a ... ok", running + Duration::from_secs(4));
@@ -207,10 +178,7 @@ mod tests {
     }
 
     #[test]
-    fn cargo_names_the_binary_and_its_module() {
-        let binary = cargo_running("     Running ../../exercises/02_no_gc/tests/no_gc.rs (/s/t/deps/no_gc-bd.wasm)");
-        assert_eq!(binary.unwrap().source, "../../exercises/02_no_gc/tests/no_gc.rs");
-        assert_eq!(cargo_running("Running headless tests in Chrome on `http://127.0.0.1:1/`"), None);
+    fn the_harness_line_that_starts_the_tests_is_read_exactly() {
         assert!(is_running_line("running 1 test") && is_running_line("running 11 tests"));
         assert!(!is_running_line("running away tests") && !is_running_line("running  tests"));
     }

@@ -1,7 +1,7 @@
-//! The tools grading needs — wasm-pack, the wasm-bindgen CLI that matches the
-//! course's pinned wasm-bindgen, a browser and its driver, or Node.js — found
-//! on this machine, installed with `cargo install` where that is possible,
-//! and otherwise named with the exact command that installs them.
+//! The tools grading needs — the wasm-bindgen CLI that matches the course's
+//! pinned wasm-bindgen (its test runner runs the tests), a browser and its
+//! driver, or Node.js — found on this machine, installed where that is
+//! possible, and otherwise named with the exact command that installs them.
 
 use crate::model::Engine;
 use crate::process::find_on_path;
@@ -50,7 +50,7 @@ impl EngineChoice {
     }
 }
 
-/// A browser that wasm-pack can drive, through its WebDriver.
+/// A browser the test runner can drive, through its WebDriver.
 #[derive(Debug, Clone)]
 pub struct Browser {
     pub engine: Engine,
@@ -66,11 +66,13 @@ pub struct Browser {
 /// Everything found, ready to grade with.
 #[derive(Debug, Clone)]
 pub struct Toolbox {
-    pub wasm_pack: PathBuf,
+    /// wasm-bindgen-test-runner, beside the wasm-bindgen whose version was
+    /// checked: it runs a test module in the engine.
+    pub test_runner: PathBuf,
     pub engine: Engine,
     pub browser: Option<Browser>,
-    /// PATH for the tools the grader starts: the directories of the tools
-    /// found here first, so wasm-pack sees the wasm-bindgen that was checked.
+    /// PATH for the tools the grader starts: the test runner's directory
+    /// first, so cargo's runner (`.cargo/config.toml`) is the checked one.
     pub child_path: OsString,
     /// Said to the student before grading (e.g. "no browser: using Node.js").
     pub notices: Vec<String>,
@@ -88,7 +90,7 @@ impl Toolbox {
     /// A toolbox of tools that are not there, for tests that never start one.
     pub fn absent(engine: Engine) -> Toolbox {
         Toolbox {
-            wasm_pack: "/nonexistent/wasm-pack".into(),
+            test_runner: "/nonexistent/wasm-bindgen-test-runner".into(),
             engine,
             browser: None,
             child_path: Default::default(),
@@ -191,8 +193,6 @@ impl Toolbox {
     /// Finds (and, when `install` is set, installs) what grading needs.
     pub fn prepare(course_root: &Path, choice: EngineChoice, install: bool) -> Result<Toolbox> {
         let mut notices = Vec::new();
-        let mut extra_dirs = Vec::new();
-
         let pinned = pinned_wasm_bindgen(course_root)?;
         // What only asks the machine runs while the tools are looked for:
         // each answer costs a process (Debian's `chromium --version` is a
@@ -208,29 +208,29 @@ impl Toolbox {
             let version = node.as_deref().and_then(node_version);
             (node, version)
         });
-        let tools = [
-            Tool {
-                binary: "wasm-pack",
-                crate_name: "wasm-pack",
-                version: None,
-                without_default_features: false,
-                how_long: "about 3½ minutes",
-            },
-            Tool {
-                binary: "wasm-bindgen",
-                crate_name: "wasm-bindgen-cli",
-                version: Some(pinned),
-                // Its default features are TLS (rustls and ring) for a
-                // WebDriver reached over https; the drivers grading starts
-                // listen on localhost, over plain http.
-                without_default_features: true,
-                how_long: "about 4 minutes",
-            },
-        ];
-        let [wasm_pack, wasm_bindgen]: [PathBuf; 2] =
-            ensure_tools(&tools, install, &mut notices)?.try_into().expect("one path a tool");
-        extra_dirs.push(parent(&wasm_pack));
-        extra_dirs.insert(0, parent(&wasm_bindgen));
+        let wasm_bindgen_cli = Tool {
+            binary: "wasm-bindgen",
+            crate_name: "wasm-bindgen-cli",
+            version: Some(pinned),
+            // Its default features are TLS (rustls and ring) for a WebDriver
+            // reached over https; the drivers grading starts listen on
+            // localhost, over plain http.
+            without_default_features: true,
+            how_long: "about 3 minutes",
+        };
+        let wasm_bindgen = ensure_tool(&wasm_bindgen_cli, install, &mut notices)?;
+        // The crate installs both programs together: one without the other
+        // is a broken install.
+        let test_runner =
+            parent(&wasm_bindgen).join(format!("wasm-bindgen-test-runner{}", std::env::consts::EXE_SUFFIX));
+        if !test_runner.is_file() {
+            return Err(MissingTool(format!(
+                "{} has no wasm-bindgen-test-runner beside it, which runs the tests. Install both again with:\n    {}",
+                wasm_bindgen.display(),
+                wasm_bindgen_cli.command_text()
+            ))
+            .into());
+        }
 
         let (node, node_version) = node_probe.join().unwrap_or_default();
         let node_permission = node_version.as_deref().and_then(node_permission_flag);
@@ -309,7 +309,7 @@ impl Toolbox {
 
         let sysroot = sysroot_probe.join().ok().flatten();
         let sysroot = ensure_wasm32_target(sysroot, course_root, install, &mut notices)?;
-        let tools = [Some(&wasm_pack), Some(&wasm_bindgen), node.as_ref()]
+        let tools = [Some(&test_runner), node.as_ref()]
             .into_iter()
             .flatten()
             .chain(browser.iter().flat_map(|b| [&b.driver, &b.binary].into_iter().chain(&b.capabilities)))
@@ -317,9 +317,10 @@ impl Toolbox {
             .collect::<Vec<_>>();
         let toolchain = crate::sandbox::toolchain_dirs(&tools, Some(&sysroot));
         let path = std::env::var_os("PATH").unwrap_or_default();
-        let child_path = std::env::join_paths(extra_dirs.into_iter().chain(std::env::split_paths(&path)))
-            .context("a directory on PATH contains a ':'")?;
-        Ok(Toolbox { wasm_pack, engine: runner, browser, child_path, notices, node_permission, toolchain })
+        let child_path =
+            std::env::join_paths(std::iter::once(parent(&test_runner)).chain(std::env::split_paths(&path)))
+                .context("a directory on PATH contains a ':'")?;
+        Ok(Toolbox { test_runner, engine: runner, browser, child_path, notices, node_permission, toolchain })
     }
 }
 
@@ -437,8 +438,8 @@ pub fn pinned_wasm_bindgen(course_root: &Path) -> Result<String> {
         .ok_or_else(|| anyhow!("{} does not mention wasm-bindgen", lock_path.display()))
 }
 
-/// A `binary` whose `--version` says exactly `version` (wasm-pack takes no
-/// other wasm-bindgen), on PATH or in cargo's bin directory.
+/// A `binary` whose `--version` says exactly `version`, on PATH or in
+/// cargo's bin directory.
 fn find_at_version(binary: &str, version: &str) -> Option<PathBuf> {
     let candidates = find_on_path(binary).into_iter().chain(in_cargo_bin(binary));
     candidates.into_iter().find(|path| {
@@ -509,7 +510,8 @@ impl Tool {
     fn why(&self) -> String {
         match &self.version {
             Some(v) => format!(
-                "{} {v} (the version pinned in Cargo.lock; wasm-pack accepts no other) is not installed",
+                "{} {v} (the version pinned in Cargo.lock: a test module is run only by the wasm-bindgen that \
+                 matches the library it was built with) is not installed",
                 self.binary
             ),
             None => format!("{} is not installed", self.binary),
@@ -539,21 +541,16 @@ impl Tool {
         None
     }
 
-    /// `cargo install`, its output to the terminal or to `log`: with
-    /// `--locked` first — the versions the tool was released with — then,
-    /// if that fails (a registry or mirror that lacks one of them), without,
-    /// resolving afresh as `cargo install` does by default. Whether it worked.
-    fn compile(&self, log: Option<&Path>) -> bool {
+    /// `cargo install`, its output to the terminal: with `--locked` first —
+    /// the versions the tool was released with — then, if that fails (a
+    /// registry or mirror that lacks one of them), without, resolving afresh
+    /// as `cargo install` does by default. Whether it worked.
+    fn compile(&self) -> bool {
         let run = |locked: bool| {
             let mut command = Command::new("cargo");
             command.args(self.install_args()).stdin(Stdio::null());
             if locked {
                 command.arg("--locked");
-            }
-            if let Some(log) = log {
-                let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(log) else { return false };
-                let Ok(copy) = file.try_clone() else { return false };
-                command.stdout(copy).stderr(file);
             }
             command.status().is_ok_and(|s| s.success())
         };
@@ -568,157 +565,42 @@ impl Tool {
     }
 }
 
-/// Finds each of `tools`; installs the missing ones (when allowed):
-/// prebuilt first, then those still missing compiled by `cargo install`,
-/// all at the same time — or explains how to install them.
-fn ensure_tools(tools: &[Tool], install: bool, notices: &mut Vec<String>) -> Result<Vec<PathBuf>> {
-    let mut found: Vec<Option<PathBuf>> = tools.iter().map(Tool::find).collect();
-    let missing =
-        |found: &[Option<PathBuf>]| -> Vec<usize> { (0..tools.len()).filter(|&i| found[i].is_none()).collect() };
-    if missing(&found).is_empty() {
-        return Ok(found.into_iter().flatten().collect());
+/// Finds `tool`; installs it when it is missing (and that is allowed):
+/// prebuilt first, else compiled by `cargo install`, its output (cargo's
+/// progress, crate by crate) on the terminal — or explains how to install it.
+fn ensure_tool(tool: &Tool, install: bool, notices: &mut Vec<String>) -> Result<PathBuf> {
+    if let Some(found) = tool.find() {
+        return Ok(found);
     }
     if !install {
-        let lines: Vec<String> = missing(&found)
-            .into_iter()
-            .map(|i| format!("{}. Install it with:\n    {}", tools[i].why(), tools[i].command_text()))
-            .collect();
-        return Err(MissingTool(lines.join("\n")).into());
+        return Err(MissingTool(format!("{}. Install it with:\n    {}", tool.why(), tool.command_text())).into());
     }
-    for i in missing(&found) {
-        if let Some((path, how)) = tools[i].prebuilt() {
-            notices.push(format!("Installed {} at {} ({how}).", tools[i].binary, path.display()));
-            found[i] = Some(path);
-        }
+    if let Some((path, how)) = tool.prebuilt() {
+        notices.push(format!("Installed {} at {} ({how}).", tool.binary, path.display()));
+        return Ok(path);
     }
-    let to_compile = missing(&found);
-    let compiled: Vec<(usize, bool, Option<PathBuf>)> = match &to_compile[..] {
-        [] => vec![],
-        [one] => {
-            let tool = &tools[*one];
-            eprintln!("{}: installing it with `{}` ({}, once)...", tool.why(), tool.command_text(), tool.how_long);
-            vec![(*one, tool.compile(None), None)]
+    eprintln!("{}: installing it with `{}` ({}, once)...", tool.why(), tool.command_text(), tool.how_long);
+    let started = std::time::Instant::now();
+    let compiled = tool.compile();
+    let took = started.elapsed().as_secs();
+    match tool.find().filter(|_| compiled) {
+        Some(path) => {
+            notices.push(format!(
+                "Installed {} at {} (compiled by cargo install in {} min {} s).",
+                tool.binary,
+                path.display(),
+                took / 60,
+                took % 60
+            ));
+            Ok(path)
         }
-        several => {
-            // Side by side: each build's serial stretches (the last crates,
-            // the link) leave cores the other can use.
-            let logs: Vec<PathBuf> = several
-                .iter()
-                .map(|&i| {
-                    std::env::temp_dir().join(format!("grader-install-{}-{}.log", tools[i].binary, std::process::id()))
-                })
-                .collect();
-            eprintln!(
-                "Not installed: {}. Compiling them at the same time ({}, once; cargo's output: {})...",
-                several.iter().map(|&i| tools[i].binary).collect::<Vec<_>>().join(" and "),
-                tools[several[several.len() - 1]].how_long,
-                logs.iter().map(|l| l.display().to_string()).collect::<Vec<_>>().join(", ")
-            );
-            let watch =
-                InstallWatch::start(several.iter().map(|&i| tools[i].binary).zip(logs.iter().cloned()).collect());
-            let compiled = std::thread::scope(|scope| {
-                let runs: Vec<_> = several
-                    .iter()
-                    .zip(&logs)
-                    .map(|(&i, log)| {
-                        let watch = &watch;
-                        scope.spawn(move || {
-                            let started = std::time::Instant::now();
-                            let done = tools[i].compile(Some(log));
-                            let took = started.elapsed().as_secs();
-                            let how = if done { "installed" } else { "failed" };
-                            watch.say(&format!("{} {how} after {} min {} s.", tools[i].binary, took / 60, took % 60));
-                            (i, done, Some(log.clone()))
-                        })
-                    })
-                    .collect();
-                runs.into_iter().map(|run| run.join().expect("an install thread does not panic")).collect()
-            });
-            watch.stop();
-            compiled
-        }
-    };
-    for (i, done, log) in compiled {
-        let tool = &tools[i];
-        match tool.find().filter(|_| done) {
-            Some(path) => {
-                notices.push(format!("Installed {} at {} (compiled by cargo install).", tool.binary, path.display()));
-                found[i] = Some(path);
-            }
-            None => {
-                let read = log.map(|log| format!(" (cargo's output is in {})", log.display())).unwrap_or_default();
-                return Err(MissingTool(format!(
-                    "{}, and installing it failed{read}. Run this yourself and read cargo's error:\n    {}",
-                    tool.why(),
-                    tool.command_text()
-                ))
-                .into());
-            }
-        }
+        None => Err(MissingTool(format!(
+            "{}, and installing it failed. Run this yourself and read cargo's error:\n    {}",
+            tool.why(),
+            tool.command_text()
+        ))
+        .into()),
     }
-    Ok(found.into_iter().flatten().collect())
-}
-
-/// What a terminal sees while tools compile side by side into their logs:
-/// how long it has been, and the crate each is compiling now (the last
-/// `Compiling` line of its log), so minutes of waiting show progress.
-/// Elsewhere (a CI log), only the lines said.
-struct InstallWatch {
-    spinner: Option<indicatif::ProgressBar>,
-    ticker: Option<(std::sync::mpsc::Sender<()>, std::thread::JoinHandle<()>)>,
-}
-
-impl InstallWatch {
-    fn start(logs: Vec<(&'static str, PathBuf)>) -> InstallWatch {
-        use std::io::IsTerminal;
-        if !std::io::stderr().is_terminal() {
-            return InstallWatch { spinner: None, ticker: None };
-        }
-        let spinner = indicatif::ProgressBar::new_spinner();
-        spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-        let (stop, stopped) = std::sync::mpsc::channel();
-        let shown = spinner.clone();
-        let started = std::time::Instant::now();
-        let ticker = std::thread::spawn(move || loop {
-            let doing: Vec<String> = logs
-                .iter()
-                .map(|(tool, log)| {
-                    let text = std::fs::read_to_string(log).unwrap_or_default();
-                    format!("{tool}: {}", last_compiling(&text).unwrap_or("starting"))
-                })
-                .collect();
-            let took = started.elapsed().as_secs();
-            shown.set_message(format!("compiling {}:{:02} — {}", took / 60, took % 60, doing.join(" · ")));
-            if stopped.recv_timeout(std::time::Duration::from_millis(500)).is_ok() {
-                break;
-            }
-        });
-        InstallWatch { spinner: Some(spinner), ticker: Some((stop, ticker)) }
-    }
-
-    /// A line of its own, above the spinner.
-    fn say(&self, line: &str) {
-        match &self.spinner {
-            Some(spinner) => spinner.println(line),
-            None => eprintln!("{line}"),
-        }
-    }
-
-    fn stop(self) {
-        if let Some((stop, ticker)) = self.ticker {
-            let _ = stop.send(());
-            let _ = ticker.join();
-        }
-        if let Some(spinner) = self.spinner {
-            spinner.finish_and_clear();
-        }
-    }
-}
-
-/// The crate cargo is compiling now, by the last `Compiling NAME vX` line
-/// of its output: its name, when there is one (short, for one line).
-fn last_compiling(cargo_output: &str) -> Option<&str> {
-    cargo_output.lines().rev().find_map(|line| line.trim_start().strip_prefix("Compiling ")?.split(' ').next())
 }
 
 /// `grader setup --all-engines`: Firefox (Debian's firefox-esr, as root) and
@@ -753,7 +635,7 @@ pub fn install_firefox() -> Result<Browser> {
             without_default_features: false,
             how_long: "about 2 minutes",
         };
-        ensure_tools(&[geckodriver], true, &mut Vec::new())?;
+        ensure_tool(&geckodriver, true, &mut Vec::new())?;
     }
     find_firefox().ok_or_else(|| MissingTool(format!("Firefox is still missing: install {FIREFOX_PACKAGES}")).into())
 }
@@ -806,14 +688,6 @@ fn driver_from_env(variable: &str) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_install_shows_the_crate_cargo_compiles_last() {
-        let log = "    Updating crates.io index\n   Compiling serde v1.0.228\n   Compiling walrus v0.23.3\n\
-                   warning: unused import\n   Compiling wasm-bindgen-cli v0.2.130 (/root/.cargo/registry/x)\n";
-        assert_eq!(last_compiling(log), Some("wasm-bindgen-cli"));
-        assert_eq!(last_compiling("    Updating crates.io index\n  Downloaded walrus v0.23.3\n"), None);
-    }
 
     #[test]
     fn the_pinned_version_comes_from_the_lockfile() {

@@ -689,7 +689,7 @@ mod loop_tests {
         assert!(rows[1].starts_with("→ beta         0/1 tests (edited) "), "{listed}");
         assert!(!rows[0].contains(EDITED) && !rows[2].contains(EDITED), "{listed}");
         assert!(listed.contains("(edited): changed since it was graded"), "{listed}");
-        // Nothing was graded: grading here (no wasm-pack) would be an error.
+        // Nothing was graded: grading here (no test runner) would be an error.
         assert_eq!(watch.reports[1].status, Status::Fail);
     }
 

@@ -193,7 +193,7 @@ impl Drop for Busy {
 #[test]
 fn without_a_browser_the_grader_says_so_and_grades_in_node() {
     require(&[Need::Node]);
-    let bin = path_with_only(&["cargo", "rustc", "wasm-pack", "wasm-bindgen", "wasm-bindgen-test-runner", "node"]);
+    let bin = path_with_only(&["cargo", "rustc", "wasm-bindgen", "wasm-bindgen-test-runner", "node"]);
     let run = grader_with(&course_root(), &[], |c| {
         c.env("PATH", bin.path()).env_remove("CHROMEDRIVER");
     });
@@ -217,7 +217,7 @@ fn without_a_browser_the_grader_says_so_and_grades_in_node() {
 #[test]
 fn ubuntus_chromium_snap_and_its_chromium_chromedriver_are_found() {
     require(&[Need::Chromium]);
-    let bin = path_with_only(&["cargo", "rustc", "wasm-pack", "wasm-bindgen", "wasm-bindgen-test-runner", "chromium"]);
+    let bin = path_with_only(&["cargo", "rustc", "wasm-bindgen", "wasm-bindgen-test-runner", "chromium"]);
     let chromedriver = grader::process::find_on_path("chromedriver").unwrap();
     std::os::unix::fs::symlink(chromedriver, bin.path().join("chromium.chromedriver")).unwrap();
     let run = grader_with(&course_root(), &["run", "struct_packing"], |c| {
@@ -246,7 +246,7 @@ fn firefox_grades_when_asked_browser_suites_included() {
 #[test]
 fn asking_for_firefox_without_geckodriver_says_how_to_install_it() {
     require(&[Need::Firefox]);
-    let bin = path_with_only(&["wasm-pack", "wasm-bindgen", "node", "firefox"]);
+    let bin = path_with_only(&["wasm-bindgen", "wasm-bindgen-test-runner", "node", "firefox"]);
     let run = grader_with(&course_root(), &["--runner", "firefox"], |c| {
         c.env("PATH", bin.path()).env("CARGO_HOME", bin.path()).env_remove("GECKODRIVER");
     });
@@ -258,7 +258,7 @@ fn asking_for_firefox_without_geckodriver_says_how_to_install_it() {
 #[test]
 fn asking_for_chrome_without_a_browser_is_an_infrastructure_error() {
     require(&[Need::Node]);
-    let bin = path_with_only(&["wasm-pack", "wasm-bindgen", "node"]);
+    let bin = path_with_only(&["wasm-bindgen", "wasm-bindgen-test-runner", "node"]);
     let run = grader_with(&course_root(), &["--runner", "chrome"], |c| {
         c.env("PATH", bin.path()).env_remove("CHROMEDRIVER");
     });
@@ -268,34 +268,41 @@ fn asking_for_chrome_without_a_browser_is_an_infrastructure_error() {
 }
 
 #[test]
-fn a_missing_wasm_pack_is_named_with_the_command_that_installs_it() {
-    let bin = path_with_only(&["node"]);
-    let run = grader_with(&course_root(), &["--no-install"], |c| {
-        c.env("PATH", bin.path()).env("CARGO_HOME", bin.path());
-    });
-    assert_eq!(run.code(), Some(3), "{}", run.stderr);
-    assert!(run.stderr.contains("wasm-pack is not installed"), "{}", run.stderr);
-    assert!(run.stderr.contains("cargo install wasm-pack --locked"), "{}", run.stderr);
+fn a_missing_or_other_wasm_bindgen_is_named_with_the_command_that_installs_the_pinned_one() {
+    let pinned = grader::tools::pinned_wasm_bindgen(&course_root()).unwrap();
+    let install = format!("cargo install wasm-bindgen-cli --version ={pinned} --force --no-default-features --locked");
+    for found in [None, Some("0.0.1")] {
+        let bin = path_with_only(&["node"]);
+        if let Some(version) = found {
+            fake_program(bin.path(), "wasm-bindgen", &format!("echo wasm-bindgen {version}"));
+            fake_program(bin.path(), "wasm-bindgen-test-runner", "exit 0");
+        }
+        let run = grader_with(&course_root(), &["--no-install"], |c| {
+            c.env("PATH", bin.path()).env("CARGO_HOME", bin.path());
+        });
+        assert_eq!(run.code(), Some(3), "{found:?}: {}", run.stderr);
+        assert!(run.stderr.contains(&format!("wasm-bindgen {pinned} (the version pinned")), "{}", run.stderr);
+        assert!(run.stderr.contains(&install), "{found:?}: {}", run.stderr);
+    }
 }
 
 #[test]
-fn a_wasm_bindgen_of_another_version_is_named_with_the_pinned_one() {
-    let bin = path_with_only(&["wasm-pack"]);
+fn a_wasm_bindgen_without_its_test_runner_is_a_broken_install_not_a_grade() {
     let pinned = grader::tools::pinned_wasm_bindgen(&course_root()).unwrap();
-    std::fs::write(bin.path().join("wasm-bindgen"), "#!/bin/sh\necho wasm-bindgen 0.0.1\n").unwrap();
-    std::fs::set_permissions(bin.path().join("wasm-bindgen"), std::os::unix::fs::PermissionsExt::from_mode(0o755))
-        .unwrap();
-    let run = grader_with(&course_root(), &["--no-install"], |c| {
+    let bin = path_with_only(&["node"]);
+    fake_program(bin.path(), "wasm-bindgen", &format!("echo wasm-bindgen {pinned}"));
+    let run = grader_with(&course_root(), &["--no-install", "--format", "json"], |c| {
         c.env("PATH", bin.path()).env("CARGO_HOME", bin.path());
     });
     assert_eq!(run.code(), Some(3), "{}", run.stderr);
-    assert!(
-        run.stderr.contains(&format!(
-            "cargo install wasm-bindgen-cli --version ={pinned} --force --no-default-features --locked"
-        )),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("has no wasm-bindgen-test-runner beside it"), "{}", run.stderr);
+    assert!(run.stderr.contains("cargo install wasm-bindgen-cli"), "{}", run.stderr);
+}
+
+/// A shell script named `name` in `dir` that runs `body`.
+fn fake_program(dir: &std::path::Path, name: &str, body: &str) {
+    std::fs::write(dir.join(name), format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(dir.join(name), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
 }
 
 #[test]

@@ -153,8 +153,7 @@ fn ubuntu_without_a_browser_gets_chrome_for_testing_from_the_host_and_keeps_it()
     std::fs::write(&os_release, "NAME=\"Ubuntu\"\nID=ubuntu\nID_LIKE=debian\nVERSION_ID=\"24.04\"\n").unwrap();
     let cache = tempfile::tempdir().unwrap();
     // No browser and no driver: only the tools grading needs, and curl.
-    let bin =
-        path_with_only(&["cargo", "rustc", "wasm-pack", "wasm-bindgen", "wasm-bindgen-test-runner", "node", "curl"]);
+    let bin = path_with_only(&["cargo", "rustc", "wasm-bindgen", "wasm-bindgen-test-runner", "node", "curl"]);
     let course = TempCourse::new()
         .with_course_exercise("06_struct_packing")
         .manifest(&[("struct_packing", "06_struct_packing")]);
@@ -267,7 +266,7 @@ fn wasm_bindgen_comes_prebuilt_when_it_matches_its_published_checksum_and_never_
     // A checksum that is not the archive's: refused, and with no cargo on
     // PATH nothing can compile it instead.
     host.put(&format!("{path}.sha256sum"), format!("{}  gh-release/{name}.tar.gz\n", sha256_hex(b"another")).into());
-    let refused = run(&["wasm-pack", "curl", "tar", "gzip"], &["--runner", "chrome", "setup"]);
+    let refused = run(&["curl", "tar", "gzip"], &["--runner", "chrome", "setup"]);
     assert_eq!(refused.code(), Some(3), "{}\n{}", refused.stdout, refused.stderr);
     assert!(refused.stderr.contains("is not what was published"), "{}", refused.stderr);
     let left: Vec<_> = std::fs::read_dir(&bin).into_iter().flatten().flatten().map(|e| e.file_name()).collect();
@@ -275,7 +274,7 @@ fn wasm_bindgen_comes_prebuilt_when_it_matches_its_published_checksum_and_never_
 
     // The published checksum: installed in seconds, and graded with.
     host.put(&format!("{path}.sha256sum"), format!("{}  gh-release/{name}.tar.gz\n", sha256_hex(&bytes)).into());
-    let tools = ["cargo", "rustc", "wasm-pack", "node", "curl", "tar", "gzip", "chromium", "chromedriver"];
+    let tools = ["cargo", "rustc", "node", "curl", "tar", "gzip", "chromium", "chromedriver"];
     let graded = run(&tools, &["--runner", "chrome", "check", "--format", "json", "--no-cache"]);
     assert!(matches!(graded.code(), Some(0 | 1)), "{}\n{}", graded.stdout, graded.stderr);
     assert!(graded.stderr.contains(&format!("Downloading {name}, prebuilt")), "{}", graded.stderr);

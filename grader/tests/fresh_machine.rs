@@ -100,9 +100,9 @@ fn a_missing_wasm32_target_is_added_and_the_course_graded() {
 #[test]
 fn no_browser_and_no_way_to_install_one_is_exit_3_with_the_commands() {
     require(&[Need::Node]);
-    // cargo and rustc (and rustup's proxies), wasm-pack and wasm-bindgen,
-    // but no browser, no Node.js, no apt-get.
-    let bin = path_with_only(&["cargo", "rustc", "rustup", "wasm-pack", "wasm-bindgen"]);
+    // cargo and rustc (and rustup's proxies), wasm-bindgen and its test
+    // runner, but no browser, no Node.js, no apt-get.
+    let bin = path_with_only(&["cargo", "rustc", "rustup", "wasm-bindgen", "wasm-bindgen-test-runner"]);
     let run = grader_with(&course_root(), &["--no-install"], |command| {
         command.env("PATH", bin.path()).env("CARGO_HOME", bin.path()).env_remove("CHROMEDRIVER");
     });

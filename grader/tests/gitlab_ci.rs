@@ -68,7 +68,7 @@ fn the_grade_job_reports_junit_and_metrics_and_fails_below_the_pass_mark() {
     std::fs::write(project.join("exercises/06_struct_packing/src/lib.rs"), solved).unwrap();
     // What the job's cache keeps inside the project is not the student's work.
     std::fs::create_dir_all(project.join(".cache/cargo/bin")).unwrap();
-    std::fs::write(project.join(".cache/cargo/bin/wasm-pack"), "a cached tool").unwrap();
+    std::fs::write(project.join(".cache/cargo/bin/wasm-bindgen"), "a cached tool").unwrap();
 
     let target = test_target_dir();
     std::fs::create_dir_all(target.join("release")).unwrap();

@@ -307,14 +307,14 @@ fn watch_keeps_its_place_answers_at_once_and_quits_mid_grade() {
 }
 
 #[test]
-fn run_verbose_shows_what_wasm_pack_printed_even_when_cached() {
+fn run_verbose_shows_what_the_runner_printed_even_when_cached() {
     require(&[Need::Chromium]);
     let course = sealed_course();
     let plain = grader(course.path(), &["run", "struct_packing"]);
-    assert!(!plain.stdout.contains("What cargo and wasm-pack printed"), "{}", plain.stdout);
+    assert!(!plain.stdout.contains("What cargo and the test runner printed"), "{}", plain.stdout);
     let verbose = grader(course.path(), &["run", "struct_packing", "--verbose"]);
-    assert!(verbose.stdout.contains("What cargo and wasm-pack printed"), "{}", verbose.stdout);
-    assert!(verbose.stdout.contains("Running headless tests in Chrome"), "wasm-pack's own words:\n{}", verbose.stdout);
+    assert!(verbose.stdout.contains("What cargo and the test runner printed"), "{}", verbose.stdout);
+    assert!(verbose.stdout.contains("Running headless tests in Chrome"), "the runner's own words:\n{}", verbose.stdout);
 
     // Every command that grades warns about a test file the course did not ship.
     let tests = "exercises/06_struct_packing/tests/struct_packing.rs";

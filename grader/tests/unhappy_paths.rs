@@ -203,7 +203,7 @@ fn a_hint_needs_no_tools_and_installs_nothing() {
     assert_eq!(run.code(), Some(0), "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("hint for typed_views: the idea"), "{}", run.stdout);
     let said = format!("{}{}", run.stdout, run.stderr);
-    for never in ["install", "compiling", "wasm-pack"] {
+    for never in ["install", "compiling", "wasm-bindgen"] {
         assert!(!said.contains(never), "{never}: {said}");
     }
     assert!(!course.path().join("target").exists(), "nothing was built");

@@ -151,7 +151,7 @@ pub fn exercise(report: &ExerciseReport) -> String {
         }
     }
     if let Some(output) = &report.tool_output {
-        let _ = writeln!(out, "\n{BOLD}What cargo and wasm-pack printed{BOLD:#}\n{}", output.trim_end());
+        let _ = writeln!(out, "\n{BOLD}What cargo and the test runner printed{BOLD:#}\n{}", output.trim_end());
     }
     if report.status != Status::Pass {
         out.push_str(&hints(report));

@@ -8,7 +8,7 @@
 #
 # Installs what grading needs — a headless Chromium and its chromedriver,
 # the Rust toolchain pinned in rust-toolchain.toml with the wasm32 target,
-# wasm-pack and the wasm-bindgen-cli pinned in Cargo.lock — builds the
+# and the wasm-bindgen-cli pinned in Cargo.lock — builds the
 # grader, and grades the untouched course once in /autograder/work, where
 # submissions are built, so that a submission compiles only its own crates.
 set -euo pipefail
@@ -45,7 +45,6 @@ rustup show active-toolchain || rustup toolchain install
 rustup target add wasm32-unknown-unknown
 
 pinned=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3 }' Cargo.lock)
-cargo install --locked wasm-pack || cargo install wasm-pack
 # No default features: they are TLS for a WebDriver reached over https, and the drivers here listen on localhost.
 cargo install --locked --no-default-features wasm-bindgen-cli --version "=$pinned" || cargo install --no-default-features wasm-bindgen-cli --version "=$pinned"
 

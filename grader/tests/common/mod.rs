@@ -19,8 +19,8 @@ pub fn test_target_dir() -> PathBuf {
     course_root().join("target").join("grader-tests")
 }
 
-/// What an end-to-end test uses, beyond the wasm32 target, wasm-pack and
-/// the pinned wasm-bindgen-cli that every one needs.
+/// What an end-to-end test uses, beyond the wasm32 target and the pinned
+/// wasm-bindgen-cli that every one needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Need {
     /// Headless Chromium and chromedriver (the grader's default engine).
@@ -35,7 +35,7 @@ pub enum Need {
 
 /// Provisions what a test uses, once per test binary and need, the way a
 /// student's first run does it (`grader setup --runner ENGINE`: the wasm32
-/// target, wasm-pack, the pinned wasm-bindgen-cli and the browser), so
+/// target, the pinned wasm-bindgen-cli and the browser), so
 /// `cargo test` passes on a fresh machine with nothing installed by hand,
 /// and a test that uses one engine waits for no other. Fails with the
 /// command to run where it cannot install.
@@ -51,7 +51,6 @@ pub fn require(needs: &[Need]) {
     for &need in needs {
         let tools: &[(&str, &str)] = match need {
             Need::Chromium => &[
-                ("wasm-pack", "cargo install wasm-pack"),
                 ("wasm-bindgen", "cargo install wasm-bindgen-cli --version <the version in Cargo.lock>"),
                 ("chromedriver", "apt-get install chromium chromium-driver"),
                 ("chromium", "apt-get install chromium chromium-driver"),
