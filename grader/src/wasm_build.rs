@@ -33,7 +33,7 @@ pub fn tests(crate_dir: &Path, target_dir: &Path, targets: &[String], toolbox: &
 }
 
 /// Test targets as cargo takes them: `--test NAME` each.
-pub fn test_args(targets: &[String]) -> Vec<String> {
+fn test_args(targets: &[String]) -> Vec<String> {
     targets.iter().flat_map(|target| ["--test".to_string(), target.clone()]).collect()
 }
 
