@@ -216,7 +216,7 @@ impl Toolbox {
             // reached over https; the drivers grading starts listen on
             // localhost, over plain http.
             without_default_features: true,
-            how_long: "about 3 minutes",
+            how_long: "about 2 minutes",
         };
         let wasm_bindgen = ensure_tool(&wasm_bindgen_cli, install, &mut notices)?;
         // The crate installs both programs together: one without the other
