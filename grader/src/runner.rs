@@ -467,7 +467,7 @@ impl Tester<'_> {
                     continue;
                 }
                 Some(Overrun::StartUp { limit }) => return Err(startup_error(limit)),
-                Some(Overrun::Tests { .. }) => {}
+                Some(Overrun::Tests) => {}
             }
             // The order the module runs its tests in: without it there is
             // nothing to narrow.
@@ -1289,7 +1289,7 @@ mod tests {
         };
         let failing = "running 2 tests\ntest a ... ok\ntest b ... FAIL\ntest result: FAILED. 1 passed; 1 failed; 0 ignored; 0 filtered out\n";
         assert_eq!(output(failing, None).unexplained_failure(), None, "a failing test explains it");
-        let stopped = Some(Overrun::Tests { limit: Duration::from_secs(1) });
+        let stopped = Some(Overrun::Tests);
         assert_eq!(output("running 2 tests\ntest a ... ok\n", stopped).unexplained_failure(), None, "the stop does");
         let passing = "running 1 test\ntest a ... ok\ntest result: ok. 1 passed; 0 failed; 0 ignored; 0 filtered out\n";
         assert!(output(passing, None).unexplained_failure().is_some(), "every test passed");
