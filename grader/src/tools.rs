@@ -217,6 +217,7 @@ impl Toolbox {
             // localhost, over plain http.
             without_default_features: true,
             how_long: "about 2 minutes",
+            release_archive: true,
         };
         let wasm_bindgen = ensure_tool(&wasm_bindgen_cli, install, &mut notices)?;
         // The crate installs both programs together: one without the other
@@ -481,6 +482,9 @@ struct Tool {
     without_default_features: bool,
     /// How long compiling it takes on a 2-core machine, for the student.
     how_long: &'static str,
+    /// Its project publishes release archives with checksums the grader
+    /// can check (see [`crate::prebuilt::wasm_bindgen_release`]).
+    release_archive: bool,
 }
 
 impl Tool {
@@ -526,8 +530,7 @@ impl Tool {
                 return Some((path, "prebuilt, by cargo binstall"));
             }
         }
-        let (Some(version), Some(bin)) =
-            (self.version.as_deref().filter(|_| self.binary == "wasm-bindgen"), cargo_bin_dir())
+        let (Some(version), Some(bin)) = (self.version.as_deref().filter(|_| self.release_archive), cargo_bin_dir())
         else {
             return None;
         };
@@ -634,6 +637,7 @@ pub fn install_firefox() -> Result<Browser> {
             version: None,
             without_default_features: false,
             how_long: "about 2 minutes",
+            release_archive: false,
         };
         ensure_tool(&geckodriver, true, &mut Vec::new())?;
     }
