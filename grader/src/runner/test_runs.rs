@@ -106,6 +106,7 @@ impl Tester<'_> {
             limit: self.limits.tests,
         };
         for module in modules {
+            // Every test: all but none.
             let output = self.run_module(&module.path, &Selection::AllBut(vec![]))?;
             self.keep(&output);
             tested.failure = tested.failure.or(output.unexplained_failure().cloned());
