@@ -226,13 +226,13 @@ impl Tester<'_> {
     }
 }
 
-/// The tools never got a binary's tests going: the machine's fault.
+/// The tools never got a module's tests going: the machine's fault.
 fn startup_error(limit: Duration) -> GradeError {
     error(
         ErrorKind::Infrastructure,
         format!(
-            "not graded: the tools did not get the tests going within {} s (cargo, wasm-bindgen, the driver or the \
-             browser starting). The machine may be too busy: grade again, with fewer jobs (-j 1)",
+            "not graded: the tools did not get the tests going within {} s (wasm-bindgen, the driver or the browser \
+             starting). The machine may be too busy: grade again, with fewer jobs (-j 1)",
             limit.as_secs()
         ),
     )
