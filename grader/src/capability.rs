@@ -117,13 +117,19 @@ pub fn test_modules(cargo_json: &str, manifest: &Path) -> Vec<TestModule> {
 /// Every import of the test modules a build made for one crate; a build
 /// that made none for it, or a module that cannot be read, is an error.
 pub fn of_build(cargo_json: &str, manifest: &Path) -> Result<BTreeSet<Import>> {
-    let modules = test_modules(cargo_json, manifest);
+    of_modules(&test_modules(cargo_json, manifest), manifest)
+}
+
+/// Every import of `modules`, the test modules built for the crate whose
+/// manifest is `manifest`; none, or a module that cannot be read, is an
+/// error.
+pub fn of_modules(modules: &[TestModule], manifest: &Path) -> Result<BTreeSet<Import>> {
     if modules.is_empty() {
         bail!("the build reported no test module for {}", manifest.display());
     }
     let mut imports = BTreeSet::new();
     for TestModule { path, .. } in modules {
-        let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         imports.extend(imports_of(&bytes).with_context(|| format!("cannot read {}", path.display()))?);
     }
     Ok(imports)

@@ -72,7 +72,8 @@ pub struct Toolbox {
     pub engine: Engine,
     pub browser: Option<Browser>,
     /// PATH for the tools the grader starts: the test runner's directory
-    /// first, so cargo's runner (`.cargo/config.toml`) is the checked one.
+    /// first, so the `wasm-bindgen` that `profile` and `bench` run is the
+    /// one whose version was checked.
     pub child_path: OsString,
     /// Said to the student before grading (e.g. "no browser: using Node.js").
     pub notices: Vec<String>,

@@ -28,7 +28,7 @@ pub use imports::{allowed_imports, module_imports};
 use compile_error::{compile_error_to_show, library_dep_info, read_outside, read_outside_error};
 use test_runs::{modules_of, test_limits, Tested, Tester};
 
-use crate::capability;
+use crate::capability::{self, TestModule};
 use crate::discover::{Course, DeclaredTest, Exercise, Variant};
 use crate::manifest::TestEnv;
 use crate::model::{
@@ -222,8 +222,11 @@ impl Stages<'_> {
         let targets = self.test_targets()?;
         let scanned = self.scan()?;
         let built = self.build(&targets, &scanned)?;
-        self.check_imports(&built, &scanned)?;
-        let tested = self.test(&targets, &built, permission)?;
+        // Read once from cargo's report: the modules checked are the
+        // modules run.
+        let modules = capability::test_modules(&built.stdout, &self.crate_dir.join("Cargo.toml"));
+        self.check_imports(&modules, &scanned)?;
+        let tested = self.test(&targets, modules, permission)?;
         self.classify(tested)
     }
 
@@ -345,9 +348,9 @@ impl Stages<'_> {
 
     /// A submission graded against the instructor's copy may call only the
     /// JavaScript the shipped stub calls, and what course.toml adds.
-    fn check_imports(&self, built: &Finished, scanned: &Scanned) -> Result<(), GradeError> {
+    fn check_imports(&self, modules: &[TestModule], scanned: &Scanned) -> Result<(), GradeError> {
         let (Some(reference), Some(_)) = (&self.settings.reference, scanned.rules) else { return Ok(()) };
-        let found = capability::of_build(&built.stdout, &self.crate_dir.join("Cargo.toml")).map_err(|e| {
+        let found = capability::of_modules(modules, &self.crate_dir.join("Cargo.toml")).map_err(|e| {
             error(ErrorKind::Integrity, format!("not graded: the built module cannot be checked ({e:#})"))
         })?;
         let allowed = allowed_imports(self.course, self.exercise, reference, self.settings)?;
@@ -364,11 +367,11 @@ impl Stages<'_> {
     fn test(
         &self,
         targets: &[String],
-        built: &Finished,
+        built: Vec<TestModule>,
         permission: Option<&'static str>,
     ) -> Result<Tested, GradeError> {
         self.progress.phase(&self.exercise.entry.name, Phase::Testing);
-        let modules = modules_of(targets, &built.stdout, self.crate_dir)?;
+        let modules = modules_of(targets, built)?;
         let limits = test_limits(self.course, self.exercise, self.settings);
         let tester = Tester {
             course: self.course,

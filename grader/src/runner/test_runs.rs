@@ -5,7 +5,7 @@
 //! memory corruption.
 
 use super::{corruption_diagnosis, cut_note, error, run_submission, tail, Log};
-use crate::capability::{self, TestModule};
+use crate::capability::TestModule;
 use crate::discover::{Course, DeclaredTest, Exercise};
 use crate::model::{is_allocator_location, Engine, ErrorKind, GradeError, TestStatus};
 use crate::narrow::{Attempt, Selection};
@@ -18,22 +18,16 @@ use std::process::Command;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// The module the build (cargo's JSON report, `cargo_json`) made for each
-/// of `targets`, in their order: the modules the import check read are the
-/// ones that run.
-pub(super) fn modules_of(
-    targets: &[String],
-    cargo_json: &str,
-    crate_dir: &Path,
-) -> Result<Vec<TestModule>, GradeError> {
-    let mut modules = capability::test_modules(cargo_json, &crate_dir.join("Cargo.toml"));
+/// Of the modules the build made, `built`, the one for each of `targets`,
+/// in their order.
+pub(super) fn modules_of(targets: &[String], mut built: Vec<TestModule>) -> Result<Vec<TestModule>, GradeError> {
     targets
         .iter()
         .map(|target| {
-            let at = modules.iter().position(|module| module.target == *target).ok_or_else(|| {
+            let at = built.iter().position(|module| module.target == *target).ok_or_else(|| {
                 error(ErrorKind::Infrastructure, format!("cargo built no test module for tests/{target}.rs"))
             })?;
-            Ok(modules.swap_remove(at))
+            Ok(built.swap_remove(at))
         })
         .collect()
 }
@@ -354,32 +348,16 @@ mod tests {
 
     #[test]
     fn each_test_file_runs_the_module_cargo_built_for_it_in_the_files_order() {
-        let crate_dir = tempfile::tempdir().unwrap();
-        let manifest = crate_dir.path().join("Cargo.toml");
-        std::fs::write(&manifest, "").unwrap();
-        let artifact = |kind: &str, name: &str, file: &str| {
-            serde_json::json!({
-                "reason": "compiler-artifact",
-                "manifest_path": manifest.canonicalize().unwrap(),
-                "target": { "kind": [kind], "name": name },
-                "filenames": [file],
-            })
-            .to_string()
-        };
-        let json = [
-            artifact("lib", "mix", "/t/libmix.rlib"),
-            artifact("test", "undo", "/t/undo-2.wasm"),
-            artifact("test", "buffer", "/t/buffer-1.wasm"),
-        ]
-        .join("\n");
+        let module = |target: &str, path: &str| TestModule { target: target.into(), path: path.into() };
+        let built = vec![module("undo", "/t/undo-2.wasm"), module("buffer", "/t/buffer-1.wasm")];
         let targets = ["buffer".to_string(), "undo".to_string()];
-        let modules = modules_of(&targets, &json, crate_dir.path()).unwrap();
+        let modules = modules_of(&targets, built.clone()).unwrap();
         let run: Vec<_> = modules.iter().map(|m| (m.target.as_str(), m.path.to_str().unwrap())).collect();
         assert_eq!(run, [("buffer", "/t/buffer-1.wasm"), ("undo", "/t/undo-2.wasm")]);
 
         // A test file cargo built nothing for is the machine's problem, not
         // a file without tests.
-        let missing = modules_of(&["search".to_string()], &json, crate_dir.path()).unwrap_err();
+        let missing = modules_of(&["search".to_string()], built).unwrap_err();
         assert_eq!(missing.kind, ErrorKind::Infrastructure);
         assert!(missing.message.contains("tests/search.rs"), "{}", missing.message);
     }
